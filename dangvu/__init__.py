@@ -1,0 +1,1 @@
+"""dangvu — Đảng vụ số, the digital office of a Vietnamese Party committee."""

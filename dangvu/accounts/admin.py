@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+
+from dangvu.accounts.models import ApiToken, Role, RoleAssignment, User
+from dangvu.accounts.permissions import PERMISSIONS
+from dangvu.accounts.services import role_assign
+from dangvu.core.admin import AuditedModelAdmin
+
+
+@admin.register(User)
+class DangvuUserAdmin(UserAdmin, AuditedModelAdmin):  # type: ignore[misc]
+    list_display = ("username", "full_name", "email", "is_active", "is_staff")
+    search_fields = ("username", "full_name", "email", "search_text")
+    fieldsets = (*UserAdmin.fieldsets, ("Đảng vụ số", {"fields": ("full_name", "phone")}))  # type: ignore[misc]
+
+
+class RoleForm(forms.ModelForm):  # type: ignore[type-arg]
+    permissions = forms.MultipleChoiceField(label="Quyền", required=False, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Role
+        fields = ["code", "name", "name_en", "description", "permissions"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["permissions"].choices = sorted(PERMISSIONS.items())  # type: ignore[attr-defined]
+
+
+@admin.register(Role)
+class RoleAdmin(AuditedModelAdmin):
+    form = RoleForm
+    list_display = ("name", "code")
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(AuditedModelAdmin):
+    list_display = ("user", "role", "org", "include_subtree", "valid_from", "valid_to")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__full_name", "org__name", "org__code")
+    raw_id_fields = ("user", "org")
+
+    def save_model(self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        role_assign(actor=request.user, user=obj.user, role=obj.role, org=obj.org, include_subtree=obj.include_subtree,
+                    valid_from=obj.valid_from, valid_to=obj.valid_to)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # tokens are issued by `dangvu create_api_token`, which shows the secret once

@@ -1,0 +1,124 @@
+"""People, roles scoped to a unit subtree, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from dangvu.core.text import fold
+
+
+class User(AbstractUser):
+    """A person who logs in: office staff, leaders, members, administrators."""
+
+    full_name = models.CharField("họ và tên", max_length=150, blank=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    search_text = models.TextField(blank=True, default="", editable=False)
+
+    class Meta:
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Keeping the folded copy in step with the name is an invariant of the row, not a side effect.
+        self.search_text = fold(f"{self.full_name} {self.username} {self.email}")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.Model):
+    """A named bundle of permissions (văn thư, chuyên viên, lãnh đạo, …). Data, edited by administrators."""
+
+    code = models.SlugField("mã", max_length=50, unique=True)
+    name = models.CharField("tên vai trò", max_length=120)
+    name_en = models.CharField("tên tiếng Anh", max_length=120, blank=True)
+    description = models.TextField("mô tả", blank=True)
+    permissions = models.JSONField("quyền", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "vai trò"
+        verbose_name_plural = "vai trò"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def active(self, on: date | None = None) -> RoleAssignmentQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(models.Q(valid_from__lte=on), models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on))
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role in one unit and, unless ``include_subtree`` is off, in every unit below it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="người dùng")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments", verbose_name="vai trò")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="role_assignments", verbose_name="đơn vị")
+    include_subtree = models.BooleanField("gồm các đơn vị cấp dưới", default=True)
+    valid_from = models.DateField("từ ngày", default=timezone.localdate)
+    valid_to = models.DateField("đến ngày", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "phân quyền"
+        verbose_name_plural = "phân quyền"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="role_assignment_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} — {self.org}"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("tên", max_length=100, blank=True)
+    prefix = models.CharField(max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mã truy cập API"
+        verbose_name_plural = "mã truy cập API"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def generate_key() -> str:
+        return "dv_" + secrets.token_urlsafe(32)

@@ -1,0 +1,139 @@
+"""The one permission mechanism: roles give permissions in a unit subtree.
+
+Two halves, one source of truth (the user's active ``RoleAssignment`` rows):
+
+* list scoping — ``scope_q(user, perm, ...)`` is the filter every ``visible_to(user)`` applies;
+* point checks — ``has_perm(user, perm, org)`` / ``require_perm`` for "may this user do X here?".
+
+A unit is inside a scope when its tree path starts with the path of a unit the user holds the
+permission in (with ``include_subtree``), or is exactly such a unit (without it). Superusers hold
+every permission everywhere. Modules declare their permission codes with ``register_permissions`` in
+their ``AppConfig.ready``; roles (data) list codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from dangvu.orgs.models import Org
+
+PERMISSIONS: dict[str, str] = {}
+
+
+def register_permissions(codes: dict[str, str]) -> None:
+    """Declare permission codes (``"members.view"``) with their Vietnamese labels."""
+    PERMISSIONS.update(codes)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a user holds one permission."""
+
+    everywhere: bool = False
+    subtree_paths: tuple[str, ...] = ()
+    exact_org_ids: tuple[int, ...] = ()
+    org_ids: tuple[int, ...] = field(default=(), compare=False)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everywhere or self.subtree_paths or self.exact_org_ids)
+
+    def contains(self, org: Org) -> bool:
+        if self.everywhere:
+            return True
+        return org.pk in self.exact_org_ids or any(org.path.startswith(p) for p in self.subtree_paths)
+
+    def q(self, path_field: str, id_field: str) -> Q:
+        if self.everywhere:
+            return Q()
+        if self.empty:
+            return Q(pk__in=[])
+        condition = Q(**{f"{id_field}__in": list(self.exact_org_ids)}) if self.exact_org_ids else Q(pk__in=[])
+        for path in _minimal_paths(self.subtree_paths):
+            condition |= Q(**{f"{path_field}__startswith": path})
+        return condition
+
+
+def _minimal_paths(paths: tuple[str, ...]) -> list[str]:
+    """Drop paths already covered by a shorter one (a unit inside another scoped unit)."""
+    result: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return result
+
+
+def _assignments(user: Any) -> list[tuple[frozenset[str], str, int, bool]]:
+    cache = getattr(user, "_dangvu_assignments", None)
+    if cache is None:
+        from dangvu.accounts.models import RoleAssignment
+
+        rows = (
+            RoleAssignment.objects.active()
+            .filter(user_id=user.pk)
+            .values_list("role__permissions", "org__path", "org_id", "include_subtree")
+        )
+        cache = [(frozenset(perms or []), path, org_id, subtree) for perms, path, org_id, subtree in rows]
+        user._dangvu_assignments = cache
+    return cache
+
+
+def clear_cache(user: Any) -> None:
+    """Forget the cached assignments of this user object (after a role change in the same request)."""
+    for attribute in ("_dangvu_assignments", "_dangvu_scopes"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
+
+
+def scope_for(user: Any, perm: str) -> Scope:
+    """Where ``user`` holds ``perm``."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(everywhere=True)
+    scopes: dict[str, Scope] = getattr(user, "_dangvu_scopes", None) or {}
+    if perm not in scopes:
+        subtree: list[str] = []
+        exact: list[int] = []
+        ids: list[int] = []
+        for perms, path, org_id, include_subtree in _assignments(user):
+            if perm in perms:
+                ids.append(org_id)
+                if include_subtree:
+                    subtree.append(path)
+                else:
+                    exact.append(org_id)
+        scopes[perm] = Scope(subtree_paths=tuple(subtree), exact_org_ids=tuple(exact), org_ids=tuple(ids))
+        user._dangvu_scopes = scopes
+    return scopes[perm]
+
+
+def scope_q(user: Any, perm: str, path_field: str = "org__path", id_field: str = "org_id") -> Q:
+    """The filter that keeps rows whose unit lies in the user's scope for ``perm``."""
+    return scope_for(user, perm).q(path_field, id_field)
+
+
+def has_perm(user: Any, perm: str, org: Org | None = None) -> bool:
+    """Does ``user`` hold ``perm`` in ``org`` (or anywhere, when ``org`` is None)?"""
+    scope = scope_for(user, perm)
+    if org is None:
+        return not scope.empty
+    return scope.contains(org)
+
+
+def require_perm(user: Any, perm: str, org: Org | None = None) -> None:
+    """Raise PermissionDenied (HTTP 403) unless ``has_perm``."""
+    if not has_perm(user, perm, org):
+        raise PermissionDenied(f"Bạn không có quyền thực hiện thao tác này ({PERMISSIONS.get(perm, perm)}).")
+
+
+def user_permissions(user: Any) -> set[str]:
+    """Every permission code the user holds somewhere."""
+    if user.is_superuser:
+        return set(PERMISSIONS)
+    return set().union(*(perms for perms, _path, _org, _subtree in _assignments(user))) if user.is_authenticated else set()

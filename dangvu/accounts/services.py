@@ -1,0 +1,86 @@
+"""Writes on people, roles and tokens."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangvu.accounts.models import ApiToken, Role, RoleAssignment, User
+from dangvu.accounts.permissions import PERMISSIONS, clear_cache, require_perm
+from dangvu.audit.services import audit_log, diff, snapshot
+
+
+@transaction.atomic
+def role_assign(
+    *, actor: Any, user: User, role: Role, org: Any, include_subtree: bool = True, valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> RoleAssignment:
+    """Give ``user`` a role in ``org`` (and its subtree). The actor must manage users there."""
+    require_perm(actor, "users.manage", org)
+    unknown = sorted(set(role.permissions) - set(PERMISSIONS))
+    if unknown:
+        raise ValidationError({"role": f"Vai trò có quyền không tồn tại: {', '.join(unknown)}."})
+    if valid_to and valid_from and valid_to < valid_from:
+        raise ValidationError({"valid_to": "Ngày kết thúc phải sau ngày bắt đầu."})
+    assignment = RoleAssignment.objects.create(
+        user=user, role=role, org=org, include_subtree=include_subtree,
+        valid_from=valid_from or timezone.localdate(), valid_to=valid_to,
+    )
+    clear_cache(user)
+    audit_log(actor=actor, action="create", obj=assignment, org=org, event="accounts.role_assign",
+              changes=diff({}, snapshot(assignment)))
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: Any, assignment: RoleAssignment, on: date | None = None) -> RoleAssignment:
+    """End a role assignment (kept for history) from ``on`` (default today)."""
+    require_perm(actor, "users.manage", assignment.org)
+    before = snapshot(assignment)
+    end = on or timezone.localdate()
+    assignment.valid_to = max(end, assignment.valid_from)
+    assignment.save(update_fields=["valid_to"])
+    clear_cache(assignment.user)
+    audit_log(actor=actor, action="update", obj=assignment, org=assignment.org, event="accounts.role_revoke",
+              changes=diff(before, snapshot(assignment)))
+    return assignment
+
+
+@transaction.atomic
+def api_token_create(*, actor: Any, user: User, name: str = "", expires_at: Any = None) -> tuple[ApiToken, str]:
+    """Issue a bearer token for ``user``; returns the row and the token (shown once, stored hashed)."""
+    if actor is not None and getattr(actor, "pk", None) != user.pk:
+        require_perm(actor, "users.manage")
+    key = ApiToken.generate_key()
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key), expires_at=expires_at)
+    audit_log(actor=actor or "cli", action="create", obj=token, event="accounts.token_create",
+              data={"user": user.username, "prefix": token.prefix})
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    if getattr(actor, "pk", None) != token.user_id:
+        require_perm(actor, "users.manage")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_log(actor=actor, action="update", obj=token, event="accounts.token_revoke", data={"prefix": token.prefix})
+    return token
+
+
+def api_token_authenticate(key: str) -> User | None:
+    """The active user a bearer token belongs to, or None (unknown, revoked, expired, inactive user)."""
+    if not key or len(key) > 200:
+        return None
+    token = ApiToken.objects.usable().select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from dangvu.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/otp/", views.login_otp_view, name="login_otp"),
+    path("logout/", views.logout_view, name="logout"),
+    path("profile/", views.profile_view, name="profile"),
+    path("2fa/setup/", views.two_factor_setup_view, name="2fa_setup"),
+    path("2fa/disable/", views.two_factor_disable_view, name="2fa_disable"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
+]

@@ -1,0 +1,150 @@
+"""Log in (with the optional TOTP step), log out, profile and two-factor setup."""
+
+from __future__ import annotations
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from dangvu.accounts.forms import LoginForm, OtpForm
+from dangvu.accounts.models import ApiToken, RoleAssignment, User
+from dangvu.accounts.services import api_token_revoke
+from dangvu.audit.services import audit_log
+
+_PENDING = "dangvu_pending_otp_user"
+_PENDING_NEXT = "dangvu_pending_next"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        if _confirmed_device(user) is not None:
+            request.session[_PENDING] = user.pk
+            request.session[_PENDING_NEXT] = _safe_next(request)
+            return redirect("accounts:login_otp")
+        auth_login(request, user)
+        return redirect(_safe_next(request))
+    if request.GET.get("expired"):
+        messages.info(request, _("Phiên làm việc đã hết hạn, vui lòng đăng nhập lại."))
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def login_otp_view(request: HttpRequest) -> HttpResponse:
+    user = User.objects.filter(pk=request.session.get(_PENDING), is_active=True).first()
+    if user is None:
+        return redirect("accounts:login")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = _confirmed_device(user)
+        if device is not None and device.verify_token(form.cleaned_data["token"]):
+            target = request.session.pop(_PENDING_NEXT, reverse(settings.LOGIN_REDIRECT_URL))
+            request.session.pop(_PENDING, None)
+            user.backend = "django.contrib.auth.backends.ModelBackend"
+            auth_login(request, user)
+            otp_login(request, device)
+            return redirect(target)
+        audit_log(actor=None, action="login_failed", obj=user, event="accounts.otp_failed")
+        form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn."))
+    return render(request, "accounts/login_otp.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    auth_logout(request)
+    messages.success(request, _("Bạn đã đăng xuất."))
+    return redirect("accounts:login")
+
+
+@login_required
+def profile_view(request: HttpRequest) -> HttpResponse:
+    assignments = (
+        RoleAssignment.objects.active().filter(user=request.user).select_related("role", "org", "org__org_type").order_by("org__path")
+    )
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"assignments": assignments, "tokens": tokens, "has_2fa": _confirmed_device(request.user) is not None},  # type: ignore[arg-type]
+    )
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if _confirmed_device(user) is not None:  # type: ignore[arg-type]
+        return redirect("accounts:profile")
+    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Ứng dụng xác thực"})
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            with transaction.atomic():
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit_log(actor=user, action="update", obj=user, event="accounts.2fa_enabled")
+            otp_login(request, device)
+            messages.success(request, _("Đã bật xác thực hai lớp."))
+            return redirect("accounts:profile")
+        form.add_error("token", _("Mã xác thực không đúng. Kiểm tra giờ trên điện thoại và thử lại."))
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr_svg": _qr_svg(device.config_url), "secret": secret},
+    )
+
+
+@login_required
+@require_POST
+def two_factor_disable_view(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        deleted, _rows = TOTPDevice.objects.filter(user=request.user).delete()
+        if deleted:
+            audit_log(actor=request.user, action="update", obj=request.user, event="accounts.2fa_disabled")  # type: ignore[arg-type]
+    messages.success(request, _("Đã tắt xác thực hai lớp."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Đã thu hồi mã truy cập."))
+    return redirect("accounts:profile")

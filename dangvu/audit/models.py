@@ -1,0 +1,124 @@
+"""The audit log: append-only, each entry chained to the previous one by a SHA-256 hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+from dangvu.accounts.querysets import ScopedQuerySet
+
+
+class AuditEntryQuerySet(ScopedQuerySet["AuditEntry"]):
+    view_permission = "audit.view"
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise TypeError("Audit entries are append-only")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise TypeError("Audit entries are append-only")
+
+    def for_object(self, object_type: str, object_id: str | int) -> AuditEntryQuerySet:
+        return self.filter(object_type=object_type, object_id=str(object_id))
+
+
+class AuditEntry(models.Model):
+    """One change (or sensitive read) of a record: who, when, from where, what, before → after.
+
+    ``seq`` counts entries without gaps; ``entry_hash`` covers every field and ``prev_hash``, so editing,
+    deleting or inserting a row breaks the chain that ``dangvu verify_audit`` recomputes.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Tạo mới"
+        UPDATE = "update", "Sửa đổi"
+        DELETE = "delete", "Xóa"
+        VIEW = "view", "Xem"
+        EXPORT = "export", "Xuất dữ liệu"
+        LOGIN = "login", "Đăng nhập"
+        LOGIN_FAILED = "login_failed", "Đăng nhập thất bại"
+        LOGOUT = "logout", "Đăng xuất"
+        OTHER = "other", "Khác"
+
+    seq = models.BigIntegerField("số thứ tự", unique=True)
+    created_at = models.DateTimeField("thời điểm", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    actor_repr = models.CharField("người thực hiện", max_length=200, blank=True)
+    ip = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    channel = models.CharField("kênh", max_length=10, default="system")
+    action = models.CharField("hành động", max_length=20, choices=Action.choices, db_index=True)
+    event = models.CharField("sự kiện", max_length=80, blank=True)
+    object_type = models.CharField("loại bản ghi", max_length=80, blank=True, db_index=True)
+    object_id = models.CharField("mã bản ghi", max_length=64, blank=True)
+    object_repr = models.CharField("bản ghi", max_length=300, blank=True)
+    org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    changes = models.JSONField("thay đổi", default=dict, blank=True)
+    data = models.JSONField("chi tiết", default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bản ghi nhật ký"
+        verbose_name_plural = "nhật ký hệ thống"
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("Audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("Audit entries are append-only")
+
+    def hashed_payload(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "created_at": self.created_at.astimezone(UTC).isoformat(),
+            "actor_id": self.actor_id,
+            "actor_repr": self.actor_repr,
+            "ip": self.ip,
+            "user_agent": self.user_agent,
+            "channel": self.channel,
+            "action": self.action,
+            "event": self.event,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "org_id": self.org_id,
+            "changes": self.changes,
+            "data": self.data,
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(self.hashed_payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """The single row that holds the last sequence number and hash; locked while an entry is appended."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = "đầu chuỗi nhật ký"
+
+    def __str__(self) -> str:
+        return f"audit head #{self.last_seq}"

@@ -1,0 +1,46 @@
+"""``field__vn_icontains="duc"``: accent-, case- and đ-insensitive containment on any text column.
+
+For columns that have no folded ``search_text`` copy. PostgreSQL folds with ``unaccent`` (the
+extension is enabled by a migration); SQLite calls ``dangvu.core.text.fold`` registered as the SQL
+function ``vn_fold`` on each new connection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+from django.db.models.lookups import Lookup
+from django.db.models.sql.compiler import SQLCompiler
+
+from dangvu.core.text import fold
+
+
+class VnIContains(Lookup):  # type: ignore[type-arg]
+    lookup_name = "vn_icontains"
+
+    def get_db_prep_lookup(self, value: Any, connection: BaseDatabaseWrapper) -> Any:
+        escaped = fold(str(value)).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return "%s", [f"%{escaped}%"]
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            folded = f"lower(unaccent(replace(replace({lhs}, 'đ', 'd'), 'Đ', 'd')))"
+            return f"{folded} LIKE {rhs}", [*lhs_params, *rhs_params]
+        return f"vn_fold({lhs}) LIKE {rhs} ESCAPE '\\'", [*lhs_params, *rhs_params]
+
+
+def _register_sqlite_function(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    # Infrastructure hook (not domain flow): teach every new SQLite connection our fold function.
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("vn_fold", 1, fold, deterministic=True)
+
+
+def register() -> None:
+    models.CharField.register_lookup(VnIContains)
+    models.TextField.register_lookup(VnIContains)
+    connection_created.connect(_register_sqlite_function, dispatch_uid="dangvu-vn-fold")

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import random
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from dangvu.accounts.models import Role, RoleAssignment, User
+from dangvu.audit.context import Origin, reset_origin, set_origin
+from dangvu.audit.services import audit_log
+from dangvu.demo.generator import seed
+from dangvu.members.models import Member
+from dangvu.notifications.services import notify
+from dangvu.orgs.models import Org, OrgEvent, Term
+from dangvu.workcalendar.models import CalendarDay
+
+DEMO_PASSWORD = "dangvu-demo-2026"  # noqa: S105 - printed demo password, never used outside demo data
+
+# username, full name, role code, which unit (see _unit_for), staff
+DEMO_USERS = [
+    ("admin", "Quản trị hệ thống", "quan-tri", "root", True),
+    ("vanthu", "Nguyễn Thị Lan", "van-thu", "root", False),
+    ("chuyenvien", "Trần Văn Minh", "chuyen-vien", "root", False),
+    ("lanhdao", "Lê Quang Hùng", "lanh-dao", "root", False),
+    ("bantochuc", "Phạm Thị Hương", "ban-to-chuc", "root", False),
+    ("ubkt", "Đỗ Đức Thắng", "uy-ban-kiem-tra", "root", False),
+    ("vanthu.xa", "Hoàng Thị Mai", "van-thu", "commune", False),
+    ("bantochuc.xa", "Vũ Văn Nam", "ban-to-chuc", "commune", False),
+    ("bithu", "Bùi Văn Đức", "bi-thu-chi-bo", "cell", False),
+    ("dangvien", "Ngô Thị Hạnh", "dang-vien", "cell", False),
+]
+
+
+class Command(BaseCommand):
+    help = "Load deterministic demo data: a provincial party organisation (or, with --national, the country)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--members", type=int, default=12000, help="number of party members (default 12,000)")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed; the same seed gives the same data")
+        parser.add_argument("--national", action="store_true", help="34 provinces and the central organisations (~60,000 units)")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when units already exist")
+        parser.add_argument("--no-users", action="store_true", help="skip the demo log-ins")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["members"] < 0:
+            raise CommandError("--members không được âm.")
+        if Org.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("Đã có dữ liệu, bỏ qua nạp dữ liệu mẫu.")
+                self._print_logins()
+                return
+            raise CommandError("Cơ sở dữ liệu đã có đơn vị. Dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
+        token = set_origin(Origin(channel="cli"))
+        try:
+            result, ids, plan = seed(members=options["members"], seed=options["seed"], national=options["national"])
+            with transaction.atomic():
+                self._extras(ids, plan, options)
+                audit_log(actor="seed_demo", action="create", event="demo.seed", object_type="demo", object_id="seed",
+                          data={"units": result.units, "members": result.members, "seed": options["seed"]})
+        finally:
+            reset_origin(token)
+        self.stdout.write(
+            f"Đã tạo {result.units:,} đơn vị và {result.members:,} đảng viên "
+            f"(đơn vị {result.seconds_units:.1f} s; đảng viên {result.seconds_members:.1f} s, "
+            f"{result.member_rows_per_second:,.0f} dòng/s; số liệu cộng dồn {result.seconds_rollups:.1f} s)."
+        )
+        self._print_logins()
+
+    def _extras(self, ids: list[int], plan: Any, options: dict[str, Any]) -> None:
+        root = Org.objects.get(pk=ids[0])
+        province = root if root.org_type.code == "dang-bo-tinh" else Org.objects.filter(depth=2).order_by("path").first()
+        assert province is not None
+        OrgEvent.objects.bulk_create([OrgEvent(org_id=pk, kind="created", occurred_on=date(2025, 7, 1)) for pk in ids[:500]])
+        Term.objects.bulk_create(
+            [Term(org=province, name="2025–2030", starts_on=date(2025, 10, 1))]
+            + [Term(org_id=o.pk, name="2025–2030", starts_on=date(2025, 8, 15))
+               for o in Org.objects.filter(path__startswith=province.path, org_type__code="dang-bo-xa")]
+        )
+        for day, kind, note in [
+            (date(2025, 4, 26), "working_day", "Làm bù cho ngày nghỉ 02/5/2025 (Thông báo của Bộ Nội vụ)"),
+            (date(2026, 8, 22), "working_day", "Làm bù cho ngày nghỉ 31/8/2026"),
+        ]:
+            CalendarDay.objects.get_or_create(date=day, defaults={"kind": kind, "note": note})
+        if options["no_users"]:
+            return
+        commune = Org.objects.filter(path__startswith=province.path, org_type__code="dang-bo-xa").order_by("path").first()
+        cell = Org.objects.filter(path__startswith=(commune or province).path, org_type__has_members=True).order_by("path").first()
+        units = {"root": root, "commune": commune or province, "cell": cell or province}
+        roles = {role.code: role for role in Role.objects.all()}
+        users = []
+        for username, full_name, role_code, unit_key, staff in DEMO_USERS:
+            user = User.objects.create_user(username=username, password=DEMO_PASSWORD, full_name=full_name,
+                                            email=f"{username}@demo.dangvu.local", is_staff=staff, is_superuser=username == "admin")
+            RoleAssignment.objects.create(user=user, role=roles[role_code], org=units[unit_key], valid_from=date(2025, 7, 1))
+            users.append(user)
+        rng = random.Random(options["seed"])
+        notify(recipients=users, title="Chào mừng đến với Đảng vụ số",
+               body="Đây là dữ liệu mẫu để dùng thử. Mọi thao tác đều được ghi nhật ký.", kind="demo.welcome")
+        if cell is not None and Member.objects.filter(org=cell).exists():
+            sample = rng.choice(list(Member.objects.filter(org=cell).values_list("pk", flat=True)[:50]))
+            notify(recipients=[u for u in users if u.username in {"bithu", "bantochuc"}],
+                   title="Có đảng viên dự bị sắp đến hạn xét công nhận chính thức", url=f"/members/{sample}/",
+                   kind="demo.reminder", level="reminder")
+
+    def _print_logins(self) -> None:
+        if not User.objects.filter(username="admin").exists():
+            return
+        self.stdout.write("\nTài khoản dùng thử (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        for username, full_name, role_code, unit_key, _staff in DEMO_USERS:
+            self.stdout.write(f"  {username:<14} {full_name:<22} {role_code:<16} ({unit_key})")

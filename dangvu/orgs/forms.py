@@ -1,0 +1,133 @@
+"""HTML input for the organization tree (validation only; the services write)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from dangvu.orgs.models import Org, OrgType
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date_field(label: str, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=DATE_INPUT, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Ngày không hợp lệ (định dạng ngày/tháng/năm)."},
+    )
+
+
+class UnitCodeField(forms.CharField):
+    """A unit chosen by its code, restricted to the units the user may see."""
+
+    def __init__(self, *args: Any, queryset: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+
+    def clean(self, value: Any) -> Org | None:  # type: ignore[override]
+        code = super().clean(value)
+        if not code:
+            return None
+        org = self.queryset.filter(code=code.strip()).first() if self.queryset is not None else None
+        if org is None:
+            raise forms.ValidationError(f"Không tìm thấy đơn vị có mã “{code}”.")
+        return org
+
+
+class OrgCreateForm(forms.Form):
+    name = forms.CharField(label="Tên đơn vị", max_length=255)
+    code = forms.CharField(label="Mã đơn vị", max_length=40)
+    abbreviation = forms.CharField(label="Ký hiệu trên văn bản", max_length=20, required=False,
+                                   help_text="Để trống để dùng ký hiệu mặc định của loại đơn vị.")
+    org_type = forms.ModelChoiceField(label="Loại đơn vị", queryset=OrgType.objects.all(),
+                                      error_messages={"required": "Chọn loại đơn vị."})
+    established_on = _date_field("Ngày thành lập", required=False)
+    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
+
+
+class OrgRenameForm(forms.Form):
+    name = forms.CharField(label="Tên mới", max_length=255)
+    abbreviation = forms.CharField(label="Ký hiệu trên văn bản", max_length=20)
+    effective_on = _date_field("Có hiệu lực từ ngày")
+    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
+
+
+class OrgMoveForm(forms.Form):
+    new_parent = UnitCodeField(label="Mã đơn vị cấp trên mới", max_length=40)
+    effective_on = _date_field("Có hiệu lực từ ngày")
+    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = units  # type: ignore[attr-defined]
+
+
+class OrgMergeForm(forms.Form):
+    sources = forms.CharField(label="Mã các đơn vị hợp nhất vào đơn vị này (cách nhau bởi dấu phẩy)", max_length=2000)
+    effective_on = _date_field("Có hiệu lực từ ngày")
+    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = units
+
+    def clean_sources(self) -> list[Org]:
+        codes = [code.strip() for code in self.cleaned_data["sources"].split(",") if code.strip()]
+        found = {org.code: org for org in self.units.filter(code__in=codes)}
+        missing = [code for code in codes if code not in found]
+        if missing:
+            raise forms.ValidationError(f"Không tìm thấy đơn vị có mã: {', '.join(missing)}.")
+        if not codes:
+            raise forms.ValidationError("Nhập ít nhất một mã đơn vị.")
+        return [found[code] for code in codes]
+
+
+class OrgSplitForm(forms.Form):
+    effective_on = _date_field("Có hiệu lực từ ngày")
+    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
+    part1_name = forms.CharField(label="Đơn vị mới 1 — tên", max_length=255)
+    part1_code = forms.CharField(label="Đơn vị mới 1 — mã", max_length=40)
+    part2_name = forms.CharField(label="Đơn vị mới 2 — tên", max_length=255)
+    part2_code = forms.CharField(label="Đơn vị mới 2 — mã", max_length=40)
+    part3_name = forms.CharField(label="Đơn vị mới 3 — tên (không bắt buộc)", max_length=255, required=False)
+    part3_code = forms.CharField(label="Đơn vị mới 3 — mã", max_length=40, required=False)
+
+    def __init__(self, *args: Any, children: list[Org], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.children = children
+        for child in children:
+            self.fields[f"child_{child.pk}"] = forms.ChoiceField(
+                label=f"“{child.name}” chuyển về", choices=[("1", "Đơn vị mới 1"), ("2", "Đơn vị mới 2"), ("3", "Đơn vị mới 3")]
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["parts"] = self._parts(data)
+        return data
+
+    def _parts(self, data: dict[str, Any]) -> list[dict[str, Any]]:
+        parts = []
+        for index in (1, 2, 3):
+            name, code = data.get(f"part{index}_name"), data.get(f"part{index}_code")
+            if name and code:
+                children = [child.pk for child in self.children if data.get(f"child_{child.pk}") == str(index)]
+                parts.append({"name": name, "code": code, "children": children})
+        return parts
+
+
+class OrgDissolveForm(forms.Form):
+    effective_on = _date_field("Giải thể từ ngày")
+    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200)
+    confirm = forms.BooleanField(label="Tôi xác nhận giải thể đơn vị này", error_messages={"required": "Hãy đánh dấu xác nhận."})
+
+
+class TermForm(forms.Form):
+    name = forms.CharField(label="Nhiệm kỳ", max_length=40, help_text="Ví dụ: 2025–2030")
+    starts_on = _date_field("Bắt đầu")
+    ends_on = _date_field("Kết thúc", required=False)
+
+
+def today() -> Any:
+    return timezone.localdate()

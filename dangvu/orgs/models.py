@@ -1,0 +1,176 @@
+"""The party-organisation tree: units of any depth, their types, terms and history."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from treebeard.mp_tree import MP_Node
+
+from dangvu.core.models import TimeStampedModel
+from dangvu.core.text import fold, text_sort_key
+from dangvu.orgs.enums import ENDED_STATUSES, OrgEventKind, OrgStatus
+from dangvu.orgs.querysets import OrgManager
+
+
+class OrgType(models.Model):
+    """A kind of unit (Tỉnh ủy, đảng ủy xã, chi bộ, tổ đảng, …). Data, so each committee can add its own."""
+
+    code = models.SlugField("mã", max_length=40, unique=True)
+    name = models.CharField("tên loại", max_length=120)
+    name_en = models.CharField("tên tiếng Anh", max_length=120, blank=True)
+    default_abbreviation = models.CharField("ký hiệu mặc định", max_length=20, blank=True)
+    rank = models.PositiveSmallIntegerField("cấp (0 = cao nhất)", default=0)
+    is_grassroots = models.BooleanField("là tổ chức cơ sở đảng", default=False)
+    has_members = models.BooleanField("đảng viên sinh hoạt trực tiếp", default=False)
+    is_dashboard_level = models.BooleanField("hiện trên bảng tổng hợp toàn quốc", default=False)
+
+    class Meta:
+        verbose_name = "loại tổ chức"
+        verbose_name_plural = "loại tổ chức"
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Org(MP_Node, TimeStampedModel):  # type: ignore[misc]
+    """A party organisation. Ended units (merged, split, dissolved) stay in the tree with their records."""
+
+    steplen = 4
+    name = models.CharField("tên", max_length=255)
+    short_name = models.CharField("tên viết tắt", max_length=120, blank=True)
+    code = models.CharField("mã đơn vị", max_length=40, unique=True)
+    abbreviation = models.CharField(
+        "ký hiệu trên văn bản", max_length=20, help_text="Dùng trong số ký hiệu văn bản, ví dụ TU, ĐU, CB."
+    )
+    org_type = models.ForeignKey(OrgType, on_delete=models.PROTECT, related_name="orgs", verbose_name="loại")
+    status = models.CharField("trạng thái", max_length=12, choices=OrgStatus.choices, default=OrgStatus.ACTIVE)
+    established_on = models.DateField("ngày thành lập", null=True, blank=True)
+    ended_on = models.DateField("ngày kết thúc", null=True, blank=True)
+    search_text = models.TextField(blank=True, default="", editable=False)
+    sort_name = models.CharField(max_length=600, blank=True, default="", editable=False)
+
+    objects = OrgManager()
+
+    class Meta:
+        verbose_name = "tổ chức đảng"
+        verbose_name_plural = "tổ chức đảng"
+        indexes = [
+            models.Index(fields=["org_type", "status"], name="org_type_status_idx"),
+            models.Index(fields=["sort_name"], name="org_sort_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(established_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("established_on")),
+                name="org_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:detail", args=[self.pk])
+
+    def refresh_derived(self) -> None:
+        """Keep the folded search text and the Vietnamese sort key in step with the name."""
+        self.search_text = fold(f"{self.name} {self.short_name} {self.code} {self.abbreviation}")
+        self.sort_name = text_sort_key(self.name)[:600]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == OrgStatus.ACTIVE
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of every ancestor and of the unit itself, root first."""
+        return [self.path[: i * self.steplen] for i in range(1, len(self.path) // self.steplen + 1)]
+
+    def clean(self) -> None:
+        if self.ended_on and self.established_on and self.ended_on < self.established_on:
+            raise ValidationError({"ended_on": "Ngày kết thúc không được trước ngày thành lập."})
+
+
+class OrgNameVersion(models.Model):
+    """A name a unit carried for a period; a rename closes one version and opens the next."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="name_versions")
+    name = models.CharField("tên", max_length=255)
+    abbreviation = models.CharField("ký hiệu", max_length=20)
+    valid_from = models.DateField("từ ngày", null=True, blank=True)
+    valid_to = models.DateField("đến ngày", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tên gọi theo thời kỳ"
+        verbose_name_plural = "tên gọi theo thời kỳ"
+        ordering = ["org", "-valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Term(models.Model):
+    """A committee term (nhiệm kỳ), e.g. 2025–2030. Document numbering restarts with each term."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="terms", verbose_name="đơn vị")
+    name = models.CharField("nhiệm kỳ", max_length=40, help_text="Ví dụ: 2025–2030")
+    starts_on = models.DateField("bắt đầu")
+    ends_on = models.DateField("kết thúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "nhiệm kỳ"
+        verbose_name_plural = "nhiệm kỳ"
+        ordering = ["org", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=models.F("starts_on")),
+                name="term_dates_ordered",
+            ),
+            models.UniqueConstraint(fields=["org", "starts_on"], name="term_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} — {self.name}"
+
+
+class OrgEvent(models.Model):
+    """One structural change of a unit, with its legal basis: founding, rename, move, merge, split, dissolution."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="events", verbose_name="đơn vị")
+    kind = models.CharField("loại", max_length=12, choices=OrgEventKind.choices)
+    occurred_on = models.DateField("ngày hiệu lực")
+    decision = models.CharField("căn cứ (số quyết định)", max_length=200, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "sự kiện tổ chức"
+        verbose_name_plural = "lịch sử tổ chức"
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.org}"
+
+
+class OrgSuccession(models.Model):
+    """``predecessor`` continued as ``successor`` (a merge: many → one; a split: one → many)."""
+
+    predecessor = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="successions_out")
+    successor = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="successions_in")
+    kind = models.CharField(max_length=12, choices=OrgEventKind.choices)
+    occurred_on = models.DateField()
+
+    class Meta:
+        verbose_name = "kế thừa tổ chức"
+        verbose_name_plural = "kế thừa tổ chức"
+        constraints = [models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"

@@ -1,0 +1,47 @@
+"""Reads of the organization tree."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
+
+from dangvu.accounts.querysets import ScopedQuerySet
+from dangvu.core.search import filter_search
+from dangvu.orgs.enums import OrgStatus
+
+if TYPE_CHECKING:
+    from dangvu.orgs.models import Org
+
+
+class OrgQuerySet(MP_NodeQuerySet, ScopedQuerySet["Org"]):  # type: ignore[misc]
+    view_permission = "orgs.view"
+    scope_path_field = "path"
+    scope_id_field = "pk"
+
+    def active(self) -> OrgQuerySet:
+        return self.filter(status=OrgStatus.ACTIVE)
+
+    def subtree_of(self, org: Org, include_self: bool = True) -> OrgQuerySet:
+        """Every unit below ``org`` (one indexed range scan on the materialized path)."""
+        queryset = self.filter(path__startswith=org.path)
+        return queryset if include_self else queryset.exclude(pk=org.pk)
+
+    def search(self, query: str | None) -> OrgQuerySet:
+        return filter_search(self, query)  # type: ignore[return-value]
+
+    def in_tree_order(self) -> OrgQuerySet:
+        return self.order_by("path")
+
+    def by_name(self) -> OrgQuerySet:
+        return self.order_by("sort_name", "pk")
+
+    def with_type(self) -> OrgQuerySet:
+        return self.select_related("org_type")
+
+
+class OrgManager(MP_NodeManager.from_queryset(OrgQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> OrgQuerySet:
+        # Tree order (by path) by default, as treebeard expects.
+        return OrgQuerySet(self.model, using=self._db).order_by("path")

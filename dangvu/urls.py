@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from dangvu.api.main import api
+from dangvu.web import views as web_views
+
+admin.site.site_header = "Đảng vụ số — Quản trị"
+admin.site.site_title = "Đảng vụ số"
+admin.site.index_title = "Dữ liệu nền"
+
+urlpatterns = [
+    path("", web_views.home, name="home-root"),
+    path("", include(("dangvu.web.urls", "web"))),
+    path("accounts/", include("dangvu.accounts.urls")),
+    path("orgs/", include("dangvu.orgs.urls")),
+    path("members/", include("dangvu.members.urls")),
+    path("audit/", include("dangvu.audit.urls")),
+    path("notifications/", include("dangvu.notifications.urls")),
+    path("calendar/", include("dangvu.workcalendar.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "dangvu.web.views.bad_request"
+handler403 = "dangvu.web.views.permission_denied"
+handler404 = "dangvu.web.views.page_not_found"
+handler500 = "dangvu.web.views.server_error"

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from dangvu.web import views
+
+urlpatterns = [path("home/", views.home, name="home")]

@@ -1,0 +1,48 @@
+"""The home page and the error pages (all in Vietnamese, none showing a traceback)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dangvu.accounts.models import RoleAssignment
+from dangvu.notifications.models import Notification
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    assignments = (
+        RoleAssignment.objects.active()
+        .filter(user=request.user)
+        .select_related("role", "org", "org__org_type")
+        .order_by("org__path")
+    )
+    notifications = Notification.objects.visible_to(request.user)[:5]
+    return render(request, "web/home.html", {"assignments": assignments, "notifications": notifications})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "web/error.html", {"code": 403, "title": "Phiên làm việc không hợp lệ",
+                  "message": "Biểu mẫu đã hết hạn hoặc không hợp lệ (CSRF). Hãy tải lại trang và thử lại; "
+                  "dữ liệu bạn nhập chưa được lưu."}, status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"code": 400, "title": "Yêu cầu không hợp lệ",
+                  "message": "Yêu cầu gửi lên không hợp lệ."}, status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "Bạn không có quyền thực hiện thao tác này."
+    return render(request, "web/error.html", {"code": 403, "title": "Không có quyền", "message": message}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"code": 404, "title": "Không tìm thấy trang",
+                  "message": "Trang hoặc hồ sơ bạn tìm không tồn tại, hoặc bạn không có quyền xem."}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/error.html", {"code": 500, "title": "Lỗi hệ thống",
+                  "message": "Đã có lỗi xảy ra. Thao tác chưa được thực hiện; vui lòng thử lại sau."}, status=500)
