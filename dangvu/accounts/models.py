@@ -58,7 +58,11 @@ class Role(models.Model):
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def active(self, on: date | None = None) -> RoleAssignmentQuerySet:
         on = on or timezone.localdate()
-        return self.filter(models.Q(valid_from__lte=on), models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on))
+        return self.filter(
+            models.Q(valid_from__lte=on),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on),
+            revoked_at__isnull=True,
+        )
 
 
 class RoleAssignment(models.Model):
@@ -70,6 +74,7 @@ class RoleAssignment(models.Model):
     include_subtree = models.BooleanField("gồm các đơn vị cấp dưới", default=True)
     valid_from = models.DateField("từ ngày", default=timezone.localdate)
     valid_to = models.DateField("đến ngày", null=True, blank=True)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()

@@ -37,13 +37,18 @@ def role_assign(
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, assignment: RoleAssignment, on: date | None = None) -> RoleAssignment:
-    """End a role assignment (kept for history) from ``on`` (default today)."""
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
+    """Take a role away now. The row stays (with its dates and the revocation time) for history."""
     require_perm(actor, "users.manage", assignment.org)
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.revoked_at is not None:
+        return assignment
     before = snapshot(assignment)
-    end = on or timezone.localdate()
-    assignment.valid_to = max(end, assignment.valid_from)
-    assignment.save(update_fields=["valid_to"])
+    today = timezone.localdate()
+    assignment.revoked_at = timezone.now()
+    if assignment.valid_to is None or assignment.valid_to > today:
+        assignment.valid_to = max(today, assignment.valid_from)
+    assignment.save(update_fields=["valid_to", "revoked_at"])
     clear_cache(assignment.user)
     audit_log(actor=actor, action="update", obj=assignment, org=assignment.org, event="accounts.role_revoke",
               changes=diff(before, snapshot(assignment)))

@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Nền tảng"
 
     def ready(self) -> None:
-        from dangvu.core import lookups
+        from dangvu.core import lookups, tasks  # noqa: F401 - tasks registers the platform jobs
 
         lookups.register()

@@ -7,7 +7,7 @@ that SQLite and PostgreSQL (trigram index) answer the same way.
 
 ``sort_key`` orders people the Vietnamese way: by given name, then middle name, then family name, in
 the Vietnamese alphabet (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y), tone marks deciding
-only between names that are otherwise equal (a à ả ã á ạ). The key is ASCII digits only, so it sorts
+between words with the same letters (a à ả ã á ạ). The key is ASCII digits only, so it sorts
 the same under any database collation.
 """
 
@@ -82,31 +82,24 @@ def split_name(full_name: str) -> tuple[str, str, str]:
     return words[0], " ".join(words[1:-1]), words[-1]
 
 
+def _words_key(words: list[str]) -> str:
+    # Each word: its letters, then its tones, so "Anh" < "Ánh" < "Ân" whatever follows.
+    key = []
+    for word in words:
+        primary, tones = _word_key(word)
+        key.append(primary + _PART_SEPARATOR + tones + _PART_SEPARATOR)
+    return "".join(key)
+
+
 def sort_key(full_name: str) -> str:
     """A digit string that orders full names by given, middle, family name, Vietnamese alphabet."""
     family, middle, given = split_name(full_name)
-    primaries: list[str] = []
-    secondaries: list[str] = []
-    for part in (given, middle, family):
-        for word in part.split(" ") if part else []:
-            primary, tones = _word_key(word)
-            primaries.append(primary + _PART_SEPARATOR)
-            secondaries.append(tones)
-        primaries.append(_PART_SEPARATOR)
-    return "".join(primaries) + "0" + "".join(secondaries)
+    return "".join(_words_key(part.split(" ") if part else []) + _PART_SEPARATOR for part in (given, middle, family))
 
 
 def text_sort_key(value: str) -> str:
     """Vietnamese alphabetical key for plain text (unit names, titles): word by word, no name reordering."""
-    primaries: list[str] = []
-    secondaries: list[str] = []
-    for word in normalize_spaces(value).split(" "):
-        if not word:
-            continue
-        primary, tones = _word_key(word)
-        primaries.append(primary + _PART_SEPARATOR)
-        secondaries.append(tones)
-    return "".join(primaries) + "0" + "".join(secondaries)
+    return _words_key([word for word in normalize_spaces(value).split(" ") if word])
 
 
 def search_terms(query: str) -> list[str]:

@@ -66,7 +66,7 @@ def org_create(
     }
     org = Org(**fields)
     org.refresh_derived()
-    org = parent.add_child(instance=org) if parent is not None else Org.add_root(instance=org)
+    org = Org.objects.add_child(parent, instance=org) if parent is not None else Org.objects.add_root(instance=org)
     OrgNameVersion.objects.create(org=org, name=org.name, abbreviation=org.abbreviation, valid_from=established_on)
     OrgEvent.objects.create(org=org, kind=OrgEventKind.CREATED, occurred_on=established_on or timezone.localdate(), decision=decision)
     rollups.ensure_rows([org])
@@ -117,8 +117,8 @@ def org_update_details(*, actor: Any, org: Org, code: str, short_name: str, esta
 
 def _move_subtree(org: Org, new_parent: Org) -> None:
     """Move ``org`` with its subtree under ``new_parent``, shifting its members' roll-ups between the chains."""
-    old_parent = org.get_parent()
-    org.move(new_parent, pos="last-child")
+    old_parent = Org.objects.get_parent(org)
+    Org.objects.move(org, new_parent, pos="last-child")
     moved = Org.objects.get(pk=org.pk)
     new_parent.refresh_from_db()
     rollups.shift_subtree(moved=moved, old_parent=old_parent, new_parent=new_parent)
@@ -135,7 +135,7 @@ def org_move(*, actor: Any, org: Org, new_parent: Org, effective_on: date, decis
     _require_active(new_parent, "Đơn vị cấp trên mới")
     if new_parent.path.startswith(org.path):
         raise ValidationError({"new_parent": "Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."})
-    old_parent = org.get_parent()
+    old_parent = Org.objects.get_parent(org)
     if old_parent is not None and old_parent.pk == new_parent.pk:
         raise ValidationError({"new_parent": "Đơn vị đã trực thuộc đơn vị này."})
     _move_subtree(org, new_parent)
@@ -180,7 +180,7 @@ def org_merge(*, actor: Any, sources: list[Org], target: Org, effective_on: date
         _require_active(source)
         if source.pk == target.pk or target.path.startswith(source.path):
             raise ValidationError({"target": "Đơn vị tiếp nhận không được là đơn vị bị hợp nhất hoặc cấp dưới của nó."})
-        for child in list(source.get_children()):
+        for child in list(Org.objects.get_children(source)):
             _move_subtree(child, Org.objects.get(pk=target.pk))
         members_move_all(actor=actor, from_org=Org.objects.get(pk=source.pk), to_org=Org.objects.get(pk=target.pk))
         source = Org.objects.get(pk=source.pk)
@@ -221,7 +221,7 @@ def org_split(
     _require_active(source)
     if len(parts) < 2:
         raise ValidationError({"parts": "Chia tách cần ít nhất hai đơn vị mới."})
-    parent = source.get_parent()
+    parent = Org.objects.get_parent(source)
     new_orgs: list[Org] = []
     for part in parts:
         new_orgs.append(

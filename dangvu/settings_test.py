@@ -1,0 +1,17 @@
+"""Settings for the test suite: the production settings with fast, isolated services."""
+
+import tempfile
+from pathlib import Path
+
+from dangvu.settings import *  # noqa: F403
+
+DATA_DIR = Path(tempfile.mkdtemp(prefix="dangvu-test-"))
+MEDIA_ROOT = DATA_DIR / "media"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses the default
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "dangvu-test", "immediate": True}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

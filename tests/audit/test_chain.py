@@ -1,0 +1,111 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+
+from dangvu.audit.models import AuditChainHead, AuditEntry
+from dangvu.audit.services import audit_log, verify_chain
+from dangvu.members.services import member_create
+from dangvu.orgs.services import org_rename
+
+pytestmark = pytest.mark.django_db
+
+
+def tamper(sql, params):
+    """Change the table behind the application's back, as someone with database access could."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The append-only trigger blocks this; a superuser can switch triggers off for the session.
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def make_entries(tree, admin_user):
+    org_rename(actor=admin_user, org=tree.xa, name="Đảng ủy xã An Phú Mới", effective_on=tree.xa.created_at.date())
+    member_create(actor=admin_user, full_name="Trần Thị Mai", sex="female", org=tree.a1)
+    return list(AuditEntry.objects.order_by("seq"))
+
+
+def test_every_change_is_chained_with_who_what_before_after(tree, admin_user):
+    entries = make_entries(tree, admin_user)
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    assert all(b.prev_hash == a.entry_hash for a, b in zip(entries, entries[1:], strict=False))
+    rename = next(e for e in entries if e.event == "orgs.rename")
+    assert rename.actor == admin_user
+    assert rename.changes["name"] == ["Đảng ủy xã An Phú", "Đảng ủy xã An Phú Mới"]
+    assert verify_chain().ok
+
+
+def test_editing_a_row_in_the_database_is_detected(tree, admin_user):
+    entries = make_entries(tree, admin_user)
+    target = entries[3]
+    tamper("UPDATE audit_auditentry SET actor_repr = %s WHERE seq = %s", ["someone-else", target.seq])
+    report = verify_chain()
+    assert not report.ok
+    assert report.first_bad_seq == target.seq
+    assert "sửa" in report.problem
+    with pytest.raises(CommandError, match=f"#{target.seq}"):
+        call_command("verify_audit")
+
+
+def test_deleting_a_row_is_detected(tree, admin_user):
+    entries = make_entries(tree, admin_user)
+    tamper("DELETE FROM audit_auditentry WHERE seq = %s", [entries[2].seq])
+    report = verify_chain()
+    assert (report.ok, report.first_bad_seq) == (False, entries[2].seq)
+
+
+def test_deleting_the_newest_rows_is_detected(tree, admin_user):
+    entries = make_entries(tree, admin_user)
+    tamper("DELETE FROM audit_auditentry WHERE seq = %s", [entries[-1].seq])
+    report = verify_chain()
+    assert (report.ok, report.first_bad_seq) == (False, entries[-1].seq)
+
+
+def test_a_forged_row_with_a_recomputed_hash_breaks_the_next_link(tree, admin_user):
+    entries = make_entries(tree, admin_user)
+    forged = AuditEntry.objects.get(seq=entries[1].seq)
+    forged.object_repr = "giả mạo"
+    new_hash = forged.compute_hash()
+    tamper("UPDATE audit_auditentry SET object_repr = %s, entry_hash = %s WHERE seq = %s", ["giả mạo", new_hash, forged.seq])
+    report = verify_chain()
+    assert (report.ok, report.first_bad_seq) == (False, entries[2].seq)
+
+
+def test_the_orm_refuses_to_change_or_delete_entries(tree, admin_user):
+    entry = make_entries(tree, admin_user)[0]
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.delete()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.filter(pk=entry.pk).update(actor_repr="x")
+    with pytest.raises(TypeError):
+        AuditEntry.objects.all().delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
+def test_postgresql_refuses_updates_at_the_database_level(tree, admin_user):
+    from django.db import DatabaseError
+
+    make_entries(tree, admin_user)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET actor_repr = 'x'")
+
+
+def test_entry_rolls_back_with_the_failed_change(tree, admin_user):
+    before = AuditEntry.objects.count()
+    head_before = AuditChainHead.objects.get().last_seq
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_log(actor=admin_user, action="update", obj=tree.xa, event="test")
+        raise RuntimeError("boom")
+    assert AuditEntry.objects.count() == before
+    assert AuditChainHead.objects.get().last_seq == head_before
+    assert verify_chain().ok
+
+
+def test_verify_command_reports_success(tree, admin_user, capsys):
+    make_entries(tree, admin_user)
+    call_command("verify_audit")
+    assert "toàn vẹn" in capsys.readouterr().out
