@@ -207,6 +207,7 @@ USE_TZ = True
 # --- Files ----------------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("DANGVU_STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DANGVU_MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {

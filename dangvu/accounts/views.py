@@ -42,6 +42,18 @@ def _confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def _check_token(device: TOTPDevice | None, token: str) -> str | None:
+    """None when the code is right; otherwise the message to show. Wrong codes slow down further tries."""
+    if device is None:
+        return _("Mã xác thực không đúng hoặc đã hết hạn.")
+    allowed, _data = device.verify_is_allowed()
+    if not allowed:
+        return _("Bạn đã nhập sai mã nhiều lần. Vui lòng chờ ít giây rồi thử lại.")
+    if device.verify_token(token):
+        return None
+    return _("Mã xác thực không đúng hoặc đã hết hạn.")
+
+
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_safe_next(request))
@@ -66,15 +78,17 @@ def login_otp_view(request: HttpRequest) -> HttpResponse:
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = _confirmed_device(user)
-        if device is not None and device.verify_token(form.cleaned_data["token"]):
+        problem = _check_token(device, form.cleaned_data["token"])
+        if problem is None and device is not None:
             target = request.session.pop(_PENDING_NEXT, reverse(settings.LOGIN_REDIRECT_URL))
             request.session.pop(_PENDING, None)
             user.backend = "django.contrib.auth.backends.ModelBackend"
             auth_login(request, user)
             otp_login(request, device)
             return redirect(target)
-        audit_log(actor=None, action="login_failed", obj=user, event="accounts.otp_failed")
-        form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn."))
+        with transaction.atomic():
+            audit_log(actor=None, action="login_failed", obj=user, event="accounts.otp_failed")
+        form.add_error("token", problem)
     return render(request, "accounts/login_otp.html", {"form": form})
 
 
@@ -113,7 +127,8 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Ứng dụng xác thực"})
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        problem = _check_token(device, form.cleaned_data["token"])
+        if problem is None:
             with transaction.atomic():
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
@@ -121,7 +136,7 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             messages.success(request, _("Đã bật xác thực hai lớp."))
             return redirect("accounts:profile")
-        form.add_error("token", _("Mã xác thực không đúng. Kiểm tra giờ trên điện thoại và thử lại."))
+        form.add_error("token", problem)
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,

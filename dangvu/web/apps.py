@@ -7,9 +7,11 @@ class WebConfig(AppConfig):
     verbose_name = "Giao diện"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop as _
+
         from dangvu.web.nav import NavItem, register_nav
 
-        register_nav(NavItem("orgs", "Tổ chức đảng", "orgs:tree", "orgs.view", order=10))
-        register_nav(NavItem("members", "Đảng viên", "members:list", "members.view", order=20))
-        register_nav(NavItem("calendar", "Lịch làm việc", "workcalendar:index", "", order=80))
-        register_nav(NavItem("audit", "Nhật ký", "audit:list", "audit.view", order=90))
+        register_nav(NavItem("orgs", _("Tổ chức đảng"), "orgs:tree", "orgs.view", order=10))
+        register_nav(NavItem("members", _("Đảng viên"), "members:list", "members.view", order=20))
+        register_nav(NavItem("calendar", _("Lịch làm việc"), "workcalendar:index", "", order=80))
+        register_nav(NavItem("audit", _("Nhật ký"), "audit:list", "audit.view", order=90))
