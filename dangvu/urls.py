@@ -1,16 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from dangvu.api.main import api
-from dangvu.web import views as web_views
 
 admin.site.site_header = "Đảng vụ số — Quản trị"
 admin.site.site_title = "Đảng vụ số"
 admin.site.index_title = "Dữ liệu nền"
 
 urlpatterns = [
-    path("", web_views.home, name="home-root"),
+    path("", RedirectView.as_view(pattern_name="web:home"), name="root"),
     path("", include(("dangvu.web.urls", "web"))),
     path("accounts/", include("dangvu.accounts.urls")),
     path("orgs/", include("dangvu.orgs.urls")),
