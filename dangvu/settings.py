@@ -29,7 +29,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return default if value in (None, "") else int(value)
+    return int(value) if value else default
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -48,7 +48,7 @@ SECRET_KEY = env_str("DANGVU_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DANGVU_SECRET_KEY must be set when DANGVU_ENV=production")
-    SECRET_KEY = "dev-only-insecure-key-" + "x" * 40  # noqa: S105 - never used in production (checked above)
+    SECRET_KEY = "dev-only-insecure-key-" + "x" * 40
 
 ALLOWED_HOSTS = env_list("DANGVU_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DANGVU_CSRF_TRUSTED_ORIGINS")
@@ -121,7 +121,9 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'dangvu.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DANGVU_DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DANGVU_DB_CONN_MAX_AGE", 0))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE transactions take the write lock up front: no lock upgrades, no "database is locked"
@@ -225,7 +227,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "DANGVU_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env_str("DANGVU_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DANGVU_EMAIL_PORT", 25)

@@ -8,7 +8,9 @@ from dangvu.settings import *  # noqa: F403
 DATA_DIR = Path(tempfile.mkdtemp(prefix="dangvu-test-"))
 MEDIA_ROOT = DATA_DIR / "media"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses the default
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher"
+]  # speed only; production uses the default
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "dangvu-test", "immediate": True}
 STORAGES = {

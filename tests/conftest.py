@@ -32,19 +32,29 @@ class Tree:
     b1: Org
 
     def fresh(self) -> Tree:
-        return Tree(*(Org.objects.get(pk=o.pk) for o in (self.root, self.xa, self.a1, self.a2, self.xb, self.b1)))
+        return Tree(
+            *(Org.objects.get(pk=o.pk) for o in (self.root, self.xa, self.a1, self.a2, self.xb, self.b1))
+        )
 
 
 def make_user(username: str, *, superuser: bool = False, password: str = "mat-khau-rat-manh-2026") -> User:
     return User.objects.create_user(
-        username=username, password=password, full_name=username.title(), email=f"{username}@example.vn",
-        is_superuser=superuser, is_staff=superuser,
+        username=username,
+        password=password,
+        full_name=username.title(),
+        email=f"{username}@example.vn",
+        is_superuser=superuser,
+        is_staff=superuser,
     )
 
 
 def grant(user: User, role_code: str, org: Org, include_subtree: bool = True) -> RoleAssignment:
     return RoleAssignment.objects.create(
-        user=user, role=Role.objects.get(code=role_code), org=org, include_subtree=include_subtree, valid_from=date(2020, 1, 1)
+        user=user,
+        role=Role.objects.get(code=role_code),
+        org=org,
+        include_subtree=include_subtree,
+        valid_from=date(2020, 1, 1),
     )
 
 
@@ -61,7 +71,7 @@ def _fresh_caches() -> Any:
 
     cache.clear()
     _exceptions_cached.cache_clear()
-    yield
+    return
 
 
 @pytest.fixture
@@ -71,16 +81,32 @@ def admin_user(db: Any) -> User:
 
 @pytest.fixture
 def tree(admin_user: User) -> Tree:
-    root = org_create(actor=admin_user, name="Đảng bộ tỉnh Ninh Bình", code="TU", org_type=org_type("dang-bo-tinh"))
-    xa = org_create(actor=admin_user, name="Đảng ủy xã An Phú", code="XA", org_type=org_type("dang-bo-xa"), parent=root)
+    root = org_create(
+        actor=admin_user, name="Đảng bộ tỉnh Ninh Bình", code="TU", org_type=org_type("dang-bo-tinh")
+    )
+    xa = org_create(
+        actor=admin_user, name="Đảng ủy xã An Phú", code="XA", org_type=org_type("dang-bo-xa"), parent=root
+    )
     root.refresh_from_db()
-    xb = org_create(actor=admin_user, name="Đảng ủy phường Đông Tiến", code="XB", org_type=org_type("dang-bo-xa"), parent=root)
+    xb = org_create(
+        actor=admin_user,
+        name="Đảng ủy phường Đông Tiến",
+        code="XB",
+        org_type=org_type("dang-bo-xa"),
+        parent=root,
+    )
     xa.refresh_from_db()
-    a1 = org_create(actor=admin_user, name="Chi bộ thôn 1", code="A1", org_type=org_type("chi-bo-co-so"), parent=xa)
+    a1 = org_create(
+        actor=admin_user, name="Chi bộ thôn 1", code="A1", org_type=org_type("chi-bo-co-so"), parent=xa
+    )
     xa.refresh_from_db()
-    a2 = org_create(actor=admin_user, name="Chi bộ thôn 2", code="A2", org_type=org_type("chi-bo-co-so"), parent=xa)
+    a2 = org_create(
+        actor=admin_user, name="Chi bộ thôn 2", code="A2", org_type=org_type("chi-bo-co-so"), parent=xa
+    )
     xb.refresh_from_db()
-    b1 = org_create(actor=admin_user, name="Chi bộ khu phố 1", code="B1", org_type=org_type("chi-bo-co-so"), parent=xb)
+    b1 = org_create(
+        actor=admin_user, name="Chi bộ khu phố 1", code="B1", org_type=org_type("chi-bo-co-so"), parent=xb
+    )
     return Tree(root, xa, a1, a2, xb, b1).fresh()
 
 

@@ -14,14 +14,16 @@ from dangvu.core.admin import AuditedModelAdmin
 
 
 @admin.register(User)
-class DangvuUserAdmin(UserAdmin, AuditedModelAdmin):  # type: ignore[misc]
+class DangvuUserAdmin(UserAdmin, AuditedModelAdmin):  # type: ignore[type-arg]
     list_display = ("username", "full_name", "email", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email", "search_text")
     fieldsets = (*UserAdmin.fieldsets, ("Đảng vụ số", {"fields": ("full_name", "phone")}))  # type: ignore[misc]
 
 
 class RoleForm(forms.ModelForm):  # type: ignore[type-arg]
-    permissions = forms.MultipleChoiceField(label="Quyền", required=False, widget=forms.CheckboxSelectMultiple)
+    permissions = forms.MultipleChoiceField(
+        label="Quyền", required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Role
@@ -49,8 +51,15 @@ class RoleAssignmentAdmin(AuditedModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        role_assign(actor=request.user, user=obj.user, role=obj.role, org=obj.org, include_subtree=obj.include_subtree,
-                    valid_from=obj.valid_from, valid_to=obj.valid_to)
+        role_assign(
+            actor=request.user,
+            user=obj.user,
+            role=obj.role,
+            org=obj.org,
+            include_subtree=obj.include_subtree,
+            valid_from=obj.valid_from,
+            valid_to=obj.valid_to,
+        )
 
 
 @admin.register(ApiToken)

@@ -68,9 +68,15 @@ class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
 class RoleAssignment(models.Model):
     """A user holds a role in one unit and, unless ``include_subtree`` is off, in every unit below it."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="người dùng")
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments", verbose_name="vai trò")
-    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="role_assignments", verbose_name="đơn vị")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="người dùng"
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="assignments", verbose_name="vai trò"
+    )
+    org = models.ForeignKey(
+        "orgs.Org", on_delete=models.PROTECT, related_name="role_assignments", verbose_name="đơn vị"
+    )
     include_subtree = models.BooleanField("gồm các đơn vị cấp dưới", default=True)
     valid_from = models.DateField("từ ngày", default=timezone.localdate)
     valid_to = models.DateField("đến ngày", null=True, blank=True)
@@ -96,7 +102,9 @@ class RoleAssignment(models.Model):
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> ApiTokenQuerySet:
         now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
 
 
 class ApiToken(models.Model):

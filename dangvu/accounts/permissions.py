@@ -136,4 +136,8 @@ def user_permissions(user: Any) -> set[str]:
     """Every permission code the user holds somewhere."""
     if user.is_superuser:
         return set(PERMISSIONS)
-    return set().union(*(perms for perms, _path, _org, _subtree in _assignments(user))) if user.is_authenticated else set()
+    return (
+        set().union(*(perms for perms, _path, _org, _subtree in _assignments(user)))
+        if user.is_authenticated
+        else set()
+    )

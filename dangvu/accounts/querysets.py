@@ -20,4 +20,6 @@ class ScopedQuerySet(models.QuerySet[M]):
 
     def visible_to(self, user: Any, perm: str | None = None) -> ScopedQuerySet[M]:
         """Rows the user may see (or, with ``perm``, act on): the one read every view and endpoint starts from."""
-        return self.filter(scope_q(user, perm or self.view_permission, self.scope_path_field, self.scope_id_field))
+        return self.filter(
+            scope_q(user, perm or self.view_permission, self.scope_path_field, self.scope_id_field)
+        )

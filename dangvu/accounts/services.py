@@ -16,7 +16,13 @@ from dangvu.audit.services import audit_log, diff, snapshot
 
 @transaction.atomic
 def role_assign(
-    *, actor: Any, user: User, role: Role, org: Any, include_subtree: bool = True, valid_from: date | None = None,
+    *,
+    actor: Any,
+    user: User,
+    role: Role,
+    org: Any,
+    include_subtree: bool = True,
+    valid_from: date | None = None,
     valid_to: date | None = None,
 ) -> RoleAssignment:
     """Give ``user`` a role in ``org`` (and its subtree). The actor must manage users there."""
@@ -27,12 +33,22 @@ def role_assign(
     if valid_to and valid_from and valid_to < valid_from:
         raise ValidationError({"valid_to": "Ngày kết thúc phải sau ngày bắt đầu."})
     assignment = RoleAssignment.objects.create(
-        user=user, role=role, org=org, include_subtree=include_subtree,
-        valid_from=valid_from or timezone.localdate(), valid_to=valid_to,
+        user=user,
+        role=role,
+        org=org,
+        include_subtree=include_subtree,
+        valid_from=valid_from or timezone.localdate(),
+        valid_to=valid_to,
     )
     clear_cache(user)
-    audit_log(actor=actor, action="create", obj=assignment, org=org, event="accounts.role_assign",
-              changes=diff({}, snapshot(assignment)))
+    audit_log(
+        actor=actor,
+        action="create",
+        obj=assignment,
+        org=org,
+        event="accounts.role_assign",
+        changes=diff({}, snapshot(assignment)),
+    )
     return assignment
 
 
@@ -50,20 +66,35 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
         assignment.valid_to = max(today, assignment.valid_from)
     assignment.save(update_fields=["valid_to", "revoked_at"])
     clear_cache(assignment.user)
-    audit_log(actor=actor, action="update", obj=assignment, org=assignment.org, event="accounts.role_revoke",
-              changes=diff(before, snapshot(assignment)))
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=assignment,
+        org=assignment.org,
+        event="accounts.role_revoke",
+        changes=diff(before, snapshot(assignment)),
+    )
     return assignment
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, user: User, name: str = "", expires_at: Any = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: Any, user: User, name: str = "", expires_at: Any = None
+) -> tuple[ApiToken, str]:
     """Issue a bearer token for ``user``; returns the row and the token (shown once, stored hashed)."""
     if actor is not None and getattr(actor, "pk", None) != user.pk:
         require_perm(actor, "users.manage")
     key = ApiToken.generate_key()
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key), expires_at=expires_at)
-    audit_log(actor=actor or "cli", action="create", obj=token, event="accounts.token_create",
-              data={"user": user.username, "prefix": token.prefix})
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key), expires_at=expires_at
+    )
+    audit_log(
+        actor=actor or "cli",
+        action="create",
+        obj=token,
+        event="accounts.token_create",
+        data={"user": user.username, "prefix": token.prefix},
+    )
     return token, key
 
 
@@ -74,7 +105,13 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_log(actor=actor, action="update", obj=token, event="accounts.token_revoke", data={"prefix": token.prefix})
+        audit_log(
+            actor=actor,
+            action="update",
+            obj=token,
+            event="accounts.token_revoke",
+            data={"prefix": token.prefix},
+        )
     return token
 
 

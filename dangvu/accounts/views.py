@@ -26,6 +26,7 @@ from dangvu.accounts.forms import LoginForm, OtpForm
 from dangvu.accounts.models import ApiToken, RoleAssignment, User
 from dangvu.accounts.services import api_token_revoke
 from dangvu.audit.services import audit_log
+from dangvu.core.http import AuthenticatedHttpRequest
 
 _PENDING = "dangvu_pending_otp_user"
 _PENDING_NEXT = "dangvu_pending_next"
@@ -33,7 +34,9 @@ _PENDING_NEXT = "dangvu_pending_next"
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse(settings.LOGIN_REDIRECT_URL)
 
@@ -72,7 +75,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def login_otp_view(request: HttpRequest) -> HttpResponse:
-    user = User.objects.filter(pk=request.session.get(_PENDING), is_active=True).first()
+    pending = request.session.get(_PENDING)
+    user = User.objects.filter(pk=pending, is_active=True).first() if isinstance(pending, int) else None
     if user is None:
         return redirect("accounts:login")
     form = OtpForm(request.POST or None)
@@ -82,13 +86,12 @@ def login_otp_view(request: HttpRequest) -> HttpResponse:
         if problem is None and device is not None:
             target = request.session.pop(_PENDING_NEXT, reverse(settings.LOGIN_REDIRECT_URL))
             request.session.pop(_PENDING, None)
-            user.backend = "django.contrib.auth.backends.ModelBackend"
-            auth_login(request, user)
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, device)
             return redirect(target)
         with transaction.atomic():
             audit_log(actor=None, action="login_failed", obj=user, event="accounts.otp_failed")
-        form.add_error("token", problem)
+        form.add_error("token", problem or "")
     return render(request, "accounts/login_otp.html", {"form": form})
 
 
@@ -100,15 +103,22 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile_view(request: HttpRequest) -> HttpResponse:
+def profile_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     assignments = (
-        RoleAssignment.objects.active().filter(user=request.user).select_related("role", "org", "org__org_type").order_by("org__path")
+        RoleAssignment.objects.active()
+        .filter(user=request.user)
+        .select_related("role", "org", "org__org_type")
+        .order_by("org__path")
     )
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
     return render(
         request,
         "accounts/profile.html",
-        {"assignments": assignments, "tokens": tokens, "has_2fa": _confirmed_device(request.user) is not None},  # type: ignore[arg-type]
+        {
+            "assignments": assignments,
+            "tokens": tokens,
+            "has_2fa": _confirmed_device(request.user) is not None,
+        },
     )
 
 
@@ -120,11 +130,13 @@ def _qr_svg(uri: str) -> str:
 
 
 @login_required
-def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
+def two_factor_setup_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if _confirmed_device(user) is not None:  # type: ignore[arg-type]
+    if _confirmed_device(user) is not None:
         return redirect("accounts:profile")
-    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Ứng dụng xác thực"})
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "Ứng dụng xác thực"}
+    )
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         problem = _check_token(device, form.cleaned_data["token"])
@@ -136,7 +148,7 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             messages.success(request, _("Đã bật xác thực hai lớp."))
             return redirect("accounts:profile")
-        form.add_error("token", problem)
+        form.add_error("token", problem or "")
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
@@ -147,18 +159,18 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def two_factor_disable_view(request: HttpRequest) -> HttpResponse:
+def two_factor_disable_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     with transaction.atomic():
         deleted, _rows = TOTPDevice.objects.filter(user=request.user).delete()
         if deleted:
-            audit_log(actor=request.user, action="update", obj=request.user, event="accounts.2fa_disabled")  # type: ignore[arg-type]
+            audit_log(actor=request.user, action="update", obj=request.user, event="accounts.2fa_disabled")
     messages.success(request, _("Đã tắt xác thực hai lớp."))
     return redirect("accounts:profile")
 
 
 @login_required
 @require_POST
-def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
     api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Đã thu hồi mã truy cập."))

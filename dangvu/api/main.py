@@ -7,11 +7,10 @@ from dangvu.api import errors
 from dangvu.api.auth import BearerToken, SessionAuth
 
 
-
 class Utf8JSONRenderer(JSONRenderer):
     """Vietnamese text as UTF-8, not \\u escapes."""
 
-    json_dumps_params = {"ensure_ascii": False}  # noqa: RUF012 - ninja's own attribute
+    json_dumps_params = {"ensure_ascii": False}
 
 
 api = NinjaAPI(
@@ -19,8 +18,9 @@ api = NinjaAPI(
     title="Đảng vụ số API",
     version="1",
     description=(
-        "JSON API của Đảng vụ số. Xác thực: `Authorization: Bearer <mã>` (cấp bằng `dangvu create_api_token USERNAME`). "
-        "Mọi lỗi có dạng `{\"error\": {\"code\", \"message\" (tiếng Việt), \"message_en\", \"details\"}}`."
+        "JSON API của Đảng vụ số. Xác thực: `Authorization: Bearer <mã>` "
+        "(cấp bằng `dangvu create_api_token USERNAME`). "
+        'Mọi lỗi có dạng `{"error": {"code", "message" (tiếng Việt), "message_en", "details"}}`.'
     ),
     openapi_url="/openapi.json",
     docs_url="/docs",

@@ -10,7 +10,16 @@ from dangvu.audit.models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("seq", "created_at", "actor_repr", "action", "event", "object_type", "object_id", "object_repr")
+    list_display = (
+        "seq",
+        "created_at",
+        "actor_repr",
+        "action",
+        "event",
+        "object_type",
+        "object_id",
+        "object_repr",
+    )
     list_filter = ("action", "channel")
     search_fields = ("actor_repr", "object_repr", "event", "object_id")
 

@@ -13,7 +13,7 @@ class Origin:
     channel: str = "system"  # web, api, cli, job, system
 
 
-_current: ContextVar[Origin] = ContextVar("dangvu_audit_origin", default=Origin())
+_current: ContextVar[Origin] = ContextVar("dangvu_audit_origin", default=Origin())  # noqa: B039 - frozen
 
 
 def current_origin() -> Origin:

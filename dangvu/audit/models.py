@@ -19,7 +19,7 @@ class AuditEntryQuerySet(ScopedQuerySet["AuditEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise TypeError("Audit entries are append-only")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise TypeError("Audit entries are append-only")
 
     def for_object(self, object_type: str, object_id: str | int) -> AuditEntryQuerySet:
@@ -47,7 +47,12 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField("số thứ tự", unique=True)
     created_at = models.DateTimeField("thời điểm", db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     actor_repr = models.CharField("người thực hiện", max_length=200, blank=True)
     ip = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
@@ -106,7 +111,9 @@ class AuditEntry(models.Model):
         }
 
     def compute_hash(self) -> str:
-        canonical = json.dumps(self.hashed_payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        canonical = json.dumps(
+            self.hashed_payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 

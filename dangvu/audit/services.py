@@ -15,7 +15,17 @@ from dangvu.audit.context import current_origin
 from dangvu.audit.models import AuditChainHead, AuditEntry
 
 # Columns that are derived or bookkeeping, never worth an audit diff.
-_SKIPPED_FIELDS = {"search_text", "sort_key", "sort_name", "updated_at", "created_at", "password", "path", "depth", "numchild"}
+_SKIPPED_FIELDS = {
+    "search_text",
+    "sort_key",
+    "sort_name",
+    "updated_at",
+    "created_at",
+    "password",
+    "path",
+    "depth",
+    "numchild",
+}
 
 
 def _jsonable(value: Any) -> Any:
@@ -40,7 +50,11 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [before, after]}`` for every field whose value changed."""
-    return {key: [before.get(key), after.get(key)] for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)}
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
 
 
 def object_type_of(obj: models.Model) -> str:
@@ -128,9 +142,13 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
             break
         for entry in batch:
             if entry.seq != expected_seq:
-                return ChainReport(False, checked, expected_seq, f"thiếu bản ghi số {expected_seq} (gặp số {entry.seq})")
+                return ChainReport(
+                    False, checked, expected_seq, f"thiếu bản ghi số {expected_seq} (gặp số {entry.seq})"
+                )
             if entry.prev_hash != expected_prev:
-                return ChainReport(False, checked, entry.seq, f"bản ghi số {entry.seq} không nối với bản ghi trước")
+                return ChainReport(
+                    False, checked, entry.seq, f"bản ghi số {entry.seq} không nối với bản ghi trước"
+                )
             if entry.compute_hash() != entry.entry_hash:
                 return ChainReport(False, checked, entry.seq, f"bản ghi số {entry.seq} đã bị sửa")
             expected_prev = entry.entry_hash
@@ -139,5 +157,7 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
         last_id_seq = batch[-1].seq
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and (head.last_seq != checked or (checked and head.last_hash != expected_prev)):
-        return ChainReport(False, checked, checked + 1, f"thiếu các bản ghi cuối (đầu chuỗi ghi số {head.last_seq})")
+        return ChainReport(
+            False, checked, checked + 1, f"thiếu các bản ghi cuối (đầu chuỗi ghi số {head.last_seq})"
+        )
     return ChainReport(True, checked)

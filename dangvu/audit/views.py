@@ -5,27 +5,38 @@ from datetime import datetime, time
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.models import AuditEntry
+from dangvu.core.http import AuthenticatedHttpRequest
 
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="Người thực hiện", required=False)
-    action = forms.ChoiceField(label="Hành động", required=False, choices=[("", "Tất cả"), *AuditEntry.Action.choices])
+    action = forms.ChoiceField(
+        label="Hành động", required=False, choices=[("", "Tất cả"), *AuditEntry.Action.choices]
+    )
     object_type = forms.CharField(label="Loại bản ghi", required=False)
     object_id = forms.CharField(label="Mã bản ghi", required=False)
-    date_from = forms.DateField(label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                error_messages={"invalid": "Ngày không hợp lệ."})
-    date_to = forms.DateField(label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                              error_messages={"invalid": "Ngày không hợp lệ."})
+    date_from = forms.DateField(
+        label="Từ ngày",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Ngày không hợp lệ."},
+    )
+    date_to = forms.DateField(
+        label="Đến ngày",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Ngày không hợp lệ."},
+    )
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_perm(request.user, "audit.view")
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.visible_to(request.user).select_related("org")

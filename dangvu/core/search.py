@@ -25,5 +25,7 @@ def filter_search(
         if substring:
             queryset = queryset.filter(**{f"{field}__contains": term})
         else:
-            queryset = queryset.filter(Q(**{f"{field}__startswith": term}) | Q(**{f"{field}__contains": f" {term}"}))
+            queryset = queryset.filter(
+                Q(**{f"{field}__startswith": term}) | Q(**{f"{field}__contains": f" {term}"})
+            )
     return queryset

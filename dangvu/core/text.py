@@ -94,7 +94,9 @@ def _words_key(words: list[str]) -> str:
 def sort_key(full_name: str) -> str:
     """A digit string that orders full names by given, middle, family name, Vietnamese alphabet."""
     family, middle, given = split_name(full_name)
-    return "".join(_words_key(part.split(" ") if part else []) + _PART_SEPARATOR for part in (given, middle, family))
+    return "".join(
+        _words_key(part.split(" ") if part else []) + _PART_SEPARATOR for part in (given, middle, family)
+    )
 
 
 def text_sort_key(value: str) -> str:

@@ -54,7 +54,9 @@ class TreeBuilder:
         self._child_counts: dict[str, int] = {}
         self._codes: set[str] = set()
 
-    def add(self, parent: UnitSpec | None, name: str, code: str, type_code: str, abbreviation: str) -> UnitSpec:
+    def add(
+        self, parent: UnitSpec | None, name: str, code: str, type_code: str, abbreviation: str
+    ) -> UnitSpec:
         parent_path = parent.path if parent else ""
         index = self._child_counts.get(parent_path, 0) + 1
         self._child_counts[parent_path] = index
@@ -62,8 +64,15 @@ class TreeBuilder:
         while code in self._codes:
             code += "X"
         self._codes.add(code)
-        unit = UnitSpec(name, code, type_code, abbreviation, path, len(path) // STEPLEN,
-                        established_on=date(2025, 7, 1) if type_code in {"dang-bo-xa"} else None)
+        unit = UnitSpec(
+            name,
+            code,
+            type_code,
+            abbreviation,
+            path,
+            len(path) // STEPLEN,
+            established_on=date(2025, 7, 1) if type_code in {"dang-bo-xa"} else None,
+        )
         if parent:
             parent.numchild += 1
         self.plan.units.append(unit)
@@ -79,7 +88,13 @@ class TreeBuilder:
             if name.startswith("Đảng bộ"):
                 unit = self.add(parent, name, f"{prefix}-{g:02d}", "dang-bo-co-so", "ĐU")
                 for c in range(1, self.rng.randint(2, 4) + 1):
-                    cell = self.add(unit, f"Chi bộ {c} — {name.removeprefix('Đảng bộ ')}", f"{prefix}-{g:02d}-{c}", "chi-bo-truc-thuoc", "CB")
+                    cell = self.add(
+                        unit,
+                        f"Chi bộ {c} — {name.removeprefix('Đảng bộ ')}",
+                        f"{prefix}-{g:02d}-{c}",
+                        "chi-bo-truc-thuoc",
+                        "CB",
+                    )
                     self._member_unit(cell, province_index)
             else:
                 unit = self.add(parent, name, f"{prefix}-{g:02d}", "chi-bo-co-so", "CB")
@@ -89,16 +104,28 @@ class TreeBuilder:
         self.plan.member_units.append(len(self.plan.units) - 1)
         self.plan.province_codes[len(self.plan.units) - 1] = province_index
 
-    def province(self, parent: UnitSpec | None, province: tuple[str, str, int], communes: int, tccs: tuple[int, int]) -> UnitSpec:
+    def province(
+        self, parent: UnitSpec | None, province: tuple[str, str, int], communes: int, tccs: tuple[int, int]
+    ) -> UnitSpec:
         name, code, cccd_code = province
-        root = self.add(parent, f"Đảng bộ tỉnh {name}" if not name.startswith("Thành phố") and name not in {"Hà Nội", "Hải Phòng", "Huế", "Đà Nẵng", "Cần Thơ"} else f"Đảng bộ thành phố {name.removeprefix('Thành phố ')}",
-                        f"{code}", "dang-bo-tinh", "TU")
+        root = self.add(
+            parent,
+            f"Đảng bộ tỉnh {name}"
+            if not name.startswith("Thành phố")
+            and name not in {"Hà Nội", "Hải Phòng", "Huế", "Đà Nẵng", "Cần Thơ"}
+            else f"Đảng bộ thành phố {name.removeprefix('Thành phố ')}",
+            f"{code}",
+            "dang-bo-tinh",
+            "TU",
+        )
         for c, committee in enumerate(names.PROVINCE_COMMITTEES, start=1):
             unit = self.add(root, committee, f"{code}-K{c}", "dang-uy-truc-thuoc-tinh", "ĐU")
             self.grassroots(unit, f"{code}-K{c}", self.rng.randint(*tccs), cccd_code)
         for c in range(1, communes + 1):
             kind = "Phường" if self.rng.random() < 0.35 else "Xã"
-            unit = self.add(root, f"Đảng bộ {kind.lower()} {self.place()}", f"{code}-X{c:03d}", "dang-bo-xa", "ĐU")
+            unit = self.add(
+                root, f"Đảng bộ {kind.lower()} {self.place()}", f"{code}-X{c:03d}", "dang-bo-xa", "ĐU"
+            )
             self.grassroots(unit, f"{code}-X{c:03d}", self.rng.randint(*tccs), cccd_code)
         return root
 
@@ -113,7 +140,13 @@ def build_plan(*, seed: int, national: bool) -> Plan:
         for central_name, code in names.CENTRAL:
             unit = builder.add(centre, central_name, code, "dang-bo-truc-thuoc-tw", "ĐU")
             for k in range(1, 41):
-                sub = builder.add(unit, f"Đảng ủy {central_name.removeprefix('Đảng bộ ')} khối {k}", f"{code}-K{k}", "dang-uy-truc-thuoc-tinh", "ĐU")
+                sub = builder.add(
+                    unit,
+                    f"Đảng ủy {central_name.removeprefix('Đảng bộ ')} khối {k}",
+                    f"{code}-K{k}",
+                    "dang-uy-truc-thuoc-tinh",
+                    "ĐU",
+                )
                 builder.grassroots(sub, f"{code}-K{k}", rng.randint(3, 8), 1)
     else:
         builder.province(None, ("Ninh Bình", "NB", 37), communes=20, tccs=(6, 12))
@@ -125,8 +158,14 @@ def insert_units(plan: Plan) -> list[int]:
     rows = []
     for unit in plan.units:
         org = Org(
-            name=unit.name, code=unit.code, abbreviation=unit.abbreviation, org_type=types[unit.type_code],
-            path=unit.path, depth=unit.depth, numchild=unit.numchild, established_on=unit.established_on,
+            name=unit.name,
+            code=unit.code,
+            abbreviation=unit.abbreviation,
+            org_type=types[unit.type_code],
+            path=unit.path,
+            depth=unit.depth,
+            numchild=unit.numchild,
+            established_on=unit.established_on,
         )
         org.search_text = fold(f"{unit.name} {unit.code} {unit.abbreviation}")
         org.sort_name = text_sort_key(unit.name)[:600]
@@ -173,12 +212,24 @@ class MemberFactory:
         birth = date(1940, 1, 1) + timedelta(days=rng.randint(0, 365 * 66))
         admitted = birth + timedelta(days=rng.randint(365 * 18, 365 * 18 + 365 * 20))
         admitted = min(admitted, date(2025, 12, 31))
-        status = MemberStatus.PROBATIONARY if admitted > date(2025, 1, 1) else (
-            MemberStatus.EXEMPT if rng.random() < 0.03 else MemberStatus.OFFICIAL)
+        status = (
+            MemberStatus.PROBATIONARY
+            if admitted > date(2025, 1, 1)
+            else (MemberStatus.EXEMPT if rng.random() < 0.03 else MemberStatus.OFFICIAL)
+        )
         folded, key = self.derived(full_name)
         cccd = self.cccd(province_code, female, birth)
-        return (full_name, "female" if female else "male", birth, cccd, org_id, str(status), admitted,
-                f"{folded} {cccd}", key)
+        return (
+            full_name,
+            "female" if female else "male",
+            birth,
+            cccd,
+            org_id,
+            str(status),
+            admitted,
+            f"{folded} {cccd}",
+            key,
+        )
 
     def rows(self, count: int, units: list[tuple[int, int]]) -> Iterator[tuple[Any, ...]]:
         # Unit sizes vary (a small chi bộ thôn has a dozen members, a large one over a hundred).
@@ -189,16 +240,38 @@ class MemberFactory:
             yield self.row(org_id, province_code)
 
 
-MEMBER_COLUMNS = ["full_name", "sex", "birth_date", "cccd", "org_id", "status", "admitted_on", "search_text", "sort_key",
-                  "created_at", "updated_at"]
+MEMBER_COLUMNS = [
+    "full_name",
+    "sex",
+    "birth_date",
+    "cccd",
+    "org_id",
+    "status",
+    "admitted_on",
+    "search_text",
+    "sort_key",
+    "created_at",
+    "updated_at",
+]
 
 
 def insert_members_orm(rows: Iterator[tuple[Any, ...]], batch: int = 5000) -> int:
     count = 0
     buffer: list[Member] = []
     for full_name, sex, birth, cccd, org_id, status, admitted, search, key in rows:
-        buffer.append(Member(full_name=full_name, sex=sex, birth_date=birth, cccd=cccd, org_id=org_id, status=status,
-                             admitted_on=admitted, search_text=search, sort_key=key))
+        buffer.append(
+            Member(
+                full_name=full_name,
+                sex=sex,
+                birth_date=birth,
+                cccd=cccd,
+                org_id=org_id,
+                status=status,
+                admitted_on=admitted,
+                search_text=search,
+                sort_key=key,
+            )
+        )
         if len(buffer) >= batch:
             Member.objects.bulk_create(buffer)
             count += len(buffer)
@@ -235,7 +308,9 @@ def insert_members_copy(rows: Iterator[tuple[Any, ...]]) -> int:
             buffer = io.StringIO()
             for row in rows:
                 full_name, sex, birth, cccd, org_id, status, admitted, search, key = row
-                buffer.write(f"{full_name}\t{sex}\t{birth.isoformat()}\t{cccd}\t{org_id}\t{status}\t{admitted.isoformat()}\t{search}\t{key}\t{now}\t{now}\n")
+                buffer.write(
+                    f"{full_name}\t{sex}\t{birth.isoformat()}\t{cccd}\t{org_id}\t{status}\t{admitted.isoformat()}\t{search}\t{key}\t{now}\t{now}\n"
+                )
                 count += 1
                 if count % 50000 == 0:
                     copy.write(buffer.getvalue())
@@ -262,7 +337,9 @@ class SeedResult:
         return self.members / self.seconds_members if self.seconds_members else 0.0
 
 
-def seed(*, members: int, seed: int, national: bool, use_copy: bool | None = None) -> tuple[SeedResult, list[int], Plan]:
+def seed(
+    *, members: int, seed: int, national: bool, use_copy: bool | None = None
+) -> tuple[SeedResult, list[int], Plan]:
     started = time.perf_counter()
     plan = build_plan(seed=seed, national=national)
     with transaction.atomic():
@@ -279,7 +356,9 @@ def seed(*, members: int, seed: int, national: bool, use_copy: bool | None = Non
         rollups.rebuild()
     finished = time.perf_counter()
     return (
-        SeedResult(len(ids), inserted, units_done - started, members_done - units_done, finished - members_done),
+        SeedResult(
+            len(ids), inserted, units_done - started, members_done - units_done, finished - members_done
+        ),
         ids,
         plan,
     )

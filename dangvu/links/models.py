@@ -17,7 +17,9 @@ class Link(models.Model):
     target_id = models.CharField(max_length=64)
     kind = models.CharField("quan hệ", max_length=40, default="related")
     note = models.CharField("ghi chú", max_length=255, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -34,7 +34,9 @@ def _can_see(user: Any, obj: models.Model) -> bool:
 
 
 @transaction.atomic
-def link_create(*, actor: Any, source: models.Model, target: models.Model, kind: str = "related", note: str = "") -> Any:
+def link_create(
+    *, actor: Any, source: models.Model, target: models.Model, kind: str = "related", note: str = ""
+) -> Any:
     """Link two records the actor can both see. Side effect: audit (on the source record)."""
     from dangvu.links.models import Link
 
@@ -44,12 +46,19 @@ def link_create(*, actor: Any, source: models.Model, target: models.Model, kind:
         raise ValidationError("Không thể liên kết một hồ sơ với chính nó.")
     (source_type, source_id), (target_type, target_id) = _ref(source), _ref(target)
     link, created = Link.objects.get_or_create(
-        source_type=source_type, source_id=source_id, target_type=target_type, target_id=target_id, kind=kind,
+        source_type=source_type,
+        source_id=source_id,
+        target_type=target_type,
+        target_id=target_id,
+        kind=kind,
         defaults={"note": note, "created_by": actor},
     )
     if created:
         audit_log(
-            actor=actor, action="create", obj=source, event="links.create",
+            actor=actor,
+            action="create",
+            obj=source,
+            event="links.create",
             data={"target_type": target_type, "target_id": target_id, "kind": kind},
         )
     return link
@@ -108,10 +117,13 @@ def timeline(obj: models.Model, user: Any, limit: int = 200) -> list[TimelineIte
     """The record's history: its audit entries and its links, newest first."""
     object_type, object_id = _ref(obj)
     items = [
-        TimelineItem(at=e.created_at, kind="audit", title=e.get_action_display(), actor=e.actor_repr, detail=e)
+        TimelineItem(
+            at=e.created_at, kind="audit", title=e.get_action_display(), actor=e.actor_repr, detail=e
+        )
         for e in AuditEntry.objects.for_object(object_type, object_id).order_by("-seq")[:limit]
     ]
     items += [
-        TimelineItem(at=r.created_at, kind="link", title=str(r.obj), actor="", detail=r) for r in linked_records(obj, user)
+        TimelineItem(at=r.created_at, kind="link", title=str(r.obj), actor="", detail=r)
+        for r in linked_records(obj, user)
     ]
     return sorted(items, key=lambda item: item.at, reverse=True)[:limit]

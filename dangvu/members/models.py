@@ -28,8 +28,12 @@ class Member(TimeStampedModel):
     sex = models.CharField("giới tính", max_length=6, choices=Sex.choices)
     birth_date = models.DateField("ngày sinh", null=True, blank=True)
     cccd = models.CharField("số CCCD", max_length=12, null=True, blank=True, unique=True)
-    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="members", verbose_name="chi bộ")
-    status = models.CharField("trạng thái", max_length=16, choices=MemberStatus.choices, default=MemberStatus.OFFICIAL)
+    org = models.ForeignKey(
+        "orgs.Org", on_delete=models.PROTECT, related_name="members", verbose_name="chi bộ"
+    )
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=MemberStatus.choices, default=MemberStatus.OFFICIAL
+    )
     admitted_on = models.DateField("ngày quyết định kết nạp", null=True, blank=True)
     search_text = models.TextField(blank=True, default="", editable=False)
     sort_key = models.CharField(max_length=400, blank=True, default="", editable=False)
@@ -61,7 +65,9 @@ class OrgMemberCount(models.Model):
     The national dashboard reads these instead of recounting millions of rows.
     """
 
-    org = models.OneToOneField("orgs.Org", on_delete=models.CASCADE, primary_key=True, related_name="member_count")
+    org = models.OneToOneField(
+        "orgs.Org", on_delete=models.CASCADE, primary_key=True, related_name="member_count"
+    )
     probationary = models.BigIntegerField(default=0)
     official = models.BigIntegerField(default=0)
     exempt = models.BigIntegerField(default=0)

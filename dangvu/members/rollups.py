@@ -11,7 +11,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import connection
 from django.db.models import Count, F
 
 from dangvu.members.enums import CURRENT_STATUSES
@@ -33,22 +32,30 @@ def ensure_rows(orgs: Iterable[Org]) -> None:
 
 def apply_delta(path: str, deltas: dict[str, int]) -> None:
     """Add ``deltas`` ({status: n}) to the unit at ``path`` and all its ancestors."""
-    updates = {status: F(status) + amount for status, amount in deltas.items() if amount and status in CURRENT_STATUSES}
+    updates = {
+        status: F(status) + amount
+        for status, amount in deltas.items()
+        if amount and status in CURRENT_STATUSES
+    }
     if not updates:
         return
     from dangvu.orgs.models import Org
 
-    OrgMemberCount.objects.filter(org__in=Org.objects.filter(path__in=_chain_paths(path)).values("pk")).update(**updates)
+    OrgMemberCount.objects.filter(
+        org__in=Org.objects.filter(path__in=_chain_paths(path)).values("pk")
+    ).update(**updates)
 
 
-def member_changed(*, old_path: str | None, old_status: str | None, new_path: str | None, new_status: str | None) -> None:
+def member_changed(
+    *, old_path: str | None, old_status: str | None, new_path: str | None, new_status: str | None
+) -> None:
     """One member left (old unit, old status) and arrived at (new unit, new status); either side may be None."""
     if old_path == new_path and old_status == new_status:
         return
     if old_path and old_status in CURRENT_STATUSES:
-        apply_delta(old_path, {old_status: -1})  # type: ignore[dict-item]
+        apply_delta(old_path, {old_status: -1})
     if new_path and new_status in CURRENT_STATUSES:
-        apply_delta(new_path, {new_status: 1})  # type: ignore[dict-item]
+        apply_delta(new_path, {new_status: 1})
 
 
 def shift_subtree(*, moved: Org, old_parent: Org | None, new_parent: Org) -> None:
@@ -84,7 +91,10 @@ def rebuild() -> int:
 
     direct: dict[int, Counter[str]] = defaultdict(Counter)
     for org_id, status, n in (
-        Member.objects.filter(status__in=CURRENT_STATUSES).values_list("org_id", "status").annotate(n=Count("pk")).order_by()
+        Member.objects.filter(status__in=CURRENT_STATUSES)
+        .values_list("org_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
         direct[org_id][status] += n
     paths = dict(Org.objects.values_list("pk", "path").order_by())
@@ -94,12 +104,9 @@ def rebuild() -> int:
         for ancestor_path in _chain_paths(paths[org_id]):
             totals[by_path[ancestor_path]].update(counter)
     rows = [
-        OrgMemberCount(org_id=pk, **{status: totals[pk][status] for status in CURRENT_STATUSES}) for pk in paths
+        OrgMemberCount(org_id=pk, **{status: totals[pk][status] for status in CURRENT_STATUSES})
+        for pk in paths
     ]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE members_orgmembercount")
-    else:
-        OrgMemberCount.objects.all().delete()
+    OrgMemberCount.objects.all().delete()
     OrgMemberCount.objects.bulk_create(rows, batch_size=5000)
     return len(rows)

@@ -18,7 +18,9 @@ from dangvu.members.models import Member
 
 def _check_org_accepts_members(org: Any) -> None:
     if not org.is_active:
-        raise ValidationError({"org": f"Đơn vị “{org.name}” đã {org.get_status_display().lower()}, không nhận đảng viên."})
+        raise ValidationError(
+            {"org": f"Đơn vị “{org.name}” đã {org.get_status_display().lower()}, không nhận đảng viên."}
+        )
 
 
 @transaction.atomic
@@ -49,7 +51,9 @@ def member_create(
     member.full_clean()
     member.save()
     rollups.member_changed(old_path=None, old_status=None, new_path=org.path, new_status=status)
-    audit_log(actor=actor, action="create", obj=member, event="members.create", changes=diff({}, snapshot(member)))
+    audit_log(
+        actor=actor, action="create", obj=member, event="members.create", changes=diff({}, snapshot(member))
+    )
     return member
 
 
@@ -64,8 +68,16 @@ def member_move(*, actor: Any, member: Member, to_org: Any) -> Member:
     old_path = member.org.path
     member.org = to_org
     member.save(update_fields=["org", "updated_at"])
-    rollups.member_changed(old_path=old_path, old_status=member.status, new_path=to_org.path, new_status=member.status)
-    audit_log(actor=actor, action="update", obj=member, event="members.move", changes=diff(before, snapshot(member, ["org"])))
+    rollups.member_changed(
+        old_path=old_path, old_status=member.status, new_path=to_org.path, new_status=member.status
+    )
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=member,
+        event="members.move",
+        changes=diff(before, snapshot(member, ["org"])),
+    )
     return member
 
 
@@ -80,9 +92,15 @@ def member_set_status(*, actor: Any, member: Member, status: str, reason: str = 
     old_status = member.status
     member.status = status
     member.save(update_fields=["status", "updated_at"])
-    rollups.member_changed(old_path=member.org.path, old_status=old_status, new_path=member.org.path, new_status=status)
+    rollups.member_changed(
+        old_path=member.org.path, old_status=old_status, new_path=member.org.path, new_status=status
+    )
     audit_log(
-        actor=actor, action="update", obj=member, event="members.status", changes=diff(before, snapshot(member, ["status"])),
+        actor=actor,
+        action="update",
+        obj=member,
+        event="members.status",
+        changes=diff(before, snapshot(member, ["status"])),
         data={"reason": reason},
     )
     return member
@@ -95,11 +113,17 @@ def _move_many(actor: Any, members: list[Member], to_org: Any, event: str) -> in
     Member.objects.filter(pk__in=[m.pk for m in members]).update(org=to_org)
     for path, counts in by_path.items():
         rollups.move_members_bulk(
-            from_path=path, to_path=to_org.path, counts={s: n for s, n in counts.items() if s in CURRENT_STATUSES}
+            from_path=path,
+            to_path=to_org.path,
+            counts={s: n for s, n in counts.items() if s in CURRENT_STATUSES},
         )
     for member in members:
         audit_log(
-            actor=actor, action="update", obj=member, org=to_org, event=event,
+            actor=actor,
+            action="update",
+            obj=member,
+            org=to_org,
+            event=event,
             changes={"org": [member.org_id, to_org.pk]},
         )
     return len(members)

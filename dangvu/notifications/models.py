@@ -21,7 +21,9 @@ class Notification(models.Model):
         REMINDER = "reminder", "Nhắc việc"
         WARNING = "warning", "Cảnh báo"
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField("loại", max_length=60, blank=True)
     level = models.CharField("mức", max_length=10, choices=Level.choices, default=Level.INFO)
     title = models.CharField("tiêu đề", max_length=200)

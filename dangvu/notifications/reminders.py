@@ -47,7 +47,14 @@ def send_due_reminders(today: date | None = None) -> int:
             already = set(Notification.objects.filter(kind=kind).values_list("recipient_id", flat=True))
             recipients = [person for person in reminder.recipients if person.pk not in already]
             if recipients:
-                notify(recipients=recipients, title=reminder.title, body=reminder.body, url=reminder.url, kind=kind,
-                       level=Notification.Level.REMINDER, email=reminder.email)
+                notify(
+                    recipients=recipients,
+                    title=reminder.title,
+                    body=reminder.body,
+                    url=reminder.url,
+                    kind=kind,
+                    level=Notification.Level.REMINDER,
+                    email=reminder.email,
+                )
                 sent += len(recipients)
     return sent

@@ -12,7 +12,9 @@ from dangvu.notifications.models import Notification
 def send_notification_emails(notification_ids: list[int]) -> int:
     """E-mail the notifications not yet e-mailed (idempotent: a retry skips those already sent)."""
     sent = 0
-    pending = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related("recipient")
+    pending = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related(
+        "recipient"
+    )
     for notification in pending:
         if not notification.recipient.email:
             continue

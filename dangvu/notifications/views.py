@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.notifications.models import Notification
 from dangvu.notifications.services import notification_mark_read
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications = Notification.objects.visible_to(request.user)
     if request.GET.get("unread") == "1":
         notifications = notifications.unread()
@@ -21,7 +22,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
     notification_mark_read(user=request.user, notification_ids=ids or None)
     return redirect("notifications:list")

@@ -6,5 +6,13 @@ from dangvu.orgs.models import OrgType
 
 @admin.register(OrgType)
 class OrgTypeAdmin(AuditedModelAdmin):
-    list_display = ("name", "code", "default_abbreviation", "rank", "is_grassroots", "has_members", "is_dashboard_level")
+    list_display = (
+        "name",
+        "code",
+        "default_abbreviation",
+        "rank",
+        "is_grassroots",
+        "has_members",
+        "is_dashboard_level",
+    )
     list_editable = ("rank",)

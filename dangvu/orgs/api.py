@@ -62,10 +62,18 @@ class OrgFilters(Schema):
 
 def _out(org: Org, parent_ids: dict[str, int]) -> OrgOut:
     return OrgOut(
-        id=org.pk, name=org.name, short_name=org.short_name, code=org.code, abbreviation=org.abbreviation,
-        type=OrgTypeOut(code=org.org_type.code, name=org.org_type.name), status=org.status, depth=org.depth,
-        parent_id=parent_ids.get(org.path[: -Org.steplen]) if org.depth > 1 else None, child_count=org.numchild,
-        established_on=org.established_on, ended_on=org.ended_on,
+        id=org.pk,
+        name=org.name,
+        short_name=org.short_name,
+        code=org.code,
+        abbreviation=org.abbreviation,
+        type=OrgTypeOut(code=org.org_type.code, name=org.org_type.name),
+        status=org.status,
+        depth=org.depth,
+        parent_id=parent_ids.get(org.path[: -Org.steplen]) if org.depth > 1 else None,
+        child_count=org.numchild,
+        established_on=org.established_on,
+        ended_on=org.ended_on,
     )
 
 
@@ -92,11 +100,17 @@ def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> OrgListOut:
     return OrgListOut(count=total, results=[_out(org, parents) for org in page])
 
 
-@router.get("/{org_id}", response={200: OrgDetailOut, **ERRORS}, summary="Một đơn vị, các cấp trên và đơn vị trực thuộc")
+@router.get(
+    "/{org_id}",
+    response={200: OrgDetailOut, **ERRORS},
+    summary="Một đơn vị, các cấp trên và đơn vị trực thuộc",
+)
 def get_org(request: HttpRequest, org_id: int) -> OrgDetailOut:
     org = get_object_or_404(Org.objects.visible_to(request.user).with_type(), pk=org_id)
     ancestors = list(Org.objects.filter(path__in=org.ancestor_paths()[:-1]).order_by("depth"))
-    children = list(Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("sort_name", "pk"))
+    children = list(
+        Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("sort_name", "pk")
+    )
     counts = OrgMemberCount.objects.filter(org=org).first()
     base = _out(org, {a.path: a.pk for a in ancestors})
     return OrgDetailOut(

@@ -14,7 +14,10 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def _date_field(label: str, required: bool = True) -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, widget=DATE_INPUT, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        label=label,
+        required=required,
+        widget=DATE_INPUT,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"invalid": "Ngày không hợp lệ (định dạng ngày/tháng/năm)."},
     )
 
@@ -26,7 +29,7 @@ class UnitCodeField(forms.CharField):
         super().__init__(*args, **kwargs)
         self.queryset = queryset
 
-    def clean(self, value: Any) -> Org | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Org | None:
         code = super().clean(value)
         if not code:
             return None
@@ -39,10 +42,15 @@ class UnitCodeField(forms.CharField):
 class OrgCreateForm(forms.Form):
     name = forms.CharField(label="Tên đơn vị", max_length=255)
     code = forms.CharField(label="Mã đơn vị", max_length=40)
-    abbreviation = forms.CharField(label="Ký hiệu trên văn bản", max_length=20, required=False,
-                                   help_text="Để trống để dùng ký hiệu mặc định của loại đơn vị.")
-    org_type = forms.ModelChoiceField(label="Loại đơn vị", queryset=OrgType.objects.all(),
-                                      error_messages={"required": "Chọn loại đơn vị."})
+    abbreviation = forms.CharField(
+        label="Ký hiệu trên văn bản",
+        max_length=20,
+        required=False,
+        help_text="Để trống để dùng ký hiệu mặc định của loại đơn vị.",
+    )
+    org_type = forms.ModelChoiceField(
+        label="Loại đơn vị", queryset=OrgType.objects.all(), error_messages={"required": "Chọn loại đơn vị."}
+    )
     established_on = _date_field("Ngày thành lập", required=False)
     decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
 
@@ -65,7 +73,9 @@ class OrgMoveForm(forms.Form):
 
 
 class OrgMergeForm(forms.Form):
-    sources = forms.CharField(label="Mã các đơn vị hợp nhất vào đơn vị này (cách nhau bởi dấu phẩy)", max_length=2000)
+    sources = forms.CharField(
+        label="Mã các đơn vị hợp nhất vào đơn vị này (cách nhau bởi dấu phẩy)", max_length=2000
+    )
     effective_on = _date_field("Có hiệu lực từ ngày")
     decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
 
@@ -99,7 +109,8 @@ class OrgSplitForm(forms.Form):
         self.children = children
         for child in children:
             self.fields[f"child_{child.pk}"] = forms.ChoiceField(
-                label=f"“{child.name}” chuyển về", choices=[("1", "Đơn vị mới 1"), ("2", "Đơn vị mới 2"), ("3", "Đơn vị mới 3")]
+                label=f"“{child.name}” chuyển về",
+                choices=[("1", "Đơn vị mới 1"), ("2", "Đơn vị mới 2"), ("3", "Đơn vị mới 3")],
             )
 
     def clean(self) -> dict[str, Any]:
@@ -112,7 +123,9 @@ class OrgSplitForm(forms.Form):
         for index in (1, 2, 3):
             name, code = data.get(f"part{index}_name"), data.get(f"part{index}_code")
             if name and code:
-                children = [child.pk for child in self.children if data.get(f"child_{child.pk}") == str(index)]
+                children = [
+                    child.pk for child in self.children if data.get(f"child_{child.pk}") == str(index)
+                ]
                 parts.append({"name": name, "code": code, "children": children})
         return parts
 
@@ -120,7 +133,9 @@ class OrgSplitForm(forms.Form):
 class OrgDissolveForm(forms.Form):
     effective_on = _date_field("Giải thể từ ngày")
     decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200)
-    confirm = forms.BooleanField(label="Tôi xác nhận giải thể đơn vị này", error_messages={"required": "Hãy đánh dấu xác nhận."})
+    confirm = forms.BooleanField(
+        label="Tôi xác nhận giải thể đơn vị này", error_messages={"required": "Hãy đánh dấu xác nhận."}
+    )
 
 
 class TermForm(forms.Form):

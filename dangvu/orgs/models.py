@@ -34,7 +34,7 @@ class OrgType(models.Model):
         return self.name
 
 
-class Org(MP_Node, TimeStampedModel):  # type: ignore[misc]
+class Org(MP_Node, TimeStampedModel):
     """A party organisation. Ended units (merged, split, dissolved) stay in the tree with their records."""
 
     steplen = 4
@@ -45,7 +45,9 @@ class Org(MP_Node, TimeStampedModel):  # type: ignore[misc]
         "ký hiệu trên văn bản", max_length=20, help_text="Dùng trong số ký hiệu văn bản, ví dụ TU, ĐU, CB."
     )
     org_type = models.ForeignKey(OrgType, on_delete=models.PROTECT, related_name="orgs", verbose_name="loại")
-    status = models.CharField("trạng thái", max_length=12, choices=OrgStatus.choices, default=OrgStatus.ACTIVE)
+    status = models.CharField(
+        "trạng thái", max_length=12, choices=OrgStatus.choices, default=OrgStatus.ACTIVE
+    )
     established_on = models.DateField("ngày thành lập", null=True, blank=True)
     ended_on = models.DateField("ngày kết thúc", null=True, blank=True)
     search_text = models.TextField(blank=True, default="", editable=False)

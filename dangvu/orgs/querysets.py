@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import models
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
 from dangvu.accounts.querysets import ScopedQuerySet
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
     from dangvu.orgs.models import Org
 
 
-class OrgQuerySet(MP_NodeQuerySet, ScopedQuerySet["Org"]):  # type: ignore[misc]
+class OrgQuerySet(MP_NodeQuerySet, ScopedQuerySet["Org"]):
     view_permission = "orgs.view"
     scope_path_field = "path"
     scope_id_field = "pk"

@@ -23,7 +23,9 @@ from dangvu.orgs.models import Org, OrgEvent, OrgNameVersion, OrgSuccession, Org
 
 def _require_active(org: Org, label: str = "Đơn vị") -> None:
     if not org.is_active:
-        raise ValidationError(f"{label} “{org.name}” đã {org.get_status_display().lower()}, không thể thực hiện thao tác này.")
+        raise ValidationError(
+            f"{label} “{org.name}” đã {org.get_status_display().lower()}, không thể thực hiện thao tác này."
+        )
 
 
 def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
@@ -66,9 +68,20 @@ def org_create(
     }
     org = Org(**fields)
     org.refresh_derived()
-    org = Org.objects.add_child(parent, instance=org) if parent is not None else Org.objects.add_root(instance=org)
-    OrgNameVersion.objects.create(org=org, name=org.name, abbreviation=org.abbreviation, valid_from=established_on)
-    OrgEvent.objects.create(org=org, kind=OrgEventKind.CREATED, occurred_on=established_on or timezone.localdate(), decision=decision)
+    org = (
+        Org.objects.add_child(parent, instance=org)
+        if parent is not None
+        else Org.objects.add_root(instance=org)
+    )
+    OrgNameVersion.objects.create(
+        org=org, name=org.name, abbreviation=org.abbreviation, valid_from=established_on
+    )
+    OrgEvent.objects.create(
+        org=org,
+        kind=OrgEventKind.CREATED,
+        occurred_on=established_on or timezone.localdate(),
+        decision=decision,
+    )
     rollups.ensure_rows([org])
     audit_log(actor=actor, action="create", obj=org, event="orgs.create", changes=diff({}, snapshot(org)))
     return org
@@ -76,7 +89,13 @@ def org_create(
 
 @transaction.atomic
 def org_rename(
-    *, actor: Any, org: Org, name: str, abbreviation: str | None = None, effective_on: date, decision: str = ""
+    *,
+    actor: Any,
+    org: Org,
+    name: str,
+    abbreviation: str | None = None,
+    effective_on: date,
+    decision: str = "",
 ) -> Org:
     """Rename a unit from ``effective_on``; the old name stays in its name history."""
     org = _lock(org)
@@ -92,16 +111,24 @@ def org_rename(
     org.refresh_derived()
     org.save(update_fields=["name", "abbreviation", "search_text", "sort_name", "updated_at"])
     OrgNameVersion.objects.filter(org=org, valid_to__isnull=True).update(valid_to=effective_on)
-    OrgNameVersion.objects.create(org=org, name=org.name, abbreviation=org.abbreviation, valid_from=effective_on)
+    OrgNameVersion.objects.create(
+        org=org, name=org.name, abbreviation=org.abbreviation, valid_from=effective_on
+    )
     OrgEvent.objects.create(
-        org=org, kind=OrgEventKind.RENAMED, occurred_on=effective_on, decision=decision, data={"from": old_name, "to": org.name}
+        org=org,
+        kind=OrgEventKind.RENAMED,
+        occurred_on=effective_on,
+        decision=decision,
+        data={"from": old_name, "to": org.name},
     )
     audit_log(actor=actor, action="update", obj=org, event="orgs.rename", changes=diff(before, snapshot(org)))
     return org
 
 
 @transaction.atomic
-def org_update_details(*, actor: Any, org: Org, code: str, short_name: str, established_on: date | None) -> Org:
+def org_update_details(
+    *, actor: Any, org: Org, code: str, short_name: str, established_on: date | None
+) -> Org:
     """Correct a unit's code, short name or founding date (not a structural change)."""
     org = _lock(org)
     require_perm(actor, "orgs.manage", org)
@@ -134,14 +161,18 @@ def org_move(*, actor: Any, org: Org, new_parent: Org, effective_on: date, decis
     _require_active(org)
     _require_active(new_parent, "Đơn vị cấp trên mới")
     if new_parent.path.startswith(org.path):
-        raise ValidationError({"new_parent": "Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."})
+        raise ValidationError(
+            {"new_parent": "Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."}
+        )
     old_parent = Org.objects.get_parent(org)
     if old_parent is not None and old_parent.pk == new_parent.pk:
         raise ValidationError({"new_parent": "Đơn vị đã trực thuộc đơn vị này."})
     _move_subtree(org, new_parent)
     org.refresh_from_db()
     data = {"from_parent": old_parent.pk if old_parent else None, "to_parent": new_parent.pk}
-    OrgEvent.objects.create(org=org, kind=OrgEventKind.MOVED, occurred_on=effective_on, decision=decision, data=data)
+    OrgEvent.objects.create(
+        org=org, kind=OrgEventKind.MOVED, occurred_on=effective_on, decision=decision, data=data
+    )
     audit_log(
         actor=actor,
         action="update",
@@ -179,17 +210,33 @@ def org_merge(*, actor: Any, sources: list[Org], target: Org, effective_on: date
         require_perm(actor, "orgs.manage", source)
         _require_active(source)
         if source.pk == target.pk or target.path.startswith(source.path):
-            raise ValidationError({"target": "Đơn vị tiếp nhận không được là đơn vị bị hợp nhất hoặc cấp dưới của nó."})
+            raise ValidationError(
+                {"target": "Đơn vị tiếp nhận không được là đơn vị bị hợp nhất hoặc cấp dưới của nó."}
+            )
         for child in list(Org.objects.get_children(source)):
             _move_subtree(child, Org.objects.get(pk=target.pk))
-        members_move_all(actor=actor, from_org=Org.objects.get(pk=source.pk), to_org=Org.objects.get(pk=target.pk))
+        members_move_all(
+            actor=actor, from_org=Org.objects.get(pk=source.pk), to_org=Org.objects.get(pk=target.pk)
+        )
         source = Org.objects.get(pk=source.pk)
         _end(source, OrgStatus.MERGED, effective_on)
-        OrgSuccession.objects.create(predecessor=source, successor=target, kind=OrgEventKind.MERGED, occurred_on=effective_on)
-        OrgEvent.objects.create(
-            org=source, kind=OrgEventKind.MERGED, occurred_on=effective_on, decision=decision, data={"into": target.pk}
+        OrgSuccession.objects.create(
+            predecessor=source, successor=target, kind=OrgEventKind.MERGED, occurred_on=effective_on
         )
-        audit_log(actor=actor, action="update", obj=source, event="orgs.merge", data={"into": target.pk, "decision": decision})
+        OrgEvent.objects.create(
+            org=source,
+            kind=OrgEventKind.MERGED,
+            occurred_on=effective_on,
+            decision=decision,
+            data={"into": target.pk},
+        )
+        audit_log(
+            actor=actor,
+            action="update",
+            obj=source,
+            event="orgs.merge",
+            data={"into": target.pk, "decision": decision},
+        )
     OrgEvent.objects.create(
         org=target,
         kind=OrgEventKind.MERGED,
@@ -236,7 +283,9 @@ def org_split(
                 decision=decision,
             )
         )
-    children = {child.pk: child for child in Org.objects.filter(path__startswith=source.path, depth=source.depth + 1)}
+    children = {
+        child.pk: child for child in Org.objects.filter(path__startswith=source.path, depth=source.depth + 1)
+    }
     assigned_children: set[int] = set()
     for index, part in enumerate(parts):
         for child_id in part.get("children", []):
@@ -258,11 +307,19 @@ def org_split(
     source = Org.objects.get(pk=source.pk)
     _end(source, OrgStatus.SPLIT, effective_on)
     for new_org in new_orgs:
-        OrgSuccession.objects.create(predecessor=source, successor=new_org, kind=OrgEventKind.SPLIT, occurred_on=effective_on)
+        OrgSuccession.objects.create(
+            predecessor=source, successor=new_org, kind=OrgEventKind.SPLIT, occurred_on=effective_on
+        )
     OrgEvent.objects.create(
-        org=source, kind=OrgEventKind.SPLIT, occurred_on=effective_on, decision=decision, data={"into": [o.pk for o in new_orgs]}
+        org=source,
+        kind=OrgEventKind.SPLIT,
+        occurred_on=effective_on,
+        decision=decision,
+        data={"into": [o.pk for o in new_orgs]},
     )
-    audit_log(actor=actor, action="update", obj=source, event="orgs.split", data={"into": [o.pk for o in new_orgs]})
+    audit_log(
+        actor=actor, action="update", obj=source, event="orgs.split", data={"into": [o.pk for o in new_orgs]}
+    )
     return [Org.objects.get(pk=o.pk) for o in new_orgs]
 
 
@@ -275,13 +332,19 @@ def org_dissolve(*, actor: Any, org: Org, effective_on: date, decision: str = ""
     require_perm(actor, "orgs.manage", org)
     _require_active(org)
     if Org.objects.filter(path__startswith=org.path, status=OrgStatus.ACTIVE).exclude(pk=org.pk).exists():
-        raise ValidationError("Đơn vị còn đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc hợp nhất chúng trước khi giải thể.")
+        raise ValidationError(
+            "Đơn vị còn đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc hợp nhất chúng trước khi giải thể."
+        )
     if Member.objects.filter(org=org).current().exists():
-        raise ValidationError("Đơn vị còn đảng viên đang sinh hoạt; hãy chuyển sinh hoạt cho họ trước khi giải thể.")
+        raise ValidationError(
+            "Đơn vị còn đảng viên đang sinh hoạt; hãy chuyển sinh hoạt cho họ trước khi giải thể."
+        )
     before = snapshot(org)
     _end(org, OrgStatus.DISSOLVED, effective_on)
     OrgEvent.objects.create(org=org, kind=OrgEventKind.DISSOLVED, occurred_on=effective_on, decision=decision)
-    audit_log(actor=actor, action="update", obj=org, event="orgs.dissolve", changes=diff(before, snapshot(org)))
+    audit_log(
+        actor=actor, action="update", obj=org, event="orgs.dissolve", changes=diff(before, snapshot(org))
+    )
     return org
 
 
@@ -294,7 +357,14 @@ def term_add(*, actor: Any, org: Org, name: str, starts_on: date, ends_on: date 
     if Term.objects.filter(org=org, starts_on=starts_on).exists():
         raise ValidationError({"starts_on": "Đơn vị đã có nhiệm kỳ bắt đầu từ ngày này."})
     term = Term.objects.create(org=org, name=name.strip(), starts_on=starts_on, ends_on=ends_on)
-    audit_log(actor=actor, action="create", obj=term, org=org, event="orgs.term_add", changes=diff({}, snapshot(term)))
+    audit_log(
+        actor=actor,
+        action="create",
+        obj=term,
+        org=org,
+        event="orgs.term_add",
+        changes=diff({}, snapshot(term)),
+    )
     return term
 
 

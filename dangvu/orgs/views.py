@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from dangvu.accounts.permissions import has_perm, require_perm, scope_for
+from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.links.services import timeline
 from dangvu.members.models import OrgMemberCount
 from dangvu.orgs import services
@@ -49,16 +50,21 @@ def _scope_roots(request: HttpRequest) -> Any:
 def _with_counts(orgs: list[Org]) -> list[Org]:
     counts = {row.org_id: row.total for row in OrgMemberCount.objects.filter(org_id__in=[o.pk for o in orgs])}
     for org in orgs:
-        org.member_total = counts.get(org.pk, 0)  # type: ignore[attr-defined]
+        org.member_total = counts.get(org.pk, 0)
     return orgs
 
 
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     type_code = request.GET.get("type", "")
     show_ended = request.GET.get("ended") == "1"
-    context: dict[str, Any] = {"query": query, "types": OrgType.objects.all(), "type_code": type_code, "show_ended": show_ended}
+    context: dict[str, Any] = {
+        "query": query,
+        "types": OrgType.objects.all(),
+        "type_code": type_code,
+        "show_ended": show_ended,
+    }
     if query or type_code:
         results = _visible(request).with_type()
         if query:
@@ -71,26 +77,36 @@ def tree(request: HttpRequest) -> HttpResponse:
         context["page_obj"] = page
         context["results"] = _with_counts(list(page.object_list))
     else:
-        context["roots"] = _with_counts(list(_scope_roots(request).select_related("org_type").order_by("path")))
+        context["roots"] = _with_counts(
+            list(_scope_roots(request).select_related("org_type").order_by("path"))
+        )
     return render(request, "orgs/tree.html", context)
 
 
 @login_required
-def children(request: HttpRequest, pk: int) -> HttpResponse:
+def children(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The sub-units of a unit, as an htmx fragment of the tree."""
     org = _get_org(request, pk)
     items = Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).select_related("org_type")
     if request.GET.get("ended") != "1":
         items = items.filter(status=OrgStatus.ACTIVE)
-    return render(request, "orgs/tree.html#children", {"items": _with_counts(list(items.order_by("sort_name", "pk")))})
+    return render(
+        request, "orgs/tree.html#children", {"items": _with_counts(list(items.order_by("sort_name", "pk")))}
+    )
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     org = _get_org(request, pk)
     visible_ids = set(_visible(request).filter(path__in=org.ancestor_paths()).values_list("pk", flat=True))
-    ancestors = [a for a in Org.objects.filter(path__in=org.ancestor_paths()[:-1]).order_by("depth")]
-    kids = _with_counts(list(Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).select_related("org_type").order_by("status", "sort_name")))
+    ancestors = list(Org.objects.filter(path__in=org.ancestor_paths()[:-1]).order_by("depth"))
+    kids = _with_counts(
+        list(
+            Org.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+            .select_related("org_type")
+            .order_by("status", "sort_name")
+        )
+    )
     counts = OrgMemberCount.objects.filter(org=org).first()
     context = {
         "org": org,
@@ -142,64 +158,98 @@ def _attach(form: forms.Form, error: ValidationError) -> None:
 
 
 @login_required
-def create_child(request: HttpRequest, pk: int) -> HttpResponse:
+def create_child(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk,
+        request,
+        pk,
         lambda r, org: OrgCreateForm(r.POST or None),
         lambda org, d: services.org_create(
-            actor=request.user, parent=org, name=d["name"], code=d["code"], org_type=d["org_type"],
-            abbreviation=d["abbreviation"], established_on=d["established_on"], decision=d["decision"],
+            actor=request.user,
+            parent=org,
+            name=d["name"],
+            code=d["code"],
+            org_type=d["org_type"],
+            abbreviation=d["abbreviation"],
+            established_on=d["established_on"],
+            decision=d["decision"],
         ),
-        "Thêm đơn vị trực thuộc", "Đã thêm đơn vị.",
+        "Thêm đơn vị trực thuộc",
+        "Đã thêm đơn vị.",
     )
 
 
 @login_required
-def rename(request: HttpRequest, pk: int) -> HttpResponse:
+def rename(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk,
-        lambda r, org: OrgRenameForm(r.POST or None, initial={"name": org.name, "abbreviation": org.abbreviation}),
+        request,
+        pk,
+        lambda r, org: OrgRenameForm(
+            r.POST or None, initial={"name": org.name, "abbreviation": org.abbreviation}
+        ),
         lambda org, d: services.org_rename(
-            actor=request.user, org=org, name=d["name"], abbreviation=d["abbreviation"],
-            effective_on=d["effective_on"], decision=d["decision"],
+            actor=request.user,
+            org=org,
+            name=d["name"],
+            abbreviation=d["abbreviation"],
+            effective_on=d["effective_on"],
+            decision=d["decision"],
         ),
-        "Đổi tên đơn vị", "Đã đổi tên đơn vị.",
+        "Đổi tên đơn vị",
+        "Đã đổi tên đơn vị.",
     )
 
 
 @login_required
-def move(request: HttpRequest, pk: int) -> HttpResponse:
+def move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk,
+        request,
+        pk,
         lambda r, org: OrgMoveForm(r.POST or None, units=_visible(r)),
         lambda org, d: services.org_move(
-            actor=request.user, org=org, new_parent=d["new_parent"], effective_on=d["effective_on"], decision=d["decision"]
+            actor=request.user,
+            org=org,
+            new_parent=d["new_parent"],
+            effective_on=d["effective_on"],
+            decision=d["decision"],
         ),
-        "Chuyển đơn vị sang trực thuộc đơn vị khác", "Đã chuyển đơn vị.",
+        "Chuyển đơn vị sang trực thuộc đơn vị khác",
+        "Đã chuyển đơn vị.",
     )
 
 
 @login_required
-def merge(request: HttpRequest, pk: int) -> HttpResponse:
+def merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk,
+        request,
+        pk,
         lambda r, org: OrgMergeForm(r.POST or None, units=_visible(r)),
         lambda org, d: services.org_merge(
-            actor=request.user, sources=d["sources"], target=org, effective_on=d["effective_on"], decision=d["decision"]
+            actor=request.user,
+            sources=d["sources"],
+            target=org,
+            effective_on=d["effective_on"],
+            decision=d["decision"],
         ),
-        "Hợp nhất các đơn vị khác vào đơn vị này", "Đã hợp nhất.",
+        "Hợp nhất các đơn vị khác vào đơn vị này",
+        "Đã hợp nhất.",
     )
 
 
 @login_required
-def split(request: HttpRequest, pk: int) -> HttpResponse:
+def split(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def factory(r: HttpRequest, org: Org) -> forms.Form:
-        kids = list(Org.objects.filter(path__startswith=org.path, depth=org.depth + 1, status=OrgStatus.ACTIVE))
+        kids = list(
+            Org.objects.filter(path__startswith=org.path, depth=org.depth + 1, status=OrgStatus.ACTIVE)
+        )
         return OrgSplitForm(r.POST or None, children=kids)
 
     def perform(org: Org, d: dict[str, Any]) -> Any:
         new = services.org_split(
-            actor=request.user, source=org, parts=d["parts"], effective_on=d["effective_on"], decision=d["decision"]
+            actor=request.user,
+            source=org,
+            parts=d["parts"],
+            effective_on=d["effective_on"],
+            decision=d["decision"],
         )
         return new[0]
 
@@ -207,20 +257,28 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+def dissolve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk,
+        request,
+        pk,
         lambda r, org: OrgDissolveForm(r.POST or None),
-        lambda org, d: services.org_dissolve(actor=request.user, org=org, effective_on=d["effective_on"], decision=d["decision"]),
-        "Giải thể đơn vị", "Đã giải thể đơn vị.",
+        lambda org, d: services.org_dissolve(
+            actor=request.user, org=org, effective_on=d["effective_on"], decision=d["decision"]
+        ),
+        "Giải thể đơn vị",
+        "Đã giải thể đơn vị.",
     )
 
 
 @login_required
-def add_term(request: HttpRequest, pk: int) -> HttpResponse:
+def add_term(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk,
+        request,
+        pk,
         lambda r, org: TermForm(r.POST or None),
-        lambda org, d: services.term_add(actor=request.user, org=org, name=d["name"], starts_on=d["starts_on"], ends_on=d["ends_on"]),
-        "Thêm nhiệm kỳ", "Đã thêm nhiệm kỳ.",
+        lambda org, d: services.term_add(
+            actor=request.user, org=org, name=d["name"], starts_on=d["starts_on"], ends_on=d["ends_on"]
+        ),
+        "Thêm nhiệm kỳ",
+        "Đã thêm nhiệm kỳ.",
     )

@@ -30,11 +30,15 @@ class CountOut(Schema):
     working_days: int
 
 
-@router.get("/add-working-days", response={200: DateOut, **ERRORS}, summary="Ngày làm việc thứ N sau một ngày")
+@router.get(
+    "/add-working-days", response={200: DateOut, **ERRORS}, summary="Ngày làm việc thứ N sau một ngày"
+)
 def add_working_days_endpoint(request: HttpRequest, params: Query[AddWorkingDaysIn]) -> DateOut:
     return DateOut(date=add_working_days(params.start, params.days))
 
 
-@router.get("/working-days-between", response={200: CountOut, **ERRORS}, summary="Số ngày làm việc giữa hai ngày")
+@router.get(
+    "/working-days-between", response={200: CountOut, **ERRORS}, summary="Số ngày làm việc giữa hai ngày"
+)
 def working_days_between_endpoint(request: HttpRequest, params: Query[BetweenIn]) -> CountOut:
     return CountOut(working_days=working_days_between(params.start, params.end))

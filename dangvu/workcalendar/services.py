@@ -28,9 +28,14 @@ def calendar_day_set(*, actor: Any, day: date, kind: str, note: str = "") -> Cal
         raise ValidationError({"kind": "Loại ngày không hợp lệ."})
     existing = CalendarDay.objects.select_for_update().filter(date=day).first()
     before = snapshot(existing) if existing else {}
-    entry, _created = CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "note": note.strip()})
+    entry, _created = CalendarDay.objects.update_or_create(
+        date=day, defaults={"kind": kind, "note": note.strip()}
+    )
     audit_log(
-        actor=actor, action="update" if existing else "create", obj=entry, event="calendar.set",
+        actor=actor,
+        action="update" if existing else "create",
+        obj=entry,
+        event="calendar.set",
         changes=diff(before, snapshot(entry)),
     )
     transaction.on_commit(_after_change)

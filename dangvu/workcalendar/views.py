@@ -4,31 +4,44 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangvu.accounts.permissions import has_perm, require_perm
+from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.workcalendar import calendar
 from dangvu.workcalendar.models import CalendarDay
 from dangvu.workcalendar.services import calendar_day_remove, calendar_day_set
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(label="Ngày", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": "Ngày không hợp lệ."})
+    date = forms.DateField(
+        label="Ngày",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Ngày không hợp lệ."},
+    )
     kind = forms.ChoiceField(label="Loại", choices=CalendarDay.Kind.choices)
     note = forms.CharField(label="Ghi chú / căn cứ", max_length=255, required=False)
 
 
 class ComputeForm(forms.Form):
-    start = forms.DateField(label="Từ ngày", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": "Ngày không hợp lệ."})
-    days = forms.IntegerField(label="Số ngày làm việc", min_value=0, max_value=10000,
-                              error_messages={"min_value": "Số ngày không được âm.", "invalid": "Nhập một số nguyên."})
+    start = forms.DateField(
+        label="Từ ngày",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Ngày không hợp lệ."},
+    )
+    days = forms.IntegerField(
+        label="Số ngày làm việc",
+        min_value=0,
+        max_value=10000,
+        error_messages={"min_value": "Số ngày không được âm.", "invalid": "Nhập một số nguyên."},
+    )
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
@@ -53,24 +66,31 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_day(request: HttpRequest) -> HttpResponse:
+def add_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_perm(request.user, "calendar.manage")
     form = CalendarDayForm(request.POST)
     if form.is_valid():
         try:
-            calendar_day_set(actor=request.user, day=form.cleaned_data["date"], kind=form.cleaned_data["kind"], note=form.cleaned_data["note"])
+            calendar_day_set(
+                actor=request.user,
+                day=form.cleaned_data["date"],
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
         else:
             messages.success(request, "Đã lưu ngày nghỉ / làm bù.")
         return redirect(f"/calendar/?year={form.cleaned_data['date'].year}")
-    messages.error(request, "Dữ liệu không hợp lệ: " + "; ".join(e for errs in form.errors.values() for e in errs))
+    messages.error(
+        request, "Dữ liệu không hợp lệ: " + "; ".join(str(e) for errs in form.errors.values() for e in errs)
+    )
     return redirect("workcalendar:index")
 
 
 @login_required
 @require_POST
-def remove_day(request: HttpRequest, pk: int) -> HttpResponse:
+def remove_day(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "calendar.manage")
     day = get_object_or_404(CalendarDay, pk=pk)
     year = day.date.year

@@ -1,6 +1,6 @@
 """The permission matrix: roles × units × actions, one mechanism for lists and point checks."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -89,10 +89,19 @@ def test_subtree_flag_limits_scope_to_the_unit_itself(tree):
 def test_expired_and_future_assignments_give_nothing(tree):
     user = make_user("temp")
     today = timezone.localdate()
-    RoleAssignment.objects.create(user=user, role_id=grant(make_user("x"), "ban-to-chuc", tree.xa).role_id, org=tree.xa,
-                                  valid_from=today - timedelta(days=30), valid_to=today - timedelta(days=1))
-    RoleAssignment.objects.create(user=user, role_id=RoleAssignment.objects.first().role_id, org=tree.xb,
-                                  valid_from=today + timedelta(days=1))
+    RoleAssignment.objects.create(
+        user=user,
+        role_id=grant(make_user("x"), "ban-to-chuc", tree.xa).role_id,
+        org=tree.xa,
+        valid_from=today - timedelta(days=30),
+        valid_to=today - timedelta(days=1),
+    )
+    RoleAssignment.objects.create(
+        user=user,
+        role_id=RoleAssignment.objects.first().role_id,
+        org=tree.xb,
+        valid_from=today + timedelta(days=1),
+    )
     assert scope_for(user, "orgs.view").empty
     assert not Org.objects.visible_to(user).exists()
 
@@ -112,13 +121,19 @@ def test_role_assign_and_revoke_are_audited_and_take_effect(tree, people):
     assert not has_perm(user, "orgs.view", tree.a2)
     with pytest.raises(PermissionDenied):
         role_assign(actor=people.clerk, user=user, role=Role.objects.get(code="van-thu"), org=tree.a2)
-    assignment = role_assign(actor=people.admin, user=user, role=Role.objects.get(code="van-thu"), org=tree.a2)
+    assignment = role_assign(
+        actor=people.admin, user=user, role=Role.objects.get(code="van-thu"), org=tree.a2
+    )
     assert has_perm(user, "orgs.view", tree.a2)
     role_revoke(actor=people.admin, assignment=assignment)
     # Permissions are cached per user object (one request); the next request loads the user afresh.
     user = type(user).objects.get(pk=user.pk)
     assert not has_perm(user, "orgs.view", tree.a2)
-    assert list(AuditEntry.objects.filter(object_type="accounts.roleassignment").order_by("seq").values_list("action", flat=True)) == ["create", "update"]
+    assert list(
+        AuditEntry.objects.filter(object_type="accounts.roleassignment")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    ) == ["create", "update"]
 
 
 def test_require_perm_message_is_vietnamese(people, tree):

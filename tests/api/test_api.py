@@ -39,7 +39,12 @@ def api(user=None, token=None):
 
 def test_openapi_document_is_valid_and_lists_the_endpoints(schema):
     validate(schema)
-    assert {"/api/v1/calendar/add-working-days", "/api/v1/orgs", "/api/v1/orgs/{org_id}", "/api/v1/me"} <= set(schema["paths"])
+    assert {
+        "/api/v1/calendar/add-working-days",
+        "/api/v1/orgs",
+        "/api/v1/orgs/{org_id}",
+        "/api/v1/me",
+    } <= set(schema["paths"])
 
 
 def test_docs_page_is_served(client):
@@ -74,7 +79,9 @@ def test_bad_parameters_get_a_422_in_both_languages(people, schema, params, fiel
     assert body["error"]["code"] == "validation_error"
     assert body["error"]["message"] == "Dữ liệu gửi lên không hợp lệ."
     assert body["error"]["message_en"] == "The request is not valid."
-    assert {"field": field, "message": message} == {k: body["error"]["details"][0][k] for k in ("field", "message")}
+    assert {"field": field, "message": message} == {
+        k: body["error"]["details"][0][k] for k in ("field", "message")
+    }
     assert body["error"]["details"][0]["message_en"]
     assert_conforms(schema, "/api/v1/calendar/add-working-days", "get", response)
 
@@ -119,7 +126,9 @@ def test_me_lists_roles_units_and_permissions(people, tree, schema):
     body = response.json()
     assert body["user"]["username"] == "clerk"
     assert [(r["role"], r["org_id"]) for r in body["roles"]] == [("van-thu", tree.xa.pk)]
-    assert body["units"] == [{"id": tree.xa.pk, "name": "Đảng ủy xã An Phú", "code": "XA", "include_subtree": True}]
+    assert body["units"] == [
+        {"id": tree.xa.pk, "name": "Đảng ủy xã An Phú", "code": "XA", "include_subtree": True}
+    ]
     assert body["permissions"] == ["orgs.view"]
     assert_conforms(schema, "/api/v1/me", "get", response)
 
@@ -152,11 +161,21 @@ def test_org_detail_has_ancestors_and_children_and_hides_other_units(people, tre
     assert body["children"] == []
     assert body["parent_id"] == tree.xa.pk
     assert_conforms(schema, "/api/v1/orgs/{org_id}", "get", response)
-    assert [c["code"] for c in client.get(f"/api/v1/orgs/{tree.xa.pk}", **auth).json()["children"]] == ["A1", "A2"]
+    assert [c["code"] for c in client.get(f"/api/v1/orgs/{tree.xa.pk}", **auth).json()["children"]] == [
+        "A1",
+        "A2",
+    ]
 
     hidden = client.get(f"/api/v1/orgs/{tree.b1.pk}", **auth)
     assert hidden.status_code == 404
-    assert hidden.json() == {"error": {"code": "not_found", "message": "Không tìm thấy.", "message_en": "Not found.", "details": []}}
+    assert hidden.json() == {
+        "error": {
+            "code": "not_found",
+            "message": "Không tìm thấy.",
+            "message_en": "Not found.",
+            "details": [],
+        }
+    }
     assert client.get("/api/v1/orgs/999999", **auth).status_code == 404
     assert client.get("/api/v1/orgs/abc", **auth).status_code == 422
 

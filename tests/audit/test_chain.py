@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
@@ -22,7 +24,9 @@ def tamper(sql, params):
 
 
 def make_entries(tree, admin_user):
-    org_rename(actor=admin_user, org=tree.xa, name="Đảng ủy xã An Phú Mới", effective_on=tree.xa.created_at.date())
+    org_rename(
+        actor=admin_user, org=tree.xa, name="Đảng ủy xã An Phú Mới", effective_on=tree.xa.created_at.date()
+    )
     member_create(actor=admin_user, full_name="Trần Thị Mai", sex="female", org=tree.a1)
     return list(AuditEntry.objects.order_by("seq"))
 
@@ -30,7 +34,7 @@ def make_entries(tree, admin_user):
 def test_every_change_is_chained_with_who_what_before_after(tree, admin_user):
     entries = make_entries(tree, admin_user)
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
-    assert all(b.prev_hash == a.entry_hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.prev_hash == a.entry_hash for a, b in itertools.pairwise(entries))
     rename = next(e for e in entries if e.event == "orgs.rename")
     assert rename.actor == admin_user
     assert rename.changes["name"] == ["Đảng ủy xã An Phú", "Đảng ủy xã An Phú Mới"]
@@ -68,7 +72,10 @@ def test_a_forged_row_with_a_recomputed_hash_breaks_the_next_link(tree, admin_us
     forged = AuditEntry.objects.get(seq=entries[1].seq)
     forged.object_repr = "giả mạo"
     new_hash = forged.compute_hash()
-    tamper("UPDATE audit_auditentry SET object_repr = %s, entry_hash = %s WHERE seq = %s", ["giả mạo", new_hash, forged.seq])
+    tamper(
+        "UPDATE audit_auditentry SET object_repr = %s, entry_hash = %s WHERE seq = %s",
+        ["giả mạo", new_hash, forged.seq],
+    )
     report = verify_chain()
     assert (report.ok, report.first_bad_seq) == (False, entries[2].seq)
 
@@ -90,16 +97,25 @@ def test_postgresql_refuses_updates_at_the_database_level(tree, admin_user):
     from django.db import DatabaseError
 
     make_entries(tree, admin_user)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE audit_auditentry SET actor_repr = 'x'")
 
 
 def test_entry_rolls_back_with_the_failed_change(tree, admin_user):
     before = AuditEntry.objects.count()
     head_before = AuditChainHead.objects.get().last_seq
-    with pytest.raises(RuntimeError), transaction.atomic():
-        audit_log(actor=admin_user, action="update", obj=tree.xa, event="test")
-        raise RuntimeError("boom")
+
+    def change_that_fails():
+        with transaction.atomic():
+            audit_log(actor=admin_user, action="update", obj=tree.xa, event="test")
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
     assert AuditEntry.objects.count() == before
     assert AuditChainHead.objects.get().last_seq == head_before
     assert verify_chain().ok

@@ -42,7 +42,9 @@ def test_log_in_switch_language_browse_tree_log_out(page, live_server, people, t
     assert page.locator("[data-testid=org-name]").inner_text().startswith("Chi bộ thôn 2")
     assert "Đảng ủy xã An Phú" in page.locator(".breadcrumbs").inner_text()
 
-    page.fill("#q", "thon 1") if page.url.endswith("/orgs/") else page.goto(f"{live_server.url}/orgs/?q=thon+1")
+    page.fill("#q", "thon 1") if page.url.endswith("/orgs/") else page.goto(
+        f"{live_server.url}/orgs/?q=thon+1"
+    )
     assert "Chi bộ thôn 1" in page.content()
 
     page.click("[data-testid=logout]")

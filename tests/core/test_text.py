@@ -62,7 +62,12 @@ def test_people_sort_by_given_then_middle_then_family_in_vietnamese_alphabet():
 
 def test_short_name_sorts_before_its_extension_and_tones_after_letters():
     names = ["Nguyễn Văn Anh", "Nguyễn Văn An", "Nguyễn Văn Ấn", "Nguyễn Văn Án"]
-    assert sorted(names, key=sort_key) == ["Nguyễn Văn An", "Nguyễn Văn Án", "Nguyễn Văn Anh", "Nguyễn Văn Ấn"]
+    assert sorted(names, key=sort_key) == [
+        "Nguyễn Văn An",
+        "Nguyễn Văn Án",
+        "Nguyễn Văn Anh",
+        "Nguyễn Văn Ấn",
+    ]
 
 
 def test_tone_order_is_ngang_huyen_hoi_nga_sac_nang():
@@ -86,7 +91,9 @@ def test_search_column_and_lookup_match_without_accents(tree):
     assert found == {"XB"}
     assert set(Org.objects.search("ĐÔNG TIẾN").values_list("code", flat=True)) == {"XB"}
     # The generic lookup folds on the database side (unaccent on PostgreSQL, vn_fold on SQLite).
-    assert set(Org.objects.filter(name__vn_icontains="dang uy phuong dong").values_list("code", flat=True)) == {"XB"}
+    assert set(
+        Org.objects.filter(name__vn_icontains="dang uy phuong dong").values_list("code", flat=True)
+    ) == {"XB"}
     assert set(Org.objects.filter(name__vn_icontains="Đức").values_list("code", flat=True)) == set()
     assert set(Org.objects.filter(name__vn_icontains="an phu").values_list("code", flat=True)) == {"XA"}
 

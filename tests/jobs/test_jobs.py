@@ -17,14 +17,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def dangvu(args, env, timeout=60):
-    return subprocess.run([sys.executable, "-m", "dangvu", *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "dangvu", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def base_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DANGVU_", "DATABASE_URL", "REDIS_URL"))}
-    env |= {"DJANGO_SETTINGS_MODULE": "dangvu.settings", "DANGVU_DATA_DIR": str(tmp_path),
-            "DANGVU_JOBS_QUEUE": f"test-{uuid.uuid4().hex[:8]}"}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "dangvu.settings",
+        "DANGVU_DATA_DIR": str(tmp_path),
+        "DANGVU_JOBS_QUEUE": f"test-{uuid.uuid4().hex[:8]}",
+    }
     return env
 
 
@@ -39,8 +49,13 @@ def run_jobs(env):
     assert enqueue.returncode == 0, enqueue.stderr
     lines = dict(line.split("=", 1) for line in enqueue.stdout.splitlines() if "=" in line)
     huey_class, ids = lines["CLASS"], lines["IDS"]
-    consumer = subprocess.Popen([sys.executable, "-m", "dangvu", "run_huey", "--workers", "2", "--quiet"], env=env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    consumer = subprocess.Popen(
+        [sys.executable, "-m", "dangvu", "run_huey", "--workers", "2", "--quiet"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         check = (
             "from huey.contrib.djhuey import HUEY; "

@@ -4,7 +4,12 @@ from django.core.exceptions import ValidationError
 from dangvu.links.services import link_create, linked_records, timeline
 from dangvu.members.services import member_create
 from dangvu.notifications.models import Notification
-from dangvu.notifications.reminders import Reminder, register_reminder_provider, send_due_reminders, unregister_reminder_provider
+from dangvu.notifications.reminders import (
+    Reminder,
+    register_reminder_provider,
+    send_due_reminders,
+    unregister_reminder_provider,
+)
 from dangvu.notifications.services import notification_mark_read, notify
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +38,16 @@ def test_cannot_link_what_one_cannot_see(tree, people):
         link_create(actor=people.admin, source=member, target=member)
 
 
-def test_notify_creates_in_app_notifications_and_email(people, mailoutbox, django_capture_on_commit_callbacks):
+def test_notify_creates_in_app_notifications_and_email(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipients=[people.clerk, people.secretary], title="Hạn xử lý văn bản", body="Còn 2 ngày", email=True)
+        notify(
+            recipients=[people.clerk, people.secretary],
+            title="Hạn xử lý văn bản",
+            body="Còn 2 ngày",
+            email=True,
+        )
     assert Notification.objects.visible_to(people.clerk).unread().count() == 1
     assert Notification.objects.visible_to(people.outsider).count() == 0
     assert sorted(m.to[0] for m in mailoutbox) == ["clerk@example.vn", "secretary@example.vn"]

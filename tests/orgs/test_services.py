@@ -31,8 +31,12 @@ def codes(queryset):
 
 
 def add_members(actor, org, n, status=MemberStatus.OFFICIAL):
-    return [member_create(actor=actor, full_name=f"Nguyễn Văn Thành {org.code}{i}", sex="male", org=org, status=status)
-            for i in range(n)]
+    return [
+        member_create(
+            actor=actor, full_name=f"Nguyễn Văn Thành {org.code}{i}", sex="male", org=org, status=status
+        )
+        for i in range(n)
+    ]
 
 
 def counts(org):
@@ -53,11 +57,19 @@ def test_subtree_queries_follow_the_tree(tree):
 
 def test_create_refuses_duplicate_code_and_ended_parent(tree, admin_user):
     with pytest.raises(ValidationError) as error:
-        org_create(actor=admin_user, name="Trùng mã", code="A1", org_type=org_type("chi-bo-co-so"), parent=tree.xa)
+        org_create(
+            actor=admin_user, name="Trùng mã", code="A1", org_type=org_type("chi-bo-co-so"), parent=tree.xa
+        )
     assert "đã được dùng" in str(error.value)
     org_dissolve(actor=admin_user, org=tree.a2, effective_on=D, decision="01-QĐ/ĐU")
     with pytest.raises(ValidationError):
-        org_create(actor=admin_user, name="Tổ đảng", code="T1", org_type=org_type("to-dang"), parent=Org.objects.get(pk=tree.a2.pk))
+        org_create(
+            actor=admin_user,
+            name="Tổ đảng",
+            code="T1",
+            org_type=org_type("to-dang"),
+            parent=Org.objects.get(pk=tree.a2.pk),
+        )
     assert not Org.objects.filter(code="T1").exists()
 
 
@@ -103,7 +115,8 @@ def test_merge_moves_children_and_members_and_keeps_the_old_unit_findable(tree, 
     org_merge(actor=admin_user, sources=[tree.xb], target=tree.xa, effective_on=D, decision="12-QĐ/TU")
 
     t = tree.fresh()
-    assert t.xb.status == OrgStatus.MERGED and t.xb.ended_on == D
+    assert t.xb.status == OrgStatus.MERGED
+    assert t.xb.ended_on == D
     assert t.b1.path.startswith(t.xa.path)
     assert counts(t.xa)["total"] == 3
     assert counts(t.xb)["total"] == 0
@@ -120,14 +133,18 @@ def test_merge_moves_direct_members_of_the_source(tree, admin_user):
     t = tree.fresh()
     assert Member.objects.filter(org=t.a1).count() == 2
     assert Member.objects.filter(org=t.a2).count() == 0
-    assert counts(t.a1)["total"] == 2 and counts(t.xa)["total"] == 2
+    assert counts(t.a1)["total"] == 2
+    assert counts(t.xa)["total"] == 2
     assert_rollups_exact()
 
 
 def test_split_creates_units_and_distributes_members(tree, admin_user):
     members = add_members(admin_user, tree.a1, 3)
     new = org_split(
-        actor=admin_user, source=tree.a1, effective_on=D, decision="20-QĐ/ĐU",
+        actor=admin_user,
+        source=tree.a1,
+        effective_on=D,
+        decision="20-QĐ/ĐU",
         parts=[
             {"name": "Chi bộ thôn 1A", "code": "A1A", "members": [members[0].pk]},
             {"name": "Chi bộ thôn 1B", "code": "A1B", "members": [members[1].pk, members[2].pk]},
@@ -154,9 +171,17 @@ def test_dissolve_requires_an_empty_unit(tree, admin_user):
 
 
 def test_terms_have_ordered_dates(tree, admin_user):
-    term_add(actor=admin_user, org=tree.root, name="2020–2025", starts_on=date(2020, 10, 1), ends_on=date(2025, 9, 30))
+    term_add(
+        actor=admin_user,
+        org=tree.root,
+        name="2020–2025",
+        starts_on=date(2020, 10, 1),
+        ends_on=date(2025, 9, 30),
+    )
     with pytest.raises(ValidationError):
-        term_add(actor=admin_user, org=tree.root, name="sai", starts_on=date(2025, 10, 1), ends_on=date(2025, 9, 1))
+        term_add(
+            actor=admin_user, org=tree.root, name="sai", starts_on=date(2025, 10, 1), ends_on=date(2025, 9, 1)
+        )
     assert tree.root.terms.count() == 1
 
 
@@ -173,7 +198,9 @@ def test_structural_changes_need_orgs_manage_in_both_places(tree, people):
 
 
 def test_member_moves_and_status_changes_keep_rollups_exact(tree, admin_user):
-    members = add_members(admin_user, tree.a1, 4) + add_members(admin_user, tree.b1, 2, MemberStatus.PROBATIONARY)
+    members = add_members(admin_user, tree.a1, 4) + add_members(
+        admin_user, tree.b1, 2, MemberStatus.PROBATIONARY
+    )
     member_move(actor=admin_user, member=members[0], to_org=tree.b1)
     member_set_status(actor=admin_user, member=members[1], status=MemberStatus.DECEASED)
     member_set_status(actor=admin_user, member=members[4], status=MemberStatus.OFFICIAL)

@@ -60,7 +60,9 @@ def test_two_factor_setup_then_login_needs_the_code(people):
     # A wrong code makes the next try wait (exponential back-off against guessing).
     throttled = client.post("/accounts/2fa/setup/", {"token": f"{totp(device.bin_key):06d}"})
     assert "chờ ít giây" in throttled.content.decode()
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
     client.post("/accounts/2fa/setup/", {"token": f"{totp(device.bin_key):06d}"})
     assert TOTPDevice.objects.filter(user=people.clerk, confirmed=True).exists()
     client.post("/accounts/logout/")
@@ -74,8 +76,11 @@ def test_two_factor_setup_then_login_needs_the_code(people):
     assert "Mã gồm 6 chữ số" in wrong.content.decode()
     # The code used for setup cannot be replayed; the authenticator's next code (one step on) works.
     replay = second.post("/accounts/login/otp/", {"token": f"{totp(device.bin_key):06d}"})
-    assert "_auth_user_id" not in second.session and replay.status_code == 200
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    assert "_auth_user_id" not in second.session
+    assert replay.status_code == 200
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
     done = second.post("/accounts/login/otp/", {"token": f"{totp(device.bin_key, drift=1):06d}"})
     assert done.status_code == 302
     assert second.session["_auth_user_id"] == str(people.clerk.pk)
@@ -109,8 +114,10 @@ def test_expired_session_sends_back_to_login_with_next(people, client):
 def test_csrf_failure_page_is_vietnamese_and_changes_nothing(people):
     client = Client(enforce_csrf_checks=True)
     client.force_login(people.province)
-    response = client.post(f"/orgs/{people.province.role_assignments.first().org_id}/rename/",
-                           {"name": "Đổi trộm", "abbreviation": "X", "effective_on": "2026-01-01"})
+    response = client.post(
+        f"/orgs/{people.province.role_assignments.first().org_id}/rename/",
+        {"name": "Đổi trộm", "abbreviation": "X", "effective_on": "2026-01-01"},
+    )
     assert response.status_code == 403
     assert "Phiên làm việc không hợp lệ" in response.content.decode()
     assert not AuditEntry.objects.filter(event="orgs.rename").exists()
@@ -128,14 +135,17 @@ def test_unknown_url_gets_a_vietnamese_404_without_traceback(people):
 
 
 def test_login_redirects_only_to_local_pages(people, client):
-    response = client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD, "next": "https://evil.example/"})
+    response = client.post(
+        "/accounts/login/", {"username": "clerk", "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert response.url == "/home/"
 
 
 def test_profile_shows_roles_and_2fa_state(people, client):
     client.force_login(people.secretary)
     html = client.get("/accounts/profile/").content.decode()
-    assert "Bí thư chi bộ" in html and "Chi bộ thôn 1" in html
+    assert "Bí thư chi bộ" in html
+    assert "Chi bộ thôn 1" in html
     assert re.search(r"Chưa bật", html)
 
 

@@ -26,14 +26,16 @@ def test_tree_shows_the_users_own_roots_and_expands_with_htmx(people, tree, clie
     assert "Đảng ủy xã An Phú" in html
     assert "Đảng bộ tỉnh Ninh Bình" not in html
     fragment = client.get(f"/orgs/{tree.xa.pk}/children/", HTTP_HX_REQUEST="true").content.decode()
-    assert "Chi bộ thôn 1" in fragment and "Chi bộ thôn 2" in fragment
+    assert "Chi bộ thôn 1" in fragment
+    assert "Chi bộ thôn 2" in fragment
     assert "<html" not in fragment
 
 
 def test_tree_search_is_accent_insensitive_and_scoped(people, tree, client):
     as_user(client, people.clerk)
     html = client.get("/orgs/", {"q": "thon"}).content.decode()
-    assert "Chi bộ thôn 1" in html and "Chi bộ thôn 2" in html
+    assert "Chi bộ thôn 1" in html
+    assert "Chi bộ thôn 2" in html
     assert "Chi bộ khu phố 1" not in client.get("/orgs/", {"q": "chi bo"}).content.decode()
     assert "Không tìm thấy đơn vị phù hợp" in client.get("/orgs/", {"q": "zzz"}).content.decode()
 
@@ -44,7 +46,9 @@ def test_outside_units_are_404_and_forbidden_actions_are_403(people, tree, clien
     assert client.get(f"/orgs/{tree.b1.pk}/rename/").status_code == 404
     assert client.get(f"/orgs/{tree.a1.pk}/").status_code == 200
     before = list(Org.objects.values_list("name", flat=True))
-    response = client.post(f"/orgs/{tree.a1.pk}/rename/", {"name": "X", "abbreviation": "CB", "effective_on": "2026-01-01"})
+    response = client.post(
+        f"/orgs/{tree.a1.pk}/rename/", {"name": "X", "abbreviation": "CB", "effective_on": "2026-01-01"}
+    )
     assert response.status_code == 403
     assert "Bạn không có quyền" in response.content.decode()
     assert list(Org.objects.values_list("name", flat=True)) == before
@@ -52,14 +56,26 @@ def test_outside_units_are_404_and_forbidden_actions_are_403(people, tree, clien
 
 def test_board_member_adds_and_renames_a_unit_through_the_forms(people, tree, client):
     as_user(client, people.province)
-    response = client.post(f"/orgs/{tree.xa.pk}/add/", {
-        "name": "Chi bộ thôn 3", "code": "A3", "abbreviation": "", "org_type": OrgType.objects.get(code="chi-bo-co-so").pk,
-        "established_on": "2026-03-01", "decision": "15-QĐ/ĐU",
-    })
+    response = client.post(
+        f"/orgs/{tree.xa.pk}/add/",
+        {
+            "name": "Chi bộ thôn 3",
+            "code": "A3",
+            "abbreviation": "",
+            "org_type": OrgType.objects.get(code="chi-bo-co-so").pk,
+            "established_on": "2026-03-01",
+            "decision": "15-QĐ/ĐU",
+        },
+    )
     new = Org.objects.get(code="A3")
-    assert response.status_code == 302 and response.url == f"/orgs/{new.pk}/"
-    assert new.abbreviation == "CB" and Org.objects.get_parent(new).pk == tree.xa.pk
-    client.post(f"/orgs/{new.pk}/rename/", {"name": "Chi bộ thôn Ba", "abbreviation": "CB", "effective_on": "01/04/2026"})
+    assert response.status_code == 302
+    assert response.url == f"/orgs/{new.pk}/"
+    assert new.abbreviation == "CB"
+    assert Org.objects.get_parent(new).pk == tree.xa.pk
+    client.post(
+        f"/orgs/{new.pk}/rename/",
+        {"name": "Chi bộ thôn Ba", "abbreviation": "CB", "effective_on": "01/04/2026"},
+    )
     assert Org.objects.get(pk=new.pk).name == "Chi bộ thôn Ba"
     detail = client.get(f"/orgs/{new.pk}/").content.decode()
     assert "Chi bộ thôn 3 (CB): 01/03/2026 – 01/04/2026" in detail
@@ -69,14 +85,23 @@ def test_board_member_adds_and_renames_a_unit_through_the_forms(people, tree, cl
 def test_bad_form_input_keeps_the_users_entries_and_changes_nothing(people, tree, client):
     as_user(client, people.province)
     count = Org.objects.count()
-    response = client.post(f"/orgs/{tree.xa.pk}/add/", {
-        "name": "Chi bộ mới", "code": "A1", "org_type": OrgType.objects.get(code="chi-bo-co-so").pk, "established_on": "31/02/2026",
-    })
+    response = client.post(
+        f"/orgs/{tree.xa.pk}/add/",
+        {
+            "name": "Chi bộ mới",
+            "code": "A1",
+            "org_type": OrgType.objects.get(code="chi-bo-co-so").pk,
+            "established_on": "31/02/2026",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Ngày không hợp lệ" in html
     assert 'value="Chi bộ mới"' in html
-    response = client.post(f"/orgs/{tree.xa.pk}/add/", {"name": "Chi bộ mới", "code": "A1", "org_type": OrgType.objects.get(code="chi-bo-co-so").pk})
+    response = client.post(
+        f"/orgs/{tree.xa.pk}/add/",
+        {"name": "Chi bộ mới", "code": "A1", "org_type": OrgType.objects.get(code="chi-bo-co-so").pk},
+    )
     assert "Mã đơn vị “A1” đã được dùng." in response.content.decode()
     assert Org.objects.count() == count
 
@@ -84,27 +109,45 @@ def test_bad_form_input_keeps_the_users_entries_and_changes_nothing(people, tree
 def test_move_merge_and_dissolve_through_the_forms(people, tree, client):
     as_user(client, people.province)
     member_create(actor=people.admin, full_name="Đinh Văn Lực", sex="male", org=tree.b1)
-    response = client.post(f"/orgs/{tree.b1.pk}/move/", {"new_parent": "XA", "effective_on": "2026-01-10", "decision": "01-QĐ/TU"})
+    response = client.post(
+        f"/orgs/{tree.b1.pk}/move/",
+        {"new_parent": "XA", "effective_on": "2026-01-10", "decision": "01-QĐ/TU"},
+    )
     assert response.status_code == 302
     assert Org.objects.get(pk=tree.b1.pk).path.startswith(tree.xa.path)
     bad = client.post(f"/orgs/{tree.xa.pk}/move/", {"new_parent": "A1", "effective_on": "2026-01-10"})
     assert "chính nó hoặc đơn vị cấp dưới" in bad.content.decode()
-    client.post(f"/orgs/{tree.a1.pk}/merge/", {"sources": "B1, A2", "effective_on": "2026-02-01", "decision": "02-QĐ/ĐU"})
+    client.post(
+        f"/orgs/{tree.a1.pk}/merge/",
+        {"sources": "B1, A2", "effective_on": "2026-02-01", "decision": "02-QĐ/ĐU"},
+    )
     assert Org.objects.get(pk=tree.b1.pk).status == OrgStatus.MERGED
     assert Member.objects.get().org_id == tree.a1.pk
-    client.post(f"/orgs/{tree.xb.pk}/dissolve/", {"effective_on": "2026-02-02", "decision": "03-QĐ/TU", "confirm": "on"})
+    client.post(
+        f"/orgs/{tree.xb.pk}/dissolve/",
+        {"effective_on": "2026-02-02", "decision": "03-QĐ/TU", "confirm": "on"},
+    )
     assert Org.objects.get(pk=tree.xb.pk).status == OrgStatus.DISSOLVED
     html = client.get(f"/orgs/{tree.a1.pk}/").content.decode()
-    assert "Kế thừa từ" in html and "Chi bộ khu phố 1" in html
+    assert "Kế thừa từ" in html
+    assert "Chi bộ khu phố 1" in html
 
 
 def test_split_through_the_form(people, tree, client):
     as_user(client, people.province)
-    response = client.post(f"/orgs/{tree.xa.pk}/split/", {
-        "effective_on": "2026-05-01", "decision": "07-QĐ/TU",
-        "part1_name": "Đảng ủy xã An Phú Bắc", "part1_code": "XA-B", "part2_name": "Đảng ủy xã An Phú Nam", "part2_code": "XA-N",
-        f"child_{tree.a1.pk}": "1", f"child_{tree.a2.pk}": "2",
-    })
+    response = client.post(
+        f"/orgs/{tree.xa.pk}/split/",
+        {
+            "effective_on": "2026-05-01",
+            "decision": "07-QĐ/TU",
+            "part1_name": "Đảng ủy xã An Phú Bắc",
+            "part1_code": "XA-B",
+            "part2_name": "Đảng ủy xã An Phú Nam",
+            "part2_code": "XA-N",
+            f"child_{tree.a1.pk}": "1",
+            f"child_{tree.a2.pk}": "2",
+        },
+    )
     assert response.status_code == 302
     north, south = Org.objects.get(code="XA-B"), Org.objects.get(code="XA-N")
     assert Org.objects.get(pk=tree.a1.pk).path.startswith(north.path)
@@ -123,7 +166,13 @@ def test_tree_search_and_audit_list_do_not_grow_queries_with_rows(people, tree, 
     few = _queries(client, "/orgs/?q=chi+bo")
     cell_type = OrgType.objects.get(code="chi-bo-co-so")
     for i in range(3):
-        org_create(actor=people.admin, name=f"Chi bộ phụ {i}", code=f"P{i}", org_type=cell_type, parent=Org.objects.get(pk=tree.xb.pk))
+        org_create(
+            actor=people.admin,
+            name=f"Chi bộ phụ {i}",
+            code=f"P{i}",
+            org_type=cell_type,
+            parent=Org.objects.get(pk=tree.xb.pk),
+        )
     assert _queries(client, "/orgs/?q=chi+bo") == few
     audit_few = _queries(client, "/audit/")
     for i in range(3):
@@ -165,7 +214,8 @@ def test_member_list_searches_without_accents_in_vietnamese_order(people, tree, 
     html = client.get("/members/").content.decode()
     assert html.index("Nguyễn Thị Anh") < html.index("Lê Văn Bình") < html.index("Trần Văn Đức")
     found = client.get("/members/", {"q": "tran van duc"}).content.decode()
-    assert "Trần Văn Đức" in found and "Lê Văn Bình" not in found
+    assert "Trần Văn Đức" in found
+    assert "Lê Văn Bình" not in found
 
 
 def test_notifications_page_and_unread_badge(people, client):

@@ -57,26 +57,36 @@ def test_negative_day_count_is_refused():
         add_working_days(date(2026, 1, 5), -1)
 
 
-def test_compensatory_saturday_and_extra_day_off_change_open_deadlines(admin_user, django_capture_on_commit_callbacks):
+def test_compensatory_saturday_and_extra_day_off_change_open_deadlines(
+    admin_user, django_capture_on_commit_callbacks
+):
     # Before: Friday 21/8/2026 + 1 = Monday 24/8.
     assert add_working_days(date(2026, 8, 21), 1) == date(2026, 8, 24)
     with django_capture_on_commit_callbacks(execute=True):
-        calendar_day_set(actor=admin_user, day=date(2026, 8, 22), kind=CalendarDay.Kind.WORKING_DAY, note="Làm bù")
+        calendar_day_set(
+            actor=admin_user, day=date(2026, 8, 22), kind=CalendarDay.Kind.WORKING_DAY, note="Làm bù"
+        )
     assert add_working_days(date(2026, 8, 21), 1) == date(2026, 8, 22)
 
     assert add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 9)
     with django_capture_on_commit_callbacks(execute=True):
-        day_off = calendar_day_set(actor=admin_user, day=date(2026, 3, 9), kind=CalendarDay.Kind.DAY_OFF, note="Nghỉ")
+        day_off = calendar_day_set(
+            actor=admin_user, day=date(2026, 3, 9), kind=CalendarDay.Kind.DAY_OFF, note="Nghỉ"
+        )
     assert add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 10)
 
     with django_capture_on_commit_callbacks(execute=True):
         calendar_day_remove(actor=admin_user, day=day_off)
     assert add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 9)
-    events = list(AuditEntry.objects.filter(object_type="workcalendar.calendarday").values_list("action", flat=True))
+    events = list(
+        AuditEntry.objects.filter(object_type="workcalendar.calendarday").values_list("action", flat=True)
+    )
     assert sorted(events) == ["create", "create", "delete"]
 
 
-def test_calendar_change_runs_the_registered_deadline_recomputations(admin_user, django_capture_on_commit_callbacks):
+def test_calendar_change_runs_the_registered_deadline_recomputations(
+    admin_user, django_capture_on_commit_callbacks
+):
     from dangvu.workcalendar import calendar
 
     seen = []

@@ -28,6 +28,12 @@ class Command(BaseCommand):
         for token in tokens:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
-            audit_log(actor="cli", action="update", obj=token, event="accounts.token_revoke", data={"prefix": token.prefix})
+            audit_log(
+                actor="cli",
+                action="update",
+                obj=token,
+                event="accounts.token_revoke",
+                data={"prefix": token.prefix},
+            )
             count += 1
         self.stdout.write(f"Đã thu hồi {count} mã.")

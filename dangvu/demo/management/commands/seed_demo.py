@@ -37,9 +37,17 @@ class Command(BaseCommand):
     help = "Load deterministic demo data: a provincial party organisation (or, with --national, the country)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--members", type=int, default=12000, help="number of party members (default 12,000)")
-        parser.add_argument("--seed", type=int, default=2026, help="random seed; the same seed gives the same data")
-        parser.add_argument("--national", action="store_true", help="34 provinces and the central organisations (~60,000 units)")
+        parser.add_argument(
+            "--members", type=int, default=12000, help="number of party members (default 12,000)"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="random seed; the same seed gives the same data"
+        )
+        parser.add_argument(
+            "--national",
+            action="store_true",
+            help="34 provinces and the central organisations (~60,000 units)",
+        )
         parser.add_argument("--if-empty", action="store_true", help="do nothing when units already exist")
         parser.add_argument("--no-users", action="store_true", help="skip the demo log-ins")
 
@@ -54,11 +62,19 @@ class Command(BaseCommand):
             raise CommandError("Cơ sở dữ liệu đã có đơn vị. Dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
         token = set_origin(Origin(channel="cli"))
         try:
-            result, ids, plan = seed(members=options["members"], seed=options["seed"], national=options["national"])
+            result, ids, plan = seed(
+                members=options["members"], seed=options["seed"], national=options["national"]
+            )
             with transaction.atomic():
                 self._extras(ids, plan, options)
-                audit_log(actor="seed_demo", action="create", event="demo.seed", object_type="demo", object_id="seed",
-                          data={"units": result.units, "members": result.members, "seed": options["seed"]})
+                audit_log(
+                    actor="seed_demo",
+                    action="create",
+                    event="demo.seed",
+                    object_type="demo",
+                    object_id="seed",
+                    data={"units": result.units, "members": result.members, "seed": options["seed"]},
+                )
         finally:
             reset_origin(token)
         self.stdout.write(
@@ -70,13 +86,21 @@ class Command(BaseCommand):
 
     def _extras(self, ids: list[int], plan: Any, options: dict[str, Any]) -> None:
         root = Org.objects.get(pk=ids[0])
-        province = root if root.org_type.code == "dang-bo-tinh" else Org.objects.filter(depth=2).order_by("path").first()
+        province = (
+            root
+            if root.org_type.code == "dang-bo-tinh"
+            else Org.objects.filter(depth=2).order_by("path").first()
+        )
         assert province is not None
-        OrgEvent.objects.bulk_create([OrgEvent(org_id=pk, kind="created", occurred_on=date(2025, 7, 1)) for pk in ids[:500]])
+        OrgEvent.objects.bulk_create(
+            [OrgEvent(org_id=pk, kind="created", occurred_on=date(2025, 7, 1)) for pk in ids[:500]]
+        )
         Term.objects.bulk_create(
             [Term(org=province, name="2025–2030", starts_on=date(2025, 10, 1))]
-            + [Term(org_id=o.pk, name="2025–2030", starts_on=date(2025, 8, 15))
-               for o in Org.objects.filter(path__startswith=province.path, org_type__code="dang-bo-xa")]
+            + [
+                Term(org_id=o.pk, name="2025–2030", starts_on=date(2025, 8, 15))
+                for o in Org.objects.filter(path__startswith=province.path, org_type__code="dang-bo-xa")
+            ]
         )
         for day, kind, note in [
             (date(2025, 4, 26), "working_day", "Làm bù cho ngày nghỉ 02/5/2025 (Thông báo của Bộ Nội vụ)"),
@@ -85,28 +109,52 @@ class Command(BaseCommand):
             CalendarDay.objects.get_or_create(date=day, defaults={"kind": kind, "note": note})
         if options["no_users"]:
             return
-        commune = Org.objects.filter(path__startswith=province.path, org_type__code="dang-bo-xa").order_by("path").first()
-        cell = Org.objects.filter(path__startswith=(commune or province).path, org_type__has_members=True).order_by("path").first()
+        commune = (
+            Org.objects.filter(path__startswith=province.path, org_type__code="dang-bo-xa")
+            .order_by("path")
+            .first()
+        )
+        cell = (
+            Org.objects.filter(path__startswith=(commune or province).path, org_type__has_members=True)
+            .order_by("path")
+            .first()
+        )
         units = {"root": root, "commune": commune or province, "cell": cell or province}
         roles = {role.code: role for role in Role.objects.all()}
         users = []
         for username, full_name, role_code, unit_key, staff in DEMO_USERS:
-            user = User.objects.create_user(username=username, password=DEMO_PASSWORD, full_name=full_name,
-                                            email=f"{username}@demo.dangvu.local", is_staff=staff, is_superuser=username == "admin")
-            RoleAssignment.objects.create(user=user, role=roles[role_code], org=units[unit_key], valid_from=date(2025, 7, 1))
+            user = User.objects.create_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                full_name=full_name,
+                email=f"{username}@demo.dangvu.local",
+                is_staff=staff,
+                is_superuser=username == "admin",
+            )
+            RoleAssignment.objects.create(
+                user=user, role=roles[role_code], org=units[unit_key], valid_from=date(2025, 7, 1)
+            )
             users.append(user)
         rng = random.Random(options["seed"])
-        notify(recipients=users, title="Chào mừng đến với Đảng vụ số",
-               body="Đây là dữ liệu mẫu để dùng thử. Mọi thao tác đều được ghi nhật ký.", kind="demo.welcome")
+        notify(
+            recipients=users,
+            title="Chào mừng đến với Đảng vụ số",
+            body="Đây là dữ liệu mẫu để dùng thử. Mọi thao tác đều được ghi nhật ký.",
+            kind="demo.welcome",
+        )
         if cell is not None and Member.objects.filter(org=cell).exists():
             sample = rng.choice(list(Member.objects.filter(org=cell).values_list("pk", flat=True)[:50]))
-            notify(recipients=[u for u in users if u.username in {"bithu", "bantochuc"}],
-                   title="Có đảng viên dự bị sắp đến hạn xét công nhận chính thức", url=f"/members/{sample}/",
-                   kind="demo.reminder", level="reminder")
+            notify(
+                recipients=[u for u in users if u.username in {"bithu", "bantochuc"}],
+                title="Có đảng viên dự bị sắp đến hạn xét công nhận chính thức",
+                url=f"/members/{sample}/",
+                kind="demo.reminder",
+                level="reminder",
+            )
 
     def _print_logins(self) -> None:
         if not User.objects.filter(username="admin").exists():
             return
-        self.stdout.write("\nTài khoản dùng thử (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, full_name, role_code, unit_key, _staff in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {full_name:<22} {role_code:<16} ({unit_key})")
