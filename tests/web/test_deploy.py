@@ -14,7 +14,8 @@ BIN = Path(sys.executable).parent
 
 
 def production_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DANGVU_", "DATABASE_URL", "REDIS_URL"))}
+    skipped = ("DANGVU_", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skipped)}
     return env | {
         "DJANGO_SETTINGS_MODULE": "dangvu.settings",
         "DANGVU_ENV": "production",
