@@ -62,7 +62,10 @@ def main() -> None:
             ("member rows/s (generation + COPY + index rebuild)", f"{rate:,.0f}"),
             ("baseline: bare COPY into an unindexed table, rows/s", f"{baseline:,.0f}"),
             ("ratio seed / bare COPY", f"{rate / baseline:.3f}"),
-            ("ratio seed / goal (50,000 rows/s)", f"{rate / 50_000:.2f}  ({'meets' if rate >= 50_000 else 'MISSES'} the goal)"),
+            (
+                "ratio seed / goal (50,000 rows/s)",
+                f"{rate / 50_000:.2f}  ({'meets' if rate >= 50_000 else 'MISSES'} the goal)",
+            ),
             ("whole command incl. units and roll-ups, s", f"{total:.1f}"),
         ],
     )

@@ -53,8 +53,12 @@ def ensure_national(members: int, seed: int = 2026) -> dict[str, float]:
     from dangvu.demo.generator import seed as run_seed
 
     result, _ids, _plan = run_seed(members=members, seed=seed, national=True)
-    return {"units": result.units, "members": result.members, "rows_per_second": result.member_rows_per_second,
-            "seconds_members": result.seconds_members}
+    return {
+        "units": result.units,
+        "members": result.members,
+        "rows_per_second": result.member_rows_per_second,
+        "seconds_members": result.seconds_members,
+    }
 
 
 def timed(function: Callable[[], object], repeat: int = 20, warmup: int = 2) -> dict[str, float]:

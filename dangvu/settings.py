@@ -42,7 +42,8 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 ENVIRONMENT = env_str("DANGVU_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
-DEBUG = env_bool("DANGVU_DEBUG", not PRODUCTION)
+# Off unless asked for: even `make run` shows users the Vietnamese error pages, never a traceback.
+DEBUG = env_bool("DANGVU_DEBUG", False)
 
 SECRET_KEY = env_str("DANGVU_SECRET_KEY")
 if not SECRET_KEY:
@@ -222,6 +223,9 @@ STORAGES = {
         )
     },
 }
+# Outside production WhiteNoise serves the apps' static files directly (no collectstatic needed).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------------------

@@ -124,7 +124,6 @@ def test_csrf_failure_page_is_vietnamese_and_changes_nothing(people):
 
 
 def test_unknown_url_gets_a_vietnamese_404_without_traceback(people):
-    settings.DEBUG = False
     client = Client()
     client.force_login(people.clerk)
     response = client.get("/khong-co-trang-nay/")
@@ -156,3 +155,15 @@ def test_inactive_user_cannot_log_in(people, client):
     response = login(client, "retired")
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.urls("tests.web.urls_error")
+def test_server_error_page_is_vietnamese_and_hides_the_exception(people):
+    client = Client(raise_request_exception=False)
+    client.force_login(people.clerk)
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Lỗi hệ thống" in html
+    assert "secret internal detail" not in html
+    assert "Traceback" not in html

@@ -16,14 +16,17 @@ BIN = Path(sys.executable).parent
 def production_env(tmp_path):
     skipped = ("DANGVU_", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if not k.startswith(skipped)}
-    return env | {
-        "DJANGO_SETTINGS_MODULE": "dangvu.settings",
-        "DANGVU_ENV": "production",
-        "DANGVU_SECRET_KEY": secrets.token_urlsafe(50),
-        "DANGVU_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DANGVU_DATA_DIR": str(tmp_path),
-        "DANGVU_SSL_REDIRECT": "false",  # TLS ends at the reverse proxy in front; here we talk to gunicorn directly
-    }
+    return (
+        env
+        | {
+            "DJANGO_SETTINGS_MODULE": "dangvu.settings",
+            "DANGVU_ENV": "production",
+            "DANGVU_SECRET_KEY": secrets.token_urlsafe(50),
+            "DANGVU_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DANGVU_DATA_DIR": str(tmp_path),
+            "DANGVU_SSL_REDIRECT": "false",  # TLS ends at the reverse proxy in front; here we talk to gunicorn directly
+        }
+    )
 
 
 def run(args, env):
@@ -58,8 +61,10 @@ def test_gunicorn_with_several_workers_serves_pages_and_static_files(tmp_path):
     port = _free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "dangvu.wsgi"],
-        env=env | {"DANGVU_BIND": f"127.0.0.1:{port}", "DANGVU_WEB_WORKERS": "3"}, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env | {"DANGVU_BIND": f"127.0.0.1:{port}", "DANGVU_WEB_WORKERS": "3"},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         base = f"http://127.0.0.1:{port}"

@@ -1,0 +1,11 @@
+"""Run every benchmark in order (they share the national data in the bench database)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+members = sys.argv[1:] or []
+for script in ("bench_seed.py", "bench_subtree.py", "bench_dashboard.py", "bench_api_load.py"):
+    print(f"\n# {script}", flush=True)
+    subprocess.run([sys.executable, str(HERE / script), *members], cwd=HERE, check=True)
