@@ -9,7 +9,6 @@ Usage: python bench/bench_seed.py [members]   (default 6,000,000; drops and recr
 
 from __future__ import annotations
 
-import io
 import sys
 import time
 

@@ -6,7 +6,8 @@ members go through ``bulk_create`` (SQLite) or ``COPY`` (PostgreSQL, national sc
 
 from __future__ import annotations
 
-import io
+import itertools
+import os
 import random
 import time
 from collections.abc import Iterator
@@ -179,14 +180,31 @@ def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> list[str]:
     return rng.choices([p[0] for p in pairs], weights=[max(p[1], 1) for p in pairs], k=4096)
 
 
+_EPOCH = date(1940, 1, 1)
+_DAYS = 365 * 87  # birth dates 1940–2006, admission dates up to 2026
+_LAST_ADMISSION = (date(2025, 12, 31) - _EPOCH).days
+_PROBATION_FROM = (date(2025, 1, 1) - _EPOCH).days
+_MAX_CHUNKS = 999  # each chunk owns its own block of 1,000 CCCD serials per (province, sex, year)
+
+
 class MemberFactory:
-    """Generates member rows; folded names and sort keys are memoized (few distinct names, many people)."""
+    """Generates member rows fast: dates, names, folded names and sort keys come from precomputed tables.
+
+    Rows are made in chunks; chunk ``k`` has its own random stream (seeded from the seed and ``k``) and
+    its own block of CCCD serials, so chunks can be made in parallel and the result is the same.
+    """
 
     def __init__(self, seed: int) -> None:
+        self.seed = seed
         self.rng = random.Random(seed * 7919 + 1)
         self.families = _weighted(self.rng, names.FAMILY)
         self.serials: dict[tuple[int, int, int], int] = {}
+        self.block = 0
         self._derived: dict[str, tuple[str, str]] = {}
+        self.dates = [_EPOCH + timedelta(days=d) for d in range(_DAYS)]
+        self.iso = [d.isoformat() for d in self.dates]
+        self.year2 = [d.year % 100 for d in self.dates]
+        self.century = [0 if d.year < 2000 else 2 for d in self.dates]
 
     def derived(self, full_name: str) -> tuple[str, str]:
         value = self._derived.get(full_name)
@@ -195,49 +213,112 @@ class MemberFactory:
             self._derived[full_name] = value
         return value
 
-    def cccd(self, province_code: int, female: bool, birth: date) -> str:
-        century_sex = (0 if birth.year < 2000 else 2) + (1 if female else 0)
-        bucket = (province_code, century_sex, birth.year % 100)
-        serial = self.serials.get(bucket, 0) + 1
-        self.serials[bucket] = serial
-        return f"{province_code:03d}{century_sex}{birth.year % 100:02d}{serial:06d}"
+    def start_chunk(self, index: int) -> None:
+        self.rng.seed(self.seed * 1_000_003 + index)
+        self.serials.clear()
+        self.block = index
 
-    def row(self, org_id: int, province_code: int) -> tuple[Any, ...]:
+    def _pick(self, province_code: int) -> tuple[str, bool, int, str, str, int]:
+        """(full name, female, birth day index, CCCD, status, admission day index)."""
         rng = self.rng
         female = rng.random() < 0.36
         family = self.families[rng.getrandbits(12)]
-        middle = rng.choice(names.MIDDLE_FEMALE if female else names.MIDDLE_MALE)
-        given = rng.choice(names.GIVEN_FEMALE if female else names.GIVEN_MALE)
-        full_name = f"{family} {middle} {given}"
-        birth = date(1940, 1, 1) + timedelta(days=rng.randint(0, 365 * 66))
-        admitted = birth + timedelta(days=rng.randint(365 * 18, 365 * 18 + 365 * 20))
-        admitted = min(admitted, date(2025, 12, 31))
-        status = (
-            MemberStatus.PROBATIONARY
-            if admitted > date(2025, 1, 1)
-            else (MemberStatus.EXEMPT if rng.random() < 0.03 else MemberStatus.OFFICIAL)
+        middles = names.MIDDLE_FEMALE if female else names.MIDDLE_MALE
+        givens = names.GIVEN_FEMALE if female else names.GIVEN_MALE
+        full_name = (
+            f"{family} {middles[int(rng.random() * len(middles))]} {givens[int(rng.random() * len(givens))]}"
         )
+        birth = int(rng.random() * 365 * 66)
+        admitted = min(birth + 365 * 18 + int(rng.random() * 365 * 20), _LAST_ADMISSION)
+        if admitted > _PROBATION_FROM:
+            status = MemberStatus.PROBATIONARY.value
+        else:
+            status = MemberStatus.EXEMPT.value if rng.random() < 0.03 else MemberStatus.OFFICIAL.value
+        century_sex = self.century[birth] + (1 if female else 0)
+        bucket = (province_code, century_sex, self.year2[birth])
+        serial = self.serials.get(bucket, 0) + 1
+        if serial >= 1000:
+            raise ValueError("too many members of one province, sex and birth year in one chunk")
+        self.serials[bucket] = serial
+        cccd = f"{province_code:03d}{century_sex}{self.year2[birth]:02d}{self.block * 1000 + serial:06d}"
+        return full_name, female, birth, cccd, status, admitted
+
+    def row(self, org_id: int, province_code: int) -> tuple[Any, ...]:
+        full_name, female, birth, cccd, status, admitted = self._pick(province_code)
         folded, key = self.derived(full_name)
-        cccd = self.cccd(province_code, female, birth)
+        sex = "female" if female else "male"
+        return full_name, sex, self.dates[birth], cccd, org_id, status, self.dates[admitted], folded, key
+
+    def copy_line(self, org_id: int, province_code: int, stamp: str) -> str:
+        """The same row as ``row`` as one line of PostgreSQL COPY text."""
+        full_name, female, birth, cccd, status, admitted = self._pick(province_code)
+        folded, key = self.derived(full_name)
+        sex = "female" if female else "male"
+        iso = self.iso
         return (
-            full_name,
-            "female" if female else "male",
-            birth,
-            cccd,
-            org_id,
-            str(status),
-            admitted,
-            f"{folded} {cccd}",
-            key,
+            f"{full_name}\t{sex}\t{iso[birth]}\t{cccd}\t{org_id}\t{status}\t{iso[admitted]}\t"
+            f"{folded}\t{key}\t{stamp}\t{stamp}\n"
         )
 
-    def rows(self, count: int, units: list[tuple[int, int]]) -> Iterator[tuple[Any, ...]]:
+
+@dataclass
+class ChunkPlan:
+    """How ``count`` members are spread over units and cut into chunks (shared with worker processes)."""
+
+    seed: int
+    count: int
+    units: list[tuple[int, int]]  # (org id, CCCD province code) of every unit that holds members
+    cum_weights: list[float]
+    chunk_size: int
+
+    @classmethod
+    def make(cls, seed: int, count: int, units: list[tuple[int, int]]) -> ChunkPlan:
+        rng = random.Random(seed)
         # Unit sizes vary (a small chi bộ thôn has a dozen members, a large one over a hundred).
-        weights = [0.3 + self.rng.random() * 1.7 for _ in units]
-        chosen = self.rng.choices(range(len(units)), weights=weights, k=count)
-        for index in chosen:
-            org_id, province_code = units[index]
-            yield self.row(org_id, province_code)
+        weights = [0.3 + rng.random() * 1.7 for _ in units]
+        cum = list(itertools.accumulate(weights))
+        chunk_size = max(-(-count // _MAX_CHUNKS), 2000)
+        return cls(seed, count, units, cum, chunk_size)
+
+    @property
+    def chunks(self) -> int:
+        return -(-self.count // self.chunk_size)
+
+    def chunk_units(self, factory: MemberFactory, index: int) -> list[tuple[int, int]]:
+        factory.start_chunk(index)
+        size = min(self.chunk_size, self.count - index * self.chunk_size)
+        picks = factory.rng.choices(range(len(self.units)), cum_weights=self.cum_weights, k=size)
+        return [self.units[i] for i in picks]
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _copy_chunk(index: int) -> str:
+    """Worker process: the COPY text of chunk ``index`` (the plan and factory are inherited by fork)."""
+    plan: ChunkPlan = _WORKER["plan"]
+    factory: MemberFactory = _WORKER.setdefault("factory", MemberFactory(plan.seed))
+    stamp = _WORKER["stamp"]
+    return "".join(factory.copy_line(org, code, stamp) for org, code in plan.chunk_units(factory, index))
+
+
+def copy_chunks(plan: ChunkPlan, processes: int | None = None) -> Iterator[str]:
+    """Every chunk's COPY text, in order, made by a pool of worker processes."""
+    import multiprocessing
+
+    _WORKER.clear()
+    _WORKER.update(plan=plan, stamp=time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime()))
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes or max(1, (os.cpu_count() or 2))) as pool:
+        yield from pool.imap(_copy_chunk, range(plan.chunks), chunksize=1)
+
+
+def member_rows(plan: ChunkPlan) -> Iterator[tuple[Any, ...]]:
+    """Every member row, in order, in this process (the ORM path for small seeds)."""
+    factory = MemberFactory(plan.seed)
+    for index in range(plan.chunks):
+        for org_id, code in plan.chunk_units(factory, index):
+            yield factory.row(org_id, code)
 
 
 MEMBER_COLUMNS = [
@@ -287,7 +368,8 @@ def _load_time_objects(table: str) -> tuple[list[tuple[str, str]], list[tuple[st
     and indexes that back no constraint. The primary key stays."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('f', 'u')",
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype IN ('f', 'u')",
             [table],
         )
         constraints = list(cursor.fetchall())
@@ -302,36 +384,65 @@ def _load_time_objects(table: str) -> tuple[list[tuple[str, str]], list[tuple[st
         return constraints, list(cursor.fetchall())
 
 
-def insert_members_copy(rows: Iterator[tuple[Any, ...]]) -> int:
-    """COPY members into PostgreSQL. Constraints and secondary indexes are dropped for the load and
-    re-created after it (one validating pass and one index build each, instead of per-row work)."""
+def _build_in_parallel(statements: list[list[str]]) -> None:
+    """Run each list of DDL statements on its own connection at the same time (index builds are
+    CPU-bound and PostgreSQL builds a GIN index on one core)."""
+    import threading
+
+    import psycopg
+
+    settings = connection.settings_dict
+    params = {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "password": settings["PASSWORD"] or None,
+        "host": settings["HOST"] or None,
+        "port": settings["PORT"] or None,
+    }
+    errors: list[BaseException] = []
+
+    def work(batch: list[str]) -> None:
+        try:
+            with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
+                conn.execute("SET maintenance_work_mem = '1GB'")
+                for statement in batch:
+                    conn.execute(statement)
+        except BaseException as error:  # reported below, in the caller's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(batch,)) for batch in statements if batch]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def insert_members_copy(chunks: Iterator[str]) -> int:
+    """COPY members into PostgreSQL for a national-scale seed (into an empty table).
+
+    Foreign keys, unique constraints and secondary indexes are dropped, the rows are loaded and
+    committed, then the indexes and constraints are rebuilt on two connections at once and checked
+    (one validating pass and one index build each, instead of per-row work).
+    """
     constraints, indexes = _load_time_objects("members_member")
-    now = time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime())
     count = 0
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         for name, _definition in constraints:
             cursor.execute(f'ALTER TABLE members_member DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
-        raw = cursor.cursor
-        with raw.copy(f"COPY members_member ({', '.join(MEMBER_COLUMNS)}) FROM STDIN") as copy:
-            buffer = io.StringIO()
-            for row in rows:
-                full_name, sex, birth, cccd, org_id, status, admitted, search, key = row
-                buffer.write(
-                    f"{full_name}\t{sex}\t{birth.isoformat()}\t{cccd}\t{org_id}\t{status}\t{admitted.isoformat()}\t"
-                    f"{search}\t{key}\t{now}\t{now}\n"
-                )
-                count += 1
-                if count % 50000 == 0:
-                    copy.write(buffer.getvalue())
-                    buffer = io.StringIO()
-            copy.write(buffer.getvalue())
-        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-        for name, definition in constraints:
-            cursor.execute(f'ALTER TABLE members_member ADD CONSTRAINT "{name}" {definition}')
-        for _name, definition in indexes:
-            cursor.execute(definition)
+        with cursor.cursor.copy(f"COPY members_member ({', '.join(MEMBER_COLUMNS)}) FROM STDIN") as copy:
+            for chunk in chunks:
+                copy.write(chunk)
+                count += chunk.count("\n")
+    trigram = [definition for _name, definition in indexes if "gin" in definition.lower()]
+    others = [definition for _name, definition in indexes if "gin" not in definition.lower()]
+    others += [
+        f'ALTER TABLE members_member ADD CONSTRAINT "{name}" {definition}' for name, definition in constraints
+    ]
+    _build_in_parallel([trigram, others])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE members_member")
         cursor.execute("ANALYZE orgs_org")
@@ -359,12 +470,14 @@ def seed(
     with transaction.atomic():
         ids = insert_units(plan)
     units_done = time.perf_counter()
-    factory = MemberFactory(seed)
     member_units = [(ids[i], plan.province_codes[i]) for i in plan.member_units]
-    rows = factory.rows(members, member_units)
+    chunk_plan = ChunkPlan.make(seed, members, member_units)
     copy = use_copy if use_copy is not None else connection.vendor == "postgresql" and members >= 100_000
-    with transaction.atomic():
-        inserted = insert_members_copy(rows) if copy else insert_members_orm(rows)
+    if copy:
+        inserted = insert_members_copy(copy_chunks(chunk_plan))
+    else:
+        with transaction.atomic():
+            inserted = insert_members_orm(member_rows(chunk_plan))
     members_done = time.perf_counter()
     with transaction.atomic():
         rollups.rebuild()

@@ -17,6 +17,15 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
     def current(self) -> MemberQuerySet:
         return self.filter(status__in=CURRENT_STATUSES)
 
+    def search(self, query: str | None) -> MemberQuerySet:
+        """Accent-insensitive name search, or a CCCD prefix when the query is digits."""
+        from dangvu.core.search import filter_search
+
+        text = (query or "").strip()
+        if text.isdigit():
+            return self.filter(cccd__startswith=text)
+        return filter_search(self, text)  # type: ignore[return-value]
+
     def in_subtree(self, org: models.Model) -> MemberQuerySet:
         return self.filter(org__path__startswith=org.path)  # type: ignore[attr-defined]
 
@@ -28,8 +37,9 @@ class Member(TimeStampedModel):
     sex = models.CharField("giới tính", max_length=6, choices=Sex.choices)
     birth_date = models.DateField("ngày sinh", null=True, blank=True)
     cccd = models.CharField("số CCCD", max_length=12, null=True, blank=True, unique=True)
+    # No index of its own: the (org, status) index below serves lookups by unit.
     org = models.ForeignKey(
-        "orgs.Org", on_delete=models.PROTECT, related_name="members", verbose_name="chi bộ"
+        "orgs.Org", on_delete=models.PROTECT, related_name="members", verbose_name="chi bộ", db_index=False
     )
     status = models.CharField(
         "trạng thái", max_length=16, choices=MemberStatus.choices, default=MemberStatus.OFFICIAL
@@ -55,7 +65,8 @@ class Member(TimeStampedModel):
         return reverse("members:detail", args=[self.pk])
 
     def refresh_derived(self) -> None:
-        self.search_text = fold(f"{self.full_name} {self.cccd or ''}")
+        # Names only: CCCD numbers are matched by prefix on their own index (see MemberQuerySet.search).
+        self.search_text = fold(self.full_name)
         self.sort_key = sort_key(self.full_name)[:400]
 
 

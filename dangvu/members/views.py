@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, render
 from dangvu.accounts.permissions import has_perm
 from dangvu.audit.services import audit_log
 from dangvu.core.http import AuthenticatedHttpRequest
-from dangvu.core.search import filter_search
 from dangvu.links.services import timeline
 from dangvu.members.enums import MemberStatus
 from dangvu.members.models import Member
@@ -23,7 +22,7 @@ from dangvu.members.models import Member
 def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     members: Any = Member.objects.visible_to(request.user).select_related("org")
     query = request.GET.get("q", "")
-    members = filter_search(members, query)
+    members = members.search(query)
     status = request.GET.get("status", "")
     if status in MemberStatus.values:
         members = members.filter(status=status)

@@ -1,0 +1,92 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+
+from dangvu.accounts.models import RoleAssignment, User
+from dangvu.audit.services import verify_chain
+from dangvu.demo.generator import build_plan, seed
+from dangvu.members import rollups
+from dangvu.members.models import Member, OrgMemberCount
+from dangvu.orgs.models import Org
+
+
+def test_plans_are_deterministic_and_shaped_like_a_province():
+    first, second = build_plan(seed=5, national=False), build_plan(seed=5, national=False)
+    assert [(u.name, u.code, u.path) for u in first.units] == [(u.name, u.code, u.path) for u in second.units]
+    assert build_plan(seed=6, national=False).units != first.units
+    communes = [u for u in first.units if u.type_code == "dang-bo-xa"]
+    assert len(communes) == 20
+    assert first.units[0].type_code == "dang-bo-tinh"
+    assert len({u.code for u in first.units}) == len(first.units)
+
+
+def test_national_plan_has_34_provinces_and_about_60000_units():
+    plan = build_plan(seed=2026, national=True)
+    assert sum(1 for u in plan.units if u.type_code == "dang-bo-tinh") == 34
+    assert 50_000 <= len(plan.units) <= 70_000
+    assert sum(1 for u in plan.units if u.type_code == "dang-bo-truc-thuoc-tw") == 6
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_units_members_users_and_exact_rollups(capsys):
+    call_command("seed_demo", "--members", "500", "--seed", "3")
+    out = capsys.readouterr().out
+    assert "500 đảng viên" in out
+    assert "admin" in out
+    assert Member.objects.count() == 500
+    root = Org.objects.get(depth=1)
+    assert OrgMemberCount.objects.get(org=root).as_dict() == rollups.recount(root)
+    assert set(RoleAssignment.objects.values_list("role__code", flat=True)) == {
+        "quan-tri",
+        "van-thu",
+        "chuyen-vien",
+        "lanh-dao",
+        "ban-to-chuc",
+        "uy-ban-kiem-tra",
+        "bi-thu-chi-bo",
+        "dang-vien",
+    }
+    assert User.objects.get(username="bithu").check_password("dangvu-demo-2026")
+    assert len(set(Member.objects.values_list("cccd", flat=True))) == 500
+    assert verify_chain().ok
+    with pytest.raises(CommandError, match="đã có đơn vị"):
+        call_command("seed_demo", "--members", "10")
+    call_command("seed_demo", "--if-empty")
+    assert Member.objects.count() == 500
+
+
+@pytest.mark.django_db
+def test_same_seed_gives_the_same_members():
+    seed(members=50, seed=9, national=False)
+    first = list(Member.objects.order_by("pk").values_list("full_name", "birth_date", "cccd", "status"))
+    Member.objects.all().delete()
+    OrgMemberCount.objects.all().delete()
+    Org.objects.all().delete()
+    seed(members=50, seed=9, national=False)
+    assert (
+        list(Member.objects.order_by("pk").values_list("full_name", "birth_date", "cccd", "status")) == first
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY bulk path is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_copy_path_restores_constraints_and_indexes():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("dangvu.orgs.migrations.0003_org_types").forward(apps, None)
+    result, _ids, _plan = seed(members=3000, seed=4, national=False, use_copy=True)
+    assert result.members == Member.objects.count() == 3000
+    root = Org.objects.get(depth=1)
+    assert OrgMemberCount.objects.get(org=root).total == 3000
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'members_member'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert "members_member_search_trgm" in names
+    assert "member_org_status_idx" in names
+    duplicate = Member.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.create(full_name="X", sex="male", org_id=duplicate.org_id, cccd=duplicate.cccd)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.create(full_name="X", sex="male", org_id=999_999_999)
