@@ -1,4 +1,8 @@
-"""Member writes needed by the platform (create, move, status). The members module adds the lifecycle verbs."""
+"""Member writes: create, correct the file, and the one status transition every lifecycle verb uses.
+
+The business verbs (admit, recognize, transfer, …) are in ``dangvu.members.lifecycle``; they and the
+procedure engine call into here. No other code assigns ``Member.status`` or ``Member.org``.
+"""
 
 from __future__ import annotations
 
@@ -8,66 +12,253 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import audit_log, diff, snapshot
 from dangvu.members import rollups
-from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
-from dangvu.members.models import Member
+from dangvu.members.enums import (
+    CURRENT_STATUSES,
+    ENDED_STATUSES,
+    DatePrecision,
+    InterruptionReason,
+    MemberStatus,
+)
+from dangvu.members.models import Member, MemberOrgPeriod, MemberStatusChange, PartyInterruption
+
+# Fields a file correction may change; status, unit and milestones change only through the verbs.
+EDITABLE_FIELDS = (
+    "full_name",
+    "other_names",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "birth_place",
+    "hometown",
+    "permanent_address",
+    "current_address",
+    "ethnicity",
+    "religion",
+    "cccd",
+    "phone",
+    "email",
+    "general_education",
+    "professional_degree",
+    "political_theory",
+    "state_management",
+    "foreign_languages",
+    "occupation",
+    "work_unit",
+    "position",
+    "introducers",
+    "file_number",
+    "notes",
+    "admitted_on",
+    "ceremony_on",
+    "recognized_on",
+)
+_INTERRUPTION_FOR: dict[str, str] = {
+    MemberStatus.REMOVED: InterruptionReason.REMOVED,
+    MemberStatus.EXPELLED: InterruptionReason.EXPELLED,
+    MemberStatus.LEFT: InterruptionReason.LEFT,
+}
 
 
-def _check_org_accepts_members(org: Any) -> None:
+def check_org_accepts_members(org: Any) -> None:
     if not org.is_active:
         raise ValidationError(
             {"org": f"Đơn vị “{org.name}” đã {org.get_status_display().lower()}, không nhận đảng viên."}
         )
+    if not org.org_type.has_members:
+        raise ValidationError(
+            {"org": f"“{org.name}” ({org.org_type.name}) không phải là nơi đảng viên sinh hoạt trực tiếp."}
+        )
+
+
+def lock(member: Member) -> Member:
+    return Member.objects.select_for_update().select_related("org", "org__org_type").get(pk=member.pk)
+
+
+def _save_validated(member: Member, fields: list[str] | None = None) -> None:
+    member.refresh_derived()
+    member.full_clean(exclude=["photo"])
+    member.save(
+        update_fields=[*fields, "search_text", "sort_key", "updated_at"] if fields is not None else None
+    )
 
 
 @transaction.atomic
 def member_create(
     *,
     actor: Any,
+    org: Any,
     full_name: str,
     sex: str,
-    org: Any,
     status: str = MemberStatus.OFFICIAL,
     birth_date: date | None = None,
+    birth_date_precision: str = DatePrecision.DAY,
     cccd: str | None = None,
     admitted_on: date | None = None,
+    ceremony_on: date | None = None,
+    recognized_on: date | None = None,
+    event: str = "members.create",
+    **fields: Any,
 ) -> Member:
-    """Add a member to a unit. Side effects: roll-ups, audit."""
+    """Record an existing member (digitizing a paper file, an import, the API). Side effects: unit
+    period and status history rows, roll-ups, one audit entry. New admissions use ``member_admit``."""
     require_perm(actor, "members.manage", org)
-    _check_org_accepts_members(org)
+    check_org_accepts_members(org)
+    if status not in (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL):
+        raise ValidationError(
+            {
+                "status": "Chỉ nhập đảng viên dự bị hoặc chính thức; các trạng thái khác qua nghiệp vụ tương ứng."
+            }
+        )
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Trường không được phép."))
     member = Member(
+        org=org,
         full_name=" ".join(full_name.split()),
         sex=sex,
-        org=org,
         status=status,
         birth_date=birth_date,
+        birth_date_precision=birth_date_precision,
         cccd=cccd or None,
         admitted_on=admitted_on,
+        ceremony_on=ceremony_on,
+        recognized_on=recognized_on,
+        status_changed_on=recognized_on or ceremony_on or admitted_on,
+        **fields,
     )
-    member.refresh_derived()
-    member.full_clean()
-    member.save()
+    _save_validated(member)
+    MemberOrgPeriod.objects.create(member=member, org=org, started_on=member.status_changed_on)
+    MemberStatusChange.objects.create(
+        member=member,
+        to_status=status,
+        effective_on=member.status_changed_on or timezone.localdate(),
+        event=event,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     rollups.member_changed(old_path=None, old_status=None, new_path=org.path, new_status=status)
-    audit_log(
-        actor=actor, action="create", obj=member, event="members.create", changes=diff({}, snapshot(member))
-    )
+    audit_log(actor=actor, action="create", obj=member, event=event, changes=diff({}, snapshot(member)))
     return member
 
 
 @transaction.atomic
-def member_move(*, actor: Any, member: Member, to_org: Any) -> Member:
-    """Put a member in another unit (the members module wraps this in transfer procedures)."""
-    member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
+def member_update(*, actor: Any, member: Member, changes: dict[str, Any], reason: str = "") -> Member:
+    """Correct the member file (identity, background, dates). Every change is audited before → after."""
+    member = lock(member)
     require_perm(actor, "members.manage", member.org)
-    require_perm(actor, "members.manage", to_org)
-    _check_org_accepts_members(to_org)
-    before = snapshot(member, ["org"])
-    old_path = member.org.path
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            dict.fromkeys(sorted(unknown), "Không sửa trực tiếp được trường này; dùng nghiệp vụ tương ứng.")
+        )
+    before = snapshot(member)
+    for field, value in changes.items():
+        setattr(member, field, value)
+    if "cccd" in changes:
+        member.cccd = member.cccd or None
+    if "file_number" in changes:
+        member.file_number = member.file_number or None
+    _save_validated(member, sorted(changes))
+    changed = diff(before, snapshot(member))
+    if changed:
+        audit_log(
+            actor=actor,
+            action="update",
+            obj=member,
+            event="members.update",
+            changes=changed,
+            data={"reason": reason},
+        )
+    return member
+
+
+def transition(
+    *,
+    actor: Any,
+    member: Member,
+    to_status: str,
+    event: str,
+    allowed_from: tuple[str, ...] | frozenset[str],
+    effective_on: date,
+    legal_basis: str = "",
+    reason: str = "",
+    extra_fields: tuple[str, ...] = (),
+    audit_data: dict[str, Any] | None = None,
+) -> Member:
+    """Move a locked member to ``to_status``: the one place status changes.
+
+    Refuses a move not allowed from the current status; writes the status history row; opens or closes
+    the party-age interruption; keeps the roll-ups exact; one audit entry. ``extra_fields`` are other
+    fields the caller already set on ``member`` and that must be saved with it.
+    """
+    if member.status not in allowed_from:
+        raise ValidationError(
+            f"Không thể thực hiện với đảng viên đang ở trạng thái “{member.get_status_display()}”."
+        )
+    if effective_on > timezone.localdate():
+        raise ValidationError({"effective_on": "Ngày hiệu lực không được ở tương lai."})
+    before = snapshot(member, ["status", "org", *extra_fields])
+    old_status = member.status
+    member.status = to_status
+    member.status_changed_on = effective_on
+    _save_validated(member, ["status", "status_changed_on", *extra_fields])
+    MemberStatusChange.objects.create(
+        member=member,
+        from_status=old_status,
+        to_status=to_status,
+        effective_on=effective_on,
+        legal_basis=legal_basis,
+        reason=reason,
+        event=event,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if to_status in ENDED_STATUSES:
+        PartyInterruption.objects.create(
+            member=member, reason=_INTERRUPTION_FOR[to_status], starts_on=effective_on, note=reason
+        )
+    rollups.member_changed(
+        old_path=member.org.path, old_status=old_status, new_path=member.org.path, new_status=to_status
+    )
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=member,
+        event=event,
+        changes=diff(before, snapshot(member, ["status", "org", *extra_fields])),
+        data={
+            "legal_basis": legal_basis,
+            "reason": reason,
+            "effective_on": effective_on,
+            **(audit_data or {}),
+        },
+    )
+    return member
+
+
+def move_to_org(*, member: Member, to_org: Any, on: date, note: str = "") -> str:
+    """Put a locked member in ``to_org`` from ``on``: closes and opens the dated unit periods.
+    Returns the old unit's path (for the roll-up shift the caller makes)."""
+    old_path: str = member.org.path
+    MemberOrgPeriod.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+    MemberOrgPeriod.objects.create(member=member, org=to_org, started_on=on, note=note)
     member.org = to_org
     member.save(update_fields=["org", "updated_at"])
+    return old_path
+
+
+@transaction.atomic
+def member_move(*, actor: Any, member: Member, to_org: Any, on: date | None = None) -> Member:
+    """Correct which unit a member belongs to (not a transfer of activity, which has its own verbs)."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    require_perm(actor, "members.manage", to_org)
+    check_org_accepts_members(to_org)
+    old_org_id = member.org_id
+    old_path = move_to_org(member=member, to_org=to_org, on=on or timezone.localdate(), note="Điều chỉnh")
     rollups.member_changed(
         old_path=old_path, old_status=member.status, new_path=to_org.path, new_status=member.status
     )
@@ -76,41 +267,44 @@ def member_move(*, actor: Any, member: Member, to_org: Any) -> Member:
         action="update",
         obj=member,
         event="members.move",
-        changes=diff(before, snapshot(member, ["org"])),
+        changes={"org": [old_org_id, to_org.pk]},
     )
     return member
 
 
 @transaction.atomic
-def member_set_status(*, actor: Any, member: Member, status: str, reason: str = "") -> Member:
-    """Change a member's status (the lifecycle verbs of the members module decide when this is allowed)."""
-    member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
+def member_set_status(
+    *, actor: Any, member: Member, status: str, reason: str = "", on: date | None = None
+) -> Member:
+    """Correct a wrongly recorded status (data cleaning); real events use the lifecycle verbs."""
+    member = lock(member)
     require_perm(actor, "members.manage", member.org)
     if status not in MemberStatus.values:
         raise ValidationError({"status": "Trạng thái không hợp lệ."})
-    before = snapshot(member, ["status"])
-    old_status = member.status
-    member.status = status
-    member.save(update_fields=["status", "updated_at"])
-    rollups.member_changed(
-        old_path=member.org.path, old_status=old_status, new_path=member.org.path, new_status=status
-    )
-    audit_log(
+    if status == member.status:
+        return member
+    return transition(
         actor=actor,
-        action="update",
-        obj=member,
-        event="members.status",
-        changes=diff(before, snapshot(member, ["status"])),
-        data={"reason": reason},
+        member=member,
+        to_status=status,
+        event="members.status_correction",
+        allowed_from=frozenset(MemberStatus.values),
+        effective_on=on or timezone.localdate(),
+        reason=reason,
     )
-    return member
 
 
 def _move_many(actor: Any, members: list[Member], to_org: Any, event: str) -> int:
     by_path: dict[str, Counter[str]] = {}
+    today = timezone.localdate()
     for member in members:
         by_path.setdefault(member.org.path, Counter())[member.status] += 1
-    Member.objects.filter(pk__in=[m.pk for m in members]).update(org=to_org)
+    ids = [m.pk for m in members]
+    Member.objects.filter(pk__in=ids).update(org=to_org)
+    MemberOrgPeriod.objects.filter(member_id__in=ids, ended_on__isnull=True).update(ended_on=today)
+    MemberOrgPeriod.objects.bulk_create(
+        [MemberOrgPeriod(member_id=pk, org=to_org, started_on=today, note="Sắp xếp tổ chức") for pk in ids]
+    )
     for path, counts in by_path.items():
         rollups.move_members_bulk(
             from_path=path,
@@ -131,18 +325,17 @@ def _move_many(actor: Any, members: list[Member], to_org: Any, event: str) -> in
 
 @transaction.atomic
 def members_move(*, actor: Any, member_ids: list[int], to_org: Any) -> int:
-    """Move members as part of a structural change (a unit split), which already checked ``orgs.manage``.
-
-    One audit entry per member; roll-ups shifted.
-    """
-    _check_org_accepts_members(to_org)
+    """Move members as part of a structural change (a unit split), which already checked ``orgs.manage``."""
     members = list(Member.objects.select_for_update().filter(pk__in=member_ids).select_related("org"))
+    if members:
+        check_org_accepts_members(to_org)
     return _move_many(actor, members, to_org, "members.move_structural")
 
 
 @transaction.atomic
 def members_move_all(*, actor: Any, from_org: Any, to_org: Any) -> int:
     """Move every member of ``from_org`` to ``to_org`` as part of a merge (``orgs.manage`` checked by the caller)."""
-    _check_org_accepts_members(to_org)
     members = list(Member.objects.select_for_update().filter(org=from_org).select_related("org"))
+    if members and not to_org.is_active:
+        raise ValidationError({"org": f"Đơn vị “{to_org.name}” không còn hoạt động."})
     return _move_many(actor, members, to_org, "members.move_structural")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -60,34 +61,57 @@ class OrgFilters(Schema):
     offset: int = Field(0, ge=0)
 
 
-def _out(org: Org, parent_ids: dict[str, int]) -> OrgOut:
-    return OrgOut(
-        id=org.pk,
-        name=org.name,
-        short_name=org.short_name,
-        code=org.code,
-        abbreviation=org.abbreviation,
-        type=OrgTypeOut(code=org.org_type.code, name=org.org_type.name),
-        status=org.status,
-        depth=org.depth,
-        parent_id=parent_ids.get(org.path[: -Org.steplen]) if org.depth > 1 else None,
-        child_count=org.numchild,
-        established_on=org.established_on,
-        ended_on=org.ended_on,
-    )
+_LIST_FIELDS = (
+    "id",
+    "name",
+    "short_name",
+    "code",
+    "abbreviation",
+    "org_type__code",
+    "org_type__name",
+    "status",
+    "depth",
+    "path",
+    "numchild",
+    "established_on",
+    "ended_on",
+)
 
 
-def _parent_ids(orgs: list[Org]) -> dict[str, int]:
-    paths = {org.path[: -Org.steplen] for org in orgs if org.depth > 1}
-    return dict(Org.objects.filter(path__in=paths).values_list("path", "pk").order_by())
+def _row_out(row: dict[str, Any], parent_ids: dict[str, int]) -> dict[str, Any]:
+    """One unit as the API shows it (a plain dict: ninja validates the response once)."""
+    path = row["path"]
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "short_name": row["short_name"],
+        "code": row["code"],
+        "abbreviation": row["abbreviation"],
+        "type": {"code": row["org_type__code"], "name": row["org_type__name"]},
+        "status": row["status"],
+        "depth": row["depth"],
+        "parent_id": parent_ids.get(path[: -Org.steplen]) if row["depth"] > 1 else None,
+        "child_count": row["numchild"],
+        "established_on": row["established_on"],
+        "ended_on": row["ended_on"],
+    }
+
+
+def _parent_ids(paths: list[str]) -> dict[str, int]:
+    parents = {path[: -Org.steplen] for path in paths if len(path) > Org.steplen}
+    return dict(Org.objects.filter(path__in=parents).values_list("path", "pk").order_by()) if parents else {}
 
 
 @router.get("", response={200: OrgListOut, **ERRORS}, summary="Danh sách đơn vị trong phạm vi của người dùng")
-def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> OrgListOut:
-    queryset = Org.objects.visible_to(request.user).with_type()
+def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> dict[str, Any]:
+    queryset = Org.objects.visible_to(request.user)
+    parents: dict[str, int] = {}
     if filters.parent is not None:
-        parent = get_object_or_404(Org.objects.visible_to(request.user), pk=filters.parent)
+        parent = get_object_or_404(
+            Org.objects.visible_to(request.user).only("pk", "path", "depth"), pk=filters.parent
+        )
         queryset = queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        parents = {parent.path: parent.pk}
     if filters.type:
         queryset = queryset.filter(org_type__code=filters.type)
     if filters.status:
@@ -95,9 +119,12 @@ def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> OrgListOut:
     if filters.q:
         queryset = queryset.search(filters.q)
     total = queryset.count()
-    page = list(queryset.order_by("path")[filters.offset : filters.offset + filters.limit])
-    parents = _parent_ids(page)
-    return OrgListOut(count=total, results=[_out(org, parents) for org in page])
+    rows = list(
+        queryset.order_by("path").values(*_LIST_FIELDS)[filters.offset : filters.offset + filters.limit]
+    )
+    if not parents:
+        parents = _parent_ids([row["path"] for row in rows])
+    return {"count": total, "results": [_row_out(row, parents) for row in rows]}
 
 
 @router.get(
@@ -105,17 +132,21 @@ def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> OrgListOut:
     response={200: OrgDetailOut, **ERRORS},
     summary="Một đơn vị, các cấp trên và đơn vị trực thuộc",
 )
-def get_org(request: HttpRequest, org_id: int) -> OrgDetailOut:
-    org = get_object_or_404(Org.objects.visible_to(request.user).with_type(), pk=org_id)
-    ancestors = list(Org.objects.filter(path__in=org.ancestor_paths()[:-1]).order_by("depth"))
+def get_org(request: HttpRequest, org_id: int) -> dict[str, Any]:
+    row = get_object_or_404(Org.objects.visible_to(request.user).values(*_LIST_FIELDS), pk=org_id)
+    path, depth = row["path"], row["depth"]
+    ancestor_paths = [path[: i * Org.steplen] for i in range(1, depth)]
+    ancestors = list(
+        Org.objects.filter(path__in=ancestor_paths).order_by("depth").values("id", "name", "code", "path")
+    )
     children = list(
-        Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("sort_name", "pk")
+        Org.objects.filter(path__startswith=path, depth=depth + 1)
+        .order_by("sort_name", "pk")
+        .values("id", "name", "code")
     )
-    counts = OrgMemberCount.objects.filter(org=org).first()
-    base = _out(org, {a.path: a.pk for a in ancestors})
-    return OrgDetailOut(
-        **base.model_dump(),
-        ancestors=[OrgRef(id=a.pk, name=a.name, code=a.code) for a in ancestors],
-        children=[OrgRef(id=c.pk, name=c.name, code=c.code) for c in children],
-        member_counts=counts.as_dict() if counts else {},
-    )
+    counts = OrgMemberCount.objects.filter(org_id=org_id).first()
+    return _row_out(row, {a["path"]: a["id"] for a in ancestors}) | {
+        "ancestors": [{"id": a["id"], "name": a["name"], "code": a["code"]} for a in ancestors],
+        "children": children,
+        "member_counts": counts.as_dict() if counts else {},
+    }

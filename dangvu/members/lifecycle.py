@@ -1,0 +1,619 @@
+"""The business verbs of a member's life in the Party, one function each (DOMAIN §2–§5, §9–§11).
+
+Each checks the actor's permission in the unit concerned, validates the rule with a Vietnamese reason
+for any refusal, then records the change through ``services.transition`` (status history, roll-ups,
+audit). The procedure case engine calls these when a case is decided.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangvu.accounts.permissions import require_perm
+from dangvu.audit.services import audit_log, diff, snapshot
+from dangvu.members import rollups
+from dangvu.members.enums import (
+    CURRENT_STATUSES,
+    ENDED_STATUSES,
+    PROBATIONER_DISCIPLINE,
+    AwardKind,
+    CardEventKind,
+    DatePrecision,
+    DisciplineForm,
+    MemberStatus,
+    TransferKind,
+    TransferStatus,
+)
+from dangvu.members.milestones import badge_eligibility, probation_ends_on
+from dangvu.members.models import Award, CardEvent, Discipline, Member, PartyInterruption, Transfer
+from dangvu.members.models.reference import rule
+from dangvu.members.services import check_org_accepts_members, lock, member_create, move_to_org, transition
+from dangvu.workcalendar.calendar import add_working_days
+
+PROB, FULL, EXEMPT = MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL, MemberStatus.EXEMPT
+ACTIVE = frozenset({PROB, FULL, EXEMPT})
+
+
+def _not_future(value: date, label: str) -> None:
+    if value > timezone.localdate():
+        raise ValidationError(f"{label} không được ở tương lai.")
+
+
+@transaction.atomic
+def member_admit(
+    *,
+    actor: Any,
+    org: Any,
+    full_name: str,
+    sex: str,
+    birth_date: date,
+    admitted_on: date,
+    ceremony_on: date | None = None,
+    considered_on: date | None = None,
+    over_age_approval: str = "",
+    **fields: Any,
+) -> Member:
+    """Admit a new member (kết nạp): probationary from the ceremony date.
+
+    Refuses an applicant under 18 or over 60 on the day the chi bộ considered the case (over 60 needs
+    the provincial committee's approval, given as ``over_age_approval``), and a ceremony before the
+    decision.
+    """
+    considered = considered_on or admitted_on
+    _not_future(admitted_on, "Ngày quyết định kết nạp")
+    if ceremony_on is not None:
+        _not_future(ceremony_on, "Ngày lễ kết nạp")
+        if ceremony_on < admitted_on:
+            raise ValidationError({"ceremony_on": "Lễ kết nạp không được trước ngày quyết định kết nạp."})
+    age = relativedelta(considered, birth_date)
+    minimum = int(rule("admission_age_min_years", considered, default=18))
+    maximum = int(rule("admission_age_max_years", considered, default=60))
+    if age.years < minimum:
+        raise ValidationError(
+            {"birth_date": f"Người vào Đảng phải đủ {minimum} tuổi khi chi bộ xét (mới {age.years} tuổi)."}
+        )
+    over = age.years > maximum or (age.years == maximum and (age.months or age.days))
+    if over and not over_age_approval.strip():
+        raise ValidationError(
+            {
+                "birth_date": f"Người trên {maximum} tuổi chỉ được kết nạp khi có ý kiến "
+                "của cấp ủy trực thuộc Trung ương."
+            }
+        )
+    return member_create(
+        actor=actor,
+        org=org,
+        full_name=full_name,
+        sex=sex,
+        status=PROB,
+        birth_date=birth_date,
+        birth_date_precision=DatePrecision.DAY,
+        admitted_on=admitted_on,
+        ceremony_on=ceremony_on,
+        event="members.admit",
+        **fields,
+    )
+
+
+@transaction.atomic
+def member_recognize(*, actor: Any, member: Member, decided_on: date, decision: str = "") -> Member:
+    """Recognize a probationer as a full member. Official status dates from the end of the 12 months,
+    even when the chi bộ or the committee acted late (DOMAIN §2.13)."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    end = probation_ends_on(member)
+    if end is None:
+        raise ValidationError("Chưa có ngày lễ kết nạp: không tính được ngày hết thời gian dự bị.")
+    if decided_on < end:
+        raise ValidationError(f"Chưa hết 12 tháng dự bị (hết vào ngày {end:%d/%m/%Y}).")
+    member.recognized_on = end
+    return transition(
+        actor=actor,
+        member=member,
+        to_status=FULL,
+        event="members.recognize",
+        allowed_from=(PROB,),
+        effective_on=end,
+        legal_basis=decision,
+        extra_fields=("recognized_on",),
+        audit_data={"decided_on": decided_on},
+    )
+
+
+@transaction.atomic
+def member_end_probation(
+    *, actor: Any, member: Member, decided_on: date, reason: str, decision: str = ""
+) -> Member:
+    """Delete a probationer from the list (xóa tên đảng viên dự bị) when not eligible for recognition."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần ghi rõ lý do xóa tên đảng viên dự bị."})
+    return transition(
+        actor=actor,
+        member=member,
+        to_status=MemberStatus.REMOVED,
+        event="members.end_probation",
+        allowed_from=(PROB,),
+        effective_on=decided_on,
+        legal_basis=decision,
+        reason=reason,
+    )
+
+
+def _check_destination(to_org: Any, member: Member) -> None:
+    if to_org.pk == member.org_id:
+        raise ValidationError({"to_org": "Nơi đến trùng với chi bộ hiện tại."})
+    check_org_accepts_members(to_org)
+
+
+@transaction.atomic
+def member_transfer_out(
+    *,
+    actor: Any,
+    member: Member,
+    kind: str,
+    issued_on: date,
+    to_org: Any = None,
+    destination: str = "",
+    letter_number: str = "",
+    reason: str = "",
+    until_on: date | None = None,
+    fees_paid_until: str = "",
+) -> Transfer:
+    """Introduce a member to another unit (giới thiệu chuyển sinh hoạt).
+
+    Official, inside the system: the member is "transferring" and waits in both units' pending queues
+    until received (they must present the letter within 30 working days). Official, to an organisation
+    outside the system: the member leaves this database (status "transferred out"). Temporary: the
+    member stays where they are; the receiving unit lists them without counting them.
+    """
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    _not_future(issued_on, "Ngày giới thiệu")
+    if kind not in TransferKind.values:
+        raise ValidationError({"kind": "Loại chuyển sinh hoạt không hợp lệ."})
+    if member.status not in ACTIVE:
+        raise ValidationError(
+            f"Không thể chuyển sinh hoạt cho đảng viên đang ở trạng thái “{member.get_status_display()}”."
+        )
+    if Transfer.objects.filter(member=member, status=TransferStatus.PENDING).exists():
+        raise ValidationError("Đảng viên đang có một lần chuyển sinh hoạt chưa hoàn tất.")
+    if to_org is None and not destination.strip():
+        raise ValidationError(
+            {"to_org": "Cho biết nơi đến: đơn vị trên hệ thống hoặc tên tổ chức đảng nơi đến."}
+        )
+    if to_org is not None:
+        _check_destination(to_org, member)
+    if kind == TransferKind.TEMPORARY:
+        if until_on is None or until_on <= issued_on:
+            raise ValidationError(
+                {"until_on": "Chuyển sinh hoạt tạm thời cần ngày kết thúc sau ngày giới thiệu."}
+            )
+        months = int(rule("temporary_transfer_max_months", issued_on, default=24))
+        if until_on > issued_on + relativedelta(months=months):
+            raise ValidationError({"until_on": f"Chuyển sinh hoạt tạm thời không quá {months} tháng."})
+    days = int(rule("transfer_present_working_days", issued_on, default=30))
+    outside = kind == TransferKind.OFFICIAL and to_org is None
+    transfer = Transfer.objects.create(
+        member=member,
+        kind=kind,
+        from_org=member.org,
+        to_org=to_org,
+        destination=destination.strip(),
+        letter_number=letter_number,
+        issued_on=issued_on,
+        due_on=add_working_days(issued_on, days),
+        until_on=until_on,
+        fees_paid_until=fees_paid_until,
+        reason=reason,
+        previous_status=member.status,
+        status=TransferStatus.LEFT_SYSTEM if outside else TransferStatus.PENDING,
+    )
+    if kind == TransferKind.OFFICIAL:
+        transition(
+            actor=actor,
+            member=member,
+            to_status=MemberStatus.TRANSFERRED_OUT if outside else MemberStatus.TRANSFERRING,
+            event="members.transfer_out",
+            allowed_from=ACTIVE,
+            effective_on=issued_on,
+            reason=reason,
+            audit_data={
+                "transfer": transfer.pk,
+                "to_org": getattr(to_org, "pk", None),
+                "destination": destination,
+            },
+        )
+    else:
+        audit_log(
+            actor=actor,
+            action="create",
+            obj=transfer,
+            org=member.org,
+            event="members.transfer_out_temporary",
+            changes=diff({}, snapshot(transfer)),
+        )
+    return transfer
+
+
+@transaction.atomic
+def member_receive(*, actor: Any, transfer: Transfer, received_on: date) -> Member:
+    """The receiving unit takes the member in (tiếp nhận). Official: the member now belongs here, with
+    the status they had before the transfer. Temporary: they take part here, still counted at home."""
+    transfer = (
+        Transfer.objects.select_for_update().select_related("to_org", "to_org__org_type").get(pk=transfer.pk)
+    )
+    if transfer.status != TransferStatus.PENDING or transfer.to_org is None:
+        raise ValidationError("Không có lần chuyển sinh hoạt nào đang chờ tiếp nhận.")
+    require_perm(actor, "members.manage", transfer.to_org)
+    _not_future(received_on, "Ngày tiếp nhận")
+    if received_on < transfer.issued_on:
+        raise ValidationError({"received_on": "Ngày tiếp nhận không được trước ngày giới thiệu."})
+    check_org_accepts_members(transfer.to_org)
+    member = lock(transfer.member)
+    transfer.status = TransferStatus.RECEIVED
+    transfer.received_on = received_on
+    transfer.save(update_fields=["status", "received_on"])
+    if transfer.kind == TransferKind.TEMPORARY:
+        audit_log(
+            actor=actor,
+            action="update",
+            obj=transfer,
+            org=transfer.to_org,
+            event="members.receive_temporary",
+            data={"member": member.pk},
+        )
+        return member
+    old_path = move_to_org(member=member, to_org=transfer.to_org, on=received_on, note=transfer.letter_number)
+    # The member left the old chain as "transferring" and arrives in the new one with their status.
+    rollups.member_changed(old_path=old_path, old_status=member.status, new_path=None, new_status=None)
+    rollups.member_changed(
+        old_path=None, old_status=None, new_path=transfer.to_org.path, new_status=transfer.previous_status
+    )
+    member.status = transfer.previous_status
+    member.status_changed_on = received_on
+    member.save(update_fields=["status", "status_changed_on", "updated_at"])
+    from dangvu.members.models import MemberStatusChange
+
+    MemberStatusChange.objects.create(
+        member=member,
+        from_status=MemberStatus.TRANSFERRING,
+        to_status=member.status,
+        effective_on=received_on,
+        event="members.receive",
+        actor=actor,
+        legal_basis=transfer.letter_number,
+    )
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=member,
+        org=transfer.to_org,
+        event="members.receive",
+        changes={
+            "org": [transfer.from_org_id, transfer.to_org_id],
+            "status": ["transferring", member.status],
+        },
+        data={"transfer": transfer.pk},
+    )
+    return member
+
+
+@transaction.atomic
+def transfer_cancel(*, actor: Any, transfer: Transfer, reason: str) -> Transfer:
+    """Withdraw an introduction that was not received; the member is back as before in the sending unit."""
+    transfer = Transfer.objects.select_for_update().select_related("from_org").get(pk=transfer.pk)
+    require_perm(actor, "members.manage", transfer.from_org)
+    if transfer.status != TransferStatus.PENDING:
+        raise ValidationError("Chỉ hủy được lần chuyển sinh hoạt đang chờ tiếp nhận.")
+    transfer.status = TransferStatus.CANCELLED
+    transfer.save(update_fields=["status"])
+    member = lock(transfer.member)
+    if transfer.kind == TransferKind.OFFICIAL:
+        transition(
+            actor=actor,
+            member=member,
+            to_status=transfer.previous_status,
+            event="members.transfer_cancel",
+            allowed_from=(MemberStatus.TRANSFERRING,),
+            effective_on=timezone.localdate(),
+            reason=reason,
+        )
+    else:
+        audit_log(
+            actor=actor,
+            action="update",
+            obj=transfer,
+            org=transfer.from_org,
+            event="members.transfer_cancel",
+            data={"reason": reason},
+        )
+    return transfer
+
+
+@transaction.atomic
+def card_issue(
+    *,
+    actor: Any,
+    member: Member,
+    card_number: str,
+    issued_on: date,
+    kind: str = CardEventKind.ISSUE,
+    decision: str = "",
+    reason: str = "",
+) -> CardEvent:
+    """Issue, reissue (lost/damaged) or exchange a party card. Cards go to full members only."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    number = card_number.strip()
+    if not number.isdigit() or not 6 <= len(number) <= 20:
+        raise ValidationError({"card_number": "Số thẻ đảng viên chỉ gồm chữ số (thẻ mới: 12 số)."})
+    _not_future(issued_on, "Ngày cấp thẻ")
+    if member.status not in (FULL, EXEMPT):
+        raise ValidationError("Chỉ phát thẻ cho đảng viên chính thức.")
+    if kind == CardEventKind.ISSUE and member.card_number:
+        raise ValidationError("Đảng viên đã có thẻ; dùng nghiệp vụ cấp lại hoặc đổi thẻ.")
+    if kind != CardEventKind.ISSUE and not member.card_number:
+        raise ValidationError("Đảng viên chưa có thẻ để cấp lại hoặc đổi.")
+    if Member.objects.filter(card_number=number).exclude(pk=member.pk).exists():
+        raise ValidationError({"card_number": f"Số thẻ {number} đã được cấp cho người khác."})
+    event = CardEvent.objects.create(
+        member=member,
+        kind=kind,
+        card_number=number,
+        previous_number=member.card_number or "",
+        issued_on=issued_on,
+        decision=decision,
+        reason=reason,
+    )
+    before = snapshot(member, ["card_number"])
+    member.card_number = number
+    member.save(update_fields=["card_number", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=member,
+        event=f"members.card_{kind}",
+        changes=diff(before, snapshot(member, ["card_number"])),
+        data={"decision": decision},
+    )
+    return event
+
+
+@transaction.atomic
+def badge_award(
+    *,
+    actor: Any,
+    member: Member,
+    milestone: int,
+    awarded_on: date,
+    decision: str = "",
+    seriously_ill: bool = False,
+    posthumous: bool = False,
+) -> Award:
+    """Award (or posthumously award) the party badge for ``milestone`` years, with the early windows."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    _not_future(awarded_on, "Ngày trao Huy hiệu")
+    check = badge_eligibility(
+        member, milestone, awarded_on, seriously_ill=seriously_ill, posthumous=posthumous
+    )
+    if not check.eligible:
+        raise ValidationError(check.reason)
+    try:
+        with transaction.atomic():
+            award = Award.objects.create(
+                member=member,
+                kind=AwardKind.BADGE,
+                title=f"Huy hiệu {milestone} năm tuổi Đảng",
+                milestone_years=milestone,
+                awarded_on=awarded_on,
+                decision=decision,
+                posthumous=posthumous,
+                early=check.early,
+            )
+    except IntegrityError as error:
+        raise ValidationError(f"Đã được tặng Huy hiệu {milestone} năm tuổi Đảng.") from error
+    audit_log(
+        actor=actor,
+        action="create",
+        obj=award,
+        org=member.org,
+        event="members.badge_award",
+        changes=diff({}, snapshot(award)),
+    )
+    return award
+
+
+@transaction.atomic
+def member_mark_deceased(*, actor: Any, member: Member, died_on: date, reason: str = "") -> Member:
+    """Record the death of a member (the family keeps the card and badge; the file is closed)."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    return transition(
+        actor=actor,
+        member=member,
+        to_status=MemberStatus.DECEASED,
+        event="members.deceased",
+        allowed_from=CURRENT_STATUSES,
+        effective_on=died_on,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def member_remove(*, actor: Any, member: Member, decided_on: date, reason: str, decision: str = "") -> Member:
+    """Remove a full member from the list (xóa tên), e.g. 3 months of unpaid fees without good reason."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    if member.status == PROB:
+        raise ValidationError("Đảng viên dự bị: dùng nghiệp vụ xóa tên đảng viên dự bị.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần ghi rõ lý do xóa tên."})
+    return transition(
+        actor=actor,
+        member=member,
+        to_status=MemberStatus.REMOVED,
+        event="members.remove",
+        allowed_from=(FULL, EXEMPT),
+        effective_on=decided_on,
+        legal_basis=decision,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def member_accept_leaving(
+    *, actor: Any, member: Member, decided_on: date, reason: str = "", decision: str = ""
+) -> Member:
+    """Accept a member's application to leave the Party (only without violations; otherwise discipline first)."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    return transition(
+        actor=actor,
+        member=member,
+        to_status=MemberStatus.LEFT,
+        event="members.leave",
+        allowed_from=(FULL, EXEMPT, PROB),
+        effective_on=decided_on,
+        legal_basis=decision,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def discipline_record(
+    *,
+    actor: Any,
+    member: Member,
+    form: str,
+    decided_on: date,
+    decision: str,
+    authority: str = "",
+    reason: str = "",
+) -> Discipline:
+    """Record a disciplinary decision. Probationers: reprimand or warning only; expulsion ends membership."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    if form not in DisciplineForm.values:
+        raise ValidationError({"form": "Hình thức kỷ luật không hợp lệ."})
+    _not_future(decided_on, "Ngày quyết định kỷ luật")
+    if not decision.strip():
+        raise ValidationError({"decision": "Cần số quyết định kỷ luật."})
+    if member.status == PROB and form not in PROBATIONER_DISCIPLINE:
+        raise ValidationError({"form": "Đảng viên dự bị chỉ bị kỷ luật khiển trách hoặc cảnh cáo."})
+    if member.status in ENDED_STATUSES:
+        raise ValidationError("Người này không còn là đảng viên.")
+    record = Discipline.objects.create(
+        member=member, form=form, decided_on=decided_on, decision=decision, authority=authority, reason=reason
+    )
+    audit_log(
+        actor=actor,
+        action="create",
+        obj=record,
+        org=member.org,
+        event="members.discipline",
+        changes=diff({}, snapshot(record)),
+    )
+    if form == DisciplineForm.EXPULSION and member.status in CURRENT_STATUSES:
+        transition(
+            actor=actor,
+            member=member,
+            to_status=MemberStatus.EXPELLED,
+            event="members.expel",
+            allowed_from=CURRENT_STATUSES,
+            effective_on=decided_on,
+            legal_basis=decision,
+            reason=reason,
+        )
+    return record
+
+
+@transaction.atomic
+def member_readmit(
+    *,
+    actor: Any,
+    member: Member,
+    admitted_on: date,
+    ceremony_on: date | None = None,
+    hardship_exception: bool = False,
+    decision: str = "",
+) -> Member:
+    """Re-admit a former member (kết nạp lại): only once, at least 36 months after leaving, with a new
+    probation; not for those who applied to leave (unless for extreme family hardship)."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    _not_future(admitted_on, "Ngày quyết định kết nạp lại")
+    if member.status not in ENDED_STATUSES:
+        raise ValidationError("Chỉ kết nạp lại người đã ra khỏi Đảng (xóa tên, khai trừ, xin ra).")
+    if member.readmitted_on is not None:
+        raise ValidationError("Chỉ được kết nạp lại một lần; người này đã được kết nạp lại.")
+    if member.status == MemberStatus.LEFT and not hardship_exception:
+        raise ValidationError(
+            "Người đã xin ra khỏi Đảng không được kết nạp lại (trừ trường hợp hoàn cảnh gia đình đặc biệt khó khăn)."
+        )
+    left_on = member.status_changed_on
+    months = int(rule("readmission_min_months", admitted_on, default=36))
+    if left_on is not None and admitted_on < left_on + relativedelta(months=months):
+        raise ValidationError(
+            f"Chưa đủ {months} tháng kể từ khi ra khỏi Đảng "
+            f"(đủ vào ngày {left_on + relativedelta(months=months):%d/%m/%Y})."
+        )
+    if ceremony_on is not None and ceremony_on < admitted_on:
+        raise ValidationError({"ceremony_on": "Lễ kết nạp không được trước ngày quyết định kết nạp."})
+    PartyInterruption.objects.filter(member=member, ends_on__isnull=True).update(ends_on=admitted_on)
+    member.first_admitted_on = member.first_admitted_on or member.admitted_on
+    member.readmitted_on = admitted_on
+    member.admitted_on = admitted_on
+    member.ceremony_on = ceremony_on
+    member.recognized_on = None
+    return transition(
+        actor=actor,
+        member=member,
+        to_status=PROB,
+        event="members.readmit",
+        allowed_from=ENDED_STATUSES,
+        effective_on=admitted_on,
+        legal_basis=decision,
+        extra_fields=("first_admitted_on", "readmitted_on", "admitted_on", "ceremony_on", "recognized_on"),
+    )
+
+
+@transaction.atomic
+def member_exempt(*, actor: Any, member: Member, from_on: date, reason: str, decision: str = "") -> Member:
+    """Exempt a full member from activity (miễn công tác và sinh hoạt đảng): old age, illness, far away."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần ghi rõ lý do miễn sinh hoạt."})
+    return transition(
+        actor=actor,
+        member=member,
+        to_status=EXEMPT,
+        event="members.exempt",
+        allowed_from=(FULL,),
+        effective_on=from_on,
+        legal_basis=decision,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def member_end_exemption(*, actor: Any, member: Member, on: date) -> Member:
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    return transition(
+        actor=actor,
+        member=member,
+        to_status=FULL,
+        event="members.end_exemption",
+        allowed_from=(EXEMPT,),
+        effective_on=on,
+    )

@@ -1,0 +1,36 @@
+"""The party-member database: the member file, its dated history, reference lists and rules."""
+
+from dangvu.members.models.history import (
+    Award,
+    CardEvent,
+    Discipline,
+    FamilyRelation,
+    MemberHistory,
+    MemberOrgPeriod,
+    MemberStatusChange,
+    PartyInterruption,
+    Transfer,
+)
+from dangvu.members.models.imports import MemberImport
+from dangvu.members.models.member import Member, MemberQuerySet
+from dangvu.members.models.reference import Ethnicity, MemberRule, Religion
+from dangvu.members.models.rollup import OrgMemberCount
+
+__all__ = [
+    "Award",
+    "CardEvent",
+    "Discipline",
+    "Ethnicity",
+    "FamilyRelation",
+    "Member",
+    "MemberHistory",
+    "MemberImport",
+    "MemberOrgPeriod",
+    "MemberQuerySet",
+    "MemberRule",
+    "MemberStatusChange",
+    "OrgMemberCount",
+    "PartyInterruption",
+    "Religion",
+    "Transfer",
+]

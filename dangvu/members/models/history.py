@@ -1,0 +1,250 @@
+"""Dated history of a member: nothing here is overwritten, each change adds a row."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from dangvu.members.enums import (
+    AwardKind,
+    CardEventKind,
+    DisciplineForm,
+    HistoryKind,
+    InterruptionReason,
+    MemberStatus,
+    TransferKind,
+    TransferStatus,
+)
+
+
+class MemberOrgPeriod(models.Model):
+    """The member belonged to ``org`` from ``started_on`` to ``ended_on`` (open while current)."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="org_periods")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="chi bộ")
+    started_on = models.DateField("từ ngày", null=True, blank=True)
+    ended_on = models.DateField("đến ngày", null=True, blank=True)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "quá trình sinh hoạt"
+        verbose_name_plural = "quá trình sinh hoạt"
+        ordering = ["member", "-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(ended_on__isnull=True), name="one_open_org_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.org_id}"
+
+
+class MemberStatusChange(models.Model):
+    """One status change with its date and legal basis (admission, recognition, removal, …)."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=MemberStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=MemberStatus.choices)
+    effective_on = models.DateField("ngày hiệu lực")
+    legal_basis = models.CharField("căn cứ", max_length=300, blank=True)
+    reason = models.CharField("lý do", max_length=500, blank=True)
+    event = models.CharField("nghiệp vụ", max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "thay đổi trạng thái"
+        verbose_name_plural = "thay đổi trạng thái"
+        ordering = ["member", "-effective_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.from_status} → {self.to_status}"
+
+
+class PartyInterruption(models.Model):
+    """A period out of party activity; party age does not count it (DOMAIN §4)."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="interruptions")
+    reason = models.CharField("lý do", max_length=16, choices=InterruptionReason.choices)
+    starts_on = models.DateField("từ ngày")
+    ends_on = models.DateField("đến ngày", null=True, blank=True, help_text="Trống nếu chưa kết thúc.")
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "thời gian gián đoạn"
+        verbose_name_plural = "thời gian gián đoạn"
+        ordering = ["member", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="interruption_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.starts_on}–{self.ends_on}"
+
+
+class FamilyRelation(models.Model):
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="family")
+    relation = models.CharField("quan hệ", max_length=40, help_text="Bố, mẹ, vợ, chồng, con, …")
+    full_name = models.CharField("họ và tên", max_length=150)
+    birth_year = models.PositiveSmallIntegerField("năm sinh", null=True, blank=True)
+    occupation = models.CharField("nghề nghiệp", max_length=150, blank=True)
+    address = models.CharField("nơi ở", max_length=255, blank=True)
+    note = models.CharField("ghi chú (chính trị, lịch sử)", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "quan hệ gia đình"
+        verbose_name_plural = "quan hệ gia đình"
+        ordering = ["member", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.relation}: {self.full_name}"
+
+
+class MemberHistory(models.Model):
+    """A dated line of the member's work, party or training history (lý lịch)."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField("loại", max_length=10, choices=HistoryKind.choices, default=HistoryKind.WORK)
+    starts_on = models.DateField("từ")
+    ends_on = models.DateField("đến", null=True, blank=True)
+    description = models.CharField("nội dung", max_length=500)
+
+    class Meta:
+        verbose_name = "quá trình công tác"
+        verbose_name_plural = "quá trình công tác"
+        ordering = ["member", "starts_on"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Award(models.Model):
+    """An award: the party badge (with its milestone) or another distinction."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="awards")
+    kind = models.CharField("loại", max_length=10, choices=AwardKind.choices, default=AwardKind.OTHER)
+    title = models.CharField("hình thức", max_length=200)
+    milestone_years = models.PositiveSmallIntegerField("mốc tuổi đảng", null=True, blank=True)
+    awarded_on = models.DateField("ngày trao")
+    decision = models.CharField("quyết định", max_length=200, blank=True)
+    posthumous = models.BooleanField("truy tặng", default=False)
+    early = models.BooleanField("tặng sớm", default=False)
+
+    class Meta:
+        verbose_name = "khen thưởng"
+        verbose_name_plural = "khen thưởng"
+        ordering = ["member", "-awarded_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "milestone_years"],
+                condition=Q(kind="badge"),
+                name="one_badge_per_milestone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Discipline(models.Model):
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="disciplines")
+    form = models.CharField("hình thức", max_length=12, choices=DisciplineForm.choices)
+    decided_on = models.DateField("ngày quyết định")
+    decision = models.CharField("quyết định", max_length=200)
+    authority = models.CharField("cấp quyết định", max_length=200, blank=True)
+    reason = models.CharField("lý do", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "kỷ luật"
+        verbose_name_plural = "kỷ luật"
+        ordering = ["member", "-decided_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} ({self.decided_on:%d/%m/%Y})"
+
+
+class CardEvent(models.Model):
+    """Issue, reissue or exchange of the party card; the member row holds the current number."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="card_events")
+    kind = models.CharField("loại", max_length=10, choices=CardEventKind.choices)
+    card_number = models.CharField("số thẻ", max_length=20)
+    previous_number = models.CharField("số thẻ cũ", max_length=20, blank=True)
+    issued_on = models.DateField("ngày cấp")
+    decision = models.CharField("quyết định", max_length=200, blank=True)
+    reason = models.CharField("lý do", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "cấp, đổi thẻ đảng"
+        verbose_name_plural = "cấp, đổi thẻ đảng"
+        ordering = ["member", "-issued_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.card_number}"
+
+
+class TransferQuerySet(models.QuerySet["Transfer"]):
+    def pending(self) -> TransferQuerySet:
+        return self.filter(status=TransferStatus.PENDING)
+
+
+class Transfer(models.Model):
+    """A transfer of party activity between units: the "pending arrival" queue of both sides.
+
+    Official transfers move the member when the receiving unit takes them in; temporary ones leave the
+    member where they are officially (not counted by the receiving unit).
+    """
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="transfers")
+    kind = models.CharField("loại", max_length=10, choices=TransferKind.choices)
+    status = models.CharField(
+        "trạng thái", max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    from_org = models.ForeignKey(
+        "orgs.Org", on_delete=models.PROTECT, related_name="transfers_out", verbose_name="từ"
+    )
+    to_org = models.ForeignKey(
+        "orgs.Org",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+        verbose_name="đến",
+    )
+    destination = models.CharField(
+        "nơi đến (ngoài hệ thống)",
+        max_length=255,
+        blank=True,
+        help_text="Khi nơi đến không quản lý trên hệ thống này.",
+    )
+    letter_number = models.CharField("số giấy giới thiệu", max_length=50, blank=True)
+    issued_on = models.DateField("ngày giới thiệu")
+    due_on = models.DateField("hạn xuất trình", help_text="30 ngày làm việc kể từ ngày giới thiệu.")
+    until_on = models.DateField("đến ngày (tạm thời)", null=True, blank=True)
+    fees_paid_until = models.CharField("đã đóng đảng phí hết tháng", max_length=7, blank=True)
+    received_on = models.DateField("ngày tiếp nhận", null=True, blank=True)
+    reason = models.CharField("lý do", max_length=300, blank=True)
+    previous_status = models.CharField(max_length=16, choices=MemberStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "chuyển sinh hoạt đảng"
+        verbose_name_plural = "chuyển sinh hoạt đảng"
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status="pending"), name="one_pending_transfer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.from_org_id} → {self.to_org_id or self.destination}"

@@ -1,0 +1,222 @@
+"""The member file (phiếu đảng viên / lý lịch) as the Party keeps it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from dangvu.accounts.querysets import ScopedQuerySet
+from dangvu.core.models import TimeStampedModel
+from dangvu.core.text import fold, sort_key
+from dangvu.members.enums import (
+    CURRENT_STATUSES,
+    DatePrecision,
+    MemberStatus,
+    Sex,
+    StateManagementLevel,
+    TheoryLevel,
+)
+
+cccd_validator = RegexValidator(r"^\d{12}$", "Số CCCD phải gồm đúng 12 chữ số.")
+phone_validator = RegexValidator(r"^[0-9+ .()-]{8,20}$", "Số điện thoại không hợp lệ.")
+
+
+class MemberQuerySet(ScopedQuerySet["Member"]):
+    view_permission = "members.view"
+
+    def current(self) -> MemberQuerySet:
+        return self.filter(status__in=CURRENT_STATUSES)
+
+    def in_subtree(self, org: Any) -> MemberQuerySet:
+        return self.filter(org__path__startswith=org.path)
+
+    def search(self, query: str | None) -> MemberQuerySet:
+        """Accent-insensitive name search; digits match the CCCD, card or file number by prefix."""
+        from dangvu.core.search import filter_search
+
+        text = (query or "").strip()
+        if text.isdigit():
+            return self.filter(
+                Q(cccd__startswith=text) | Q(card_number__startswith=text) | Q(file_number__startswith=text)
+            )
+        return filter_search(self, text)  # type: ignore[return-value]
+
+
+class Member(TimeStampedModel):
+    """A party member: identity, background, party milestones and the unit (chi bộ) they belong to now.
+
+    History is kept in dated rows (``MemberOrgPeriod``, ``MemberStatusChange``, ``MemberHistory``, …):
+    a change never overwrites the past. Status and unit change only through the lifecycle services.
+    """
+
+    # Identity
+    full_name = models.CharField("họ và tên", max_length=150)
+    other_names = models.CharField("tên gọi khác", max_length=150, blank=True)
+    sex = models.CharField("giới tính", max_length=6, choices=Sex.choices)
+    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    birth_date_precision = models.CharField(
+        "độ chính xác ngày sinh", max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    birth_place = models.CharField("nơi sinh", max_length=255, blank=True)
+    hometown = models.CharField("quê quán", max_length=255, blank=True)
+    permanent_address = models.CharField("nơi thường trú", max_length=255, blank=True)
+    current_address = models.CharField("nơi ở hiện nay", max_length=255, blank=True)
+    ethnicity = models.ForeignKey(
+        "members.Ethnicity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="dân tộc",
+    )
+    religion = models.ForeignKey(
+        "members.Religion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tôn giáo",
+    )
+    cccd = models.CharField(
+        "số CCCD", max_length=12, null=True, blank=True, unique=True, validators=[cccd_validator]
+    )
+    phone = models.CharField("điện thoại", max_length=20, blank=True, validators=[phone_validator])
+    email = models.EmailField("thư điện tử", blank=True)
+    photo = models.ImageField("ảnh", upload_to="members/photos/", blank=True)
+
+    # Education and work
+    general_education = models.CharField(
+        "giáo dục phổ thông", max_length=20, blank=True, help_text="Ví dụ: 12/12"
+    )
+    professional_degree = models.CharField("chuyên môn, nghiệp vụ", max_length=150, blank=True)
+    political_theory = models.CharField(
+        "lý luận chính trị", max_length=12, choices=TheoryLevel.choices, blank=True, default=TheoryLevel.NONE
+    )
+    state_management = models.CharField(
+        "quản lý nhà nước", max_length=20, choices=StateManagementLevel.choices, blank=True, default=""
+    )
+    foreign_languages = models.CharField("ngoại ngữ", max_length=150, blank=True)
+    occupation = models.CharField("nghề nghiệp", max_length=150, blank=True)
+    work_unit = models.CharField("đơn vị công tác", max_length=255, blank=True)
+    position = models.CharField("chức vụ", max_length=150, blank=True)
+
+    # Party milestones
+    org = models.ForeignKey(
+        # No index of its own: the (org, status) index below serves lookups by unit.
+        "orgs.Org",
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name="chi bộ",
+        db_index=False,
+    )
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=MemberStatus.choices, default=MemberStatus.OFFICIAL
+    )
+    admitted_on = models.DateField("ngày quyết định kết nạp", null=True, blank=True)
+    ceremony_on = models.DateField("ngày lễ kết nạp", null=True, blank=True)
+    recognized_on = models.DateField("ngày công nhận chính thức", null=True, blank=True)
+    first_admitted_on = models.DateField(
+        "ngày kết nạp lần đầu", null=True, blank=True, help_text="Chỉ với đảng viên được kết nạp lại."
+    )
+    readmitted_on = models.DateField("ngày kết nạp lại", null=True, blank=True)
+    card_number = models.CharField("số thẻ đảng viên", max_length=20, null=True, blank=True, unique=True)
+    file_number = models.CharField("số lý lịch", max_length=20, null=True, blank=True, unique=True)
+    introducers = models.CharField("người giới thiệu", max_length=300, blank=True)
+    status_changed_on = models.DateField("ngày thay đổi trạng thái", null=True, blank=True)
+    notes = models.TextField("ghi chú", blank=True)
+
+    search_text = models.TextField(blank=True, default="", editable=False)
+    sort_key = models.CharField(max_length=400, blank=True, default="", editable=False)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đảng viên"
+        verbose_name_plural = "đảng viên"
+        indexes = [
+            models.Index(fields=["org", "status"], name="member_org_status_idx"),
+            models.Index(fields=["sort_key"], name="member_sort_key_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ceremony_on__isnull=True)
+                | Q(admitted_on__isnull=True)
+                | Q(ceremony_on__gte=models.F("admitted_on")),
+                name="member_ceremony_after_admission",
+            ),
+            models.CheckConstraint(
+                condition=Q(recognized_on__isnull=True)
+                | Q(admitted_on__isnull=True)
+                | Q(recognized_on__gt=models.F("admitted_on")),
+                name="member_recognition_after_admission",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.pk])
+
+    def refresh_derived(self) -> None:
+        # Names only: CCCD, card and file numbers are matched by prefix on their own indexes.
+        self.search_text = fold(f"{self.full_name} {self.other_names}")
+        self.sort_key = sort_key(self.full_name)[:400]
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in CURRENT_STATUSES
+
+    @property
+    def masked_cccd(self) -> str:
+        """CCCD as shown in lists: the last 4 digits only."""
+        return f"••••••••{self.cccd[-4:]}" if self.cccd else ""
+
+    def birth_date_display(self) -> str:
+        if self.birth_date is None:
+            return ""
+        if self.birth_date_precision == DatePrecision.YEAR:
+            return f"{self.birth_date.year}"
+        if self.birth_date_precision == DatePrecision.MONTH:
+            return f"{self.birth_date:%m/%Y}"
+        return f"{self.birth_date:%d/%m/%Y}"
+
+    def birth_date_iso(self) -> str | None:
+        if self.birth_date is None:
+            return None
+        if self.birth_date_precision == DatePrecision.YEAR:
+            return f"{self.birth_date:%Y}"
+        if self.birth_date_precision == DatePrecision.MONTH:
+            return f"{self.birth_date:%Y-%m}"
+        return self.birth_date.isoformat()
+
+    def age_on(self, on: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        for field in ("birth_date", "admitted_on", "ceremony_on", "recognized_on"):
+            value = getattr(self, field)
+            if value is not None and value > today:
+                errors[field] = "Ngày không được ở tương lai."
+        if self.birth_date and self.admitted_on and self.admitted_on <= self.birth_date:
+            errors["admitted_on"] = "Ngày kết nạp phải sau ngày sinh."
+        if self.admitted_on and self.ceremony_on and self.ceremony_on < self.admitted_on:
+            errors["ceremony_on"] = "Ngày lễ kết nạp không được trước ngày quyết định kết nạp."
+        if self.recognized_on and self.admitted_on and self.recognized_on <= self.admitted_on:
+            errors["recognized_on"] = "Ngày công nhận chính thức phải sau ngày kết nạp."
+        if self.status == MemberStatus.PROBATIONARY and self.recognized_on:
+            errors["recognized_on"] = "Đảng viên dự bị chưa có ngày công nhận chính thức."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import models
+
+
+class Ethnicity(models.Model):
+    """One of Vietnam's 54 ethnic groups (reference list)."""
+
+    code = models.CharField("mã", max_length=3, unique=True)
+    name = models.CharField("tên dân tộc", max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "dân tộc"
+        verbose_name_plural = "dân tộc"
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Religion(models.Model):
+    """A religion recognised in Vietnam, or "Không" (reference list)."""
+
+    code = models.CharField("mã", max_length=20, unique=True)
+    name = models.CharField("tôn giáo", max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "tôn giáo"
+        verbose_name_plural = "tôn giáo"
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberRuleQuerySet(models.QuerySet["MemberRule"]):
+    def in_force(self, key: str, on: date) -> MemberRule | None:
+        return (
+            self.filter(key=key, effective_from__lte=on)
+            .filter(models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=on))
+            .order_by("-effective_from")
+            .first()
+        )
+
+
+class MemberRule(models.Model):
+    """A rule value with its period of validity and legal basis (probation length, time limits, …).
+
+    Rules change with the regulations (QĐ 24 → 232 → 294); each version is a row, and the value in
+    force on a given date is the one used. Values marked ``is_default`` are unconfirmed defaults that
+    an administrator should check against the original texts.
+    """
+
+    key = models.CharField("quy tắc", max_length=60)
+    value = models.JSONField("giá trị")
+    effective_from = models.DateField("hiệu lực từ")
+    effective_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    legal_basis = models.CharField("căn cứ", max_length=300, blank=True)
+    is_default = models.BooleanField("giá trị mặc định, chưa xác nhận", default=False)
+    description = models.CharField("mô tả", max_length=300, blank=True)
+
+    objects = MemberRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quy tắc nghiệp vụ đảng viên"
+        verbose_name_plural = "quy tắc nghiệp vụ đảng viên"
+        ordering = ["key", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "effective_from"], name="member_rule_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value} (từ {self.effective_from:%d/%m/%Y})"
+
+
+def rule(key: str, on: date, default: Any = None) -> Any:
+    """The value of ``key`` in force on ``on``."""
+    row = MemberRule.objects.in_force(key, on)
+    if row is None:
+        if default is None:
+            raise LookupError(f"No member rule {key!r} in force on {on}")
+        return default
+    return row.value

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.db import models
+
+from dangvu.members.enums import CURRENT_STATUSES
+
+
+class OrgMemberCount(models.Model):
+    """Member counts of a unit's whole subtree, kept exact by every service that moves or re-statuses members.
+
+    The national dashboard reads these instead of recounting millions of rows.
+    """
+
+    org = models.OneToOneField(
+        "orgs.Org", on_delete=models.CASCADE, primary_key=True, related_name="member_count"
+    )
+    probationary = models.BigIntegerField(default=0)
+    official = models.BigIntegerField(default=0)
+    exempt = models.BigIntegerField(default=0)
+    transferring = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "số đảng viên (cộng dồn)"
+        verbose_name_plural = "số đảng viên (cộng dồn)"
+
+    def __str__(self) -> str:
+        return f"{self.org_id}: {self.total}"
+
+    @property
+    def total(self) -> int:
+        return self.probationary + self.official + self.exempt + self.transferring
+
+    def as_dict(self) -> dict[str, int]:
+        return {status: getattr(self, status) for status in CURRENT_STATUSES} | {"total": self.total}
