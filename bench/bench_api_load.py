@@ -1,4 +1,7 @@
-"""An ORM-based API read endpoint under load vs the same endpoint in raw SQL (same run, same server).
+"""An ORM-based API read endpoint under load vs the same endpoint with raw SQL (same run, same server).
+
+Both are django-ninja endpoints with the same parameters, response model and renderer; only data
+access (token check, parent lookup, the page) differs — see bench/urls_bench.py.
 
 gunicorn (several worker processes, production settings) serves both; wrk drives each for the same
 time with the same concurrency. Goal: ORM requests/s ≥ 0.6 × raw SQL requests/s.
@@ -106,7 +109,7 @@ def main() -> None:
         f"gunicorn 4 workers, wrk 16 connections {DURATION}",
         [
             ("ORM endpoint (django-ninja, visible_to, token auth): req/s", f"{orm:,.0f}"),
-            ("baseline: the same endpoint in raw SQL: req/s", f"{raw:,.0f}"),
+            ("baseline: the same endpoint, data access in raw SQL: req/s", f"{raw:,.0f}"),
             (
                 "ratio ORM / raw SQL",
                 f"{orm / raw:.2f}  (goal ≥ 0.6: {'met' if orm / raw >= 0.6 else 'MISSED'})",

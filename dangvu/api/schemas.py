@@ -1,22 +1,22 @@
 from __future__ import annotations
 
-from ninja import Schema
+from pydantic import BaseModel
 
 
-class ErrorDetail(Schema):
+class ErrorDetail(BaseModel):
     field: str
     message: str
     message_en: str
 
 
-class ErrorInner(Schema):
+class ErrorInner(BaseModel):
     code: str
     message: str
     message_en: str
     details: list[ErrorDetail]
 
 
-class ErrorOut(Schema):
+class ErrorOut(BaseModel):
     error: ErrorInner
 
 

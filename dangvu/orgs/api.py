@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db.models import Count, Window
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from dangvu.api.schemas import ERRORS
 from dangvu.members.models import OrgMemberCount
@@ -14,19 +15,22 @@ from dangvu.orgs.models import Org
 
 router = Router(tags=["orgs"])
 
+# Output models are plain pydantic models: ninja's Schema adds a per-object Django adapter that the
+# endpoints (which return dicts) do not need, and it costs a third of the list endpoint's time.
 
-class OrgTypeOut(Schema):
+
+class OrgTypeOut(BaseModel):
     code: str
     name: str
 
 
-class OrgRef(Schema):
+class OrgRef(BaseModel):
     id: int
     name: str
     code: str
 
 
-class OrgOut(Schema):
+class OrgOut(BaseModel):
     id: int
     name: str
     short_name: str
@@ -47,7 +51,7 @@ class OrgDetailOut(OrgOut):
     member_counts: dict[str, int]
 
 
-class OrgListOut(Schema):
+class OrgListOut(BaseModel):
     count: int
     results: list[OrgOut]
 
@@ -118,10 +122,10 @@ def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> dict[str, Any
         queryset = queryset.filter(status=filters.status)
     if filters.q:
         queryset = queryset.search(filters.q)
-    total = queryset.count()
-    rows = list(
-        queryset.order_by("path").values(*_LIST_FIELDS)[filters.offset : filters.offset + filters.limit]
-    )
+    # The total comes with the page (a window count): one query instead of two.
+    page = queryset.annotate(total=Window(Count("pk"))).order_by("path").values(*_LIST_FIELDS, "total")
+    rows = list(page[filters.offset : filters.offset + filters.limit])
+    total = rows[0]["total"] if rows else (queryset.count() if filters.offset else 0)
     if not parents:
         parents = _parent_ids([row["path"] for row in rows])
     return {"count": total, "results": [_row_out(row, parents) for row in rows]}
