@@ -18,7 +18,7 @@ class ScopedQuerySet(models.QuerySet[M]):
     scope_path_field: ClassVar[str] = "org__path"
     scope_id_field: ClassVar[str] = "org_id"
 
-    def visible_to(self, user: Any, perm: str | None = None) -> ScopedQuerySet[M]:
+    def visible_to(self, user: Any, perm: str | None = None) -> Any:
         """Rows the user may see (or, with ``perm``, act on): the one read every view and endpoint starts from."""
         return self.filter(
             scope_q(user, perm or self.view_permission, self.scope_path_field, self.scope_id_field)

@@ -30,9 +30,11 @@ api = NinjaAPI(
 errors.install(api)
 
 from dangvu.accounts.api import router as accounts_router  # noqa: E402 - routers import the api's siblings
+from dangvu.members.api import router as members_router  # noqa: E402
 from dangvu.orgs.api import router as orgs_router  # noqa: E402
 from dangvu.workcalendar.api import router as calendar_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/orgs", orgs_router)
+api.add_router("/members", members_router)
 api.add_router("/calendar", calendar_router)

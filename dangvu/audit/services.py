@@ -122,6 +122,47 @@ def audit_log(
     return entry
 
 
+@transaction.atomic
+def audit_log_many(
+    *, actor: Any, action: str, event: str, objects: list[models.Model], changes: list[dict[str, Any]]
+) -> int:
+    """Append one entry per object in a single locked batch (bulk imports); same chain as ``audit_log``."""
+    if not objects:
+        return 0
+    AuditChainHead.objects.bulk_create([AuditChainHead(id=1)], ignore_conflicts=True)
+    head = AuditChainHead.objects.select_for_update().get(id=1)
+    origin = current_origin()
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    previous, seq, now = head.last_hash, head.last_seq, timezone.now()
+    entries = []
+    for obj, change in zip(objects, changes, strict=True):
+        seq += 1
+        entry = AuditEntry(
+            seq=seq,
+            created_at=now,
+            actor=actor_obj,
+            actor_repr=str(actor_obj.username) if actor_obj else "hệ thống",
+            ip=origin.ip,
+            user_agent=origin.user_agent,
+            channel=origin.channel,
+            action=action,
+            event=event,
+            object_type=object_type_of(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:300],
+            org=_org_of(obj),
+            changes=_normalized(change),
+            data={},
+            prev_hash=previous,
+        )
+        entry.entry_hash = entry.compute_hash()
+        previous = entry.entry_hash
+        entries.append(entry)
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    AuditChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=previous)
+    return len(entries)
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Count, Window
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import BaseModel, Field
 
@@ -154,3 +155,20 @@ def get_org(request: HttpRequest, org_id: int) -> dict[str, Any]:
         "children": children,
         "member_counts": counts.as_dict() if counts else {},
     }
+
+
+@router.get(
+    "/{org_id}/member-stats",
+    response={200: dict[str, Any], **ERRORS},
+    summary="Thống kê đảng viên của đơn vị và cấp dưới",
+)
+def member_stats(
+    request: HttpRequest, org_id: int, period_from: date | None = None, period_to: date | None = None
+) -> dict[str, Any]:
+    from dangvu.accounts.permissions import require_perm
+    from dangvu.members.stats import member_stats as compute
+
+    org = get_object_or_404(Org.objects.visible_to(request.user), pk=org_id)
+    require_perm(request.user, "members.stats", org)
+    today = timezone.localdate()
+    return compute(org, period_from or date(today.year, 1, 1), period_to or today)

@@ -1,0 +1,535 @@
+"""Members in the JSON API: list, file, create, correct, lifecycle verbs, party age, import, statistics."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import BaseModel, Field
+
+from dangvu.accounts.permissions import require_perm
+from dangvu.api.schemas import ERRORS
+from dangvu.audit.services import audit_log
+from dangvu.members import lifecycle, services
+from dangvu.members.dates import DateError, parse_partial
+from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
+from dangvu.members.models import Ethnicity, Member, Religion, Transfer
+from dangvu.orgs.models import Org
+
+router = Router(tags=["members"])
+
+
+class MemberRow(BaseModel):
+    id: int
+    full_name: str
+    sex: str
+    birth_date: str | None
+    status: str
+    org: int
+    org_name: str
+    cccd: str = Field(description="Masked in lists: only the last 4 digits")
+
+
+class MemberList(BaseModel):
+    count: int
+    results: list[MemberRow]
+
+
+class MemberDetail(BaseModel):
+    id: int
+    full_name: str
+    other_names: str
+    sex: str
+    birth_date: str | None
+    birth_place: str
+    hometown: str
+    permanent_address: str
+    current_address: str
+    ethnicity: str | None
+    religion: str | None
+    cccd: str | None
+    phone: str
+    email: str
+    general_education: str
+    professional_degree: str
+    political_theory: str
+    state_management: str
+    foreign_languages: str
+    occupation: str
+    work_unit: str
+    position: str
+    org: int
+    org_name: str
+    status: str
+    admitted_on: date | None
+    ceremony_on: date | None
+    recognized_on: date | None
+    first_admitted_on: date | None
+    probation_ends_on: date | None
+    recognition_due_on: date | None
+    card_number: str | None
+    file_number: str | None
+    introducers: str
+    party_age: dict[str, int] | None
+
+
+class PartyAgeOut(BaseModel):
+    years: int
+    months: int
+    days: int
+
+
+class MemberFilters(Schema):
+    q: str | None = Field(
+        None, max_length=200, description="Tên (không phân biệt dấu) hoặc số CCCD/thẻ/lý lịch"
+    )
+    org: int | None = Field(None, description="Đơn vị; gồm cả các đơn vị cấp dưới")
+    status: str | None = Field(None, max_length=20)
+    sex: Literal["male", "female"] | None = None
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+_TEXT_FIELDS = (
+    "other_names",
+    "birth_place",
+    "hometown",
+    "permanent_address",
+    "current_address",
+    "phone",
+    "email",
+    "general_education",
+    "professional_degree",
+    "political_theory",
+    "state_management",
+    "foreign_languages",
+    "occupation",
+    "work_unit",
+    "position",
+    "introducers",
+    "file_number",
+    "notes",
+)
+
+
+class MemberFields(Schema):
+    """Fields a client may send when creating or correcting a member file."""
+
+    full_name: str | None = Field(None, min_length=1, max_length=150)
+    sex: Literal["male", "female"] | None = None
+    birth_date: str | None = Field(None, description="YYYY-MM-DD, or YYYY-MM / YYYY when only partly known")
+    cccd: str | None = Field(None, max_length=12)
+    admitted_on: date | None = None
+    ceremony_on: date | None = None
+    recognized_on: date | None = None
+    ethnicity: str | None = Field(None, description="Tên hoặc mã dân tộc")
+    religion: str | None = Field(None, description="Tên hoặc mã tôn giáo")
+    other_names: str | None = None
+    birth_place: str | None = None
+    hometown: str | None = None
+    permanent_address: str | None = None
+    current_address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    general_education: str | None = None
+    professional_degree: str | None = None
+    political_theory: str | None = None
+    state_management: str | None = None
+    foreign_languages: str | None = None
+    occupation: str | None = None
+    work_unit: str | None = None
+    position: str | None = None
+    introducers: str | None = None
+    file_number: str | None = None
+    notes: str | None = None
+
+
+class MemberCreate(MemberFields):
+    full_name: str = Field(min_length=1, max_length=150)
+    sex: Literal["male", "female"]
+    org: int
+    status: Literal["probationary", "official"] = "official"
+
+
+def _reference(model: Any, value: str | None, field: str) -> Any:
+    if value in (None, ""):
+        return None
+    found = model.objects.filter(code=value).first() or model.objects.filter(name__iexact=value).first()
+    if found is None:
+        raise ValidationError({field: f"Không có “{value}” trong danh mục."})
+    return found
+
+
+def _field_values(data: dict[str, Any]) -> dict[str, Any]:
+    """Turn API input into model values (partial birth date, reference lists)."""
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "birth_date":
+            try:
+                parsed = parse_partial(value)
+            except DateError as error:
+                raise ValidationError({"birth_date": str(error)}) from error
+            values["birth_date"], values["birth_date_precision"] = parsed if parsed else (None, "day")
+        elif key == "ethnicity":
+            values["ethnicity"] = _reference(Ethnicity, value, "ethnicity")
+        elif key == "religion":
+            values["religion"] = _reference(Religion, value, "religion")
+        elif key in _TEXT_FIELDS:
+            values[key] = value or ""
+        else:
+            values[key] = value
+    for key in ("cccd", "file_number"):
+        if key in values:
+            values[key] = values[key] or None
+    return values
+
+
+def _row(member: Member) -> dict[str, Any]:
+    return {
+        "id": member.pk,
+        "full_name": member.full_name,
+        "sex": member.sex,
+        "birth_date": member.birth_date_iso(),
+        "status": member.status,
+        "org": member.org_id,
+        "org_name": member.org.name,
+        "cccd": member.masked_cccd,
+    }
+
+
+def _detail(member: Member) -> dict[str, Any]:
+    age = party_age(member, timezone.localdate())
+    return {
+        **{field: getattr(member, field) for field in MemberDetail.model_fields if hasattr(member, field)},
+        "birth_date": member.birth_date_iso(),
+        "ethnicity": member.ethnicity.name if member.ethnicity else None,
+        "religion": member.religion.name if member.religion else None,
+        "org": member.org_id,
+        "org_name": member.org.name,
+        "probation_ends_on": probation_ends_on(member),
+        "recognition_due_on": recognition_due_on(member) if member.status == "probationary" else None,
+        "party_age": age.as_dict() if age else None,
+    }
+
+
+def _member_for(request: HttpRequest, member_id: int) -> Member:
+    return get_object_or_404(
+        Member.objects.visible_to(request.user).select_related("org", "ethnicity", "religion"), pk=member_id
+    )
+
+
+@router.get(
+    "",
+    response={200: MemberList, **ERRORS},
+    summary="Danh sách đảng viên (tìm không dấu, lọc theo đơn vị và cấp dưới)",
+)
+def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[str, Any]:
+    queryset: Any = Member.objects.visible_to(request.user).select_related("org")
+    if filters.org is not None:
+        org = get_object_or_404(Org.objects.visible_to(request.user, "members.view"), pk=filters.org)
+        queryset = queryset.in_subtree(org)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.sex:
+        queryset = queryset.filter(sex=filters.sex)
+    queryset = queryset.search(filters.q)
+    total = queryset.count()
+    page = queryset.order_by("sort_key", "pk")[filters.offset : filters.offset + filters.limit]
+    return {"count": total, "results": [_row(m) for m in page]}
+
+
+@router.get(
+    "/{member_id}",
+    response={200: MemberDetail, **ERRORS},
+    summary="Hồ sơ một đảng viên (mỗi lần xem được ghi nhật ký)",
+)
+def get_member(request: HttpRequest, member_id: int) -> dict[str, Any]:
+    member = _member_for(request, member_id)
+    require_perm(request.user, "members.view_file", member.org)
+    with transaction.atomic():
+        audit_log(actor=request.user, action="view", obj=member, event="members.view_file")
+    return _detail(member)
+
+
+@router.post("", response={201: MemberDetail, **ERRORS}, summary="Nhập hồ sơ một đảng viên")
+def create_member(request: HttpRequest, payload: MemberCreate) -> tuple[int, dict[str, Any]]:
+    data = payload.model_dump(exclude_unset=True)
+    org = (
+        Org.objects.visible_to(request.user, "members.view")
+        .filter(pk=data.pop("org"))
+        .select_related("org_type")
+        .first()
+    )
+    if org is None:
+        raise ValidationError({"org": "Không tìm thấy đơn vị."})
+    values = _field_values(data)
+    member = services.member_create(actor=request.user, org=org, **values)
+    return 201, _detail(Member.objects.select_related("org", "ethnicity", "religion").get(pk=member.pk))
+
+
+@router.patch("/{member_id}", response={200: MemberDetail, **ERRORS}, summary="Sửa hồ sơ đảng viên")
+def update_member(request: HttpRequest, member_id: int, payload: MemberFields) -> dict[str, Any]:
+    member = _member_for(request, member_id)
+    services.member_update(
+        actor=request.user, member=member, changes=_field_values(payload.model_dump(exclude_unset=True))
+    )
+    return _detail(_member_for(request, member_id))
+
+
+@router.get("/{member_id}/party-age", response={200: PartyAgeOut, **ERRORS}, summary="Tuổi đảng vào một ngày")
+def get_party_age(request: HttpRequest, member_id: int, on: date | None = None) -> dict[str, int]:
+    member = _member_for(request, member_id)
+    age = party_age(member, on or timezone.localdate())
+    if age is None:
+        raise ValidationError(
+            {"on": "Chưa có tuổi đảng vào ngày này (chưa kết nạp hoặc thiếu ngày quyết định kết nạp)."}
+        )
+    return age.as_dict()
+
+
+# --- Lifecycle verbs ------------------------------------------------------------------------------------
+
+
+class RecognizeIn(Schema):
+    decided_on: date
+    decision: str = ""
+
+
+class TransferOutIn(Schema):
+    kind: Literal["official", "temporary"] = "official"
+    issued_on: date
+    to_org: int | None = None
+    destination: str = ""
+    letter_number: str = ""
+    reason: str = ""
+    until_on: date | None = None
+    fees_paid_until: str = Field("", max_length=7, description="YYYY-MM")
+
+
+class ReceiveIn(Schema):
+    received_on: date
+    transfer: int | None = Field(None, description="Mặc định: lần chuyển đang chờ tiếp nhận")
+
+
+class ReasonIn(Schema):
+    on: date
+    reason: str = ""
+    decision: str = ""
+
+
+class ReadmitIn(Schema):
+    admitted_on: date
+    ceremony_on: date | None = None
+    hardship_exception: bool = False
+    decision: str = ""
+
+
+class CardIn(Schema):
+    card_number: str = Field(max_length=20)
+    issued_on: date
+    kind: Literal["issue", "reissue", "exchange"] = "issue"
+    decision: str = ""
+    reason: str = ""
+
+
+class BadgeIn(Schema):
+    milestone: int
+    awarded_on: date
+    decision: str = ""
+    seriously_ill: bool = False
+    posthumous: bool = False
+
+
+class DisciplineIn(Schema):
+    form: Literal["khien-trach", "canh-cao", "cach-chuc", "khai-tru"] = "khien-trach"
+    decided_on: date
+    decision: str
+    authority: str = ""
+    reason: str = ""
+
+
+def _done(request: HttpRequest, member_id: int) -> dict[str, Any]:
+    return _detail(_member_for(request, member_id))
+
+
+@router.post(
+    "/{member_id}/recognize", response={200: MemberDetail, **ERRORS}, summary="Công nhận đảng viên chính thức"
+)
+def recognize(request: HttpRequest, member_id: int, payload: RecognizeIn) -> dict[str, Any]:
+    lifecycle.member_recognize(
+        actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
+    )
+    return _done(request, member_id)
+
+
+@router.post(
+    "/{member_id}/end-probation", response={200: MemberDetail, **ERRORS}, summary="Xóa tên đảng viên dự bị"
+)
+def end_probation(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
+    data = payload.model_dump()
+    lifecycle.member_end_probation(
+        actor=request.user,
+        member=_member_for(request, member_id),
+        decided_on=data["on"],
+        reason=data["reason"],
+        decision=data["decision"],
+    )
+    return _done(request, member_id)
+
+
+@router.post(
+    "/{member_id}/transfer-out",
+    response={200: MemberDetail, **ERRORS},
+    summary="Giới thiệu chuyển sinh hoạt đảng",
+)
+def transfer_out(request: HttpRequest, member_id: int, payload: TransferOutIn) -> dict[str, Any]:
+    data = payload.model_dump()
+    to_org = None
+    if data.pop("to_org") is not None:
+        to_org = Org.objects.select_related("org_type").filter(pk=payload.to_org).first()
+        if to_org is None:
+            raise ValidationError({"to_org": "Không tìm thấy đơn vị nơi đến."})
+    lifecycle.member_transfer_out(
+        actor=request.user, member=_member_for(request, member_id), to_org=to_org, **data
+    )
+    return _done(request, member_id)
+
+
+@router.post(
+    "/{member_id}/receive", response={200: MemberDetail, **ERRORS}, summary="Tiếp nhận sinh hoạt đảng"
+)
+def receive(request: HttpRequest, member_id: int, payload: ReceiveIn) -> dict[str, Any]:
+    # The receiving unit may not see the member yet: find the transfer addressed to a unit it manages.
+    pending = Transfer.objects.pending().filter(member_id=member_id)
+    if payload.transfer is not None:
+        pending = pending.filter(pk=payload.transfer)
+    transfer = pending.filter(to_org__in=Org.objects.visible_to(request.user, "members.manage")).first()
+    if transfer is None:
+        raise ValidationError("Không có lần chuyển sinh hoạt nào đang chờ đơn vị của bạn tiếp nhận.")
+    lifecycle.member_receive(actor=request.user, transfer=transfer, received_on=payload.received_on)
+    return _done(request, member_id)
+
+
+@router.post("/{member_id}/readmit", response={200: MemberDetail, **ERRORS}, summary="Kết nạp lại")
+def readmit(request: HttpRequest, member_id: int, payload: ReadmitIn) -> dict[str, Any]:
+    lifecycle.member_readmit(
+        actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
+    )
+    return _done(request, member_id)
+
+
+router.add_api_operation(
+    "/{member_id}/admit", ["POST"], readmit, response={200: MemberDetail, **ERRORS}, operation_id="members_admit",
+    summary="Kết nạp (lại) người đã có hồ sơ trên hệ thống",
+)
+
+
+@router.post(
+    "/{member_id}/card", response={200: MemberDetail, **ERRORS}, summary="Phát, cấp lại, đổi thẻ đảng viên"
+)
+def card(request: HttpRequest, member_id: int, payload: CardIn) -> dict[str, Any]:
+    lifecycle.card_issue(actor=request.user, member=_member_for(request, member_id), **payload.model_dump())
+    return _done(request, member_id)
+
+
+@router.post(
+    "/{member_id}/badge", response={200: MemberDetail, **ERRORS}, summary="Tặng (truy tặng) Huy hiệu Đảng"
+)
+def badge(request: HttpRequest, member_id: int, payload: BadgeIn) -> dict[str, Any]:
+    lifecycle.badge_award(actor=request.user, member=_member_for(request, member_id), **payload.model_dump())
+    return _done(request, member_id)
+
+
+@router.post("/{member_id}/deceased", response={200: MemberDetail, **ERRORS}, summary="Đảng viên từ trần")
+def deceased(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
+    lifecycle.member_mark_deceased(
+        actor=request.user, member=_member_for(request, member_id), died_on=payload.on, reason=payload.reason
+    )
+    return _done(request, member_id)
+
+
+@router.post(
+    "/{member_id}/remove", response={200: MemberDetail, **ERRORS}, summary="Xóa tên khỏi danh sách đảng viên"
+)
+def remove(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
+    lifecycle.member_remove(
+        actor=request.user,
+        member=_member_for(request, member_id),
+        decided_on=payload.on,
+        reason=payload.reason,
+        decision=payload.decision,
+    )
+    return _done(request, member_id)
+
+
+@router.post("/{member_id}/leave", response={200: MemberDetail, **ERRORS}, summary="Cho ra khỏi Đảng")
+def leave(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
+    lifecycle.member_accept_leaving(
+        actor=request.user,
+        member=_member_for(request, member_id),
+        decided_on=payload.on,
+        reason=payload.reason,
+        decision=payload.decision,
+    )
+    return _done(request, member_id)
+
+
+@router.post("/{member_id}/discipline", response={200: MemberDetail, **ERRORS}, summary="Ghi nhận kỷ luật")
+def discipline(request: HttpRequest, member_id: int, payload: DisciplineIn) -> dict[str, Any]:
+    lifecycle.discipline_record(
+        actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
+    )
+    return _done(request, member_id)
+
+
+@router.post(
+    "/{member_id}/exempt", response={200: MemberDetail, **ERRORS}, summary="Miễn công tác và sinh hoạt đảng"
+)
+def exempt(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
+    lifecycle.member_exempt(
+        actor=request.user,
+        member=_member_for(request, member_id),
+        from_on=payload.on,
+        reason=payload.reason,
+        decision=payload.decision,
+    )
+    return _done(request, member_id)
+
+
+# --- Import and statistics ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/import",
+    response={200: dict[str, Any], **ERRORS},
+    summary="Nhập đảng viên từ Excel/CSV (dry_run: chỉ kiểm tra)",
+)
+def import_members(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    org: int,
+    dry_run: bool = True,
+    mode: Literal["all", "valid"] = "all",
+) -> dict[str, Any]:
+    from dangvu.members.importer import ImportError_, run_import
+
+    target = (
+        Org.objects.visible_to(request.user, "members.manage")
+        .filter(pk=org)
+        .select_related("org_type")
+        .first()
+    )
+    if target is None:
+        raise ValidationError({"org": "Không tìm thấy đơn vị bạn được quyền nhập đảng viên."})
+    try:
+        report = run_import(actor=request.user, org=target, upload=file, dry_run=dry_run, mode=mode)
+    except ImportError_ as error:
+        raise ValidationError({"file": str(error)}) from error
+    return report.as_dict()

@@ -1,0 +1,600 @@
+"""Importing members from Excel (.xlsx) or CSV: map the columns, check every row, then import all or
+only the valid rows, as the user chooses. Re-importing the same file creates no duplicates: a row whose
+CCCD or file number is already on record updates that member instead.
+
+Every problem is reported with its spreadsheet line number and column. Nothing is written on a dry run,
+and a real run writes everything it imports in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangvu.accounts.permissions import require_perm
+from dangvu.audit.services import audit_log, audit_log_many, diff, snapshot
+from dangvu.core.text import fold
+from dangvu.members import rollups
+from dangvu.members.dates import DateError, parse_partial
+from dangvu.members.enums import MemberStatus, Sex
+from dangvu.members.models import Ethnicity, Member, MemberOrgPeriod, MemberStatusChange, Religion
+from dangvu.members.services import member_update
+from dangvu.orgs.models import Org
+
+MAX_BYTES = int(getattr(settings, "DANGVU_IMPORT_MAX_MB", 20)) * 1024 * 1024
+MAX_ROWS = 200_000
+
+
+class ImportError_(Exception):
+    """The file as a whole cannot be read; the message is Vietnamese and safe to show."""
+
+
+# Folded header text → field. Users' spreadsheets name columns in many ways.
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "full_name": ("ho va ten", "ho ten", "ten dang vien", "full name", "full_name"),
+    "sex": ("gioi tinh", "gioi", "sex"),
+    "birth_date": ("ngay sinh", "ngay thang nam sinh", "nam sinh", "birth date", "birth_date"),
+    "cccd": (
+        "so cccd",
+        "cccd",
+        "can cuoc",
+        "so can cuoc",
+        "so dinh danh",
+        "so dinh danh ca nhan",
+        "cmnd/cccd",
+    ),
+    "org": ("ma chi bo", "chi bo", "ma don vi", "don vi", "org"),
+    "status": ("trang thai", "loai dang vien", "status"),
+    "admitted_on": ("ngay vao dang", "ngay ket nap", "ngay quyet dinh ket nap", "admitted_on"),
+    "ceremony_on": ("ngay le ket nap", "ceremony_on"),
+    "recognized_on": ("ngay chinh thuc", "ngay cong nhan chinh thuc", "recognized_on"),
+    "ethnicity": ("dan toc", "ethnicity"),
+    "religion": ("ton giao", "religion"),
+    "birth_place": ("noi sinh",),
+    "hometown": ("que quan",),
+    "permanent_address": ("noi thuong tru", "thuong tru", "dia chi thuong tru"),
+    "current_address": ("noi o hien nay", "cho o hien nay", "dia chi"),
+    "phone": ("dien thoai", "so dien thoai", "phone"),
+    "email": ("email", "thu dien tu"),
+    "file_number": ("so ly lich", "so ll"),
+    "card_number": ("so the", "so the dang", "so the dang vien"),
+    "occupation": ("nghe nghiep",),
+    "work_unit": ("don vi cong tac", "noi cong tac"),
+    "position": ("chuc vu",),
+    "general_education": ("giao duc pho thong", "trinh do pho thong", "van hoa"),
+    "professional_degree": ("chuyen mon", "trinh do chuyen mon"),
+    "political_theory": ("ly luan chinh tri", "trinh do ly luan"),
+    "other_names": ("ten goi khac", "ten khac"),
+}
+FIELD_LABELS = {
+    "full_name": "Họ và tên",
+    "sex": "Giới tính",
+    "birth_date": "Ngày sinh",
+    "cccd": "Số CCCD",
+    "org": "Mã chi bộ",
+    "status": "Trạng thái",
+    "admitted_on": "Ngày kết nạp",
+    "ceremony_on": "Ngày lễ kết nạp",
+    "recognized_on": "Ngày chính thức",
+    "ethnicity": "Dân tộc",
+    "religion": "Tôn giáo",
+}
+_SEX = {
+    "nam": Sex.MALE,
+    "male": Sex.MALE,
+    "m": Sex.MALE,
+    "nu": Sex.FEMALE,
+    "female": Sex.FEMALE,
+    "f": Sex.FEMALE,
+}
+_STATUS = {
+    "du bi": MemberStatus.PROBATIONARY,
+    "probationary": MemberStatus.PROBATIONARY,
+    "chinh thuc": MemberStatus.OFFICIAL,
+    "official": MemberStatus.OFFICIAL,
+    "": MemberStatus.OFFICIAL,
+}
+_THEORY = {"so cap": "so-cap", "trung cap": "trung-cap", "cao cap": "cao-cap", "cu nhan": "cu-nhan", "": ""}
+_CCCD = re.compile(r"^\d{12}$")
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Report:
+    total_rows: int = 0
+    valid_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    imported: bool = False
+    dry_run: bool = True
+    mapping: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total_rows": self.total_rows,
+            "valid_rows": self.valid_rows,
+            "error_rows": len({p.row for p in self.problems}),
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "imported": self.imported,
+            "dry_run": self.dry_run,
+            "mapping": self.mapping,
+            "errors": [p.as_dict() for p in self.problems],
+        }
+
+
+# --- Reading -------------------------------------------------------------------------------------------
+
+
+def _read_bytes(upload: Any) -> bytes:
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ImportError_(
+            f"Tệp quá lớn ({size / 1024 / 1024:.0f} MB); tối đa {MAX_BYTES // 1024 // 1024} MB. Hãy chia nhỏ tệp."
+        )
+    data: bytes = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ImportError_(f"Tệp quá lớn; tối đa {MAX_BYTES // 1024 // 1024} MB. Hãy chia nhỏ tệp.")
+    if not data:
+        raise ImportError_("Tệp rỗng.")
+    return data
+
+
+def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]], list[Problem]]:
+    from openpyxl import load_workbook
+
+    problems: list[Problem] = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        sheet_names = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        if sheet_names:
+            xml = archive.read(sorted(sheet_names)[0]).decode("utf-8", "ignore")
+            for ref in re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', xml):
+                problems.append(
+                    Problem(
+                        int(re.sub(r"\D", "", ref.split(":")[0])),
+                        ref,
+                        "Ô gộp (merge) — hãy bỏ gộp ô trước khi nhập.",
+                    )
+                )
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportError_("Tệp không phải là tệp Excel .xlsx hợp lệ.") from error
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=False)
+    try:
+        header_cells = next(rows)
+    except StopIteration as error:
+        raise ImportError_("Trang tính đầu tiên không có dữ liệu.") from error
+    headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+
+    def body() -> Iterator[tuple[int, list[Any]]]:
+        for number, cells in enumerate(rows, start=2):
+            values: list[Any] = []
+            for index, cell in enumerate(cells):
+                if getattr(cell, "data_type", None) == "f":
+                    problems.append(
+                        Problem(
+                            number,
+                            headers[index] if index < len(headers) else "",
+                            "Ô chứa công thức — hãy dán giá trị (Paste Values).",
+                        )
+                    )
+                    values.append(None)
+                else:
+                    values.append(cell.value)
+            if any(v not in (None, "") for v in values):
+                yield number, values
+        workbook.close()
+
+    return headers, body(), problems
+
+
+def _csv_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]], list[Problem]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportError_(
+            "Tệp CSV không ở bảng mã UTF-8. Hãy lưu lại bằng “CSV UTF-8 (Comma delimited)”."
+        ) from error
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        headers = [h.strip() for h in next(reader)]
+    except StopIteration as error:
+        raise ImportError_("Tệp không có dữ liệu.") from error
+
+    def body() -> Iterator[tuple[int, list[Any]]]:
+        for number, values in enumerate(reader, start=2):
+            if any(v.strip() for v in values):
+                yield number, values
+
+    return headers, body(), []
+
+
+def read_table(upload: Any) -> tuple[list[str], Iterator[tuple[int, list[Any]]], list[Problem]]:
+    """Headers, numbered rows, and problems found while reading (formulas, merged cells)."""
+    data = _read_bytes(upload)
+    name = str(getattr(upload, "name", "")).lower()
+    if data[:2] == b"PK" or name.endswith(".xlsx"):
+        return _xlsx_rows(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportError_("Tệp .xls (Excel 97–2003) không được hỗ trợ; hãy lưu lại dạng .xlsx.")
+    return _csv_rows(data)
+
+
+def auto_mapping(headers: list[str]) -> dict[str, str]:
+    """{header: field} for every header recognised by name."""
+    by_folded = {syn: field_name for field_name, synonyms in HEADER_SYNONYMS.items() for syn in synonyms}
+    mapping: dict[str, str] = {}
+    for header in headers:
+        field_name = by_folded.get(fold(header).replace("*", "").strip())
+        if field_name and field_name not in mapping.values():
+            mapping[header] = field_name
+    return mapping
+
+
+# --- Checking ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    row: int
+    values: dict[str, Any]
+    org: Org
+    existing: Member | None = None
+
+
+class RowChecker:
+    """Validates rows against the member rules, the actor's scope and what is already on record."""
+
+    def __init__(self, actor: Any, org: Org) -> None:
+        self.actor = actor
+        self.org = org
+        self.units = {
+            o.code: o
+            for o in Org.objects.visible_to(actor, "members.manage")
+            .filter(path__startswith=org.path)
+            .select_related("org_type")
+        }
+        self.ethnicities = {fold(e.name): e for e in Ethnicity.objects.all()} | {
+            e.code: e for e in Ethnicity.objects.all()
+        }
+        self.religions = {fold(r.name): r for r in Religion.objects.all()} | {
+            r.code: r for r in Religion.objects.all()
+        }
+        self.seen_cccd: dict[str, int] = {}
+        self.seen_file: dict[str, int] = {}
+        self.today = timezone.localdate()
+
+    def _date(
+        self, raw: Any, column: str, number: int, problems: list[Problem], partial: bool = False
+    ) -> Any:
+        try:
+            parsed = parse_partial(raw)
+        except DateError as error:
+            problems.append(Problem(number, column, str(error)))
+            return None
+        if parsed is None:
+            return None
+        value, precision = parsed
+        if value > self.today:
+            problems.append(Problem(number, column, "Ngày ở tương lai."))
+            return None
+        if not partial and precision != "day":
+            problems.append(Problem(number, column, "Cần ngày đầy đủ (ngày/tháng/năm)."))
+            return None
+        return (value, precision) if partial else value
+
+    def check(
+        self, number: int, raw: dict[str, Any], columns: dict[str, str]
+    ) -> tuple[Candidate | None, list[Problem]]:
+        problems: list[Problem] = []
+        text = {k: ("" if v is None else str(v).strip()) for k, v in raw.items()}
+        values: dict[str, Any] = {}
+        name = " ".join(text.get("full_name", "").split())
+        if not name:
+            problems.append(Problem(number, columns.get("full_name", "Họ và tên"), "Thiếu họ và tên."))
+        values["full_name"] = name
+        sex = _SEX.get(fold(text.get("sex", "")))
+        if sex is None:
+            problems.append(
+                Problem(number, columns.get("sex", "Giới tính"), "Giới tính phải là Nam hoặc Nữ.")
+            )
+        values["sex"] = sex
+        birth = self._date(
+            raw.get("birth_date"), columns.get("birth_date", ""), number, problems, partial=True
+        )
+        if birth:
+            values["birth_date"], values["birth_date_precision"] = birth
+        for key in ("admitted_on", "ceremony_on", "recognized_on"):
+            values[key] = self._date(raw.get(key), columns.get(key, ""), number, problems)
+        status = _STATUS.get(fold(text.get("status", "")))
+        if status is None:
+            problems.append(
+                Problem(number, columns.get("status", ""), "Trạng thái phải là Dự bị hoặc Chính thức.")
+            )
+        values["status"] = status or MemberStatus.OFFICIAL
+        if values["admitted_on"] and birth and values["admitted_on"] <= birth[0]:
+            problems.append(
+                Problem(number, columns.get("admitted_on", ""), "Ngày kết nạp phải sau ngày sinh.")
+            )
+        if (
+            values["recognized_on"]
+            and values["admitted_on"]
+            and values["recognized_on"] <= values["admitted_on"]
+        ):
+            problems.append(
+                Problem(number, columns.get("recognized_on", ""), "Ngày chính thức phải sau ngày kết nạp.")
+            )
+        if values["ceremony_on"] and values["admitted_on"] and values["ceremony_on"] < values["admitted_on"]:
+            problems.append(
+                Problem(
+                    number, columns.get("ceremony_on", ""), "Lễ kết nạp không được trước quyết định kết nạp."
+                )
+            )
+        if values["status"] == MemberStatus.PROBATIONARY and values["recognized_on"]:
+            problems.append(
+                Problem(number, columns.get("status", ""), "Đảng viên dự bị không có ngày chính thức.")
+            )
+        cccd = re.sub(r"\s", "", text.get("cccd", ""))
+        if cccd.endswith(".0"):  # a number cell read as float
+            cccd = cccd[:-2]
+        if cccd:
+            if not _CCCD.match(cccd):
+                problems.append(Problem(number, columns.get("cccd", ""), "Số CCCD phải gồm đúng 12 chữ số."))
+            elif cccd in self.seen_cccd:
+                problems.append(
+                    Problem(
+                        number, columns.get("cccd", ""), f"Số CCCD trùng với dòng {self.seen_cccd[cccd]}."
+                    )
+                )
+            else:
+                self.seen_cccd[cccd] = number
+        values["cccd"] = cccd or None
+        file_number = text.get("file_number", "")
+        if file_number:
+            if file_number in self.seen_file:
+                problems.append(
+                    Problem(
+                        number,
+                        columns.get("file_number", ""),
+                        f"Số lý lịch trùng với dòng {self.seen_file[file_number]}.",
+                    )
+                )
+            self.seen_file[file_number] = number
+        values["file_number"] = file_number or None
+        org = self.org
+        if text.get("org"):
+            found = self.units.get(text["org"])
+            if found is None:
+                problems.append(
+                    Problem(
+                        number,
+                        columns.get("org", ""),
+                        f"Không có chi bộ mã “{text['org']}” trong phạm vi được nhập.",
+                    )
+                )
+            else:
+                org = found
+        if not (org.is_active and org.org_type.has_members):
+            problems.append(
+                Problem(
+                    number, columns.get("org", "Đơn vị"), f"“{org.name}” không phải chi bộ đang hoạt động."
+                )
+            )
+        for key, table in (("ethnicity", self.ethnicities), ("religion", self.religions)):
+            if text.get(key):
+                found_ref = table.get(fold(text[key])) or table.get(text[key])
+                if found_ref is None:
+                    problems.append(
+                        Problem(number, columns.get(key, ""), f"“{text[key]}” không có trong danh mục.")
+                    )
+                values[key] = found_ref
+        theory = _THEORY.get(fold(text.get("political_theory", "")))
+        if theory is None:
+            problems.append(
+                Problem(
+                    number,
+                    columns.get("political_theory", ""),
+                    "Trình độ lý luận: Sơ cấp, Trung cấp, Cao cấp hoặc Cử nhân.",
+                )
+            )
+        values["political_theory"] = theory or ""
+        for key in (
+            "birth_place",
+            "hometown",
+            "permanent_address",
+            "current_address",
+            "phone",
+            "email",
+            "occupation",
+            "work_unit",
+            "position",
+            "general_education",
+            "professional_degree",
+            "other_names",
+        ):
+            if text.get(key):
+                values[key] = text[key][:255]
+        if text.get("card_number"):
+            values["card_number"] = text["card_number"]
+        if problems:
+            return None, problems
+        return Candidate(number, values, org), []
+
+
+def _match_existing(candidates: list[Candidate], problems: list[Problem], actor: Any) -> None:
+    by_cccd = {c.values["cccd"]: c for c in candidates if c.values.get("cccd")}
+    by_file = {c.values["file_number"]: c for c in candidates if c.values.get("file_number")}
+    found = Member.objects.filter(cccd__in=list(by_cccd)) | Member.objects.filter(
+        file_number__in=list(by_file)
+    )
+    from dangvu.accounts.permissions import has_perm
+
+    for member in found.select_related("org"):
+        candidate = by_cccd.get(member.cccd or "") or by_file.get(member.file_number or "")
+        if candidate is None:
+            continue
+        if not has_perm(actor, "members.manage", member.org):
+            problems.append(
+                Problem(
+                    candidate.row,
+                    "CCCD",
+                    "Số CCCD / số lý lịch đã thuộc một đảng viên ngoài phạm vi của bạn.",
+                )
+            )
+            continue
+        candidate.existing = member
+
+
+def _create_all(actor: Any, candidates: list[Candidate]) -> list[Member]:
+    members = []
+    for c in candidates:
+        member = Member(org=c.org, **dict(c.values.items()))
+        member.status_changed_on = (
+            c.values.get("recognized_on") or c.values.get("ceremony_on") or c.values.get("admitted_on")
+        )
+        member.refresh_derived()
+        members.append(member)
+    Member.objects.bulk_create(members, batch_size=2000)
+    today = timezone.localdate()
+    MemberOrgPeriod.objects.bulk_create(
+        [MemberOrgPeriod(member=m, org=m.org, started_on=m.status_changed_on) for m in members],
+        batch_size=2000,
+    )
+    MemberStatusChange.objects.bulk_create(
+        [
+            MemberStatusChange(
+                member=m,
+                to_status=m.status,
+                effective_on=m.status_changed_on or today,
+                event="members.import",
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            for m in members
+        ],
+        batch_size=2000,
+    )
+    counts: Counter[tuple[str, str]] = Counter((m.org.path, m.status) for m in members)
+    for (path, status), n in counts.items():
+        rollups.apply_delta(path, {status: n})
+    audit_log_many(
+        actor=actor,
+        action="create",
+        event="members.import",
+        objects=list(members),
+        changes=[diff({}, snapshot(m)) for m in members],
+    )
+    return members
+
+
+def run_import(
+    *,
+    actor: Any,
+    org: Org,
+    upload: Any,
+    dry_run: bool = True,
+    mode: str = "all",
+    mapping: dict[str, str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Check (and unless ``dry_run``, import) a spreadsheet of members into ``org``'s subtree.
+
+    ``mode="all"`` imports nothing if any row has a problem; ``mode="valid"`` imports the valid rows.
+    """
+    require_perm(actor, "members.manage", org)
+    headers, rows, problems = read_table(upload)
+    column_of = mapping or auto_mapping(headers)
+    report = Report(dry_run=dry_run, mapping=column_of, problems=list(problems))
+    missing = [FIELD_LABELS[f] for f in ("full_name", "sex") if f not in column_of.values()]
+    if missing:
+        raise ImportError_(
+            f"Không tìm thấy cột bắt buộc: {', '.join(missing)}. Các cột của tệp: {', '.join(headers)}."
+        )
+    index_of = {
+        field_name: headers.index(header) for header, field_name in column_of.items() if header in headers
+    }
+    columns = {field_name: header for header, field_name in column_of.items()}
+    checker = RowChecker(actor, org)
+    candidates: list[Candidate] = []
+    bad_rows = {p.row for p in problems}
+    for number, values in rows:
+        report.total_rows += 1
+        if report.total_rows > MAX_ROWS:
+            raise ImportError_(f"Tệp có quá {MAX_ROWS:,} dòng; hãy chia nhỏ.")
+        raw = {f: values[i] if i < len(values) else None for f, i in index_of.items()}
+        candidate, row_problems = checker.check(number, raw, columns)
+        report.problems += row_problems
+        if candidate is not None and number not in bad_rows:
+            candidates.append(candidate)
+        if progress and report.total_rows % 1000 == 0:
+            progress(report.total_rows)
+    _match_existing(candidates, report.problems, actor)
+    bad_rows = {p.row for p in report.problems}
+    candidates = [c for c in candidates if c.row not in bad_rows]
+    report.valid_rows = len(candidates)
+    report.problems.sort(key=lambda p: (p.row, p.column))
+    if dry_run or (mode == "all" and report.problems) or not candidates:
+        return report
+    with transaction.atomic():
+        new = [c for c in candidates if c.existing is None]
+        _create_all(actor, new)
+        report.created = len(new)
+        for c in candidates:
+            if c.existing is None:
+                continue
+            editable = {
+                k: v
+                for k, v in c.values.items()
+                if k not in {"status", "card_number"} and v not in (None, "")
+            }
+            before = snapshot(c.existing)
+            try:
+                member_update(actor=actor, member=c.existing, changes=editable, reason="Nhập từ tệp")
+            except ValidationError as error:
+                raise ImportError_(f"Dòng {c.row}: {'; '.join(error.messages)}") from error
+            after = snapshot(Member.objects.get(pk=c.existing.pk))
+            if diff(before, after):
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        audit_log(
+            actor=actor,
+            action="other",
+            obj=org,
+            event="members.import_file",
+            data={
+                "file": str(getattr(upload, "name", "")),
+                "created": report.created,
+                "updated": report.updated,
+            },
+        )
+    report.imported = True
+    return report
