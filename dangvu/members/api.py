@@ -426,7 +426,11 @@ def readmit(request: HttpRequest, member_id: int, payload: ReadmitIn) -> dict[st
 
 
 router.add_api_operation(
-    "/{member_id}/admit", ["POST"], readmit, response={200: MemberDetail, **ERRORS}, operation_id="members_admit",
+    "/{member_id}/admit",
+    ["POST"],
+    readmit,
+    response={200: MemberDetail, **ERRORS},
+    operation_id="members_admit",
     summary="Kết nạp (lại) người đã có hồ sơ trên hệ thống",
 )
 

@@ -179,12 +179,12 @@ def member_transfer_out(
     _not_future(issued_on, "Ngày giới thiệu")
     if kind not in TransferKind.values:
         raise ValidationError({"kind": "Loại chuyển sinh hoạt không hợp lệ."})
+    if Transfer.objects.filter(member=member, status=TransferStatus.PENDING).exists():
+        raise ValidationError("Đảng viên đang có một lần chuyển sinh hoạt chưa hoàn tất.")
     if member.status not in ACTIVE:
         raise ValidationError(
             f"Không thể chuyển sinh hoạt cho đảng viên đang ở trạng thái “{member.get_status_display()}”."
         )
-    if Transfer.objects.filter(member=member, status=TransferStatus.PENDING).exists():
-        raise ValidationError("Đảng viên đang có một lần chuyển sinh hoạt chưa hoàn tất.")
     if to_org is None and not destination.strip():
         raise ValidationError(
             {"to_org": "Cho biết nơi đến: đơn vị trên hệ thống hoặc tên tổ chức đảng nơi đến."}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
@@ -31,14 +31,19 @@ class PartyAge:
         return f"{self.years} năm {self.months} tháng {self.days} ngày"
 
 
-def _interrupted_days(interruptions: Iterable[PartyInterruption], start: date, on: date) -> int:
-    total = 0
-    for gap in interruptions:
+def _shifted_start(start: date, interruptions: Iterable[PartyInterruption], on: date) -> date:
+    """``start`` moved later by the calendar length of every interruption between it and ``on``.
+
+    Calendar lengths (years, months, days) rather than day counts, so 20 years with a 5-year gap is
+    15 years exactly, whatever the leap days.
+    """
+    shifted = start
+    for gap in sorted(interruptions, key=lambda g: g.starts_on):
         begin = max(gap.starts_on, start)
         end = min(gap.ends_on or on, on)
         if end > begin:
-            total += (end - begin).days
-    return total
+            shifted += relativedelta(end, begin)
+    return shifted
 
 
 def party_age_start(member: Member) -> date | None:
@@ -51,14 +56,16 @@ def party_age(
 ) -> PartyAge | None:
     """Party age on ``on``: from the admission decision, minus every period out of party activity.
 
-    Counted as calendar years, months and days from a start date moved forward by the interrupted days.
+    Counted as calendar years, months and days from a start date moved forward by each interruption.
     None when the admission date is unknown or after ``on``.
     """
     start = party_age_start(member)
     if start is None or on < start:
         return None
     gaps = list(interruptions) if interruptions is not None else list(member.interruptions.all())
-    effective_start = start + timedelta(days=_interrupted_days(gaps, start, on))
+    effective_start = _shifted_start(start, gaps, on)
+    if effective_start > on:
+        return PartyAge(0, 0, 0)
     delta = relativedelta(on, effective_start)
     return PartyAge(delta.years, delta.months, delta.days)
 
@@ -90,7 +97,7 @@ def date_of_party_age(
     target = start + relativedelta(years=years)
     # Interruptions before the target push it later; iterate until stable (gaps can straddle it).
     for _ in range(5):
-        shifted = start + relativedelta(years=years) + timedelta(days=_interrupted_days(gaps, start, target))
+        shifted = _shifted_start(start, gaps, target) + relativedelta(years=years)
         if shifted == target:
             break
         target = shifted
