@@ -261,12 +261,8 @@ def get_member(request: HttpRequest, member_id: int) -> dict[str, Any]:
 @router.post("", response={201: MemberDetail, **ERRORS}, summary="Nhập hồ sơ một đảng viên")
 def create_member(request: HttpRequest, payload: MemberCreate) -> tuple[int, dict[str, Any]]:
     data = payload.model_dump(exclude_unset=True)
-    org = (
-        Org.objects.visible_to(request.user, "members.view")
-        .filter(pk=data.pop("org"))
-        .select_related("org_type")
-        .first()
-    )
+    # A unit the user cannot see is "not found"; one they see but may not manage is refused (403) by the service.
+    org = Org.objects.visible_to(request.user).filter(pk=data.pop("org")).select_related("org_type").first()
     if org is None:
         raise ValidationError({"org": "Không tìm thấy đơn vị."})
     values = _field_values(data)
