@@ -245,6 +245,36 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
     return {"count": total, "results": [_row(m) for m in page]}
 
 
+# Registered before the /{member_id} routes so that “import” is not taken for an id.
+@router.post(
+    "/import",
+    response={200: dict[str, Any], **ERRORS},
+    summary="Nhập đảng viên từ Excel/CSV (dry_run: chỉ kiểm tra)",
+)
+def import_members(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    org: int,
+    dry_run: bool = True,
+    mode: Literal["all", "valid"] = "all",
+) -> dict[str, Any]:
+    from dangvu.members.importer import ImportError_, run_import
+
+    target = (
+        Org.objects.visible_to(request.user, "members.manage")
+        .filter(pk=org)
+        .select_related("org_type")
+        .first()
+    )
+    if target is None:
+        raise ValidationError({"org": "Không tìm thấy đơn vị bạn được quyền nhập đảng viên."})
+    try:
+        report = run_import(actor=request.user, org=target, upload=file, dry_run=dry_run, mode=mode)
+    except ImportError_ as error:
+        raise ValidationError({"file": str(error)}) from error
+    return report.as_dict()
+
+
 @router.get(
     "/{member_id}",
     response={200: MemberDetail, **ERRORS},
@@ -501,35 +531,3 @@ def exempt(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str,
         decision=payload.decision,
     )
     return _done(request, member_id)
-
-
-# --- Import and statistics ------------------------------------------------------------------------------
-
-
-@router.post(
-    "/import",
-    response={200: dict[str, Any], **ERRORS},
-    summary="Nhập đảng viên từ Excel/CSV (dry_run: chỉ kiểm tra)",
-)
-def import_members(
-    request: HttpRequest,
-    file: File[UploadedFile],
-    org: int,
-    dry_run: bool = True,
-    mode: Literal["all", "valid"] = "all",
-) -> dict[str, Any]:
-    from dangvu.members.importer import ImportError_, run_import
-
-    target = (
-        Org.objects.visible_to(request.user, "members.manage")
-        .filter(pk=org)
-        .select_related("org_type")
-        .first()
-    )
-    if target is None:
-        raise ValidationError({"org": "Không tìm thấy đơn vị bạn được quyền nhập đảng viên."})
-    try:
-        report = run_import(actor=request.user, org=target, upload=file, dry_run=dry_run, mode=mode)
-    except ImportError_ as error:
-        raise ValidationError({"file": str(error)}) from error
-    return report.as_dict()

@@ -363,6 +363,10 @@ class RowChecker:
             problems.append(
                 Problem(number, columns.get("status", ""), "Đảng viên dự bị không có ngày chính thức.")
             )
+        raw_cccd = raw.get("cccd")
+        if isinstance(raw_cccd, int | float) and not isinstance(raw_cccd, bool):
+            # A number cell loses the leading zeros every CCCD starts with (province codes 001–096).
+            text["cccd"] = str(int(raw_cccd)).zfill(12)
         cccd = re.sub(r"\s", "", text.get("cccd", ""))
         if cccd.endswith(".0"):  # a number cell read as float
             cccd = cccd[:-2]
@@ -391,9 +395,11 @@ class RowChecker:
             self.seen_file[file_number] = number
         values["file_number"] = file_number or None
         org = self.org
+        unknown_unit = False
         if text.get("org"):
             found = self.units.get(text["org"])
             if found is None:
+                unknown_unit = True
                 problems.append(
                     Problem(
                         number,
@@ -403,7 +409,7 @@ class RowChecker:
                 )
             else:
                 org = found
-        if not (org.is_active and org.org_type.has_members):
+        if not unknown_unit and not (org.is_active and org.org_type.has_members):
             problems.append(
                 Problem(
                     number, columns.get("org", "Đơn vị"), f"“{org.name}” không phải chi bộ đang hoạt động."

@@ -1,7 +1,5 @@
 """The members API contract: fields, partial dates, scoping, lifecycle verbs, party age, statistics."""
 
-from datetime import date
-
 import pytest
 from django.test import Client
 

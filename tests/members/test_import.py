@@ -1,0 +1,204 @@
+"""Importing members from CSV and Excel: mapping, row-by-row problems, all-or-nothing, re-import."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import Workbook
+
+from dangvu.accounts.services import api_token_create
+from dangvu.audit.models import AuditEntry
+from dangvu.audit.services import verify_chain
+from dangvu.members import rollups
+from dangvu.members.importer import ImportError_, run_import
+from dangvu.members.models import Member, OrgMemberCount
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "Họ và tên,Giới tính,Ngày sinh,Số CCCD,Ngày vào Đảng,Ngày chính thức,Trạng thái,Dân tộc,Mã chi bộ\n"
+GOOD = [
+    "Nguyễn Văn An,Nam,12/05/1980,001080000001,01/03/2005,01/03/2006,Chính thức,Kinh,A1",
+    "Trần Thị Bình,Nữ,1975,001175000002,15/08/2000,15/08/2001,Chính thức,Tày,A2",
+    "Lê Văn Cường,nam,05/1990,001090000003,10/10/2025,,Dự bị,,A1",
+]
+
+
+def upload(text, name="members.csv", bom=True):
+    data = ("\ufeff" if bom else "") + text
+    return SimpleUploadedFile(name, data.encode("utf-8"))
+
+
+def test_dry_run_reports_and_writes_nothing(tree, people):
+    report = run_import(
+        actor=people.province, org=tree.xa, upload=upload(HEADER + "\n".join(GOOD)), dry_run=True
+    )
+    assert (report.total_rows, report.valid_rows, report.problems) == (3, 3, [])
+    assert report.mapping["Họ và tên"] == "full_name" and report.mapping["Mã chi bộ"] == "org"
+    assert not Member.objects.exists()
+
+
+def test_import_creates_members_with_history_rollups_and_audit(tree, people):
+    report = run_import(
+        actor=people.province, org=tree.xa, upload=upload(HEADER + "\n".join(GOOD)), dry_run=False
+    )
+    assert (report.created, report.imported) == (3, True)
+    an = Member.objects.get(cccd="001080000001")
+    assert (an.org_id, an.status, an.birth_date_display(), an.ethnicity.name) == (
+        tree.a1.pk,
+        "official",
+        "12/05/1980",
+        "Kinh",
+    )
+    assert Member.objects.get(cccd="001175000002").birth_date_display() == "1975"
+    assert an.org_periods.count() == 1 and an.status_changes.count() == 1
+    assert OrgMemberCount.objects.get(org=tree.xa).as_dict() == rollups.recount(tree.xa)
+    assert AuditEntry.objects.filter(event="members.import").count() == 3
+    assert verify_chain().ok
+
+
+def test_every_bad_row_is_reported_with_its_line_and_column(tree, people):
+    rows = [
+        GOOD[0],
+        ",Nam,12/05/1980,001080000009,,,,,A1",  # line 3: no name
+        "Phạm Văn Dũng,Khác,31/02/1980,12345,,,,,A1",  # line 4: sex, date, CCCD
+        "Đỗ Thị Em,Nữ,01/01/1990,001080000001,,,,,A1",  # line 5: CCCD repeats line 2
+        "Vũ Văn Phong,Nam,01/01/1990,,01/01/2030,,,,ZZ",  # line 6: future date, unknown unit
+        "Hồ Thị Giang,Nữ,01/01/1990,,01/01/2010,01/01/2009,,Xyz,A1",  # line 7: recognition before admission, ethnicity
+    ]
+    report = run_import(
+        actor=people.province, org=tree.xa, upload=upload(HEADER + "\n".join(rows)), dry_run=False, mode="all"
+    )
+    found = {(p.row, p.column, p.message) for p in report.problems}
+    assert found == {
+        (3, "Họ và tên", "Thiếu họ và tên."),
+        (4, "Giới tính", "Giới tính phải là Nam hoặc Nữ."),
+        (4, "Ngày sinh", "Ngày không tồn tại."),
+        (4, "Số CCCD", "Số CCCD phải gồm đúng 12 chữ số."),
+        (5, "Số CCCD", "Số CCCD trùng với dòng 2."),
+        (6, "Ngày vào Đảng", "Ngày ở tương lai."),
+        (6, "Mã chi bộ", "Không có chi bộ mã “ZZ” trong phạm vi được nhập."),
+        (7, "Ngày chính thức", "Ngày chính thức phải sau ngày kết nạp."),
+        (7, "Dân tộc", "“Xyz” không có trong danh mục."),
+    }
+    assert report.imported is False
+    assert not Member.objects.exists()  # all or nothing
+    valid_only = run_import(
+        actor=people.province,
+        org=tree.xa,
+        upload=upload(HEADER + "\n".join(rows)),
+        dry_run=False,
+        mode="valid",
+    )
+    assert (valid_only.created, Member.objects.count()) == (1, 1)
+
+
+def test_reimporting_the_same_file_creates_no_duplicates(tree, people):
+    file_text = HEADER + "\n".join(GOOD)
+    run_import(actor=people.province, org=tree.xa, upload=upload(file_text), dry_run=False)
+    changed = file_text.replace("Nguyễn Văn An,Nam,12/05/1980", "Nguyễn Văn Ân,Nam,12/05/1980")
+    again = run_import(actor=people.province, org=tree.xa, upload=upload(changed), dry_run=False)
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 2)
+    assert Member.objects.count() == 3
+    assert Member.objects.get(cccd="001080000001").full_name == "Nguyễn Văn Ân"
+
+
+def test_rows_outside_the_actors_scope_are_refused(tree, people):
+    report = run_import(actor=people.secretary, org=tree.a1, upload=upload(HEADER + GOOD[1]), dry_run=True)
+    assert [(p.row, p.column) for p in report.problems] == [(2, "Mã chi bộ")]
+
+
+def test_csv_without_bom_and_with_semicolons(tree, people):
+    text = HEADER.replace(",", ";") + GOOD[0].replace(",", ";")
+    report = run_import(actor=people.province, org=tree.xa, upload=upload(text, bom=False), dry_run=True)
+    assert (report.valid_rows, report.problems) == (1, [])
+
+
+def test_unreadable_files_get_a_clear_message(tree, people):
+    with pytest.raises(ImportError_, match="UTF-8"):
+        run_import(
+            actor=people.province,
+            org=tree.xa,
+            upload=SimpleUploadedFile("a.csv", "Họ và tên\nĐức".encode("utf-16")),
+        )
+    with pytest.raises(ImportError_, match="không phải là tệp Excel"):
+        run_import(
+            actor=people.province,
+            org=tree.xa,
+            upload=SimpleUploadedFile("a.xlsx", b"PK\x03\x04not really a zip"),
+        )
+    with pytest.raises(ImportError_, match="Không tìm thấy cột bắt buộc: Giới tính"):
+        run_import(actor=people.province, org=tree.xa, upload=upload("Họ và tên\nĐức"))
+    with pytest.raises(ImportError_, match="quá lớn"):
+        big = SimpleUploadedFile("big.csv", b"x")
+        big.size = 50 * 1024 * 1024
+        run_import(actor=people.province, org=tree.xa, upload=big)
+
+
+def xlsx(rows, merge=None, formula=None):
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    if merge:
+        sheet.merge_cells(merge)
+    if formula:
+        sheet[formula] = "=1+1"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("members.xlsx", buffer.getvalue())
+
+
+def test_excel_with_serial_dates_formulas_and_merged_cells(tree, people):
+    header = ["Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Mã chi bộ"]
+    good = xlsx(
+        [
+            header,
+            ["Nguyễn Văn An", "Nam", 29353, "001080000001", "A1"],
+            ["Trần Thị Bình", "Nữ", "1975", 1175000002, "A2"],
+        ]
+    )
+    report = run_import(actor=people.province, org=tree.xa, upload=good, dry_run=False)
+    assert report.problems == [] and report.created == 2
+    assert (
+        Member.objects.get(full_name="Nguyễn Văn An").birth_date.isoformat() == "1980-05-12"
+    )  # Excel serial 29353
+    bad = xlsx(
+        [
+            header,
+            ["Lê Văn Cường", "Nam", "01/01/1980", "", "A1"],
+            ["Lê Văn Dũng", "Nam", "01/01/1980", "", "A1"],
+        ],
+        merge="A2:A3",
+        formula="C3",
+    )
+    report = run_import(actor=people.province, org=tree.xa, upload=bad, dry_run=True)
+    messages = {(p.row, p.message) for p in report.problems}
+    assert (2, "Ô gộp (merge) — hãy bỏ gộp ô trước khi nhập.") in messages
+    assert (3, "Ô chứa công thức — hãy dán giá trị (Paste Values).") in messages
+
+
+def test_import_over_the_api(tree, people):
+    _row, token = api_token_create(actor=people.province, user=people.province)
+    client = Client()
+    file = SimpleUploadedFile("members.csv", ("\ufeff" + HEADER + "\n".join(GOOD)).encode())
+    dry = client.post(
+        f"/api/v1/members/import?dry_run=true&org={tree.xa.pk}",
+        {"file": file},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert dry.status_code == 200, dry.content
+    assert (dry.json()["valid_rows"], dry.json()["errors"], dry.json()["imported"]) == (3, [], False)
+    file.seek(0)
+    real = client.post(
+        f"/api/v1/members/import?dry_run=false&org={tree.xa.pk}",
+        {"file": file},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert real.json()["created"] == 3
+    broken = SimpleUploadedFile("x.xlsx", b"not excel")
+    bad = client.post(
+        f"/api/v1/members/import?org={tree.xa.pk}", {"file": broken}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"][0]["field"] == "file"
