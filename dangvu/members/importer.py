@@ -195,7 +195,10 @@ def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]],
         for number, cells in enumerate(rows, start=2):
             values: list[Any] = []
             for index, cell in enumerate(cells):
-                if getattr(cell, "data_type", None) == "f":
+                value = cell.value
+                if getattr(cell, "data_type", None) == "f" or (
+                    isinstance(value, str) and value.startswith("=")
+                ):
                     problems.append(
                         Problem(
                             number,
@@ -205,7 +208,7 @@ def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]],
                     )
                     values.append(None)
                 else:
-                    values.append(cell.value)
+                    values.append(value)
             if any(v not in (None, "") for v in values):
                 yield number, values
         workbook.close()
@@ -538,7 +541,9 @@ def run_import(
     require_perm(actor, "members.manage", org)
     headers, rows, problems = read_table(upload)
     column_of = mapping or auto_mapping(headers)
-    report = Report(dry_run=dry_run, mapping=column_of, problems=list(problems))
+    report = Report(
+        dry_run=dry_run, mapping=column_of, problems=problems
+    )  # the same list: reading problems arrive as rows are read
     missing = [FIELD_LABELS[f] for f in ("full_name", "sex") if f not in column_of.values()]
     if missing:
         raise ImportError_(

@@ -34,7 +34,8 @@ def test_dry_run_reports_and_writes_nothing(tree, people):
         actor=people.province, org=tree.xa, upload=upload(HEADER + "\n".join(GOOD)), dry_run=True
     )
     assert (report.total_rows, report.valid_rows, report.problems) == (3, 3, [])
-    assert report.mapping["Họ và tên"] == "full_name" and report.mapping["Mã chi bộ"] == "org"
+    assert report.mapping["Họ và tên"] == "full_name"
+    assert report.mapping["Mã chi bộ"] == "org"
     assert not Member.objects.exists()
 
 
@@ -51,7 +52,8 @@ def test_import_creates_members_with_history_rollups_and_audit(tree, people):
         "Kinh",
     )
     assert Member.objects.get(cccd="001175000002").birth_date_display() == "1975"
-    assert an.org_periods.count() == 1 and an.status_changes.count() == 1
+    assert an.org_periods.count() == 1
+    assert an.status_changes.count() == 1
     assert OrgMemberCount.objects.get(org=tree.xa).as_dict() == rollups.recount(tree.xa)
     assert AuditEntry.objects.filter(event="members.import").count() == 3
     assert verify_chain().ok
@@ -129,9 +131,9 @@ def test_unreadable_files_get_a_clear_message(tree, people):
         )
     with pytest.raises(ImportError_, match="Không tìm thấy cột bắt buộc: Giới tính"):
         run_import(actor=people.province, org=tree.xa, upload=upload("Họ và tên\nĐức"))
+    big = SimpleUploadedFile("big.csv", b"x")
+    big.size = 50 * 1024 * 1024
     with pytest.raises(ImportError_, match="quá lớn"):
-        big = SimpleUploadedFile("big.csv", b"x")
-        big.size = 50 * 1024 * 1024
         run_import(actor=people.province, org=tree.xa, upload=big)
 
 
@@ -159,7 +161,8 @@ def test_excel_with_serial_dates_formulas_and_merged_cells(tree, people):
         ]
     )
     report = run_import(actor=people.province, org=tree.xa, upload=good, dry_run=False)
-    assert report.problems == [] and report.created == 2
+    assert report.problems == []
+    assert report.created == 2
     assert (
         Member.objects.get(full_name="Nguyễn Văn An").birth_date.isoformat() == "1980-05-12"
     )  # Excel serial 29353
