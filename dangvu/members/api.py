@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import BaseModel, Field
 
@@ -289,7 +289,7 @@ def get_member(request: HttpRequest, member_id: int) -> dict[str, Any]:
 
 
 @router.post("", response={201: MemberDetail, **ERRORS}, summary="Nhập hồ sơ một đảng viên")
-def create_member(request: HttpRequest, payload: MemberCreate) -> tuple[int, dict[str, Any]]:
+def create_member(request: HttpRequest, payload: MemberCreate) -> Status[dict[str, Any]]:
     data = payload.model_dump(exclude_unset=True)
     # A unit the user cannot see is "not found"; one they see but may not manage is refused (403) by the service.
     org = Org.objects.visible_to(request.user).filter(pk=data.pop("org")).select_related("org_type").first()
@@ -297,7 +297,9 @@ def create_member(request: HttpRequest, payload: MemberCreate) -> tuple[int, dic
         raise ValidationError({"org": "Không tìm thấy đơn vị."})
     values = _field_values(data)
     member = services.member_create(actor=request.user, org=org, **values)
-    return 201, _detail(Member.objects.select_related("org", "ethnicity", "religion").get(pk=member.pk))
+    return Status(
+        201, _detail(Member.objects.select_related("org", "ethnicity", "religion").get(pk=member.pk))
+    )
 
 
 @router.patch("/{member_id}", response={200: MemberDetail, **ERRORS}, summary="Sửa hồ sơ đảng viên")

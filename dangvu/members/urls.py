@@ -5,5 +5,14 @@ from dangvu.members import views
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
+    path("export.xlsx", views.member_export, name="export"),
+    path("new/", views.member_create, name="create"),
+    path("worklists/", views.worklist_view, name="worklists"),
+    path("stats/", views.stats_view, name="stats"),
+    path("import/", views.import_view, name="import"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("transfers/<int:pk>/receive/", views.transfer_receive, name="receive"),
     path("<int:pk>/", views.member_detail, name="detail"),
+    path("<int:pk>/edit/", views.member_edit, name="edit"),
+    path("<int:pk>/<slug:verb>/", views.member_verb, name="verb"),
 ]

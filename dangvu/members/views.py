@@ -1,53 +1,421 @@
-"""Member list and page (the members module extends these)."""
+"""Member screens: list, file, forms, verbs, worklists, import, statistics, export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
-from dangvu.accounts.permissions import has_perm
+from dangvu.accounts.permissions import has_perm, require_perm, scope_for
 from dangvu.audit.services import audit_log
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.links.services import timeline
-from dangvu.members.enums import MemberStatus
-from dangvu.members.models import Member
+from dangvu.members import forms as member_forms
+from dangvu.members import lifecycle, services, stats, worklists
+from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
+from dangvu.members.models import Member, MemberImport, Transfer
+from dangvu.orgs.models import Org
+
+
+def _units(request: AuthenticatedHttpRequest, perm: str) -> Any:
+    return (
+        Org.objects.visible_to(request.user, perm)
+        .filter(status="active", org_type__has_members=True)
+        .order_by("path")
+    )
+
+
+def _filtered(request: AuthenticatedHttpRequest) -> tuple[Any, member_forms.FilterForm]:
+    form = member_forms.FilterForm(request.GET or None)
+    members: Any = Member.objects.visible_to(request.user).select_related("org")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["org"]:
+            org = Org.objects.visible_to(request.user).filter(code=data["org"].strip()).first()
+            members = members.in_subtree(org) if org else members.none()
+        if data["status"]:
+            members = members.filter(status=data["status"])
+        if data["sex"]:
+            members = members.filter(sex=data["sex"])
+        if data["age"]:
+            low, high = (int(x) for x in data["age"].split("-"))
+            today = timezone.localdate()
+            members = members.filter(
+                birth_date__lte=today - relativedelta(years=low),
+                birth_date__gt=today - relativedelta(years=high + 1),
+            )
+        if data["ethnicity"]:
+            members = members.filter(ethnicity__name__iexact=data["ethnicity"].strip())
+        members = members.search(data["q"])
+    return members.order_by("sort_key", "pk"), form
 
 
 @login_required
 def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    members: Any = Member.objects.visible_to(request.user).select_related("org")
-    query = request.GET.get("q", "")
-    members = members.search(query)
-    status = request.GET.get("status", "")
-    if status in MemberStatus.values:
-        members = members.filter(status=status)
-    page = Paginator(members.order_by("sort_key", "pk"), 50).get_page(request.GET.get("page"))
+    members, form = _filtered(request)
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "members/list.html",
-        {"page_obj": page, "query": query, "status": status, "statuses": MemberStatus.choices},
+        {"page_obj": page, "form": form, "can_create": has_perm(request.user, "members.manage")},
+    )
+
+
+@login_required
+def member_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    """The filtered list as .xlsx (streamed; audited as an export)."""
+    from openpyxl import Workbook
+
+    members, _form = _filtered(request)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Đảng viên")
+    sheet.append(
+        [
+            "STT",
+            "Họ và tên",
+            "Giới tính",
+            "Ngày sinh",
+            "Trạng thái",
+            "Chi bộ",
+            "Ngày vào Đảng",
+            "Ngày chính thức",
+        ]
+    )
+    count = 0
+    for count, member in enumerate(members.iterator(chunk_size=2000), start=1):
+        sheet.append(
+            [
+                count,
+                member.full_name,
+                member.get_sex_display(),
+                member.birth_date_display(),
+                member.get_status_display(),
+                member.org.name,
+                member.admitted_on,
+                member.recognized_on,
+            ]
+        )
+    with transaction.atomic():
+        audit_log(
+            actor=request.user,
+            action="export",
+            event="members.export",
+            object_type="members.member",
+            data={"rows": count, "filters": request.GET.dict()},
+        )
+    from io import BytesIO
+
+    buffer = BytesIO()
+    book.save(buffer)
+    response = StreamingHttpResponse(
+        iter([buffer.getvalue()]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="dang-vien-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+def _member(request: AuthenticatedHttpRequest, pk: int) -> Member:
+    return get_object_or_404(
+        Member.objects.visible_to(request.user).select_related("org", "ethnicity", "religion"), pk=pk
     )
 
 
 @login_required
 def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(
-        Member.objects.visible_to(request.user, "members.view_file").select_related("org"), pk=pk
-    )
+    member = _member(request, pk)
+    require_perm(request.user, "members.view_file", member.org)
     with transaction.atomic():
         # The member file is a secret Party document: every opening is recorded.
         audit_log(actor=request.user, action="view", obj=member, event="members.view_file")
+    today = timezone.localdate()
+    context = {
+        "member": member,
+        "party_age": party_age(member, today),
+        "probation_ends_on": probation_ends_on(member),
+        "recognition_due_on": recognition_due_on(member) if member.status == "probationary" else None,
+        "periods": member.org_periods.select_related("org").order_by("-started_on", "-pk"),
+        "status_changes": member.status_changes.order_by("-effective_on", "-pk"),
+        "history": member.history.all(),
+        "family": member.family.all(),
+        "awards": member.awards.all(),
+        "disciplines": member.disciplines.all(),
+        "cards": member.card_events.all(),
+        "transfers": member.transfers.select_related("from_org", "to_org"),
+        "missing": worklists.missing_fields(member),
+        "timeline": timeline(member, request.user),
+        "can_manage": has_perm(request.user, "members.manage", member.org),
+    }
+    return render(request, "members/detail.html", context)
+
+
+def _attach(form: forms.BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_perm(request.user, "members.manage")
+    form = member_forms.MemberCreateForm(request.POST or None, units=_units(request, "members.manage"))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        org, status = data.pop("org"), data.pop("status")
+        try:
+            member = services.member_create(actor=request.user, org=org, status=status, **data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "Đã lưu hồ sơ đảng viên.")
+            return redirect(member.get_absolute_url())
+    return render(request, "members/form.html", {"form": form, "title": "Nhập hồ sơ đảng viên"})
+
+
+@login_required
+def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    member = _member(request, pk)
+    require_perm(request.user, "members.manage", member.org)
+    form = member_forms.MemberFileForm(request.POST or None, instance=Member.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.member_update(actor=request.user, member=member, changes=changes)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect(member.get_absolute_url())
     return render(
         request,
-        "members/detail.html",
-        {
-            "member": member,
-            "timeline": timeline(member, request.user),
-            "can_manage": has_perm(request.user, "members.manage", member.org),
-        },
+        "members/form.html",
+        {"form": form, "title": f"Sửa hồ sơ: {member.full_name}", "member": member},
     )
+
+
+def _transfer(request: AuthenticatedHttpRequest, member: Member, d: dict[str, Any]) -> Any:
+    to_org = None
+    if d["to_org"]:
+        to_org = Org.objects.select_related("org_type").filter(code=d["to_org"].strip()).first()
+        if to_org is None:
+            raise ValidationError({"to_org": f"Không tìm thấy đơn vị có mã “{d['to_org']}”."})
+    return lifecycle.member_transfer_out(
+        actor=request.user,
+        member=member,
+        kind=d["kind"],
+        to_org=to_org,
+        destination=d["destination"],
+        issued_on=d["issued_on"],
+        until_on=d["until_on"],
+        letter_number=d["letter_number"],
+        fees_paid_until=d["fees_paid_until"],
+        reason=d["reason"],
+    )
+
+
+VERBS: dict[
+    str, tuple[str, type[forms.Form], Callable[[AuthenticatedHttpRequest, Member, dict[str, Any]], Any]]
+] = {
+    "recognize": (
+        "Công nhận đảng viên chính thức",
+        member_forms.RecognizeForm,
+        lambda r, m, d: lifecycle.member_recognize(actor=r.user, member=m, **d),
+    ),
+    "transfer-out": ("Giới thiệu chuyển sinh hoạt đảng", member_forms.TransferForm, _transfer),
+    "card": (
+        "Phát, cấp lại, đổi thẻ đảng viên",
+        member_forms.CardForm,
+        lambda r, m, d: lifecycle.card_issue(actor=r.user, member=m, **d),
+    ),
+    "badge": (
+        "Tặng Huy hiệu Đảng",
+        member_forms.BadgeForm,
+        lambda r, m, d: lifecycle.badge_award(actor=r.user, member=m, **d),
+    ),
+    "discipline": (
+        "Ghi nhận kỷ luật",
+        member_forms.DisciplineFormForm,
+        lambda r, m, d: lifecycle.discipline_record(actor=r.user, member=m, **d),
+    ),
+    "deceased": (
+        "Đảng viên từ trần",
+        member_forms.ReasonForm,
+        lambda r, m, d: lifecycle.member_mark_deceased(
+            actor=r.user, member=m, died_on=d["on"], reason=d["reason"]
+        ),
+    ),
+    "remove": (
+        "Xóa tên",
+        member_forms.ReasonForm,
+        lambda r, m, d: lifecycle.member_remove(
+            actor=r.user, member=m, decided_on=d["on"], reason=d["reason"], decision=d["decision"]
+        ),
+    ),
+    "end-probation": (
+        "Xóa tên đảng viên dự bị",
+        member_forms.ReasonForm,
+        lambda r, m, d: lifecycle.member_end_probation(
+            actor=r.user, member=m, decided_on=d["on"], reason=d["reason"], decision=d["decision"]
+        ),
+    ),
+    "leave": (
+        "Cho ra khỏi Đảng",
+        member_forms.ReasonForm,
+        lambda r, m, d: lifecycle.member_accept_leaving(
+            actor=r.user, member=m, decided_on=d["on"], reason=d["reason"], decision=d["decision"]
+        ),
+    ),
+    "exempt": (
+        "Miễn công tác và sinh hoạt đảng",
+        member_forms.ReasonForm,
+        lambda r, m, d: lifecycle.member_exempt(
+            actor=r.user, member=m, from_on=d["on"], reason=d["reason"], decision=d["decision"]
+        ),
+    ),
+}
+
+
+@login_required
+def member_verb(request: AuthenticatedHttpRequest, pk: int, verb: str) -> HttpResponse:
+    if verb not in VERBS:
+        return render(
+            request,
+            "web/error.html",
+            {"code": 404, "title": "Không tìm thấy trang", "message": ""},
+            status=404,
+        )
+    member = _member(request, pk)
+    require_perm(request.user, "members.manage", member.org)
+    title, form_class, perform = VERBS[verb]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(request, member, form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, f"Đã thực hiện: {title.lower()}.")
+            return redirect(member.get_absolute_url())
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "title": f"{title}: {member.full_name}", "member": member},
+    )
+
+
+@login_required
+def transfer_receive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    transfer = get_object_or_404(
+        Transfer.objects.pending()
+        .filter(to_org__in=Org.objects.visible_to(request.user, "members.manage"))
+        .select_related("member", "from_org", "to_org"),
+        pk=pk,
+    )
+    form = member_forms.ReceiveForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.member_receive(
+                actor=request.user, transfer=transfer, received_on=form.cleaned_data["received_on"]
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, f"Đã tiếp nhận đảng viên {transfer.member.full_name}.")
+            return redirect("members:worklists")
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "title": f"Tiếp nhận: {transfer.member.full_name} (từ {transfer.from_org.name})"},
+    )
+
+
+def _chosen_unit(request: AuthenticatedHttpRequest, perm: str) -> Org | None:
+    code = request.GET.get("org", "").strip()
+    visible = Org.objects.visible_to(request.user, perm)
+    if code:
+        return visible.filter(code=code).first()
+    scope = scope_for(request.user, perm)
+    if scope.everywhere:
+        return Org.objects.filter(depth=1).order_by("path").first()
+    return visible.filter(pk__in=scope.org_ids).order_by("depth", "path").first()
+
+
+@login_required
+def worklist_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    org = _chosen_unit(request, "members.view")
+    if org is None:
+        return render(request, "members/worklists.html", {"org": None})
+    today = timezone.localdate()
+    members: Any = Member.objects.visible_to(request.user).in_subtree(org).select_related("org")
+    context = {
+        "org": org,
+        "today": today,
+        "recognition": worklists.recognition_due(members, today),
+        "badges": worklists.badge_candidates(members, today),
+        "transfers": worklists.transfers_pending(Org.objects.filter(path__startswith=org.path), today),
+        "incomplete": worklists.incomplete_files(members).order_by("sort_key")[:100],
+        "incomplete_count": worklists.incomplete_files(members).count(),
+    }
+    return render(request, "members/worklists.html", context)
+
+
+@login_required
+def stats_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    org = _chosen_unit(request, "members.stats")
+    if org is None:
+        require_perm(request.user, "members.stats")
+        return redirect("web:home")
+    today = timezone.localdate()
+    figures = stats.member_stats(org, date(today.year, 1, 1), today)
+    return render(request, "members/stats.html", {"org": org, "stats": figures})
+
+
+@login_required
+def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    from dangvu.members.tasks import check_member_import
+
+    require_perm(request.user, "members.manage")
+    form = member_forms.ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        units=Org.objects.visible_to(request.user, "members.manage").filter(status="active").order_by("path"),
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = MemberImport.objects.create(
+            created_by=request.user,
+            org=form.cleaned_data["org"],
+            file=upload,
+            filename=upload.name[:255],
+            mode=form.cleaned_data["mode"],
+        )
+        transaction.on_commit(lambda: check_member_import(job.pk))
+        return redirect("members:import_detail", pk=job.pk)
+    jobs = MemberImport.objects.filter(created_by=request.user)[:20]
+    return render(request, "members/import.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    from dangvu.members.tasks import run_member_import
+
+    job = get_object_or_404(MemberImport.objects.filter(created_by=request.user).select_related("org"), pk=pk)
+    if request.method == "POST" and job.status == MemberImport.Status.CHECKED:
+        MemberImport.objects.filter(pk=job.pk).update(status=MemberImport.Status.RUNNING)
+        transaction.on_commit(lambda: run_member_import(job.pk))
+        return redirect("members:import_detail", pk=job.pk)
+    template = "members/import_detail.html#progress" if request.htmx else "members/import_detail.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job})

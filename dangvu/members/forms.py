@@ -1,0 +1,171 @@
+"""HTML input for members (validation only; the services write)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from dangvu.members.enums import CardEventKind, DisciplineForm, MemberStatus, TransferKind
+from dangvu.members.models import Member
+from dangvu.orgs.models import Org
+
+DATE = {
+    "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    "input_formats": ["%Y-%m-%d", "%d/%m/%Y"],
+    "error_messages": {"invalid": "Ngày không hợp lệ (định dạng ngày/tháng/năm)."},
+}
+
+
+def date_field(label: str, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, **DATE)  # type: ignore[arg-type]
+
+
+class MemberFileForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The member file's editable fields (status and unit change only through the verbs)."""
+
+    class Meta:
+        model = Member
+        fields = [
+            "full_name",
+            "other_names",
+            "sex",
+            "birth_date",
+            "birth_date_precision",
+            "birth_place",
+            "hometown",
+            "permanent_address",
+            "current_address",
+            "ethnicity",
+            "religion",
+            "cccd",
+            "phone",
+            "email",
+            "general_education",
+            "professional_degree",
+            "political_theory",
+            "state_management",
+            "foreign_languages",
+            "occupation",
+            "work_unit",
+            "position",
+            "admitted_on",
+            "ceremony_on",
+            "recognized_on",
+            "file_number",
+            "introducers",
+            "notes",
+        ]
+        widgets = {
+            f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for f in ("birth_date", "admitted_on", "ceremony_on", "recognized_on")
+        }
+
+
+class MemberCreateForm(MemberFileForm):
+    org: forms.ModelChoiceField[Org] = forms.ModelChoiceField(
+        label="Chi bộ", queryset=Org.objects.none(), error_messages={"required": "Chọn chi bộ."}
+    )
+    status = forms.ChoiceField(
+        label="Trạng thái",
+        choices=[(MemberStatus.OFFICIAL, "Chính thức"), (MemberStatus.PROBATIONARY, "Dự bị")],
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = units  # type: ignore[attr-defined]
+        self.order_fields(["org", "status"])
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label="Tìm", required=False)
+    org = forms.CharField(label="Mã đơn vị (gồm cấp dưới)", required=False)
+    status = forms.ChoiceField(
+        label="Trạng thái", required=False, choices=[("", "Tất cả"), *MemberStatus.choices]
+    )
+    sex = forms.ChoiceField(
+        label="Giới tính", required=False, choices=[("", "Tất cả"), ("male", "Nam"), ("female", "Nữ")]
+    )
+    age = forms.ChoiceField(
+        label="Tuổi",
+        required=False,
+        choices=[
+            ("", "Tất cả"),
+            ("0-30", "≤30"),
+            ("31-40", "31–40"),
+            ("41-50", "41–50"),
+            ("51-60", "51–60"),
+            ("61-200", ">60"),
+        ],
+    )
+    ethnicity = forms.CharField(label="Dân tộc", required=False)
+
+
+class RecognizeForm(forms.Form):
+    decided_on = date_field("Ngày quyết định")
+    decision = forms.CharField(label="Số quyết định", required=False)
+
+
+class TransferForm(forms.Form):
+    kind = forms.ChoiceField(label="Loại", choices=TransferKind.choices)
+    to_org = forms.CharField(label="Mã chi bộ nơi đến (trên hệ thống)", required=False)
+    destination = forms.CharField(label="Hoặc tên tổ chức đảng nơi đến (ngoài hệ thống)", required=False)
+    issued_on = date_field("Ngày giới thiệu")
+    until_on = date_field("Đến ngày (chuyển tạm thời)", required=False)
+    letter_number = forms.CharField(label="Số giấy giới thiệu", required=False)
+    fees_paid_until = forms.CharField(
+        label="Đã đóng đảng phí hết tháng (YYYY-MM)", required=False, max_length=7
+    )
+    reason = forms.CharField(label="Lý do", required=False)
+
+
+class ReceiveForm(forms.Form):
+    received_on = date_field("Ngày tiếp nhận")
+
+
+class ReasonForm(forms.Form):
+    on = date_field("Ngày")
+    reason = forms.CharField(label="Lý do", required=False)
+    decision = forms.CharField(label="Số quyết định", required=False)
+
+
+class CardForm(forms.Form):
+    kind = forms.ChoiceField(label="Nghiệp vụ", choices=CardEventKind.choices)
+    card_number = forms.CharField(label="Số thẻ", max_length=20)
+    issued_on = date_field("Ngày cấp")
+    decision = forms.CharField(label="Số quyết định", required=False)
+    reason = forms.CharField(label="Lý do", required=False)
+
+
+class BadgeForm(forms.Form):
+    milestone = forms.TypedChoiceField(
+        label="Mốc tuổi Đảng",
+        coerce=int,
+        choices=[(y, f"{y} năm") for y in (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)],
+    )
+    awarded_on = date_field("Ngày trao")
+    decision = forms.CharField(label="Số quyết định", required=False)
+    seriously_ill = forms.BooleanField(label="Đảng viên ốm nặng (tặng sớm)", required=False)
+    posthumous = forms.BooleanField(label="Truy tặng", required=False)
+
+
+class DisciplineFormForm(forms.Form):
+    form = forms.ChoiceField(label="Hình thức", choices=DisciplineForm.choices)
+    decided_on = date_field("Ngày quyết định")
+    decision = forms.CharField(label="Số quyết định")
+    authority = forms.CharField(label="Cấp quyết định", required=False)
+    reason = forms.CharField(label="Lý do", required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Tệp Excel (.xlsx) hoặc CSV (UTF-8)")
+    org: forms.ModelChoiceField[Org] = forms.ModelChoiceField(
+        label="Đơn vị nhận", queryset=Org.objects.none()
+    )
+    mode = forms.ChoiceField(
+        label="Khi có dòng lỗi", choices=[("all", "Không nhập gì cả"), ("valid", "Nhập các dòng hợp lệ")]
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = units  # type: ignore[attr-defined]

@@ -1,0 +1,150 @@
+"""Member screens: filtered list and export, the file, edits and verbs, worklists, import flow, statistics."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from dangvu.audit.models import AuditEntry
+from dangvu.members import lifecycle
+from dangvu.members.models import Member, MemberImport
+from dangvu.members.services import member_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def members(tree, admin_user):
+    made = [
+        member_create(
+            actor=admin_user,
+            org=tree.a1,
+            full_name="Trần Văn Đức",
+            sex="male",
+            birth_date=date(1980, 1, 2),
+            cccd="001080000111",
+            admitted_on=date(1996, 9, 1),
+            recognized_on=date(1997, 9, 1),
+        ),
+        member_create(
+            actor=admin_user,
+            org=tree.a2,
+            full_name="Nguyễn Thị Anh",
+            sex="female",
+            birth_date=date(1995, 3, 4),
+        ),
+        member_create(
+            actor=admin_user, org=tree.b1, full_name="Lê Văn Bình", sex="male", birth_date=date(1960, 5, 6)
+        ),
+    ]
+    lifecycle.member_admit(
+        actor=admin_user,
+        org=tree.a1,
+        full_name="Phạm Thị Hoa",
+        sex="female",
+        birth_date=date(2000, 1, 1),
+        admitted_on=date(2025, 1, 5),
+        ceremony_on=date(2025, 1, 20),
+    )
+    return made
+
+
+def test_list_filters_sorts_and_masks(people, members, client):
+    client.force_login(people.province)
+    html = client.get("/members/").content.decode()
+    assert html.index("Nguyễn Thị Anh") < html.index("Lê Văn Bình") < html.index("Trần Văn Đức")
+    assert "••••••••0111" in html and "001080000111" not in html
+    only_xa = client.get("/members/", {"org": "XA", "sex": "female"}).content.decode()
+    assert "Nguyễn Thị Anh" in only_xa and "Lê Văn Bình" not in only_xa and "Trần Văn Đức" not in only_xa
+    assert "Trần Văn Đức" in client.get("/members/", {"q": "0010800001"}).content.decode()
+    assert "Lê Văn Bình" in client.get("/members/", {"age": "61-200"}).content.decode()
+
+
+def test_export_to_xlsx_is_scoped_and_audited(people, members, client):
+    client.force_login(people.secretary)  # A1 only
+    response = client.get("/members/export.xlsx")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    names = [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Trần Văn Đức", "Phạm Thị Hoa"]  # given names: Đức before Hoa
+    assert AuditEntry.objects.get(action="export").data["rows"] == 2
+
+
+def test_member_file_shows_milestones_and_is_logged(people, members, client):
+    client.force_login(people.secretary)
+    duc = members[0]
+    html = client.get(f"/members/{duc.pk}/").content.decode()
+    assert "001080000111" in html
+    assert "Hồ sơ còn thiếu" in html  # no ethnicity, hometown, file number
+    assert AuditEntry.objects.filter(action="view", object_id=str(duc.pk)).count() == 1
+    assert client.get(f"/members/{members[2].pk}/").status_code == 404
+
+
+def test_edit_and_verbs_through_forms(people, members, client):
+    client.force_login(people.secretary)
+    duc = members[0]
+    response = client.post(
+        f"/members/{duc.pk}/edit/",
+        {
+            "full_name": "Trần Văn Đức",
+            "sex": "male",
+            "birth_date": "1980-01-02",
+            "birth_date_precision": "day",
+            "cccd": "001080000111",
+            "hometown": "Hải Dương",
+            "admitted_on": "1996-09-01",
+            "recognized_on": "1997-09-01",
+        },
+    )
+    assert response.status_code == 302
+    assert Member.objects.get(pk=duc.pk).hometown == "Hải Dương"
+    assert AuditEntry.objects.get(event="members.update").changes["hometown"] == ["", "Hải Dương"]
+    bad = client.post(f"/members/{duc.pk}/badge/", {"milestone": "30", "awarded_on": "2026-02-03"})
+    assert "Chưa đủ 30 năm tuổi Đảng" in bad.content.decode()
+    ok = client.post(f"/members/{duc.pk}/exempt/", {"on": "2026-01-05", "reason": "Tuổi cao, sức yếu"})
+    assert ok.status_code == 302
+    assert Member.objects.get(pk=duc.pk).status == "exempt"
+    assert client.get(f"/members/{duc.pk}/nonsense/").status_code == 404
+
+
+def test_worklists_show_due_recognitions_and_pending_transfers(people, members, tree, admin_user, client):
+    lifecycle.member_transfer_out(
+        actor=admin_user, member=members[2], kind="official", to_org=tree.a1, issued_on=date(2026, 1, 5)
+    )
+    client.force_login(people.secretary)
+    html = client.get("/members/worklists/").content.decode()
+    assert "Phạm Thị Hoa" in html  # probation ended 20/1/2026
+    assert "Lê Văn Bình" in html  # waiting to be received in A1
+    transfer_id = members[2].transfers.get().pk
+    response = client.post(f"/members/transfers/{transfer_id}/receive/", {"received_on": "2026-01-10"})
+    assert response.status_code == 302
+    assert Member.objects.get(pk=members[2].pk).org_id == tree.a1.pk
+
+
+def test_import_flow_checks_then_imports(people, tree, client, django_capture_on_commit_callbacks):
+    client.force_login(people.province)
+    csv = "\ufeffHọ và tên,Giới tính,Ngày sinh,Mã chi bộ\nĐinh Văn Mới,Nam,01/02/1990,A1\nSai Dòng,X,31/02/1990,A1\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/members/import/",
+            {"file": SimpleUploadedFile("m.csv", csv.encode()), "org": tree.xa.pk, "mode": "valid"},
+        )
+    job = MemberImport.objects.get()
+    assert response.url == f"/members/import/{job.pk}/"
+    assert (job.status, job.total_rows, job.error_count) == ("checked", 2, 1)
+    page = client.get(response.url).content.decode()
+    assert "Giới tính phải là Nam hoặc Nữ." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url)
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == ("done", 1)
+    assert Member.objects.filter(full_name="Đinh Văn Mới").exists()
+
+
+def test_stats_page(people, members, client):
+    client.force_login(people.province)
+    html = client.get("/members/stats/", {"org": "XA"}).content.decode()
+    assert 'data-testid="stats-total">Tổng số đảng viên: <strong>3</strong>' in html
+    client.force_login(people.clerk)
+    assert client.get("/members/stats/", {"org": "XA"}).status_code in {302, 403}
