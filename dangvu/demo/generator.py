@@ -218,6 +218,38 @@ class MemberFactory:
         self.serials.clear()
         self.block = index
 
+    def set_references(self, ethnicities: list[int], religions: list[int]) -> None:
+        """Primary keys of the reference lists, most common first (Kinh; "Không" religion)."""
+        self.ethnicities, self.religions = ethnicities, religions
+
+    def extras(self, birth: int, admitted: int, status: str, cccd: str) -> dict[str, Any]:
+        """The rest of a realistic file; about 1 in 20 is left incomplete for the data-quality page."""
+        rng = self.rng
+        incomplete = rng.random() < 0.05
+        roll = rng.random()
+        religion = (
+            self.religions[0]
+            if roll < 0.85
+            else self.religions[1 + int(rng.random() * min(3, len(self.religions) - 1))]
+        )
+        ethnicity = (
+            self.ethnicities[0] if rng.random() < 0.86 else self.ethnicities[1 + int(rng.random() * 14)]
+        )
+        theory = rng.choices(["", "so-cap", "trung-cap", "cao-cap", "cu-nhan"], weights=[30, 45, 18, 5, 2])[0]
+        ceremony = admitted + 10 + int(rng.random() * 20)
+        return {
+            "ethnicity_id": None if incomplete else ethnicity,
+            "religion_id": religion,
+            "hometown": "" if incomplete else f"Xã {' '.join(rng.sample(names.PLACE_WORDS, 2))}",
+            "phone": f"09{int(rng.random() * 10**8):08d}",
+            "general_education": "12/12" if self.dates[birth].year >= 1960 else "10/10",
+            "political_theory": theory,
+            "occupation": names.OCCUPATIONS[int(rng.random() * len(names.OCCUPATIONS))],
+            "file_number": None if incomplete else f"LL{cccd}",
+            "ceremony_day": min(ceremony, _LAST_ADMISSION),
+            "recognized_day": None if status == "probationary" else min(ceremony + 365, _LAST_ADMISSION + 30),
+        }
+
     def _pick(self, province_code: int) -> tuple[str, bool, int, str, str, int]:
         """(full name, female, birth day index, CCCD, status, admission day index)."""
         rng = self.rng
@@ -243,22 +275,59 @@ class MemberFactory:
         cccd = f"{province_code:03d}{century_sex}{self.year2[birth]:02d}{self.block * 1000 + serial:06d}"
         return full_name, female, birth, cccd, status, admitted
 
-    def row(self, org_id: int, province_code: int) -> tuple[Any, ...]:
+    def row(self, org_id: int, province_code: int) -> dict[str, Any]:
         full_name, female, birth, cccd, status, admitted = self._pick(province_code)
         folded, key = self.derived(full_name)
-        sex = "female" if female else "male"
-        return full_name, sex, self.dates[birth], cccd, org_id, status, self.dates[admitted], folded, key
+        extra = self.extras(birth, admitted, status, cccd)
+        ceremony, recognized = extra.pop("ceremony_day"), extra.pop("recognized_day")
+        return {
+            "full_name": full_name,
+            "sex": "female" if female else "male",
+            "birth_date": self.dates[birth],
+            "cccd": cccd,
+            "org_id": org_id,
+            "status": status,
+            "admitted_on": self.dates[admitted],
+            "ceremony_on": self.dates[ceremony],
+            "recognized_on": self.dates[recognized] if recognized is not None else None,
+            "search_text": folded,
+            "sort_key": key,
+            **extra,
+        }
 
     def copy_line(self, org_id: int, province_code: int, stamp: str) -> str:
-        """The same row as ``row`` as one line of PostgreSQL COPY text."""
+        """The same row as ``row`` as one line of PostgreSQL COPY text (columns: ``MEMBER_COLUMNS``)."""
         full_name, female, birth, cccd, status, admitted = self._pick(province_code)
         folded, key = self.derived(full_name)
-        sex = "female" if female else "male"
+        extra = self.extras(birth, admitted, status, cccd)
         iso = self.iso
-        return (
-            f"{full_name}\t{sex}\t{iso[birth]}\t{cccd}\t{org_id}\t{status}\t{iso[admitted]}\t"
-            f"{folded}\t{key}\t{stamp}\t{stamp}\n"
-        )
+        recognized = extra["recognized_day"]
+        fields = [
+            full_name,
+            "female" if female else "male",
+            iso[birth],
+            cccd,
+            str(org_id),
+            status,
+            iso[admitted],
+            iso[extra["ceremony_day"]],
+            iso[recognized] if recognized is not None else "\\N",
+            folded,
+            key,
+            str(extra["ethnicity_id"]) if extra["ethnicity_id"] else "\\N",
+            str(extra["religion_id"]),
+            extra["hometown"],
+            extra["phone"],
+            extra["general_education"],
+            extra["political_theory"],
+            extra["occupation"],
+            extra["file_number"] or "\\N",
+            stamp,
+            stamp,
+            "day",
+            *_EMPTY_TEXT_COLUMNS,
+        ]
+        return "\t".join(fields) + "\n"
 
 
 @dataclass
@@ -297,29 +366,52 @@ _WORKER: dict[str, Any] = {}
 def _copy_chunk(index: int) -> str:
     """Worker process: the COPY text of chunk ``index`` (the plan and factory are inherited by fork)."""
     plan: ChunkPlan = _WORKER["plan"]
-    factory: MemberFactory = _WORKER.setdefault("factory", MemberFactory(plan.seed))
+    factory: MemberFactory | None = _WORKER.get("factory")
+    if factory is None:
+        factory = _WORKER["factory"] = MemberFactory(plan.seed)
+        factory.set_references(*_WORKER["references"])
     stamp = _WORKER["stamp"]
     return "".join(factory.copy_line(org, code, stamp) for org, code in plan.chunk_units(factory, index))
 
 
 def copy_chunks(plan: ChunkPlan, processes: int | None = None) -> Iterator[str]:
-    """Every chunk's COPY text, in order, made by a pool of worker processes."""
+    """Every chunk's COPY text, in order, made by a pool of worker processes.
+
+    The shared state is read here, before the caller starts its COPY: the connection is busy during it.
+    """
+    _WORKER.clear()
+    _WORKER.update(
+        plan=plan, stamp=time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime()), references=_references()
+    )
+    return _pooled_chunks(plan, processes or max(1, os.cpu_count() or 2))
+
+
+def _pooled_chunks(plan: ChunkPlan, processes: int) -> Iterator[str]:
     import multiprocessing
 
-    _WORKER.clear()
-    _WORKER.update(plan=plan, stamp=time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime()))
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes or max(1, (os.cpu_count() or 2))) as pool:
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
         yield from pool.imap(_copy_chunk, range(plan.chunks), chunksize=1)
 
 
-def member_rows(plan: ChunkPlan) -> Iterator[tuple[Any, ...]]:
+def _references() -> tuple[list[int], list[int]]:
+    from dangvu.members.models import Ethnicity, Religion
+
+    return (
+        list(Ethnicity.objects.order_by("order").values_list("pk", flat=True)) or [0],
+        list(Religion.objects.order_by("order").values_list("pk", flat=True)) or [0],
+    )
+
+
+def member_rows(plan: ChunkPlan) -> Iterator[dict[str, Any]]:
     """Every member row, in order, in this process (the ORM path for small seeds)."""
     factory = MemberFactory(plan.seed)
+    factory.set_references(*_references())
     for index in range(plan.chunks):
         for org_id, code in plan.chunk_units(factory, index):
             yield factory.row(org_id, code)
 
+
+_EMPTY_TEXT_COLUMNS = [""] * 13  # the last 13 columns of MEMBER_COLUMNS
 
 MEMBER_COLUMNS = [
     "full_name",
@@ -329,30 +421,43 @@ MEMBER_COLUMNS = [
     "org_id",
     "status",
     "admitted_on",
+    "ceremony_on",
+    "recognized_on",
     "search_text",
     "sort_key",
+    "ethnicity_id",
+    "religion_id",
+    "hometown",
+    "phone",
+    "general_education",
+    "political_theory",
+    "occupation",
+    "file_number",
     "created_at",
     "updated_at",
+    # NOT NULL text columns without a database default: empty in the demo data.
+    "birth_date_precision",
+    "other_names",
+    "birth_place",
+    "permanent_address",
+    "current_address",
+    "email",
+    "photo",
+    "professional_degree",
+    "state_management",
+    "foreign_languages",
+    "work_unit",
+    "position",
+    "introducers",
+    "notes",
 ]
 
 
-def insert_members_orm(rows: Iterator[tuple[Any, ...]], batch: int = 5000) -> int:
+def insert_members_orm(rows: Iterator[dict[str, Any]], batch: int = 5000) -> int:
     count = 0
     buffer: list[Member] = []
-    for full_name, sex, birth, cccd, org_id, status, admitted, search, key in rows:
-        buffer.append(
-            Member(
-                full_name=full_name,
-                sex=sex,
-                birth_date=birth,
-                cccd=cccd,
-                org_id=org_id,
-                status=status,
-                admitted_on=admitted,
-                search_text=search,
-                sort_key=key,
-            )
-        )
+    for values in rows:
+        buffer.append(Member(**values))
         if len(buffer) >= batch:
             Member.objects.bulk_create(buffer)
             count += len(buffer)

@@ -276,3 +276,19 @@ GRASSROOTS_KINDS = [
     "Chi bộ Quân sự",
     "Chi bộ Công an",
 ]
+OCCUPATIONS = [
+    "Cán bộ, công chức",
+    "Viên chức",
+    "Giáo viên",
+    "Bác sĩ",
+    "Nông dân",
+    "Công nhân",
+    "Hưu trí",
+    "Kinh doanh",
+    "Bộ đội",
+    "Công an",
+    "Sinh viên",
+    "Lao động tự do",
+    "Kỹ sư",
+    "Nhân viên văn phòng",
+]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.member_create, name="create"),
     path("worklists/", views.worklist_view, name="worklists"),
     path("stats/", views.stats_view, name="stats"),
+    path("quality/", views.quality_view, name="quality"),
     path("import/", views.import_view, name="import"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("transfers/<int:pk>/receive/", views.transfer_receive, name="receive"),

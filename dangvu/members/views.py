@@ -373,6 +373,17 @@ def worklist_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+def quality_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    from dangvu.members.quality import quality_report
+
+    org = _chosen_unit(request, "members.view")
+    if org is None:
+        return redirect("web:home")
+    members: Any = Member.objects.visible_to(request.user).in_subtree(org)
+    return render(request, "members/quality.html", {"org": org, "report": quality_report(members)})
+
+
+@login_required
 def stats_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _chosen_unit(request, "members.stats")
     if org is None:

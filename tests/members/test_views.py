@@ -151,3 +151,27 @@ def test_stats_page(people, members, client):
     assert 'data-testid="stats-total">Tổng số đảng viên: <strong>3</strong>' in html
     client.force_login(people.clerk)
     assert client.get("/members/stats/", {"org": "XA"}).status_code in {302, 403}
+
+
+def test_data_quality_page_finds_gaps_duplicates_and_cccd_mismatches(
+    people, members, tree, admin_user, client
+):
+    member_create(
+        actor=admin_user, org=tree.a2, full_name="Trần Văn Đức", sex="male", birth_date=date(1980, 1, 2)
+    )
+    member_create(
+        actor=admin_user,
+        org=tree.a2,
+        full_name="Vũ Thị Lan",
+        sex="female",
+        birth_date=date(1985, 1, 1),
+        cccd="001080000999",
+    )  # 4th digit says a man born in 1980
+    client.force_login(people.province)
+    html = client.get("/members/quality/", {"org": "XA"}).content.decode()
+    assert 'data-testid="complete-percent"><strong>0,0%</strong>' in html  # Vietnamese decimal comma
+    duplicates = html[html.index('data-testid="duplicates"') :]
+    duplicates = duplicates[: duplicates.index("</ul>")]
+    assert duplicates.count("Trần Văn Đức") == 2
+    assert "Chữ số thứ 4 của CCCD không khớp giới tính/thế kỷ sinh." in html
+    assert "Chữ số thứ 5–6 của CCCD không khớp năm sinh." in html

@@ -107,6 +107,8 @@ class Command(BaseCommand):
             (date(2026, 8, 22), "working_day", "Làm bù cho ngày nghỉ 31/8/2026"),
         ]:
             CalendarDay.objects.get_or_create(date=day, defaults={"kind": kind, "note": note})
+        if not options["national"]:
+            self._plant_duplicates(province)
         if options["no_users"]:
             return
         commune = (
@@ -150,6 +152,20 @@ class Command(BaseCommand):
                 url=f"/members/{sample}/",
                 kind="demo.reminder",
                 level="reminder",
+            )
+
+    def _plant_duplicates(self, province: Org) -> None:
+        """Make a few files look entered twice (same name and birth date, copy without CCCD) in other
+        units, so the data-quality page has something to show. The member count stays as asked."""
+        members = list(Member.objects.filter(org__path__startswith=province.path).order_by("pk"))
+        for original, copy in list(zip(members[:300:100], reversed(members), strict=False))[:3]:
+            Member.objects.filter(pk=copy.pk).update(
+                full_name=original.full_name,
+                birth_date=original.birth_date,
+                sex=original.sex,
+                cccd=None,
+                search_text=original.search_text,
+                sort_key=original.sort_key,
             )
 
     def _print_logins(self) -> None:
