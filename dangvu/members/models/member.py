@@ -38,14 +38,12 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
         return self.filter(org__path__startswith=org.path)
 
     def search(self, query: str | None) -> MemberQuerySet:
-        """Accent-insensitive name search; digits match the CCCD, card or file number by prefix."""
+        """Accent-insensitive name search; digits match a CCCD by prefix, or a card or file number exactly."""
         from dangvu.core.search import filter_search
 
         text = (query or "").strip()
         if text.isdigit():
-            return self.filter(
-                Q(cccd__startswith=text) | Q(card_number__startswith=text) | Q(file_number__startswith=text)
-            )
+            return self.filter(Q(cccd__startswith=text) | Q(card_number=text) | Q(file_number=text))
         return filter_search(self, text)  # type: ignore[return-value]
 
 
@@ -126,8 +124,9 @@ class Member(TimeStampedModel):
         "ngày kết nạp lần đầu", null=True, blank=True, help_text="Chỉ với đảng viên được kết nạp lại."
     )
     readmitted_on = models.DateField("ngày kết nạp lại", null=True, blank=True)
-    card_number = models.CharField("số thẻ đảng viên", max_length=20, null=True, blank=True, unique=True)
-    file_number = models.CharField("số lý lịch", max_length=20, null=True, blank=True, unique=True)
+    # Unique through Meta.constraints: exact look-ups only, so no second (LIKE) index as unique=True adds.
+    card_number = models.CharField("số thẻ đảng viên", max_length=20, null=True, blank=True)
+    file_number = models.CharField("số lý lịch", max_length=20, null=True, blank=True)
     introducers = models.CharField("người giới thiệu", max_length=300, blank=True)
     status_changed_on = models.DateField("ngày thay đổi trạng thái", null=True, blank=True)
     notes = models.TextField("ghi chú", blank=True)
@@ -145,6 +144,8 @@ class Member(TimeStampedModel):
             models.Index(fields=["sort_key"], name="member_sort_key_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["card_number"], name="member_card_number_unique"),
+            models.UniqueConstraint(fields=["file_number"], name="member_file_number_unique"),
             models.CheckConstraint(
                 condition=Q(ceremony_on__isnull=True)
                 | Q(admitted_on__isnull=True)

@@ -1,0 +1,68 @@
+"""A board member in the browser: search a member without accents, open and edit the file, import a file."""
+
+from datetime import date
+
+import pytest
+
+from dangvu.members.services import member_create
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "mat-khau-rat-manh-2026"
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{live_server.url}/home/")
+
+
+def test_search_open_edit_and_import(page, live_server, people, tree, tmp_path):
+    member_create(
+        actor=people.admin,
+        org=tree.a1,
+        full_name="Nguyễn Văn Đức",
+        sex="male",
+        birth_date=date(1980, 1, 2),
+        cccd="001080000123",
+        admitted_on=date(2005, 3, 1),
+        recognized_on=date(2006, 3, 1),
+    )
+    member_create(
+        actor=people.admin, org=tree.a2, full_name="Lê Thị Hằng", sex="female", birth_date=date(1990, 1, 2)
+    )
+    log_in(page, live_server, "province")
+
+    page.click("[data-nav=members]")
+    page.fill("#id_q", "nguyen van duc")
+    page.click("form.filters button[type=submit]")
+    links = page.locator("[data-testid=member-link]")
+    assert links.count() == 1
+    links.first.click()
+    assert page.locator("[data-testid=member-name]").inner_text().startswith("Nguyễn Văn Đức")
+    assert page.locator("[data-testid=cccd]").inner_text() == "001080000123"
+    assert page.locator("[data-testid=party-age]").inner_text().endswith("ngày")
+
+    page.click("text=Sửa hồ sơ")
+    page.fill("#id_hometown", "Nam Định")
+    page.fill("#id_phone", "0912345678")
+    page.click("[data-testid=save]")
+    page.wait_for_selector("text=Đã lưu thay đổi.")
+    assert "Nam Định" in page.content()
+
+    csv_file = tmp_path / "dang-vien.csv"
+    csv_file.write_text(
+        "Họ và tên,Giới tính,Ngày sinh,Mã chi bộ\nPhan Văn Mới,Nam,01/02/1992,A1\n", encoding="utf-8-sig"
+    )
+    page.goto(f"{live_server.url}/members/import/")
+    page.set_input_files("#id_file", str(csv_file))
+    page.select_option("#id_org", label="Đảng ủy xã An Phú")
+    page.click("[data-testid=upload]")
+    page.wait_for_selector("[data-testid=import-status]")
+    # The check runs as a job (inline in tests); the page polls until it is done.
+    page.wait_for_selector("[data-testid=confirm-import]")
+    page.click("[data-testid=confirm-import]")
+    page.wait_for_selector("#progress[data-status=done]")
+    page.goto(f"{live_server.url}/members/?q=phan+van+moi")
+    assert page.locator("[data-testid=member-link]").count() == 1
