@@ -8,6 +8,7 @@ from django import forms
 
 from dangvu.members.enums import CardEventKind, DisciplineForm, MemberStatus, TransferKind
 from dangvu.members.models import Member
+from dangvu.members.services import EDITABLE_FIELDS
 from dangvu.orgs.models import Org
 
 DATE = {
@@ -26,36 +27,7 @@ class MemberFileForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Member
-        fields = [
-            "full_name",
-            "other_names",
-            "sex",
-            "birth_date",
-            "birth_date_precision",
-            "birth_place",
-            "hometown",
-            "permanent_address",
-            "current_address",
-            "ethnicity",
-            "religion",
-            "cccd",
-            "phone",
-            "email",
-            "general_education",
-            "professional_degree",
-            "political_theory",
-            "state_management",
-            "foreign_languages",
-            "occupation",
-            "work_unit",
-            "position",
-            "admitted_on",
-            "ceremony_on",
-            "recognized_on",
-            "file_number",
-            "introducers",
-            "notes",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             for f in ("birth_date", "admitted_on", "ceremony_on", "recognized_on")
