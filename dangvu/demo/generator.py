@@ -232,13 +232,13 @@ class MemberFactory:
         rnd = self.rng.random
         incomplete = rnd() < 0.05
         roll = rnd()
-        religion = (
-            self.religions[0]
-            if roll < 0.85
-            else self.religions[1 + int(roll * 100) % min(3, len(self.religions) - 1)]
-        )
+        religion = self.religions[0] if roll < 0.85 else self.religions[int(roll * 100) % len(self.religions)]
         roll = rnd()
-        ethnicity = self.ethnicities[0] if roll < 0.86 else self.ethnicities[1 + int(roll * 1000) % 14]
+        ethnicity = (
+            self.ethnicities[0]
+            if roll < 0.86
+            else self.ethnicities[int(roll * 1000) % min(15, len(self.ethnicities))]
+        )
         roll = rnd()
         theory = (
             ""

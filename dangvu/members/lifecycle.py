@@ -248,7 +248,9 @@ def member_receive(*, actor: Any, transfer: Transfer, received_on: date) -> Memb
     """The receiving unit takes the member in (tiếp nhận). Official: the member now belongs here, with
     the status they had before the transfer. Temporary: they take part here, still counted at home."""
     transfer = (
-        Transfer.objects.select_for_update().select_related("to_org", "to_org__org_type").get(pk=transfer.pk)
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("to_org", "to_org__org_type")
+        .get(pk=transfer.pk)
     )
     if transfer.status != TransferStatus.PENDING or transfer.to_org is None:
         raise ValidationError("Không có lần chuyển sinh hoạt nào đang chờ tiếp nhận.")
@@ -309,7 +311,7 @@ def member_receive(*, actor: Any, transfer: Transfer, received_on: date) -> Memb
 @transaction.atomic
 def transfer_cancel(*, actor: Any, transfer: Transfer, reason: str) -> Transfer:
     """Withdraw an introduction that was not received; the member is back as before in the sending unit."""
-    transfer = Transfer.objects.select_for_update().select_related("from_org").get(pk=transfer.pk)
+    transfer = Transfer.objects.select_for_update(of=("self",)).select_related("from_org").get(pk=transfer.pk)
     require_perm(actor, "members.manage", transfer.from_org)
     if transfer.status != TransferStatus.PENDING:
         raise ValidationError("Chỉ hủy được lần chuyển sinh hoạt đang chờ tiếp nhận.")
