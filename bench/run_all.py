@@ -6,6 +6,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 members = sys.argv[1:] or []
-for script in ("bench_seed.py", "bench_subtree.py", "bench_dashboard.py", "bench_api_load.py", "bench_member_search.py"):
+for script in (
+    "bench_seed.py",
+    "bench_subtree.py",
+    "bench_dashboard.py",
+    "bench_api_load.py",
+    "bench_member_search.py",
+):
     print(f"\n# {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script), *members], cwd=HERE, check=True)
