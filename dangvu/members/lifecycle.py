@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import audit_log, diff, snapshot
-from dangvu.members import rollups
 from dangvu.members.enums import (
     CURRENT_STATUSES,
     ENDED_STATUSES,
@@ -33,7 +32,7 @@ from dangvu.members.enums import (
 from dangvu.members.milestones import badge_eligibility, probation_ends_on
 from dangvu.members.models import Award, CardEvent, Discipline, Member, PartyInterruption, Transfer
 from dangvu.members.models.reference import rule
-from dangvu.members.services import check_org_accepts_members, lock, member_create, move_to_org, transition
+from dangvu.members.services import check_org_accepts_members, lock, member_create, transition
 from dangvu.workcalendar.calendar import add_working_days
 
 PROB, FULL, EXEMPT = MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL, MemberStatus.EXEMPT
@@ -273,39 +272,17 @@ def member_receive(*, actor: Any, transfer: Transfer, received_on: date) -> Memb
             data={"member": member.pk},
         )
         return member
-    old_path = move_to_org(member=member, to_org=transfer.to_org, on=received_on, note=transfer.letter_number)
-    # The member left the old chain as "transferring" and arrives in the new one with their status.
-    rollups.member_changed(old_path=old_path, old_status=member.status, new_path=None, new_status=None)
-    rollups.member_changed(
-        old_path=None, old_status=None, new_path=transfer.to_org.path, new_status=transfer.previous_status
-    )
-    member.status = transfer.previous_status
-    member.status_changed_on = received_on
-    member.save(update_fields=["status", "status_changed_on", "updated_at"])
-    from dangvu.members.models import MemberStatusChange
-
-    MemberStatusChange.objects.create(
+    return transition(
+        actor=actor,
         member=member,
-        from_status=MemberStatus.TRANSFERRING,
-        to_status=member.status,
+        to_status=transfer.previous_status,
+        event="members.receive",
+        allowed_from=(MemberStatus.TRANSFERRING,),
         effective_on=received_on,
-        event="members.receive",
-        actor=actor,
         legal_basis=transfer.letter_number,
+        to_org=transfer.to_org,
+        audit_data={"transfer": transfer.pk, "from_org": transfer.from_org_id},
     )
-    audit_log(
-        actor=actor,
-        action="update",
-        obj=member,
-        org=transfer.to_org,
-        event="members.receive",
-        changes={
-            "org": [transfer.from_org_id, transfer.to_org_id],
-            "status": ["transferring", member.status],
-        },
-        data={"transfer": transfer.pk},
-    )
-    return member
 
 
 @transaction.atomic

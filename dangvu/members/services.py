@@ -188,12 +188,14 @@ def transition(
     reason: str = "",
     extra_fields: tuple[str, ...] = (),
     audit_data: dict[str, Any] | None = None,
+    to_org: Any = None,
 ) -> Member:
-    """Move a locked member to ``to_status``: the one place status changes.
+    """Move a locked member to ``to_status`` (and, with ``to_org``, into another unit): the one place
+    status changes.
 
-    Refuses a move not allowed from the current status; writes the status history row; opens or closes
-    the party-age interruption; keeps the roll-ups exact; one audit entry. ``extra_fields`` are other
-    fields the caller already set on ``member`` and that must be saved with it.
+    Refuses a move not allowed from the current status; writes the status history row (and the dated
+    unit periods); opens or closes the party-age interruption; keeps the roll-ups exact; one audit
+    entry. ``extra_fields`` are other fields the caller already set on ``member`` and that must be saved.
     """
     if member.status not in allowed_from:
         raise ValidationError(
@@ -203,6 +205,9 @@ def transition(
         raise ValidationError({"effective_on": "Ngày hiệu lực không được ở tương lai."})
     before = snapshot(member, ["status", "org", *extra_fields])
     old_status = member.status
+    old_path = member.org.path
+    if to_org is not None:
+        move_to_org(member=member, to_org=to_org, on=effective_on, note=legal_basis)
     member.status = to_status
     member.status_changed_on = effective_on
     _save_validated(member, ["status", "status_changed_on", *extra_fields])
@@ -221,7 +226,7 @@ def transition(
             member=member, reason=_INTERRUPTION_FOR[to_status], starts_on=effective_on, note=reason
         )
     rollups.member_changed(
-        old_path=member.org.path, old_status=old_status, new_path=member.org.path, new_status=to_status
+        old_path=old_path, old_status=old_status, new_path=member.org.path, new_status=to_status
     )
     audit_log(
         actor=actor,
