@@ -13,8 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from dangvu.accounts.permissions import has_perm, require_perm, scope_for
@@ -124,6 +126,85 @@ def member_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="dang-vien-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def member_list_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The filtered list printed to PDF (at most ``LIST_PDF_MAX_ROWS`` rows; audited as an export)."""
+    from dangvu.members.printing import LIST_PDF_MAX_ROWS
+    from dangvu.members.printing import member_list_pdf as render_list
+
+    members, form = _filtered(request)
+    count = members.count()
+    if count > LIST_PDF_MAX_ROWS:
+        messages.error(
+            request,
+            f"Danh sách có {count:,} đảng viên, quá {LIST_PDF_MAX_ROWS:,} dòng để in PDF. "
+            "Hãy lọc hẹp hơn hoặc xuất Excel.".replace(",", "."),
+        )
+        return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
+    org = None
+    if form.is_valid() and form.cleaned_data["org"]:
+        org = Org.objects.visible_to(request.user).filter(code=form.cleaned_data["org"].strip()).first()
+    subtitle = f"Đơn vị: {org.name}" if org else ""
+    content = render_list(
+        members.select_related("org"), title="Danh sách đảng viên", subtitle=subtitle, org=org
+    )
+    with transaction.atomic():
+        audit_log(
+            actor=request.user,
+            action="export",
+            event="members.print_list",
+            object_type="members.member",
+            data={"rows": count, "filters": request.GET.dict(), "format": "pdf"},
+        )
+    return _pdf_response(content, f"danh-sach-dang-vien-{timezone.localdate():%Y%m%d}.pdf")
+
+
+@login_required
+def member_file_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The member file printed to PDF (a secret document: the printing is audited)."""
+    from dangvu.members.printing import member_file_pdf as render_file
+
+    member = _member(request, pk)
+    require_perm(request.user, "members.view_file", member.org)
+    content = render_file(member, printed_by=request.user.get_full_name() or request.user.get_username())
+    with transaction.atomic():
+        audit_log(
+            actor=request.user, action="export", obj=member, event="members.print_file", data={"format": "pdf"}
+        )
+    return _pdf_response(content, f"phieu-dang-vien-{member.pk}.pdf")
+
+
+@login_required
+def transfer_letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The transfer letter (giấy giới thiệu sinh hoạt đảng) of a transfer the user manages."""
+    from dangvu.members.printing import transfer_letter_pdf
+
+    managed = Org.objects.visible_to(request.user, "members.manage")
+    transfer = get_object_or_404(
+        Transfer.objects.filter(Q(from_org__in=managed) | Q(to_org__in=managed)).select_related(
+            "member", "from_org", "to_org"
+        ),
+        pk=pk,
+    )
+    content = transfer_letter_pdf(transfer, printed_by=request.user.get_username())
+    with transaction.atomic():
+        audit_log(
+            actor=request.user,
+            action="export",
+            obj=transfer.member,
+            event="members.print_transfer_letter",
+            data={"transfer": transfer.pk, "format": "pdf"},
+        )
+    return _pdf_response(content, f"giay-gioi-thieu-{transfer.pk}.pdf")
 
 
 def _member(request: AuthenticatedHttpRequest, pk: int) -> Member:
