@@ -264,7 +264,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DANGVU_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "huey": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},  # font subsetting when PDFs are printed
+    },
 }
 
 # --- Product settings -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from django.utils import timezone
 from fpdf import FPDF, FontFace, XPos, YPos
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -20,7 +21,7 @@ _STYLES = {"": "Regular", "B": "Bold", "I": "Italic", "BI": "BoldItalic"}
 
 
 def long_date(on: date, place: str = "") -> str:
-    """"An Phú, ngày 05 tháng 02 năm 2026" — the date line of a Party document."""
+    """ "An Phú, ngày 05 tháng 02 năm 2026" — the date line of a Party document."""
     text = f"ngày {on:%d} tháng {on:%m} năm {on.year}"
     return f"{place}, {text}" if place else text.capitalize()
 
@@ -32,7 +33,9 @@ def dmy(value: date | None) -> str:
 class PartyPdf(FPDF):
     """An A4 page (or landscape with ``landscape=True``) with the fonts, margins and page numbers set."""
 
-    def __init__(self, *, title: str, author: str = "", landscape: bool = False, secret: bool = False) -> None:
+    def __init__(
+        self, *, title: str, author: str = "", landscape: bool = False, secret: bool = False
+    ) -> None:
         super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
         for style, name in _STYLES.items():
             self.add_font(FAMILY, style, str(FONT_DIR / f"LiberationSerif-{name}.ttf"))
@@ -51,7 +54,9 @@ class PartyPdf(FPDF):
         self.set_font(FAMILY, "I", 9)
         self.cell(0, 5, f"Trang {self.page_no()}/{{nb}}", align="R")
 
-    def line_text(self, text: str, *, style: str = "", size: float = 13, align: str = "L", h: float = 6.5) -> None:
+    def line_text(
+        self, text: str, *, style: str = "", size: float = 13, align: str = "L", h: float = 6.5
+    ) -> None:
         self.set_font(FAMILY, style, size)
         self.multi_cell(0, h, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
@@ -84,7 +89,7 @@ class PartyPdf(FPDF):
         self.ln(2)
         self.set_x(self.l_margin + left_w)
         self.set_font(FAMILY, "I", 13)
-        self.multi_cell(right_w, 6, long_date(on or date.today(), place), align="C")
+        self.multi_cell(right_w, 6, long_date(on or timezone.localdate(), place), align="C")
         self.set_y(max(left_bottom, self.get_y()) + 6)
 
     def heading(self, text: str, subtitle: str = "") -> None:

@@ -24,6 +24,7 @@ from dangvu.demo import names
 from dangvu.members import rollups
 from dangvu.members.enums import MemberStatus
 from dangvu.members.models import Member
+from dangvu.members.search import remember_words
 from dangvu.orgs.models import Org, OrgType
 
 _NUMCONV = NumConv(Org.alphabet)
@@ -631,6 +632,17 @@ def seed(
     else:
         with transaction.atomic():
             inserted = insert_members_orm(member_rows(chunk_plan))
+    # The search vocabulary: every word the generated names are made of.
+    remember_words(
+        fold(name)
+        for name in (
+            *(family for family, _weight in names.FAMILY),
+            *names.MIDDLE_MALE,
+            *names.MIDDLE_FEMALE,
+            *names.GIVEN_MALE,
+            *names.GIVEN_FEMALE,
+        )
+    )
     members_done = time.perf_counter()
     with transaction.atomic():
         rollups.rebuild()

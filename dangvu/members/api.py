@@ -90,6 +90,10 @@ class MemberFilters(Schema):
     q: str | None = Field(
         None, max_length=200, description="Tên (không phân biệt dấu) hoặc số CCCD/thẻ/lý lịch"
     )
+    match: Literal["word", "substring"] = Field(
+        "word",
+        description="word: mỗi từ gõ vào là đầu một từ trong tên; substring: xuất hiện ở bất kỳ đâu trong tên",
+    )
     org: int | None = Field(None, description="Đơn vị; gồm cả các đơn vị cấp dưới")
     status: str | None = Field(None, max_length=20)
     sex: Literal["male", "female"] | None = None
@@ -239,9 +243,9 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
         queryset = queryset.filter(status=filters.status)
     if filters.sex:
         queryset = queryset.filter(sex=filters.sex)
-    queryset = queryset.search(filters.q)
+    queryset = queryset.search(filters.q, substring=filters.match == "substring")
     total = queryset.count()
-    page = queryset.order_by("sort_key", "pk")[filters.offset : filters.offset + filters.limit]
+    page = queryset.in_name_order()[filters.offset : filters.offset + filters.limit]
     return {"count": total, "results": [_row(m) for m in page]}
 
 

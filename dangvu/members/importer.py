@@ -29,6 +29,7 @@ from dangvu.members import rollups
 from dangvu.members.dates import DateError, parse_partial
 from dangvu.members.enums import MemberStatus, Sex
 from dangvu.members.models import Ethnicity, Member, MemberOrgPeriod, MemberStatusChange, Religion
+from dangvu.members.search import remember_words
 from dangvu.members.services import member_update
 from dangvu.orgs.models import Org
 
@@ -493,6 +494,7 @@ def _create_all(actor: Any, candidates: list[Candidate]) -> list[Member]:
         member.refresh_derived()
         members.append(member)
     Member.objects.bulk_create(members, batch_size=2000)
+    remember_words(m.search_text for m in members)
     today = timezone.localdate()
     MemberOrgPeriod.objects.bulk_create(
         [MemberOrgPeriod(member=m, org=m.org, started_on=m.status_changed_on) for m in members],

@@ -36,7 +36,9 @@ def member_file_pdf(member: Member, *, printed_by: str = "") -> bytes:
     pdf = PartyPdf(title=f"Phiếu đảng viên — {member.full_name}", author=printed_by, secret=True)
     superior, issuer = _issuer(member.org)
     pdf.header_block(superior=superior, issuer=issuer, on=today)
-    pdf.heading("Phiếu đảng viên", f"Số lý lịch: {member.file_number or '—'}   Số thẻ: {member.card_number or '—'}")
+    pdf.heading(
+        "Phiếu đảng viên", f"Số lý lịch: {member.file_number or '—'}   Số thẻ: {member.card_number or '—'}"
+    )
     pdf.section("I. Sơ lược lý lịch")
     pdf.fields(
         [
@@ -92,14 +94,22 @@ def member_file_pdf(member: Member, *, printed_by: str = "") -> bytes:
     pdf.section("V. Quá trình công tác")
     pdf.grid(
         ["Từ", "Đến", "Nội dung"],
-        [(dmy(h.starts_on), dmy(h.ends_on), h.description) for h in member.history.order_by("starts_on", "pk")],
+        [
+            (dmy(h.starts_on), dmy(h.ends_on), h.description)
+            for h in member.history.order_by("starts_on", "pk")
+        ],
         widths=(25, 25, 125),
     )
     pdf.section("VI. Quan hệ gia đình")
     pdf.grid(
         ["Quan hệ", "Họ và tên", "Năm sinh", "Nghề nghiệp, nơi ở"],
         [
-            (f.relation, f.full_name, str(f.birth_year or ""), ", ".join(x for x in (f.occupation, f.address) if x))
+            (
+                f.relation,
+                f.full_name,
+                str(f.birth_year or ""),
+                ", ".join(x for x in (f.occupation, f.address) if x),
+            )
             for f in member.family.all()
         ],
         widths=(25, 55, 20, 75),
@@ -122,7 +132,9 @@ def member_file_pdf(member: Member, *, printed_by: str = "") -> bytes:
     return pdf.to_bytes()
 
 
-def member_list_pdf(members: Iterable[Member], *, title: str, subtitle: str = "", org: Org | None = None) -> bytes:
+def member_list_pdf(
+    members: Iterable[Member], *, title: str, subtitle: str = "", org: Org | None = None
+) -> bytes:
     """A numbered list of members (landscape); CCCD is masked, as in every list."""
     today = timezone.localdate()
     pdf = PartyPdf(title=title, landscape=True, secret=True)
@@ -145,7 +157,17 @@ def member_list_pdf(members: Iterable[Member], *, title: str, subtitle: str = ""
         for number, m in enumerate(members, start=1)
     ]
     pdf.grid(
-        ["STT", "Họ và tên", "Giới tính", "Ngày sinh", "CCCD", "Trạng thái", "Vào Đảng", "Chính thức", "Chi bộ"],
+        [
+            "STT",
+            "Họ và tên",
+            "Giới tính",
+            "Ngày sinh",
+            "CCCD",
+            "Trạng thái",
+            "Vào Đảng",
+            "Chính thức",
+            "Chi bộ",
+        ],
         rows,
         widths=(12, 48, 18, 24, 30, 30, 24, 24, 52),
         empty="Không có đảng viên nào khớp điều kiện lọc.",
@@ -202,7 +224,7 @@ def transfer_letter_pdf(transfer: Transfer, *, printed_by: str = "") -> bytes:
 
 
 def _month(value: str) -> str:
-    """"2026-03" → "03/2026"."""
+    """ "2026-03" → "03/2026"."""
     if len(value) == 7 and value[4] == "-":
         return f"{value[5:]}/{value[:4]}"
     return value

@@ -25,6 +25,7 @@ from dangvu.members.enums import (
     MemberStatus,
 )
 from dangvu.members.models import Member, MemberOrgPeriod, MemberStatusChange, PartyInterruption
+from dangvu.members.search import remember_words
 
 # Fields a file correction may change; status, unit and milestones change only through the verbs.
 EDITABLE_FIELDS = (
@@ -85,6 +86,7 @@ def _save_validated(member: Member, fields: list[str] | None = None) -> None:
     member.save(
         update_fields=[*fields, "search_text", "sort_key", "updated_at"] if fields is not None else None
     )
+    remember_words([member.search_text])
 
 
 @transaction.atomic

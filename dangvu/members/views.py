@@ -60,7 +60,7 @@ def _filtered(request: AuthenticatedHttpRequest) -> tuple[Any, member_forms.Filt
         if data["ethnicity"]:
             members = members.filter(ethnicity__name__iexact=data["ethnicity"].strip())
         members = members.search(data["q"])
-    return members.order_by("sort_key", "pk"), form
+    return members.in_name_order(), form
 
 
 @login_required
@@ -178,7 +178,11 @@ def member_file_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     content = render_file(member, printed_by=request.user.get_full_name() or request.user.get_username())
     with transaction.atomic():
         audit_log(
-            actor=request.user, action="export", obj=member, event="members.print_file", data={"format": "pdf"}
+            actor=request.user,
+            action="export",
+            obj=member,
+            event="members.print_file",
+            data={"format": "pdf"},
         )
     return _pdf_response(content, f"phieu-dang-vien-{member.pk}.pdf")
 

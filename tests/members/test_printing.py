@@ -62,7 +62,8 @@ def test_member_file_pdf_holds_the_file_and_is_audited(people, duc, client):
     assert "Trần Văn Đức" in text
     assert "001080000111" in text  # the file itself shows the full CCCD
     assert "Xã Ân Phú, tỉnh Quảng Ngãi" in text
-    assert "01/09/1996" in text and "01/09/1997" in text
+    assert "01/09/1996" in text
+    assert "01/09/1997" in text
     assert "Lê Thị Nguyệt" in text
     assert "Số lý lịch: LL-0099" in text
     entry = AuditEntry.objects.get(event="members.print_file")
@@ -77,14 +78,19 @@ def test_member_file_pdf_is_scoped(people, duc, client):
 
 
 def test_member_list_pdf_follows_the_filters_and_masks_cccd(people, duc, tree, admin_user, client):
-    member_create(actor=admin_user, org=tree.a2, full_name="Nguyễn Thị Anh", sex="female", birth_date=date(1995, 3, 4))
-    member_create(actor=admin_user, org=tree.b1, full_name="Lê Văn Bình", sex="male", birth_date=date(1960, 5, 6))
+    member_create(
+        actor=admin_user, org=tree.a2, full_name="Nguyễn Thị Anh", sex="female", birth_date=date(1995, 3, 4)
+    )
+    member_create(
+        actor=admin_user, org=tree.b1, full_name="Lê Văn Bình", sex="male", birth_date=date(1960, 5, 6)
+    )
     client.force_login(people.province)
     text = squeeze(pdf_text(client.get("/members/list.pdf", {"org": "XA"}).content))
     assert "DANH SÁCH ĐẢNG VIÊN" in text
     assert text.index("Nguyễn Thị Anh") < text.index("Trần Văn Đức")  # Vietnamese order: Anh before Đức
     assert "Lê Văn Bình" not in text  # outside the filter
-    assert "••••••••0111" in text and "001080000111" not in text
+    assert "••••••••0111" in text
+    assert "001080000111" not in text
     assert "Tổng số: 2 đảng viên." in text
     assert AuditEntry.objects.get(event="members.print_list").data["rows"] == 2
 
@@ -115,8 +121,11 @@ def test_transfer_letter_pdf(people, duc, tree, admin_user, client):
     assert "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG" in text
     assert "Số 17 GTSHĐ" in text
     assert "Ngày 10 tháng 02 năm 2026" in text
-    assert "Trần Văn Đức" in text and "12345678" in text and "LL-0099" in text
-    assert tree.b1.name in text and tree.a1.name in text
+    assert "Trần Văn Đức" in text
+    assert "12345678" in text
+    assert "LL-0099" in text
+    assert tree.b1.name in text
+    assert tree.a1.name in text
     assert "01/2026" in text
     assert f"trước ngày {transfer.due_on:%d/%m/%Y}" in text
     # The receiving side may print it too; a unit that has nothing to do with the transfer may not.

@@ -12,7 +12,7 @@ from dangvu.members.models.history import (
     Transfer,
 )
 from dangvu.members.models.imports import MemberImport
-from dangvu.members.models.member import Member, MemberQuerySet
+from dangvu.members.models.member import Member, MemberQuerySet, NameWord
 from dangvu.members.models.reference import Ethnicity, MemberRule, Religion
 from dangvu.members.models.rollup import OrgMemberCount
 
@@ -29,6 +29,7 @@ __all__ = [
     "MemberQuerySet",
     "MemberRule",
     "MemberStatusChange",
+    "NameWord",
     "OrgMemberCount",
     "PartyInterruption",
     "Religion",

@@ -37,14 +37,44 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
     def in_subtree(self, org: Any) -> MemberQuerySet:
         return self.filter(org__path__startswith=org.path)
 
-    def search(self, query: str | None) -> MemberQuerySet:
-        """Accent-insensitive name search; digits match a CCCD by prefix, or a card or file number exactly."""
+    def search(self, query: str | None, *, substring: bool = False) -> MemberQuerySet:
+        """Accent-insensitive name search (each word of the query starts a word of the name, or with
+        ``substring`` occurs anywhere in it: trigram index on PostgreSQL); digits match a CCCD by
+        prefix, or a card or file number exactly. See ``dangvu.members.search``."""
+        from django.db import connection
+
         from dangvu.core.search import filter_search
+        from dangvu.core.text import search_terms
+        from dangvu.members.search import word_search
 
         text = (query or "").strip()
         if text.isdigit():
             return self.filter(Q(cccd__startswith=text) | Q(card_number=text) | Q(file_number=text))
+        if substring:
+            return filter_search(self, text, substring=True)  # type: ignore[return-value]
+        terms = search_terms(text)
+        if terms and connection.vendor == "postgresql":
+            return word_search(self, terms)
         return filter_search(self, text)  # type: ignore[return-value]
+
+    def in_name_order(self) -> MemberQuerySet:
+        """Vietnamese name order (given name, middle, family), the way a search chose to serve it."""
+        key = "name_key" if "name_key" in self.query.annotations else "sort_key"
+        return self.order_by(key, "pk")
+
+
+class NameWord(models.Model):
+    """A folded word that occurs in some member's name: the vocabulary that turns a typed prefix
+    ("ngu") into the whole words the search index holds ("nguyen", "nguyet", …)."""
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        verbose_name = "từ trong họ tên"
+        verbose_name_plural = "từ trong họ tên"
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Member(TimeStampedModel):

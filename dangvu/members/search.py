@@ -1,0 +1,120 @@
+"""Accent-insensitive member name search that stays fast at national scale.
+
+SQLite (the embedded default, small data) filters the folded ``search_text`` with ``LIKE``. PostgreSQL
+matches whole words through a GIN index on the words of ``search_text`` (``WORDS_SQL``): each word of the
+query is expanded to the known words that start with it (``NameWord``, a small vocabulary kept beside
+the members), so "nguyen van du" finds "Nguyễn Văn Dũng" and "Nguyễn Văn Đức" by exact index entries,
+which the index intersects quickly however common each word is. Both paths have the same meaning: every
+word of the query starts a word of the name.
+
+Which plan serves the first page depends on how many members match. A few thousand: read them through
+the word index and sort them (``name_key`` is then an expression the name-order index cannot serve, so
+the planner does exactly that). Hundreds of thousands ("nguyen"): walk the name-order index and keep the
+matches, which are dense everywhere in that order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import F, Func, Q
+
+# The expression the GIN index is built on (migration 0006); a query must spell it the same way.
+WORDS_SQL = "array_to_tsvector(string_to_array({column}, ' '))"
+# Beyond this many known words starting with a query word, match the prefix in the index instead.
+MAX_EXPANSION = 300
+# Up to this many estimated matches, read the matches and sort them rather than walk the name order.
+SORT_MATCHES_UP_TO = 100_000
+
+
+class WordsMatch(Func):
+    """``array_to_tsvector(string_to_array(<column>, ' ')) @@ <tsquery>`` (PostgreSQL)."""
+
+    arity = 1
+    output_field = models.BooleanField()
+
+    def __init__(self, expression: Any, tsquery: str) -> None:
+        super().__init__(expression)
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{WORDS_SQL.format(column=sql)} @@ %s::tsquery", (*params, self.tsquery)
+
+
+class Unindexed(Func):
+    """The same text value, as an expression no index serves (forces sorting the matches)."""
+
+    template = "(%(expressions)s || '')"
+    output_field = models.CharField()
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery_for(terms: Iterable[str]) -> str:
+    """The tsquery for folded query words: each one any known word it starts (or its own prefix)."""
+    from dangvu.members.models import NameWord
+
+    terms = list(terms)
+    found: dict[str, set[str]] = {term: {term} for term in terms}
+    condition = Q()
+    for term in terms:
+        condition |= Q(word__startswith=term)
+    for word in NameWord.objects.filter(condition).values_list("word", flat=True)[
+        : MAX_EXPANSION * len(terms)
+    ]:
+        for term in terms:
+            if word.startswith(term):
+                found[term].add(word)
+    parts = []
+    for term in terms:
+        words = found[term]
+        if len(words) >= MAX_EXPANSION:
+            parts.append(f"{_lexeme(term)}:*")
+        else:
+            parts.append("(" + " | ".join(_lexeme(word) for word in sorted(words)) + ")")
+    return " & ".join(parts)
+
+
+def estimated_matches(table: str, column: str, tsquery: str) -> int:
+    """The planner's estimate of how many rows match (from the word index statistics)."""
+    words = WORDS_SQL.format(column=connection.ops.quote_name(column))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {connection.ops.quote_name(table)} "  # noqa: S608
+            f"WHERE {words} @@ %s::tsquery",
+            [tsquery],
+        )
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def word_search(queryset: Any, terms: list[str]) -> Any:
+    """PostgreSQL: filter by the word index and choose how the first page is ordered (``name_key``)."""
+    tsquery = tsquery_for(terms)
+    matches = queryset.filter(WordsMatch(F("search_text"), tsquery))
+    if estimated_matches(queryset.model._meta.db_table, "search_text", tsquery) <= SORT_MATCHES_UP_TO:
+        return matches.alias(name_key=Unindexed(F("sort_key")))
+    return matches
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    return {word for text in texts for word in text.split(" ") if word}
+
+
+def remember_words(texts: Iterable[str]) -> None:
+    """Add the words of folded names to the search vocabulary (idempotent)."""
+    from dangvu.members.models import NameWord
+
+    words = words_of(texts)
+    if words:
+        NameWord.objects.bulk_create(
+            [NameWord(word=w[:60]) for w in words], ignore_conflicts=True, batch_size=2000
+        )

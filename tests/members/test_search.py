@@ -1,0 +1,76 @@
+"""Member name search: every word typed starts a word of the name, whatever the accents or the plan."""
+
+import unicodedata
+from datetime import date
+
+import pytest
+
+from dangvu.members.models import Member, NameWord
+from dangvu.members.services import member_create
+
+pytestmark = pytest.mark.django_db
+
+NAMES = [
+    "Nguyễn Văn Đức",
+    "Nguyễn Văn Dũng",
+    "Trần Thị Khuê",
+    "Lê Văn Đông",
+    "Nguyễn Thị Hoa",
+    "Hoàng Văn An",
+]
+
+
+@pytest.fixture
+def people_named(tree, admin_user):
+    return {
+        name: member_create(
+            actor=admin_user, org=tree.a1, full_name=name, sex="male", birth_date=date(1980, 1, 1)
+        )
+        for name in NAMES
+    }
+
+
+def found(query: str) -> list[str]:
+    return list(Member.objects.search(query).in_name_order().values_list("full_name", flat=True))
+
+
+@pytest.mark.parametrize("search_route", ["sort matches", "walk name order"])
+def test_word_prefixes_any_accents_same_answer_on_both_plans(people_named, search_route, monkeypatch):
+    if search_route == "walk name order":
+        monkeypatch.setattr("dangvu.members.search.SORT_MATCHES_UP_TO", -1)
+    assert found("nguyen van du") == ["Nguyễn Văn Dũng", "Nguyễn Văn Đức"]  # Vietnamese order: Dũng < Đức
+    assert found("Nguyen Van Duc") == ["Nguyễn Văn Đức"]
+    assert found(unicodedata.normalize("NFD", "Nguyễn Văn Đức")) == ["Nguyễn Văn Đức"]
+    assert found("ĐỨC NGUYỄN") == ["Nguyễn Văn Đức"]  # word order does not matter
+    assert found("ngu th") == ["Nguyễn Thị Hoa"]
+    assert found("khu") == ["Trần Thị Khuê"]
+    assert found("hoa") == ["Hoàng Văn An", "Nguyễn Thị Hoa"]  # "hoa" starts "Hoàng" too
+    assert found("uyen") == []  # inside a word is not the start of one
+    assert found("nguyen xyz") == []
+
+
+def test_new_names_join_the_vocabulary(people_named, tree, admin_user):
+    assert NameWord.objects.filter(word="khue").exists()
+    member_create(
+        actor=admin_user, org=tree.a1, full_name="Y Bih Niê", sex="male", birth_date=date(1990, 1, 1)
+    )
+    assert set(NameWord.objects.filter(word__in=["y", "bih", "nie"]).values_list("word", flat=True)) == {
+        "y",
+        "bih",
+        "nie",
+    }
+    assert found("bi ni") == ["Y Bih Niê"]
+
+
+def test_substring_search_finds_inside_words(people_named, client, people):
+    assert list(
+        Member.objects.search("uye", substring=True).in_name_order().values_list("full_name", flat=True)
+    ) == [
+        "Nguyễn Văn Dũng",
+        "Nguyễn Văn Đức",
+        "Nguyễn Thị Hoa",
+    ]
+    client.force_login(people.province)
+    body = client.get("/api/v1/members", {"q": "oan", "match": "substring"}).json()
+    assert [r["full_name"] for r in body["results"]] == ["Hoàng Văn An"]
+    assert client.get("/api/v1/members", {"q": "oan"}).json()["count"] == 0
