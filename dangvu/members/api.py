@@ -401,6 +401,30 @@ def recognize(request: HttpRequest, member_id: int, payload: RecognizeIn) -> dic
     return _done(request, member_id)
 
 
+class ExtendProbationIn(Schema):
+    working_days: int = Field(..., ge=1, le=30, description="Số ngày làm việc gia hạn (một lần, tối đa 30)")
+    on: date
+    reason: str
+    decision: str = ""
+
+
+@router.post(
+    "/{member_id}/extend-probation",
+    response={200: MemberDetail, **ERRORS},
+    summary="Gia hạn thời hạn xét công nhận đảng viên chính thức",
+)
+def extend_probation(request: HttpRequest, member_id: int, payload: ExtendProbationIn) -> dict[str, Any]:
+    lifecycle.member_extend_probation(
+        actor=request.user,
+        member=_member_for(request, member_id),
+        working_days=payload.working_days,
+        decided_on=payload.on,
+        reason=payload.reason,
+        decision=payload.decision,
+    )
+    return _done(request, member_id)
+
+
 @router.post(
     "/{member_id}/end-probation", response={200: MemberDetail, **ERRORS}, summary="Xóa tên đảng viên dự bị"
 )

@@ -78,6 +78,13 @@ class RecognizeForm(forms.Form):
     decision = forms.CharField(label="Số quyết định", required=False)
 
 
+class ExtendProbationForm(forms.Form):
+    working_days = forms.IntegerField(label="Số ngày làm việc gia hạn", min_value=1, max_value=30, initial=30)
+    on = date_field("Ngày quyết định")
+    reason = forms.CharField(label="Lý do")
+    decision = forms.CharField(label="Số quyết định", required=False)
+
+
 class TransferForm(forms.Form):
     kind = forms.ChoiceField(label="Loại", choices=TransferKind.choices)
     to_org = forms.CharField(label="Mã chi bộ nơi đến (trên hệ thống)", required=False)

@@ -146,6 +146,47 @@ def member_end_probation(
     )
 
 
+@transaction.atomic
+def member_extend_probation(
+    *, actor: Any, member: Member, working_days: int, decided_on: date, reason: str, decision: str = ""
+) -> Member:
+    """Extend the time limit to consider a probationer's recognition (gia hạn xét công nhận chính thức).
+
+    The limit (30 working days after the 12 months end) may be extended once, by up to 30 working
+    days (QĐ 294 §4.3.1, rule ``recognition_extension_max_working_days``), with a reason. Official
+    status, once recognized, still dates from the end of the 12 months.
+    """
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    _not_future(decided_on, "Ngày quyết định gia hạn")
+    if member.status != PROB:
+        raise ValidationError("Chỉ gia hạn xét công nhận cho đảng viên dự bị.")
+    if member.recognition_extension_days:
+        raise ValidationError(
+            f"Đã gia hạn {member.recognition_extension_days} ngày làm việc; chỉ được gia hạn một lần."
+        )
+    end = probation_ends_on(member)
+    if end is None:
+        raise ValidationError("Chưa có ngày lễ kết nạp nên chưa tính được thời hạn xét công nhận.")
+    maximum = int(rule("recognition_extension_max_working_days", end, default=30))
+    if not 1 <= working_days <= maximum:
+        raise ValidationError({"working_days": f"Số ngày gia hạn phải từ 1 đến {maximum} ngày làm việc."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần ghi rõ lý do gia hạn."})
+    before = snapshot(member, ["recognition_extension_days"])
+    member.recognition_extension_days = working_days
+    member.save(update_fields=["recognition_extension_days", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=member,
+        event="members.extend_probation",
+        changes=diff(before, snapshot(member, ["recognition_extension_days"])),
+        data={"decided_on": decided_on.isoformat(), "reason": reason, "decision": decision},
+    )
+    return member
+
+
 def _check_destination(to_org: Any, member: Member) -> None:
     if to_org.pk == member.org_id:
         raise ValidationError({"to_org": "Nơi đến trùng với chi bộ hiện tại."})

@@ -79,11 +79,13 @@ def probation_ends_on(member: Member) -> date | None:
 
 
 def recognition_due_on(member: Member) -> date | None:
-    """The last day for the chi bộ to consider recognition: 30 working days after the probation ends."""
+    """The last day to consider recognition: 30 working days after the probation ends, plus the one
+    extension (up to 30 working days) the competent committee may grant."""
     end = probation_ends_on(member)
     if end is None:
         return None
-    return add_working_days(end, int(rule("recognition_working_days", end, default=30)))
+    days = int(rule("recognition_working_days", end, default=30)) + member.recognition_extension_days
+    return add_working_days(end, days)
 
 
 def date_of_party_age(

@@ -349,6 +349,18 @@ VERBS: dict[
             actor=r.user, member=m, decided_on=d["on"], reason=d["reason"], decision=d["decision"]
         ),
     ),
+    "extend-probation": (
+        "Gia hạn xét công nhận chính thức",
+        member_forms.ExtendProbationForm,
+        lambda r, m, d: lifecycle.member_extend_probation(
+            actor=r.user,
+            member=m,
+            working_days=d["working_days"],
+            decided_on=d["on"],
+            reason=d["reason"],
+            decision=d["decision"],
+        ),
+    ),
     "end-probation": (
         "Xóa tên đảng viên dự bị",
         member_forms.ReasonForm,

@@ -188,6 +188,22 @@ def test_lifecycle_verbs_over_the_api(people, tree):
     )
     assert early.status_code == 422
     assert "Chưa hết 12 tháng dự bị" in early.json()["error"]["message"]
+    extended = client.post(
+        f"/api/v1/members/{member['id']}/extend-probation",
+        {"working_days": 30, "on": "2026-01-05", "reason": "Chờ xác minh lý lịch"},
+        content_type="application/json",
+        **auth,
+    )
+    assert extended.status_code == 200, extended.content
+    assert extended.json()["recognition_due_on"] == "2026-05-20"  # 3/4 + 30 working days
+    again = client.post(
+        f"/api/v1/members/{member['id']}/extend-probation",
+        {"working_days": 5, "on": "2026-01-06", "reason": "Thêm"},
+        content_type="application/json",
+        **auth,
+    )
+    assert again.status_code == 422
+    assert "chỉ được gia hạn một lần" in again.json()["error"]["message"]
     ok = client.post(
         f"/api/v1/members/{member['id']}/recognize",
         {"decided_on": "2026-03-01"},

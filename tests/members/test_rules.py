@@ -3,7 +3,10 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from dangvu.audit.models import AuditEntry
+from dangvu.members import lifecycle
 from dangvu.members.milestones import (
     badge_eligibility,
     next_award_date,
@@ -94,3 +97,42 @@ def test_posthumous_award_window(tree):
 )
 def test_next_award_date(after, expected):
     assert next_award_date(after) == expected
+
+
+def test_recognition_limit_extended_once_by_up_to_30_working_days(tree, admin_user):
+    member = make(tree, status="probationary", admitted_on=date(2025, 2, 1), ceremony_on=date(2025, 2, 13))
+    with pytest.raises(ValidationError, match="từ 1 đến 30 ngày làm việc"):
+        lifecycle.member_extend_probation(
+            actor=admin_user,
+            member=member,
+            working_days=31,
+            decided_on=date(2026, 3, 30),
+            reason="Chờ xác minh",
+        )
+    with pytest.raises(ValidationError, match="lý do"):
+        lifecycle.member_extend_probation(
+            actor=admin_user, member=member, working_days=30, decided_on=date(2026, 3, 30), reason=" "
+        )
+    lifecycle.member_extend_probation(
+        actor=admin_user,
+        member=member,
+        working_days=30,
+        decided_on=date(2026, 3, 30),
+        reason="Chờ xác minh lý lịch",
+    )
+    member.refresh_from_db()
+    # 3/4/2026 + 30 working days, past Giỗ Tổ (Sunday 26/4, so Monday 27/4 is off), 30/4 and 1/5.
+    assert recognition_due_on(member) == date(2026, 5, 20)
+    assert AuditEntry.objects.filter(event="members.extend_probation", object_id=str(member.pk)).exists()
+    with pytest.raises(ValidationError, match="chỉ được gia hạn một lần"):
+        lifecycle.member_extend_probation(
+            actor=admin_user, member=member, working_days=5, decided_on=date(2026, 4, 1), reason="Thêm"
+        )
+    # Recognized late, official status still dates from the end of the 12 months.
+    lifecycle.member_recognize(actor=admin_user, member=member, decided_on=date(2026, 5, 15))
+    member.refresh_from_db()
+    assert member.recognized_on == date(2026, 2, 13)
+    with pytest.raises(ValidationError, match="Chỉ gia hạn xét công nhận cho đảng viên dự bị"):
+        lifecycle.member_extend_probation(
+            actor=admin_user, member=member, working_days=5, decided_on=date(2026, 5, 16), reason="Thêm"
+        )

@@ -159,6 +159,11 @@ class Member(TimeStampedModel):
     file_number = models.CharField("số lý lịch", max_length=20, null=True, blank=True)
     introducers = models.CharField("người giới thiệu", max_length=300, blank=True)
     status_changed_on = models.DateField("ngày thay đổi trạng thái", null=True, blank=True)
+    recognition_extension_days = models.PositiveSmallIntegerField(
+        "gia hạn xét công nhận (ngày làm việc)",
+        default=0,
+        help_text="Thời hạn xét công nhận chính thức được gia hạn một lần, tối đa 30 ngày làm việc.",
+    )
     notes = models.TextField("ghi chú", blank=True)
 
     search_text = models.TextField(blank=True, default="", editable=False)
