@@ -70,7 +70,8 @@ class PartyPdf(FPDF):
         if self.secret:
             self.set_font(FAMILY, "B", 14)
             self.set_xy(self.l_margin, top)
-            self.cell(left_w, 6, "MẬT", border=1, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_x(self.l_margin + (left_w - 22) / 2)
+            self.cell(22, 7, "MẬT", border=1, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             top = self.get_y() + 2
         self.set_xy(self.l_margin, top)
         self.set_font(FAMILY, "", 13)

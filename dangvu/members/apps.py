@@ -8,6 +8,7 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from dangvu.accounts.permissions import register_permissions
+        from dangvu.orgs.panels import OrgPanel, register_org_panel
 
         register_permissions(
             {
@@ -16,4 +17,12 @@ class MembersConfig(AppConfig):
                 "members.manage": "Cập nhật hồ sơ và nghiệp vụ đảng viên",
                 "members.stats": "Xem thống kê đảng viên",
             }
+        )
+        register_org_panel(
+            OrgPanel(
+                key="member-charts",
+                title="Đảng viên",
+                url_name="members:org_charts",
+                permission="members.stats",
+            )
         )

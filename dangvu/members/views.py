@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from dangvu.members import forms as member_forms
 from dangvu.members import lifecycle, services, stats, worklists
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
 from dangvu.members.models import Member, MemberImport, Transfer
+from dangvu.members.reports import SECTIONS, SEX_NAMES, STATUS_NAMES, labelled
 from dangvu.orgs.models import Org
 
 
@@ -480,6 +481,54 @@ def quality_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "members/quality.html", {"org": org, "report": quality_report(members)})
 
 
+CHART_TITLES = [
+    ("by_status", "Theo trạng thái"),
+    ("by_sex", "Giới tính"),
+    ("by_age_band", "Độ tuổi"),
+    ("by_party_age_band", "Tuổi đảng"),
+    ("by_political_theory", "Lý luận chính trị"),
+    ("by_ethnicity", "Dân tộc (10 đông nhất)"),
+]
+
+
+def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """Bar geometry for ``members/_charts.html`` (labels in Vietnamese, widths scaled to the largest)."""
+    charts = []
+    for key, title in CHART_TITLES:
+        table = dict(figures.get(key) or {})
+        table.pop("total", None)
+        items = [
+            (STATUS_NAMES.get(k) or SEX_NAMES.get(k) or ("Chưa rõ" if k in ("unknown", "—") else k), v)
+            for k, v in table.items()
+        ]
+        if key == "by_ethnicity":
+            items = sorted(items, key=lambda kv: -kv[1])[:10]
+        largest = max((v for _k, v in items), default=0)
+        bars = [
+            {
+                "label": label,
+                "value": value,
+                "y": index * 18,
+                "width": round(150 * value / largest) if largest else 0,
+                "text_x": 124 + (round(150 * value / largest) if largest else 0),
+            }
+            for index, (label, value) in enumerate(items)
+        ]
+        charts.append(
+            {"key": key, "title": title, "bars": bars if largest else [], "height": 18 * len(bars) + 4}
+        )
+    return charts
+
+
+def _year(request: AuthenticatedHttpRequest) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        return today.year
+    return year if 1930 <= year <= today.year else today.year
+
+
 @login_required
 def stats_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _chosen_unit(request, "members.stats")
@@ -488,7 +537,62 @@ def stats_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("web:home")
     today = timezone.localdate()
     figures = stats.member_stats(org, date(today.year, 1, 1), today)
-    return render(request, "members/stats.html", {"org": org, "stats": figures})
+    return render(
+        request,
+        "members/stats.html",
+        {
+            "org": org,
+            "stats": figures,
+            "charts": _charts(figures),
+            "year": today.year,
+            "tables": [(heading, labelled(key, figures[key])) for key, heading, _kind in SECTIONS],
+        },
+    )
+
+
+@login_required
+def org_charts(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The member charts panel of a unit's page (htmx fragment)."""
+    org = _chosen_unit(request, "members.stats")
+    if org is None or not request.GET.get("org"):
+        raise Http404("Không tìm thấy đơn vị.")
+    require_perm(request.user, "members.stats", org)
+    today = timezone.localdate()
+    figures = stats.member_stats(org, date(today.year, 1, 1), today)
+    return render(
+        request,
+        "members/org_charts.html",
+        {"org": org, "stats": figures, "charts": _charts(figures), "year": today.year},
+    )
+
+
+@login_required
+def stats_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The yearly statistics report of a unit's subtree as .xlsx (audited as an export)."""
+    from dangvu.members.reports import yearly_report_xlsx
+
+    org = _chosen_unit(request, "members.stats")
+    if org is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    require_perm(request.user, "members.stats", org)
+    year = _year(request)
+    content = yearly_report_xlsx(org, year)
+    with transaction.atomic():
+        audit_log(
+            actor=request.user,
+            action="export",
+            event="members.stats_report",
+            org=org,
+            object_type="orgs.org",
+            object_id=org.pk,
+            object_repr=org.name,
+            data={"year": year, "format": "xlsx"},
+        )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="thong-ke-dang-vien-{org.code}-{year}.xlsx"'
+    return response
 
 
 @login_required

@@ -29,6 +29,7 @@ from dangvu.orgs.forms import (
     TermForm,
 )
 from dangvu.orgs.models import Org, OrgType
+from dangvu.orgs.panels import panels_for
 
 
 def _visible(request: HttpRequest) -> Any:
@@ -121,6 +122,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "successors": [s.successor for s in org.successions_out.select_related("successor")],
         "timeline": timeline(org, request.user, limit=50),
         "can_manage": has_perm(request.user, "orgs.manage", org) and org.is_active,
+        "panels": panels_for(request.user, org),
     }
     return render(request, "orgs/detail.html", context)
 
