@@ -67,10 +67,12 @@ def _fresh_caches() -> Any:
     """Each test starts with empty caches (the database is rolled back between tests; caches are not)."""
     from django.core.cache import cache
 
+    from dangvu.members.models.reference import all_rules
     from dangvu.workcalendar.calendar import _exceptions_cached
 
     cache.clear()
     _exceptions_cached.cache_clear()
+    all_rules.cache_clear()
     return
 
 

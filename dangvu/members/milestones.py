@@ -157,12 +157,13 @@ def badge_eligibility(
     reached = date_of_party_age(member, milestone)
     if reached is None:
         return BadgeEligibility(milestone, None, False, False, "Chưa có ngày kết nạp để tính tuổi đảng.")
-    if member.awards.filter(kind="badge", milestone_years=milestone).exists():
+    # Read through .all() so that lists which prefetch awards and disciplines run no query per member.
+    if any(a.kind == "badge" and a.milestone_years == milestone for a in member.awards.all()):
         return BadgeEligibility(
             milestone, reached, False, False, f"Đã được tặng Huy hiệu {milestone} năm tuổi Đảng."
         )
     waits = rule("badge_wait_after_discipline_months", award_on, default={})
-    for discipline in member.disciplines.exclude(form=DisciplineForm.EXPULSION):
+    for discipline in (d for d in member.disciplines.all() if d.form != DisciplineForm.EXPULSION):
         months = int(waits.get(discipline.form, 0))
         if months and award_on < discipline.decided_on + relativedelta(months=months):
             return BadgeEligibility(

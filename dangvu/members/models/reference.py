@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 
 
 class Ethnicity(models.Model):
@@ -77,12 +79,48 @@ class MemberRule(models.Model):
     def __str__(self) -> str:
         return f"{self.key} = {self.value} (từ {self.effective_from:%d/%m/%Y})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        transaction.on_commit(bump_rules_version)
+        bump_rules_version()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(bump_rules_version)
+        bump_rules_version()
+        return result
+
+
+_RULES_VERSION_KEY = "dangvu:member-rules:version"
+
+
+def rules_version() -> int:
+    return int(cache.get(_RULES_VERSION_KEY) or 0)
+
+
+def bump_rules_version() -> None:
+    """Every process re-reads the rules after a change (the version lives in the shared cache)."""
+    try:
+        cache.incr(_RULES_VERSION_KEY)
+    except ValueError:
+        cache.set(_RULES_VERSION_KEY, 1, timeout=None)
+    all_rules.cache_clear()
+
+
+@lru_cache(maxsize=4)
+def all_rules(version: int) -> dict[str, list[tuple[date, date | None, Any]]]:
+    """Every rule version, newest first per key (a few dozen rows, read once per version)."""
+    result: dict[str, list[tuple[date, date | None, Any]]] = {}
+    for row in MemberRule.objects.order_by("key", "-effective_from"):
+        result.setdefault(row.key, []).append((row.effective_from, row.effective_to, row.value))
+    return result
+
 
 def rule(key: str, on: date, default: Any = None) -> Any:
-    """The value of ``key`` in force on ``on``."""
-    row = MemberRule.objects.in_force(key, on)
-    if row is None:
-        if default is None:
-            raise LookupError(f"No member rule {key!r} in force on {on}")
-        return default
-    return row.value
+    """The value of ``key`` in force on ``on`` (lists of members ask it per row: served from memory)."""
+    for effective_from, effective_to, value in all_rules(rules_version()).get(key, []):
+        if effective_from <= on and (effective_to is None or effective_to >= on):
+            return value
+    if default is None:
+        raise LookupError(f"No member rule {key!r} in force on {on}")
+    return default
