@@ -71,7 +71,11 @@ def timed(function: Callable[[], object], repeat: int = 20, warmup: int = 2) -> 
         function()
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
-    return {"median_ms": statistics.median(samples), "p95_ms": samples[max(0, int(len(samples) * 0.95) - 1)]}
+    return {
+        "median_ms": statistics.median(samples),
+        "p95_ms": samples[max(0, int(len(samples) * 0.95) - 1)],
+        "samples": samples,  # type: ignore[dict-item]
+    }
 
 
 def report(title: str, rows: list[tuple[str, str]]) -> None:
