@@ -11,6 +11,7 @@ Usage: python bench/bench_member_pages.py [members]   (default 6,000,000; seeds 
 from __future__ import annotations
 
 import sys
+import time
 from datetime import date
 
 import common
@@ -75,6 +76,12 @@ def main() -> None:
 
     today = timezone.localdate()
     year_start = date(today.year, 1, 1)
+    from dangvu.members.models import OrgMemberStat
+
+    started = time.perf_counter()
+    if not OrgMemberStat.objects.exists():
+        stats.rebuild_precomputed()
+    rebuild_seconds = time.perf_counter() - started
 
     def recount(org: Org) -> dict[str, object]:
         """The same figures from the member rows: status and every breakdown, recounted."""
@@ -98,19 +105,29 @@ def main() -> None:
 
     province_stats = common.timed(lambda: stats.member_stats(province, year_start, today), repeat=5, warmup=1)
     province_recount = common.timed(lambda: recount(province), repeat=3, warmup=1)
-    commune_stats = common.timed(lambda: stats.member_stats(commune.org, year_start, today), repeat=10, warmup=1)
+    commune_stats = common.timed(
+        lambda: stats.member_stats(commune.org, year_start, today), repeat=10, warmup=1
+    )
     ratio = province_stats["median_ms"] / province_recount["median_ms"]
     common.report(
         f"Member pages — {Member.objects.count():,} members; {province.name} ({province_count.total:,} members)",
         [
             ("list page, first page, 8 filter sets: median", f"{statistics_median(list_times):.0f} ms"),
-            ("list page p95", f"{list_p95:.0f} ms  (goal ≤ 150 ms: {'met' if list_p95 <= 150 else 'MISSED'})"),
+            (
+                "list page p95",
+                f"{list_p95:.0f} ms  (goal ≤ 150 ms: {'met' if list_p95 <= 150 else 'MISSED'})",
+            ),
+            ("precomputing the big units' statistics cells (if absent), s", f"{rebuild_seconds:.1f}"),
             ("province statistics (member_stats): median", f"{province_stats['median_ms']:.0f} ms"),
             ("baseline: full recount of the same figures, median", f"{province_recount['median_ms']:.0f} ms"),
-            ("ratio statistics / recount", f"{ratio:.3f}  (goal ≤ 0.033: {'met' if ratio <= 1 / 30 else 'MISSED'})"),
+            (
+                "ratio statistics / recount",
+                f"{ratio:.3f}  (goal ≤ 0.033: {'met' if ratio <= 1 / 30 else 'MISSED'})",
+            ),
             (
                 f"đảng ủy xã statistics ({commune.org.name}, {commune.total:,} members): p95",
-                f"{commune_stats['p95_ms']:.0f} ms  (goal ≤ 100 ms: {'met' if commune_stats['p95_ms'] <= 100 else 'MISSED'})",
+                f"{commune_stats['p95_ms']:.0f} ms  "
+                f"(goal ≤ 100 ms: {'met' if commune_stats['p95_ms'] <= 100 else 'MISSED'})",
             ),
         ],
     )

@@ -646,6 +646,9 @@ def seed(
     members_done = time.perf_counter()
     with transaction.atomic():
         rollups.rebuild()
+    from dangvu.members.stats import rebuild_precomputed
+
+    rebuild_precomputed()
     finished = time.perf_counter()
     return (
         SeedResult(

@@ -1,15 +1,33 @@
-"""Member statistics for any unit and its subtree (the yearly report's figures)."""
+"""Member statistics for any unit and its subtree (the yearly report's figures).
+
+Every breakdown is made of *cells*: for one dimension (sex, birth year, ethnicity, …) the number of
+current members per value. Small units are counted live. Units with many members
+(``PRECOMPUTE_MIN_MEMBERS`` and up: provinces, the whole country) read cells computed in advance
+(``OrgMemberStat``, rebuilt nightly and after imports), because recounting a province's 200,000
+members per breakdown takes seconds; the figures then say when they were computed (``as_of``).
+Counts by status always come from the exact roll-ups (``OrgMemberCount``).
+
+Ages and party ages are counted by year, as in the Party's statistical reports: age = report year −
+year of birth; party age = report year − year of the admission decision (the member file gives the
+exact party age, interruptions deducted).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractMonth, ExtractYear, Substr
+from django.utils import timezone
 
 from dangvu.members.enums import CURRENT_STATUSES, MemberStatus, TheoryLevel
-from dangvu.members.models import Member, OrgMemberCount
+from dangvu.members.models import Member, OrgMemberCount, OrgMemberStat
+
+PRECOMPUTE_MIN_MEMBERS = int(getattr(settings, "DANGVU_STATS_PRECOMPUTE_MIN", 20_000))
 
 AGE_BANDS = [
     ("≤30", 0, 30),
@@ -28,62 +46,161 @@ PARTY_AGE_BANDS = [
     ("≥50", 50, 200),
 ]
 
+# Breakdowns of current members: dimension → the value grouped on.
+CURRENT_DIMENSIONS: dict[str, Any] = {
+    "sex": F("sex"),
+    "birth_year": ExtractYear("birth_date"),
+    "admitted_year": ExtractYear("admitted_on"),
+    "ethnicity": F("ethnicity__name"),
+    "religion": F("religion__name"),
+    "general_education": F("general_education"),
+    "political_theory": F("political_theory"),
+}
+# Events of every member (current or not), by month: dimension → (date field, extra filter).
+EVENT_DIMENSIONS: dict[str, tuple[str, Q]] = {
+    "admitted_month": ("admitted_on", Q()),
+    "recognized_month": ("recognized_on", Q()),
+    "deceased_month": ("status_changed_on", Q(status=MemberStatus.DECEASED)),
+}
+UNKNOWN = ""
 
-def _band_filters(field: str, bands: list[tuple[str, int, int]], on: date) -> dict[str, Q]:
-    """Count filters for "years since ``field``" bands as of ``on`` (years counted whole)."""
-    filters = {}
-    for label, low, high in bands:
-        latest = on - relativedelta(years=low)  # at least ``low`` years ago
-        earliest = on - relativedelta(years=high + 1)  # less than ``high + 1`` years ago
-        filters[label] = Q(**{f"{field}__lte": latest, f"{field}__gt": earliest})
-    return filters
+
+def _key(value: Any) -> str:
+    return UNKNOWN if value is None else str(value)
 
 
-def _grouped(queryset: Any, field: str) -> dict[str, int]:
-    return {
-        str(key or "—"): n for key, n in queryset.values_list(field).annotate(n=Count("pk")).order_by(field)
-    }
+def _count_cells(members: Any, group: Any = None) -> dict[Any, dict[str, dict[str, int]]]:
+    """Cells of ``members`` (a subtree's members), grouped by ``group`` (None = one group)."""
+    result: dict[Any, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    current = members.filter(status__in=CURRENT_STATUSES)
+    grouping = {"_group": group} if group is not None else {}
+    for dimension, value in CURRENT_DIMENSIONS.items():
+        rows = current.annotate(_value=value, **grouping).values("_value", *grouping).annotate(n=Count("pk"))
+        for row in rows.order_by():
+            result[row.get("_group")][dimension][_key(row["_value"])] = row["n"]
+    for dimension, (field, condition) in EVENT_DIMENSIONS.items():
+        rows = (
+            members.filter(condition, **{f"{field}__isnull": False})
+            .annotate(_y=ExtractYear(field), _m=ExtractMonth(field), **grouping)
+            .values("_y", "_m", *grouping)
+            .annotate(n=Count("pk"))
+        )
+        for row in rows.order_by():
+            result[row.get("_group")][dimension][f"{row['_y']:04d}-{row['_m']:02d}"] = row["n"]
+    return result
+
+
+def rebuild_precomputed(min_members: int | None = None) -> int:
+    """Recompute the cells of every unit with at least ``min_members`` members; returns the units."""
+    from dangvu.orgs.models import Org
+
+    threshold = PRECOMPUTE_MIN_MEMBERS if min_members is None else min_members
+    big = [
+        row.org
+        for row in OrgMemberCount.objects.select_related("org").all()
+        if row.total >= threshold and row.org.status == "active"
+    ]
+    now = timezone.now()
+    rows: list[OrgMemberStat] = []
+    by_depth: dict[int, dict[str, Org]] = defaultdict(dict)
+    for org in big:
+        by_depth[org.depth][org.path] = org
+    for depth, units in by_depth.items():
+        length = depth * Org.steplen
+        members = Member.objects.annotate(_prefix=Substr("org__path", 1, length)).filter(
+            _prefix__in=list(units)
+        )
+        for prefix, cells in _count_cells(members, group=F("_prefix")).items():
+            org = units[prefix]
+            for dimension, values in cells.items():
+                rows += [
+                    OrgMemberStat(org=org, dimension=dimension, key=key[:120], n=n, computed_at=now)
+                    for key, n in values.items()
+                ]
+    with transaction.atomic():
+        OrgMemberStat.objects.all().delete()
+        OrgMemberStat.objects.bulk_create(rows, batch_size=5000)
+    return len(big)
+
+
+def _precomputed(org: Any) -> tuple[dict[str, dict[str, int]], datetime] | None:
+    rows = list(OrgMemberStat.objects.filter(org=org).values_list("dimension", "key", "n", "computed_at"))
+    if not rows:
+        return None
+    cells: dict[str, dict[str, int]] = defaultdict(dict)
+    for dimension, key, n, _at in rows:
+        cells[dimension][key] = n
+    return cells, min(at for *_rest, at in rows)
+
+
+def _bands(cells: dict[str, int], bands: list[tuple[str, int, int]], year: int) -> dict[str, int]:
+    result = dict.fromkeys([label for label, _low, _high in bands], 0) | {"unknown": 0}
+    for key, n in cells.items():
+        if key == UNKNOWN:
+            result["unknown"] += n
+            continue
+        years = year - int(key)
+        for label, low, high in bands:
+            if low <= years <= high:
+                result[label] += n
+                break
+    return result
+
+
+def _named(cells: dict[str, int], names: dict[str, str] | None = None) -> dict[str, int]:
+    names = names or {}
+    ordered = sorted(cells.items(), key=lambda kv: (kv[0] == UNKNOWN and kv[0] not in names, kv[0]))
+    return {names.get(k, "—" if k == UNKNOWN else k): n for k, n in ordered}
+
+
+def _in_months(cells: dict[str, int], period_from: date, period_to: date) -> int:
+    first, last = f"{period_from:%Y-%m}", f"{period_to:%Y-%m}"
+    return sum(n for month, n in cells.items() if first <= month <= last)
 
 
 def member_stats(org: Any, period_from: date, period_to: date) -> dict[str, Any]:
     """Totals by status (from the roll-ups), and for current members by sex, age band, ethnicity,
-    religion, general education, political theory and party-age band; admissions and recognitions in
-    the period. Party-age bands here count from the admission decision and ignore interruptions
-    (the member file gives the exact figure)."""
-    on = period_to
-    current = Member.objects.in_subtree(org).filter(status__in=CURRENT_STATUSES)
+    religion, general education, political theory and party-age band; admissions, recognitions and
+    deaths in the period."""
+    precomputed = _precomputed(org)
+    members = Member.objects.in_subtree(org)
+    if precomputed is not None:
+        cells, as_of = precomputed
+        # Whole months from the cells; a period that cuts a month is counted live.
+        month_end = (period_to + timedelta(days=1)).day == 1
+        whole_months = period_from.day == 1 and (month_end or period_to >= timezone.localdate(as_of))
+    else:
+        cells, as_of, whole_months = _count_cells(members)[None], None, False
     rollup = OrgMemberCount.objects.filter(org=org).first()
-    age = current.aggregate(
-        **{label: Count("pk", filter=q) for label, q in _band_filters("birth_date", AGE_BANDS, on).items()},
-        unknown=Count("pk", filter=Q(birth_date__isnull=True)),
-    )
-    party = current.aggregate(
-        **{
-            label: Count("pk", filter=q)
-            for label, q in _band_filters("admitted_on", PARTY_AGE_BANDS, on).items()
-        },
-        unknown=Count("pk", filter=Q(admitted_on__isnull=True)),
-    )
-    everyone = Member.objects.in_subtree(org)
     theory_names = dict(TheoryLevel.choices)
+    year = period_to.year
+    if whole_months:
+        events = {
+            name: _in_months(cells.get(f"{name}_month", {}), period_from, period_to)
+            for name in ("admitted", "recognized", "deceased")
+        }
+    else:
+        events = {
+            "admitted": members.filter(admitted_on__range=(period_from, period_to)).count(),
+            "recognized": members.filter(recognized_on__range=(period_from, period_to)).count(),
+            "deceased": members.filter(
+                status=MemberStatus.DECEASED, status_changed_on__range=(period_from, period_to)
+            ).count(),
+        }
     return {
         "org": {"id": org.pk, "name": org.name},
         "period": {"from": period_from.isoformat(), "to": period_to.isoformat()},
+        "as_of": as_of.isoformat() if as_of else None,
         "by_status": rollup.as_dict() if rollup else {},
-        "total": rollup.total if rollup else current.count(),
-        "by_sex": _grouped(current, "sex"),
-        "by_age_band": age,
-        "by_ethnicity": _grouped(current, "ethnicity__name"),
-        "by_religion": _grouped(current, "religion__name"),
-        "by_general_education": _grouped(current, "general_education"),
-        "by_political_theory": {
-            theory_names.get(k if k != "—" else "", k): n
-            for k, n in _grouped(current, "political_theory").items()
-        },
-        "by_party_age_band": party,
-        "admitted_in_period": everyone.filter(admitted_on__range=(period_from, period_to)).count(),
-        "recognized_in_period": everyone.filter(recognized_on__range=(period_from, period_to)).count(),
-        "deceased_in_period": everyone.filter(
-            status=MemberStatus.DECEASED, status_changed_on__range=(period_from, period_to)
-        ).count(),
+        "total": rollup.total if rollup else sum(cells.get("sex", {}).values()),
+        "by_sex": _named(cells.get("sex", {})),
+        "by_age_band": _bands(cells.get("birth_year", {}), AGE_BANDS, year),
+        "by_ethnicity": _named(cells.get("ethnicity", {})),
+        "by_religion": _named(cells.get("religion", {})),
+        "by_general_education": _named(cells.get("general_education", {})),
+        "by_political_theory": _named(cells.get("political_theory", {}), theory_names),
+        "by_party_age_band": _bands(cells.get("admitted_year", {}), PARTY_AGE_BANDS, year),
+        "admitted_in_period": events["admitted"],
+        "recognized_in_period": events["recognized"],
+        "deceased_in_period": events["deceased"],
     }

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from dangvu.members.importer import ImportError_, run_import
 from dangvu.members.models import MemberImport
@@ -45,6 +46,8 @@ def _run(import_id: int, dry_run: bool) -> None:
         finished_at=timezone.now(),
         message="" if report.imported or dry_run else "Không nhập: tệp còn dòng lỗi.",
     )
+    if report.imported and report.created + report.updated >= 1000:
+        rebuild_member_stats()  # a large import changes the big units' breakdowns noticeably
 
 
 @db_task()
@@ -55,3 +58,18 @@ def check_member_import(import_id: int) -> None:
 @db_task()
 def run_member_import(import_id: int) -> None:
     _run(import_id, dry_run=False)
+
+
+@db_task()
+def rebuild_member_stats() -> None:
+    from dangvu.members.stats import rebuild_precomputed
+
+    rebuild_precomputed()
+
+
+@db_periodic_task(crontab(hour="1", minute="30"))
+def nightly_member_stats() -> None:
+    """Recompute the statistics cells of the big units (provinces, the country) every night."""
+    from dangvu.members.stats import rebuild_precomputed
+
+    rebuild_precomputed()

@@ -14,7 +14,7 @@ from dangvu.members.models.history import (
 from dangvu.members.models.imports import MemberImport
 from dangvu.members.models.member import Member, MemberQuerySet, NameWord
 from dangvu.members.models.reference import Ethnicity, MemberRule, Religion
-from dangvu.members.models.rollup import OrgMemberCount
+from dangvu.members.models.rollup import OrgMemberCount, OrgMemberStat
 
 __all__ = [
     "Award",
@@ -31,6 +31,7 @@ __all__ = [
     "MemberStatusChange",
     "NameWord",
     "OrgMemberCount",
+    "OrgMemberStat",
     "PartyInterruption",
     "Religion",
     "Transfer",

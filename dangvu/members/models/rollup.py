@@ -32,3 +32,28 @@ class OrgMemberCount(models.Model):
 
     def as_dict(self) -> dict[str, int]:
         return {status: getattr(self, status) for status in CURRENT_STATUSES} | {"total": self.total}
+
+
+class OrgMemberStat(models.Model):
+    """One cell of a large unit's member statistics (its whole subtree): ``dimension`` = ``key`` → ``n``.
+
+    Kept for units with many members (``stats.PRECOMPUTE_MIN_MEMBERS``), where recounting every
+    breakdown live would take seconds; rebuilt by a nightly job and after imports. Smaller units are
+    counted live. Counts by status always come from ``OrgMemberCount``, which is exact at every moment.
+    """
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="member_stats")
+    dimension = models.CharField(max_length=24)
+    key = models.CharField(max_length=120)
+    n = models.BigIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "ô thống kê đảng viên (tính sẵn)"
+        verbose_name_plural = "ô thống kê đảng viên (tính sẵn)"
+        constraints = [
+            models.UniqueConstraint(fields=["org", "dimension", "key"], name="member_stat_unique_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.dimension}={self.key}: {self.n}"

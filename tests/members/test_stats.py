@@ -1,0 +1,77 @@
+"""Statistics of a unit's subtree: counted live for small units, read from precomputed cells for big ones."""
+
+from datetime import date
+
+import pytest
+
+from dangvu.members import lifecycle
+from dangvu.members.models import OrgMemberStat
+from dangvu.members.services import member_create
+from dangvu.members.stats import member_stats, rebuild_precomputed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def members(tree, admin_user):
+    for org, name, sex, born, admitted in [
+        (tree.a1, "Trần Văn Đức", "male", date(1980, 1, 2), date(2000, 3, 1)),
+        (tree.a1, "Nguyễn Thị Anh", "female", date(1995, 3, 4), date(2018, 5, 1)),
+        (tree.a2, "Lê Thị Mai", "female", date(1950, 5, 6), date(1975, 1, 1)),
+        (tree.b1, "Lê Văn Bình", "male", date(1970, 5, 6), date(1990, 1, 1)),
+    ]:
+        member_create(
+            actor=admin_user, org=org, full_name=name, sex=sex, birth_date=born, admitted_on=admitted
+        )
+    lifecycle.member_admit(
+        actor=admin_user,
+        org=tree.a2,
+        full_name="Phạm Thị Hoa",
+        sex="female",
+        birth_date=date(2000, 1, 1),
+        admitted_on=date(2026, 1, 5),
+        ceremony_on=date(2026, 1, 20),
+    )
+
+
+def test_live_figures_count_ages_by_year(members, tree):
+    figures = member_stats(tree.xa, date(2026, 1, 1), date(2026, 10, 31))
+    assert figures["as_of"] is None
+    assert figures["total"] == 4
+    assert figures["by_sex"] == {"female": 3, "male": 1}
+    # 2026 − birth year: 46, 31, 76, 26
+    assert figures["by_age_band"] == {
+        "≤30": 1,
+        "31–40": 1,
+        "41–50": 1,
+        "51–60": 0,
+        "61–70": 0,
+        ">70": 1,
+        "unknown": 0,
+    }
+    # 2026 − admission year: 26, 8, 51, 0
+    assert figures["by_party_age_band"]["≥50"] == 1
+    assert figures["by_party_age_band"]["<10"] == 2
+    assert figures["admitted_in_period"] == 1
+
+
+def test_big_units_read_precomputed_cells_that_match_a_live_count(members, tree, admin_user):
+    periods = [(date(2026, 1, 1), date(2026, 10, 31)), (date(2026, 1, 10), date(2026, 2, 3))]
+    live = {p: member_stats(tree.root, *p) for p in periods}
+    assert rebuild_precomputed(min_members=3) == 2  # TU (5 members) and XA (4); XB has 1
+    assert OrgMemberStat.objects.filter(org=tree.xb).count() == 0
+    for period in periods:
+        precomputed = member_stats(tree.root, *period)
+        assert precomputed["as_of"] is not None
+        assert {k: v for k, v in precomputed.items() if k != "as_of"} == {
+            k: v for k, v in live[period].items() if k != "as_of"
+        }
+    # Status totals stay exact at once; the breakdowns follow at the next rebuild.
+    member_create(
+        actor=admin_user, org=tree.b1, full_name="Võ Thị Lan", sex="female", birth_date=date(1990, 1, 1)
+    )
+    stale = member_stats(tree.root, *periods[0])
+    assert stale["total"] == 6
+    assert sum(stale["by_sex"].values()) == 5
+    rebuild_precomputed(min_members=3)
+    assert sum(member_stats(tree.root, *periods[0])["by_sex"].values()) == 6
