@@ -245,8 +245,12 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
         queryset = queryset.filter(sex=filters.sex)
     queryset = queryset.search(filters.q, substring=filters.match == "substring")
     total = queryset.count()
-    page = queryset.in_name_order()[filters.offset : filters.offset + filters.limit]
-    return {"count": total, "results": [_row(m) for m in page]}
+    # The page's keys first (answered from the covering name-order index), then those rows.
+    keys = list(
+        queryset.in_name_order().values_list("pk", flat=True)[filters.offset : filters.offset + filters.limit]
+    )
+    rows = {m.pk: m for m in queryset.order_by().filter(pk__in=keys)}
+    return {"count": total, "results": [_row(rows[key]) for key in keys if key in rows]}
 
 
 # Registered before the /{member_id} routes so that “import” is not taken for an id.

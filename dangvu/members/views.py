@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -22,11 +21,13 @@ from django.utils import timezone
 from dangvu.accounts.permissions import has_perm, require_perm, scope_for
 from dangvu.audit.services import audit_log
 from dangvu.core.http import AuthenticatedHttpRequest
+from dangvu.core.paging import LargeListPaginator
 from dangvu.links.services import timeline
 from dangvu.members import forms as member_forms
 from dangvu.members import lifecycle, services, stats, worklists
+from dangvu.members.enums import CURRENT_STATUSES
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
-from dangvu.members.models import Member, MemberImport, Transfer
+from dangvu.members.models import Member, MemberImport, OrgMemberCount, Transfer
 from dangvu.members.reports import SECTIONS, SEX_NAMES, STATUS_NAMES, labelled
 from dangvu.orgs.models import Org
 
@@ -67,12 +68,37 @@ def _filtered(request: AuthenticatedHttpRequest) -> tuple[Any, member_forms.Filt
 @login_required
 def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     members, form = _filtered(request)
-    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    paginator = LargeListPaginator(members, 50, exact_count=_exact_count(request, form))
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "members/list.html",
-        {"page_obj": page, "form": form, "can_create": has_perm(request.user, "members.manage")},
+        {
+            "page_obj": page,
+            "paginator": paginator,
+            "form": form,
+            "can_create": has_perm(request.user, "members.manage"),
+        },
     )
+
+
+def _exact_count(request: AuthenticatedHttpRequest, form: member_forms.FilterForm) -> int | None:
+    """The list's total from the roll-ups when only the unit (and a current status) is filtered on and
+    the user sees the whole unit; None otherwise (the paginator then counts, up to its cap)."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    if not data["org"] or any(data[k] for k in ("q", "sex", "age", "ethnicity")):
+        return None
+    if data["status"] and data["status"] not in CURRENT_STATUSES:
+        return None
+    org = Org.objects.visible_to(request.user, "members.view").filter(code=data["org"].strip()).first()
+    if org is None or not scope_for(request.user, "members.view").contains(org):
+        return None
+    rollup = OrgMemberCount.objects.filter(org=org).first()
+    if rollup is None:
+        return None
+    return int(getattr(rollup, data["status"])) if data["status"] else rollup.total
 
 
 @login_required
