@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count
+from django.utils import timezone
 
 from dangvu.members.enums import CURRENT_STATUSES
 from dangvu.members.models import Member
@@ -13,7 +17,7 @@ from dangvu.members.worklists import REQUIRED_FIELDS, incomplete_files
 
 
 @dataclass(frozen=True)
-class CccdIssue:
+class ValueIssue:
     member: Member
     message: str
 
@@ -30,6 +34,52 @@ def cccd_issues(member: Member) -> list[str]:
     if member.birth_date_precision != "" and member.cccd[4:6] != f"{member.birth_date.year % 100:02d}":
         problems.append("Chữ số thứ 5–6 của CCCD không khớp năm sinh.")
     return problems
+
+
+def value_issues(member: Member, today: date) -> list[str]:
+    """Values that cannot be right: a CCCD that contradicts the file, impossible dates and ages,
+    milestones out of order, malformed phone numbers or e-mail addresses."""
+    problems = cccd_issues(member)
+    born = member.birth_date
+    if born and born > today:
+        problems.append("Ngày sinh ở tương lai.")
+    if born and born.year < 1900:
+        problems.append("Năm sinh trước 1900.")
+    if born and member.admitted_on and relativedelta(member.admitted_on, born).years < 18:
+        problems.append("Vào Đảng khi chưa đủ 18 tuổi.")
+    if member.admitted_on and member.admitted_on > today:
+        problems.append("Ngày vào Đảng ở tương lai.")
+    if member.ceremony_on and member.admitted_on and member.ceremony_on < member.admitted_on:
+        problems.append("Lễ kết nạp trước ngày quyết định kết nạp.")
+    if member.recognized_on and member.admitted_on and member.recognized_on < member.admitted_on:
+        problems.append("Ngày chính thức trước ngày vào Đảng.")
+    if member.status == "official" and member.admitted_on and not member.recognized_on:
+        if relativedelta(today, member.admitted_on).years >= 2:
+            problems.append("Đảng viên chính thức nhưng thiếu ngày công nhận chính thức.")
+    if member.phone and not _PHONE.fullmatch(member.phone):
+        problems.append("Số điện thoại không đúng định dạng.")
+    if member.email and not _EMAIL.fullmatch(member.email):
+        problems.append("Địa chỉ thư điện tử không đúng định dạng.")
+    return problems
+
+
+_PHONE = re.compile(r"(\+84|0)[0-9 .]{8,12}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+CHECKED_FIELDS = (
+    "pk",
+    "full_name",
+    "cccd",
+    "birth_date",
+    "birth_date_precision",
+    "sex",
+    "org_id",
+    "status",
+    "admitted_on",
+    "ceremony_on",
+    "recognized_on",
+    "phone",
+    "email",
+)
 
 
 def quality_report(members: Any, sample: int = 200) -> dict[str, Any]:
@@ -52,13 +102,10 @@ def quality_report(members: Any, sample: int = 200) -> dict[str, Any]:
         )
         groups.append(people)
     issues = []
-    for member in (
-        current.exclude(cccd__isnull=True)
-        .exclude(birth_date__isnull=True)
-        .only("pk", "full_name", "cccd", "birth_date", "birth_date_precision", "sex", "org_id")[: sample * 10]
-    ):
-        for message in cccd_issues(member):
-            issues.append(CccdIssue(member, message))
+    today = timezone.localdate()
+    for member in current.only(*CHECKED_FIELDS).order_by("sort_key", "pk")[: sample * 10]:
+        for message in value_issues(member, today):
+            issues.append(ValueIssue(member, message))
     missing_by_field = {}
     for field, label in REQUIRED_FIELDS.items():
         condition: dict[str, Any] = {field: ""} if field == "hometown" else {f"{field}__isnull": True}
@@ -71,5 +118,5 @@ def quality_report(members: Any, sample: int = 200) -> dict[str, Any]:
         "incomplete": incomplete.select_related("org").order_by("sort_key")[:sample],
         "missing_by_field": missing_by_field,
         "duplicate_groups": groups,
-        "cccd_issues": issues[:sample],
+        "value_issues": issues[:sample],
     }

@@ -169,8 +169,20 @@ def test_data_quality_page_finds_gaps_duplicates_and_cccd_mismatches(
         birth_date=date(1985, 1, 1),
         cccd="001080000999",
     )  # 4th digit says a man born in 1980
+    member_create(
+        actor=admin_user,
+        org=tree.a2,
+        full_name="Đỗ Văn Nam",
+        sex="male",
+        birth_date=date(1970, 6, 1),
+        admitted_on=date(1986, 1, 1),  # an old paper file, copied as written
+        phone="12345678",
+    )
     client.force_login(people.province)
     html = client.get("/members/quality/", {"org": "XA"}).content.decode()
+    issues = html[html.index('data-testid="value-issues"') :]
+    assert "Đỗ Văn Nam</a>: Vào Đảng khi chưa đủ 18 tuổi." in issues
+    assert "Đỗ Văn Nam</a>: Số điện thoại không đúng định dạng." in issues
     assert 'data-testid="complete-percent"><strong>0,0%</strong>' in html  # Vietnamese decimal comma
     duplicates = html[html.index('data-testid="duplicates"') :]
     duplicates = duplicates[: duplicates.index("</ul>")]
