@@ -53,9 +53,9 @@ def value_issues(member: Member, today: date) -> list[str]:
         problems.append("Lễ kết nạp trước ngày quyết định kết nạp.")
     if member.recognized_on and member.admitted_on and member.recognized_on < member.admitted_on:
         problems.append("Ngày chính thức trước ngày vào Đảng.")
-    if member.status == "official" and member.admitted_on and not member.recognized_on:
-        if relativedelta(today, member.admitted_on).years >= 2:
-            problems.append("Đảng viên chính thức nhưng thiếu ngày công nhận chính thức.")
+    old_enough = member.admitted_on is not None and relativedelta(today, member.admitted_on).years >= 2
+    if member.status == "official" and old_enough and not member.recognized_on:
+        problems.append("Đảng viên chính thức nhưng thiếu ngày công nhận chính thức.")
     if member.phone and not _PHONE.fullmatch(member.phone):
         problems.append("Số điện thoại không đúng định dạng.")
     if member.email and not _EMAIL.fullmatch(member.email):
