@@ -91,7 +91,12 @@ def _count_cells(members: Any, group: Any = None) -> dict[Any, dict[str, dict[st
 
 
 def rebuild_precomputed(min_members: int | None = None) -> int:
-    """Recompute the cells of every unit with at least ``min_members`` members; returns the units."""
+    """Recompute the cells of every unit with at least ``min_members`` members; returns the units.
+
+    One pass per dimension over all members, grouped by their unit's ancestor at the deepest level
+    among the big units (or the unit itself when shallower); each big unit then sums the groups of
+    its subtree.
+    """
     from dangvu.orgs.models import Org
 
     threshold = PRECOMPUTE_MIN_MEMBERS if min_members is None else min_members
@@ -102,21 +107,22 @@ def rebuild_precomputed(min_members: int | None = None) -> int:
     ]
     now = timezone.now()
     rows: list[OrgMemberStat] = []
-    by_depth: dict[int, dict[str, Org]] = defaultdict(dict)
-    for org in big:
-        by_depth[org.depth][org.path] = org
-    for depth, units in by_depth.items():
-        length = depth * Org.steplen
-        members = Member.objects.annotate(_prefix=Substr("org__path", 1, length)).filter(
-            _prefix__in=list(units)
-        )
-        for prefix, cells in _count_cells(members, group=F("_prefix")).items():
-            org = units[prefix]
-            for dimension, values in cells.items():
-                rows += [
-                    OrgMemberStat(org=org, dimension=dimension, key=key[:120], n=n, computed_at=now)
-                    for key, n in values.items()
-                ]
+    if big:
+        length = max(org.depth for org in big) * Org.steplen
+        members = Member.objects.annotate(_prefix=Substr("org__path", 1, length))
+        groups = _count_cells(members, group=F("_prefix"))
+        for org in big:
+            totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            for prefix, cells in groups.items():
+                if prefix.startswith(org.path):
+                    for dimension, values in cells.items():
+                        for key, n in values.items():
+                            totals[dimension][key] += n
+            rows += [
+                OrgMemberStat(org=org, dimension=dimension, key=key[:120], n=n, computed_at=now)
+                for dimension, values in totals.items()
+                for key, n in values.items()
+            ]
     with transaction.atomic():
         OrgMemberStat.objects.all().delete()
         OrgMemberStat.objects.bulk_create(rows, batch_size=5000)
