@@ -66,3 +66,19 @@ def test_search_open_edit_and_import(page, live_server, people, tree, tmp_path):
     page.wait_for_selector("#progress[data-status=done]")
     page.goto(f"{live_server.url}/members/?q=phan+van+moi")
     assert page.locator("[data-testid=member-link]").count() == 1
+
+
+def test_unit_page_loads_member_charts_and_the_file_prints(page, live_server, people, tree):
+    member = member_create(
+        actor=people.admin, org=tree.a1, full_name="Trần Thị Mai", sex="female", birth_date=date(1985, 4, 5)
+    )
+    log_in(page, live_server, "province")
+    page.goto(f"{live_server.url}{tree.xa.get_absolute_url()}")
+    chart = page.locator("[data-testid=chart-by_sex] svg")
+    chart.wait_for()  # loaded by htmx after the page
+    assert chart.locator("title").first.text_content() == "Nữ: 1"
+    # The printed file is a PDF served to the browser.
+    response = page.request.get(f"{live_server.url}/members/{member.pk}/file.pdf")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
