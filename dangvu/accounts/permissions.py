@@ -48,6 +48,10 @@ class Scope:
             return True
         return org.pk in self.exact_org_ids or any(org.path.startswith(p) for p in self.subtree_paths)
 
+    def covers_subtree(self, org: Org) -> bool:
+        """Whether the user may see ``org`` and everything under it."""
+        return self.everywhere or any(org.path.startswith(p) for p in self.subtree_paths)
+
     def q(self, path_field: str, id_field: str) -> Q:
         if self.everywhere:
             return Q()

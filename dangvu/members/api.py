@@ -238,7 +238,7 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
     queryset: Any = Member.objects.visible_to(request.user).select_related("org")
     if filters.org is not None:
         org = get_object_or_404(Org.objects.visible_to(request.user, "members.view"), pk=filters.org)
-        queryset = queryset.in_subtree(org)
+        queryset = Member.objects.visible_subtree(request.user, org).select_related("org")
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.sex:

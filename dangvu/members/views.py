@@ -8,6 +8,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -47,7 +48,11 @@ def _filtered(request: AuthenticatedHttpRequest) -> tuple[Any, member_forms.Filt
         data = form.cleaned_data
         if data["org"]:
             org = Org.objects.visible_to(request.user).filter(code=data["org"].strip()).first()
-            members = members.in_subtree(org) if org else members.none()
+            members = (
+                Member.objects.visible_subtree(request.user, org).select_related("org")
+                if org
+                else members.none()
+            )
         if data["status"]:
             members = members.filter(status=data["status"])
         if data["sex"]:
@@ -68,7 +73,9 @@ def _filtered(request: AuthenticatedHttpRequest) -> tuple[Any, member_forms.Filt
 @login_required
 def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     members, form = _filtered(request)
-    paginator = LargeListPaginator(members, 50, exact_count=_exact_count(request, form))
+    paginator = LargeListPaginator(
+        members, settings.DANGVU_PAGE_SIZE, exact_count=_exact_count(request, form)
+    )
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

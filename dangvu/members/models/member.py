@@ -35,7 +35,20 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
         return self.filter(status__in=CURRENT_STATUSES)
 
     def in_subtree(self, org: Any) -> MemberQuerySet:
-        return self.filter(org__path__startswith=org.path)
+        from dangvu.orgs.models import Org
+
+        # "unit IN (the subtree's ids)": a hashed lookup per row, which the covering name-order index
+        # can be filtered by without joining the units.
+        return self.filter(org__in=Org.objects.filter(path__startswith=org.path).values("pk"))
+
+    def visible_subtree(self, user: Any, org: Any, perm: str | None = None) -> MemberQuerySet:
+        """``visible_to(user).in_subtree(org)``, without repeating the scope filter when the user sees
+        the whole subtree anyway (one filter instead of two keeps the planner's estimates right)."""
+        from dangvu.accounts.permissions import scope_for
+
+        if scope_for(user, perm or self.view_permission).covers_subtree(org):
+            return self.in_subtree(org)
+        return self.visible_to(user, perm).in_subtree(org)
 
     def search(self, query: str | None, *, substring: bool = False) -> MemberQuerySet:
         """Accent-insensitive name search (each word of the query starts a word of the name, or with
