@@ -110,7 +110,17 @@ def main() -> None:
     def bare_copy() -> float:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                for column, default in LOAD_DEFAULTS.items():
+                # NOT NULL columns the COPY leaves out get their model defaults for the load.
+                cursor.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns"
+                    " WHERE table_name = 'members_member' AND is_nullable = 'NO'"
+                    " AND column_default IS NULL AND column_name <> ALL(%s)",
+                    [columns],
+                )
+                for column, kind in cursor.fetchall():
+                    default = LOAD_DEFAULTS.get(column) or (
+                        "now()" if "timestamp" in kind else "0" if "int" in kind else "''"
+                    )
                     cursor.execute(
                         f'ALTER TABLE members_member ALTER COLUMN "{column}" SET DEFAULT {default}'
                     )
