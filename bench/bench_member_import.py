@@ -114,7 +114,7 @@ def main() -> None:
                 cursor.execute(
                     "SELECT column_name, data_type FROM information_schema.columns"
                     " WHERE table_name = 'members_member' AND is_nullable = 'NO'"
-                    " AND column_default IS NULL AND column_name <> ALL(%s)",
+                    " AND column_default IS NULL AND is_identity = 'NO' AND column_name <> ALL(%s)",
                     [columns],
                 )
                 for column, kind in cursor.fetchall():
