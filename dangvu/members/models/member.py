@@ -116,6 +116,7 @@ class Member(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="dân tộc",
+        db_index=False,  # a reference list of a few dozen rows: no index over millions of members
     )
     religion = models.ForeignKey(
         "members.Religion",
@@ -124,6 +125,7 @@ class Member(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="tôn giáo",
+        db_index=False,  # a reference list of a few dozen rows: no index over millions of members
     )
     cccd = models.CharField(
         "số CCCD", max_length=12, null=True, blank=True, unique=True, validators=[cccd_validator]
