@@ -49,7 +49,7 @@ def main() -> None:
         female = rng.random() < 0.4
         middle = rng.choice(names.MIDDLE_FEMALE if female else names.MIDDLE_MALE)
         given = rng.choice(names.GIVEN_FEMALE if female else names.GIVEN_MALE)
-        born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 50))
+        born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 35))
         admitted = born + timedelta(days=365 * 20 + rng.randrange(3650))
         people.append(
             {
@@ -139,6 +139,8 @@ def main() -> None:
                 report = run_import(actor=admin, org=unit, upload=io.BytesIO(data), dry_run=False, mode="all")
                 elapsed = time.perf_counter() - started
                 created = report.created
+                if not created:
+                    print("import refused:", report.as_dict()["errors"][:5])
                 raise Rollback
         except Rollback:
             return elapsed, created

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from dangvu.audit.context import current_origin
 from dangvu.audit.models import AuditChainHead, AuditEntry
+from dangvu.core.bulk import copy_insert
 
 # Columns that are derived or bookkeeping, never worth an audit diff.
 _SKIPPED_FIELDS = {
@@ -158,7 +159,7 @@ def audit_log_many(
         entry.entry_hash = entry.compute_hash()
         previous = entry.entry_hash
         entries.append(entry)
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    copy_insert(entries)
     AuditChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=previous)
     return len(entries)
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import audit_log, audit_log_many, diff, snapshot
+from dangvu.core.bulk import copy_insert
 from dangvu.core.text import fold
 from dangvu.members import rollups
 from dangvu.members.dates import DateError, parse_partial
@@ -493,14 +494,11 @@ def _create_all(actor: Any, candidates: list[Candidate]) -> list[Member]:
         )
         member.refresh_derived()
         members.append(member)
-    Member.objects.bulk_create(members, batch_size=2000)
+    copy_insert(members)
     remember_words(m.search_text for m in members)
     today = timezone.localdate()
-    MemberOrgPeriod.objects.bulk_create(
-        [MemberOrgPeriod(member=m, org=m.org, started_on=m.status_changed_on) for m in members],
-        batch_size=2000,
-    )
-    MemberStatusChange.objects.bulk_create(
+    copy_insert([MemberOrgPeriod(member=m, org=m.org, started_on=m.status_changed_on) for m in members])
+    copy_insert(
         [
             MemberStatusChange(
                 member=m,
@@ -510,8 +508,7 @@ def _create_all(actor: Any, candidates: list[Candidate]) -> list[Member]:
                 actor=actor if getattr(actor, "is_authenticated", False) else None,
             )
             for m in members
-        ],
-        batch_size=2000,
+        ]
     )
     counts: Counter[tuple[str, str]] = Counter((m.org.path, m.status) for m in members)
     for (path, status), n in counts.items():
