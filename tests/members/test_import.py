@@ -205,3 +205,30 @@ def test_import_over_the_api(tree, people):
     )
     assert bad.status_code == 422
     assert bad.json()["error"]["details"][0]["field"] == "file"
+
+
+def test_a_large_file_goes_through_copy_with_every_row_linked_and_audited(tree, people):
+    """Above ``COPY_FROM_ROWS`` rows PostgreSQL takes the rows by COPY: keys, history, audit all kept."""
+    rows = [
+        f"Phạm Văn Số{i},Nam,01/01/{1960 + i % 40},0010{60 + i % 40:02d}{i:06d},01/03/2005,01/03/2006,"
+        f"Chính thức,Kinh,{'A1' if i % 2 else 'A2'}"
+        for i in range(260)
+    ]
+    report = run_import(
+        actor=people.province, org=tree.xa, upload=upload(HEADER + "\n".join(rows)), dry_run=False
+    )
+    assert report.created == 260, report.as_dict()["errors"][:3]
+    members = Member.objects.filter(full_name__startswith="Phạm Văn Số")
+    assert members.count() == 260
+    assert all(m.org_periods.count() == 1 and m.status_changes.count() == 1 for m in members[:20])
+    assert Member.objects.search("pham van so12").filter(full_name="Phạm Văn Số12").exists()
+    assert OrgMemberCount.objects.get(org=tree.xa).as_dict() == rollups.recount(tree.xa)
+    audited = set(AuditEntry.objects.filter(event="members.import").values_list("object_id", flat=True))
+    assert audited == {str(pk) for pk in members.values_list("pk", flat=True)}
+    assert verify_chain().ok
+    # The next entry continues the chain after the copied ones.
+    member_file = members.first()
+    from dangvu.members.services import member_update
+
+    member_update(actor=people.province, member=member_file, changes={"hometown": "Xã An Phú"})
+    assert verify_chain().ok

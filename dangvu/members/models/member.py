@@ -195,7 +195,7 @@ class Member(TimeStampedModel):
             # index alone (PostgreSQL index-only scan); SQLite ignores ``include``.
             models.Index(
                 fields=["sort_key"],
-                include=["org", "status", "sex", "birth_date"],
+                include=["id", "org", "status", "sex", "birth_date", "search_text"],
                 name="member_name_order_idx",
             ),
         ]
