@@ -14,7 +14,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
-from django.core.cache import cache
+
+from dangvu.core.versions import bump_version as shared_bump
+from dangvu.core.versions import current_version
 
 _VERSION_KEY = "dangvu:calendar:version"
 _MAX_DAYS = 100_000
@@ -30,14 +32,11 @@ def public_holiday_names(year: int, language: str = "vi") -> dict[date, str]:
 
 
 def calendar_version() -> int:
-    return int(cache.get(_VERSION_KEY) or 0)
+    return current_version(_VERSION_KEY)
 
 
 def bump_version() -> None:
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 1, timeout=None)
+    shared_bump(_VERSION_KEY)
     _exceptions_cached.cache_clear()
 
 

@@ -2,45 +2,20 @@
 
 import io
 import zipfile
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
 from dangvu.audit.models import AuditEntry
-from dangvu.members import lifecycle
-from dangvu.members.services import member_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def members(tree, admin_user):
-    for org, name, sex, born in [
-        (tree.a1, "Trần Văn Đức", "male", date(1980, 1, 2)),
-        (tree.a1, "Nguyễn Thị Anh", "female", date(1995, 3, 4)),
-        (tree.a2, "Lê Thị Mai", "female", date(1960, 5, 6)),
-        (tree.b1, "Lê Văn Bình", "male", date(1970, 5, 6)),
-    ]:
-        member_create(
-            actor=admin_user, org=org, full_name=name, sex=sex, birth_date=born, admitted_on=date(2000, 1, 1)
-        )
-    lifecycle.member_admit(
-        actor=admin_user,
-        org=tree.a2,
-        full_name="Phạm Thị Hoa",
-        sex="female",
-        birth_date=date(2000, 1, 1),
-        admitted_on=date(2026, 1, 5),
-        ceremony_on=date(2026, 1, 20),
-    )
 
 
 def rows_of(sheet):
     return [tuple(c for c in row if c is not None) for row in sheet.iter_rows(values_only=True)]
 
 
-def test_yearly_report_xlsx_has_the_figures_the_units_and_charts(people, members, tree, client):
+def test_yearly_report_xlsx_has_the_figures_the_units_and_charts(people, xa_members, tree, client):
     client.force_login(people.province)
     response = client.get("/members/stats/report.xlsx", {"org": "XA", "year": "2026"})
     assert response.status_code == 200
@@ -64,7 +39,7 @@ def test_yearly_report_xlsx_has_the_figures_the_units_and_charts(people, members
     assert entry.data == {"year": 2026, "format": "xlsx"}
 
 
-def test_report_is_scoped_to_the_users_units(people, members, client):
+def test_report_is_scoped_to_the_users_units(people, xa_members, client):
     client.force_login(people.outsider)  # Ban Tổ chức at XB
     assert client.get("/members/stats/report.xlsx", {"org": "XA"}).status_code == 404
     assert client.get("/members/stats/report.xlsx", {"org": "XB"}).status_code == 200
@@ -72,7 +47,7 @@ def test_report_is_scoped_to_the_users_units(people, members, client):
     assert client.get("/members/stats/report.xlsx", {"org": "XA"}).status_code in (403, 404)
 
 
-def test_unit_page_shows_member_charts_to_those_allowed(people, members, tree, client):
+def test_unit_page_shows_member_charts_to_those_allowed(people, xa_members, tree, client):
     client.force_login(people.province)
     page = client.get(tree.xa.get_absolute_url()).content.decode()
     assert 'data-testid="panel-member-charts"' in page

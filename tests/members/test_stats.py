@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from dangvu.members import lifecycle
 from dangvu.members.models import OrgMemberStat
 from dangvu.members.services import member_create
 from dangvu.members.stats import member_stats, rebuild_precomputed
@@ -12,29 +11,7 @@ from dangvu.members.stats import member_stats, rebuild_precomputed
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def members(tree, admin_user):
-    for org, name, sex, born, admitted in [
-        (tree.a1, "Trần Văn Đức", "male", date(1980, 1, 2), date(2000, 3, 1)),
-        (tree.a1, "Nguyễn Thị Anh", "female", date(1995, 3, 4), date(2018, 5, 1)),
-        (tree.a2, "Lê Thị Mai", "female", date(1950, 5, 6), date(1975, 1, 1)),
-        (tree.b1, "Lê Văn Bình", "male", date(1970, 5, 6), date(1990, 1, 1)),
-    ]:
-        member_create(
-            actor=admin_user, org=org, full_name=name, sex=sex, birth_date=born, admitted_on=admitted
-        )
-    lifecycle.member_admit(
-        actor=admin_user,
-        org=tree.a2,
-        full_name="Phạm Thị Hoa",
-        sex="female",
-        birth_date=date(2000, 1, 1),
-        admitted_on=date(2026, 1, 5),
-        ceremony_on=date(2026, 1, 20),
-    )
-
-
-def test_live_figures_count_ages_by_year(members, tree):
+def test_live_figures_count_ages_by_year(xa_members, tree):
     figures = member_stats(tree.xa, date(2026, 1, 1), date(2026, 10, 31))
     assert figures["as_of"] is None
     assert figures["total"] == 4
@@ -55,10 +32,10 @@ def test_live_figures_count_ages_by_year(members, tree):
     assert figures["admitted_in_period"] == 1
 
 
-def test_big_units_read_precomputed_cells_that_match_a_live_count(members, tree, admin_user):
+def test_big_units_read_precomputed_cells_that_match_a_live_count(xa_members, tree, admin_user):
     periods = [(date(2026, 1, 1), date(2026, 10, 31)), (date(2026, 1, 10), date(2026, 2, 3))]
     live = {p: member_stats(tree.root, *p) for p in periods}
-    assert rebuild_precomputed(min_members=3) == 2  # TU (5 members) and XA (4); XB has 1
+    assert rebuild_precomputed(min_members=3) == 2  # TU (5 xa_members) and XA (4); XB has 1
     assert OrgMemberStat.objects.filter(org=tree.xb).count() == 0
     for period in periods:
         precomputed = member_stats(tree.root, *period)

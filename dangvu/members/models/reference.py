@@ -4,8 +4,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from django.core.cache import cache
 from django.db import models, transaction
+
+from dangvu.core.versions import bump_version, current_version
 
 
 class Ethnicity(models.Model):
@@ -95,15 +96,12 @@ _RULES_VERSION_KEY = "dangvu:member-rules:version"
 
 
 def rules_version() -> int:
-    return int(cache.get(_RULES_VERSION_KEY) or 0)
+    return current_version(_RULES_VERSION_KEY)
 
 
 def bump_rules_version() -> None:
     """Every process re-reads the rules after a change (the version lives in the shared cache)."""
-    try:
-        cache.incr(_RULES_VERSION_KEY)
-    except ValueError:
-        cache.set(_RULES_VERSION_KEY, 1, timeout=None)
+    bump_version(_RULES_VERSION_KEY)
     all_rules.cache_clear()
 
 
