@@ -82,7 +82,11 @@ def main() -> None:
         if rng.random() < 0.5:
             member_move(actor=actor, member=member, to_org=Org.objects.get(pk=rng.choice(cells)))
         else:
-            member_set_status(actor=actor, member=member, status=rng.choice(statuses), reason="benchmark")
+            # A full member's file (with its recognition date) cannot go back to probation: skip that pick.
+            status = rng.choice(statuses)
+            if status == MemberStatus.PROBATIONARY and member.recognized_on:
+                status = MemberStatus.OFFICIAL
+            member_set_status(actor=actor, member=member, status=status, reason="benchmark")
         done += 1
     elapsed = time.perf_counter() - started
     after_fast, after_slow = dashboard(), recount()

@@ -10,7 +10,7 @@ word of the query starts a word of the name.
 Which plan serves the first page depends on how many members match. A few thousand: read them through
 the word index and sort them (``name_key`` is then an expression the name-order index cannot serve, so
 the planner does exactly that). Hundreds of thousands ("nguyen"): walk the name-order index and keep the
-matches, which are dense everywhere in that order.
+matches, which are dense everywhere in that order (tested with ``LIKE`` on the folded name it covers).
 """
 
 from __future__ import annotations
@@ -97,12 +97,15 @@ def estimated_matches(table: str, column: str, tsquery: str) -> int:
 
 
 def word_search(queryset: Any, terms: list[str]) -> Any:
-    """PostgreSQL: filter by the word index and choose how the first page is ordered (``name_key``)."""
+    """PostgreSQL: few matches are read through the word index and sorted (``name_key`` keeps the
+    name-order index out of it); many matches are found by walking the name-order index, which holds
+    the folded name, and testing each entry with ``LIKE`` (cheaper per row than building its words)."""
+    from dangvu.core.search import filter_search
+
     tsquery = tsquery_for(terms)
-    matches = queryset.filter(WordsMatch(F("search_text"), tsquery))
     if estimated_matches(queryset.model._meta.db_table, "search_text", tsquery) <= SORT_MATCHES_UP_TO:
-        return matches.alias(name_key=Unindexed(F("sort_key")))
-    return matches
+        return queryset.filter(WordsMatch(F("search_text"), tsquery)).alias(name_key=Unindexed(F("sort_key")))
+    return filter_search(queryset, " ".join(terms))
 
 
 def words_of(texts: Iterable[str]) -> set[str]:

@@ -90,6 +90,52 @@ def _count_cells(members: Any, group: Any = None) -> dict[Any, dict[str, dict[st
     return result
 
 
+def _count_cells_live(members: Any) -> dict[str, dict[str, int]]:
+    """The same cells as ``_count_cells`` for a small unit, from one read of its members' rows
+    (one query instead of one per dimension)."""
+    cells: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    current = set(CURRENT_STATUSES)
+    rows = members.values_list(
+        "status",
+        "sex",
+        "birth_date",
+        "admitted_on",
+        "recognized_on",
+        "status_changed_on",
+        "ethnicity__name",
+        "religion__name",
+        "general_education",
+        "political_theory",
+    )
+    for (
+        status,
+        sex,
+        born,
+        admitted,
+        recognized,
+        changed,
+        ethnicity,
+        religion,
+        education,
+        theory,
+    ) in rows.iterator(chunk_size=5000):
+        if status in current:
+            cells["sex"][_key(sex)] += 1
+            cells["birth_year"][_key(born.year if born else None)] += 1
+            cells["admitted_year"][_key(admitted.year if admitted else None)] += 1
+            cells["ethnicity"][_key(ethnicity)] += 1
+            cells["religion"][_key(religion)] += 1
+            cells["general_education"][_key(education)] += 1
+            cells["political_theory"][_key(theory)] += 1
+        if admitted:
+            cells["admitted_month"][f"{admitted:%Y-%m}"] += 1
+        if recognized:
+            cells["recognized_month"][f"{recognized:%Y-%m}"] += 1
+        if changed and status == MemberStatus.DECEASED:
+            cells["deceased_month"][f"{changed:%Y-%m}"] += 1
+    return {dimension: dict(values) for dimension, values in cells.items()}
+
+
 def rebuild_precomputed(min_members: int | None = None) -> int:
     """Recompute the cells of every unit with at least ``min_members`` members; returns the units.
 
@@ -176,7 +222,7 @@ def member_stats(org: Any, period_from: date, period_to: date) -> dict[str, Any]
         month_end = (period_to + timedelta(days=1)).day == 1
         whole_months = period_from.day == 1 and (month_end or period_to >= timezone.localdate(as_of))
     else:
-        cells, as_of, whole_months = _count_cells(members)[None], None, False
+        cells, as_of, whole_months = _count_cells_live(members), None, False
     rollup = OrgMemberCount.objects.filter(org=org).first()
     theory_names = dict(TheoryLevel.choices)
     year = period_to.year
