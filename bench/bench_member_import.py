@@ -36,6 +36,7 @@ def main() -> None:
     from dangvu.demo.generator import LOAD_DEFAULTS
     from dangvu.members.importer import run_import
     from dangvu.members.models import Ethnicity
+    from dangvu.members.search import index_words
     from dangvu.orgs.models import Org
 
     rng = random.Random(5)
@@ -84,6 +85,7 @@ def main() -> None:
         "ethnicity_id",
         "hometown",
         "search_text",
+        "search_words",
         "sort_key",
     ]
     copy_text = "".join(
@@ -100,6 +102,7 @@ def main() -> None:
                 str(kinh.pk),
                 "Xã An Phú",
                 fold(p["name"]),
+                index_words(fold(p["name"])),
                 sort_key(p["name"])[:400],
             ]
         )

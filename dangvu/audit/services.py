@@ -18,6 +18,7 @@ from dangvu.core.bulk import copy_insert
 # Columns that are derived or bookkeeping, never worth an audit diff.
 _SKIPPED_FIELDS = {
     "search_text",
+    "search_words",
     "sort_key",
     "sort_name",
     "updated_at",

@@ -24,7 +24,7 @@ from dangvu.demo import names
 from dangvu.members import rollups
 from dangvu.members.enums import MemberStatus
 from dangvu.members.models import Member
-from dangvu.members.search import remember_words
+from dangvu.members.search import index_words, remember_words
 from dangvu.orgs.models import Org, OrgType
 
 _NUMCONV = NumConv(Org.alphabet)
@@ -204,17 +204,18 @@ class MemberFactory:
         self.families = _weighted(self.rng, names.FAMILY)
         self.serials: dict[tuple[int, int, int], int] = {}
         self.block = 0
-        self._derived: dict[str, tuple[str, str]] = {}
+        self._derived: dict[str, tuple[str, str, str]] = {}
         self.dates = [_EPOCH + timedelta(days=d) for d in range(_DAYS)]
         self.iso = [d.isoformat() for d in self.dates]
         self.year2 = [d.year % 100 for d in self.dates]
         self.century = [0 if d.year < 2000 else 2 for d in self.dates]
         self.hometowns = [f"Xã {a} {b}" for a in names.PLACE_WORDS for b in names.PLACE_WORDS if a != b]
 
-    def derived(self, full_name: str) -> tuple[str, str]:
+    def derived(self, full_name: str) -> tuple[str, str, str]:
         value = self._derived.get(full_name)
         if value is None:
-            value = (fold(full_name), sort_key(full_name)[:400])
+            folded = fold(full_name)
+            value = (folded, sort_key(full_name)[:400], index_words(folded))
             self._derived[full_name] = value
         return value
 
@@ -295,7 +296,7 @@ class MemberFactory:
 
     def row(self, org_id: int, province_code: int) -> dict[str, Any]:
         full_name, female, birth, cccd, status, admitted = self._pick(province_code)
-        folded, key = self.derived(full_name)
+        folded, key, words = self.derived(full_name)
         extra = self.extras(birth, admitted, status, cccd)
         ceremony, recognized = extra.pop("ceremony_day"), extra.pop("recognized_day")
         return {
@@ -309,6 +310,7 @@ class MemberFactory:
             "ceremony_on": self.dates[ceremony],
             "recognized_on": self.dates[recognized] if recognized is not None else None,
             "search_text": folded,
+            "search_words": words,
             "sort_key": key,
             **extra,
         }
@@ -316,7 +318,7 @@ class MemberFactory:
     def copy_line(self, org_id: int, province_code: int) -> str:
         """The same row as ``row`` as one line of PostgreSQL COPY text (columns: ``MEMBER_COLUMNS``)."""
         full_name, female, birth, cccd, status, admitted = self._pick(province_code)
-        folded, key = self.derived(full_name)
+        folded, key, words = self.derived(full_name)
         extra = self.extras(birth, admitted, status, cccd)
         iso = self.iso
         recognized = extra["recognized_day"]
@@ -331,6 +333,7 @@ class MemberFactory:
             iso[extra["ceremony_day"]],
             iso[recognized] if recognized is not None else "\\N",
             folded,
+            words,
             key,
             str(extra["ethnicity_id"]) if extra["ethnicity_id"] else "\\N",
             str(extra["religion_id"]),
@@ -433,6 +436,7 @@ MEMBER_COLUMNS = [
     "ceremony_on",
     "recognized_on",
     "search_text",
+    "search_words",
     "sort_key",
     "ethnicity_id",
     "religion_id",

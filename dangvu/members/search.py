@@ -22,8 +22,17 @@ from typing import Any
 from django.db import connection, models
 from django.db.models import F, Func, Q
 
-# The expression the GIN index is built on (migration 0006); a query must spell it the same way.
+# The expression the GIN index is built on (migrations 0006, 0012); a query must spell it the same way.
 WORDS_SQL = "array_to_tsvector(string_to_array({column}, ' '))"
+WORDS_COLUMN = "search_words"
+# Words so frequent in names that intersecting their posting lists costs more than the rest of the
+# search ("nguyen" is in 4 names out of 10): the index also holds them paired with each other word of
+# the name ("nguyen~quang"), and a query uses the pair instead. Names, not code: settings can change it
+# (then ``dangvu refresh_member_search`` recomputes the column).
+DEFAULT_COMMON_WORDS = (
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly van thi duc minh anh"
+)
+PAIR = "~"
 # Beyond this many known words starting with a query word, match the prefix in the index instead.
 MAX_EXPANSION = 300
 # Up to this many estimated matches, read the matches and sort them rather than walk the name order.
@@ -52,12 +61,31 @@ class Unindexed(Func):
     output_field = models.CharField()
 
 
+def common_words() -> frozenset[str]:
+    from django.conf import settings
+
+    return frozenset(str(getattr(settings, "DANGVU_SEARCH_COMMON_WORDS", DEFAULT_COMMON_WORDS)).split())
+
+
+def index_words(folded: str) -> str:
+    """What the word index holds for a folded name: its words, and each common word paired with each
+    other word ("nguyen van duc" → "nguyen van duc nguyen~van nguyen~duc van~nguyen van~duc")."""
+    words = list(dict.fromkeys(folded.split()))
+    common = common_words()
+    pairs = [f"{c}{PAIR}{w}" for c in words if c in common for w in words if w != c]
+    return " ".join(words + pairs)
+
+
 def _lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def tsquery_for(terms: Iterable[str]) -> str:
-    """The tsquery for folded query words: each one any known word it starts (or its own prefix)."""
+    """The tsquery for folded query words: each one any known word it starts (or its own prefix).
+
+    A word whose every expansion is a common word ("nguyen") is asked for as pairs with the most
+    selective other word instead ("nguyen~quang"), which the index answers from a short list.
+    """
     from dangvu.members.models import NameWord
 
     terms = list(terms)
@@ -71,10 +99,18 @@ def tsquery_for(terms: Iterable[str]) -> str:
         for term in terms:
             if word.startswith(term):
                 found[term].add(word)
+    common = common_words()
+    frequent = [t for t in terms if found[t] <= common]
+    anchors = [t for t in terms if t not in frequent and len(found[t]) < MAX_EXPANSION]
+    anchor = min(anchors, key=lambda t: (len(found[t]), -len(t))) if anchors else None
     parts = []
     for term in terms:
         words = found[term]
-        if len(words) >= MAX_EXPANSION:
+        if anchor is not None and term in frequent:
+            # Both query words may start the same word of the name ("nguyen nguy"): then the word alone.
+            pairs = {f"{c}{PAIR}{w}" if w != c else c for c in words for w in found[anchor]}
+            parts.append("(" + " | ".join(_lexeme(p) for p in sorted(pairs)) + ")")
+        elif len(words) >= MAX_EXPANSION:
             parts.append(f"{_lexeme(term)}:*")
         else:
             parts.append("(" + " | ".join(_lexeme(word) for word in sorted(words)) + ")")
@@ -103,8 +139,8 @@ def word_search(queryset: Any, terms: list[str]) -> Any:
     from dangvu.core.search import filter_search
 
     tsquery = tsquery_for(terms)
-    if estimated_matches(queryset.model._meta.db_table, "search_text", tsquery) <= SORT_MATCHES_UP_TO:
-        return queryset.filter(WordsMatch(F("search_text"), tsquery)).alias(name_key=Unindexed(F("sort_key")))
+    if estimated_matches(queryset.model._meta.db_table, WORDS_COLUMN, tsquery) <= SORT_MATCHES_UP_TO:
+        return queryset.filter(WordsMatch(F(WORDS_COLUMN), tsquery)).alias(name_key=Unindexed(F("sort_key")))
     return filter_search(queryset, " ".join(terms))
 
 

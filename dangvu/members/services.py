@@ -84,7 +84,9 @@ def _save_validated(member: Member, fields: list[str] | None = None) -> None:
     member.refresh_derived()
     member.full_clean(exclude=["photo"])
     member.save(
-        update_fields=[*fields, "search_text", "sort_key", "updated_at"] if fields is not None else None
+        update_fields=[*fields, "search_text", "search_words", "sort_key", "updated_at"]
+        if fields is not None
+        else None
     )
     remember_words([member.search_text])
 

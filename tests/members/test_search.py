@@ -74,3 +74,29 @@ def test_substring_search_finds_inside_words(people_named, client, people):
     body = client.get("/api/v1/members", {"q": "oan", "match": "substring"}).json()
     assert [r["full_name"] for r in body["results"]] == ["Hoàng Văn An"]
     assert client.get("/api/v1/members", {"q": "oan"}).json()["count"] == 0
+
+
+def test_common_words_are_searched_as_pairs_with_the_same_answers(people_named, tree, admin_user):
+    from dangvu.members.search import index_words, tsquery_for
+
+    assert index_words("nguyen van hoa") == "nguyen van hoa nguyen~van nguyen~hoa van~nguyen van~hoa"
+    assert index_words("y bih nie") == "y bih nie"  # no common word, no pairs
+    query = tsquery_for(["nguyen", "quang"])
+    assert "'nguyen~quang'" in query
+    assert "'nguyen' " not in query  # the long list of "nguyen" is not read
+    member_create(
+        actor=admin_user, org=tree.a1, full_name="Nguyễn Quang Hòa", sex="male", birth_date=date(1980, 1, 1)
+    )
+    member_create(
+        actor=admin_user, org=tree.a1, full_name="Trần Quang Nguyên", sex="male", birth_date=date(1980, 1, 1)
+    )
+    assert found("nguyen quang") == ["Nguyễn Quang Hòa", "Trần Quang Nguyên"]  # "nguyen" starts "Nguyên" too
+    assert found("nguyen quang hoa") == ["Nguyễn Quang Hòa"]
+    assert found("quang ng") == ["Nguyễn Quang Hòa", "Trần Quang Nguyên"]
+    assert found("nguyen nguy") == [
+        "Nguyễn Văn Dũng",
+        "Nguyễn Văn Đức",
+        "Nguyễn Thị Hoa",
+        "Nguyễn Quang Hòa",
+        "Trần Quang Nguyên",
+    ]

@@ -182,6 +182,9 @@ class Member(TimeStampedModel):
     notes = models.TextField("ghi chú", blank=True)
 
     search_text = models.TextField(blank=True, default="", editable=False)
+    # The words of ``search_text`` and the pairs of common words (``search.index_words``): what the
+    # PostgreSQL word index is built on.
+    search_words = models.TextField(blank=True, default="", editable=False)
     sort_key = models.CharField(max_length=400, blank=True, default="", editable=False)
 
     objects = MemberQuerySet.as_manager()
@@ -224,7 +227,10 @@ class Member(TimeStampedModel):
 
     def refresh_derived(self) -> None:
         # Names only: CCCD, card and file numbers are matched by prefix on their own indexes.
+        from dangvu.members.search import index_words
+
         self.search_text = fold(f"{self.full_name} {self.other_names}")
+        self.search_words = index_words(self.search_text)
         self.sort_key = sort_key(self.full_name)[:400]
 
     @property
