@@ -106,6 +106,8 @@ def tsquery_for(terms: Iterable[str]) -> str:
     parts = []
     for term in terms:
         words = found[term]
+        if anchor is not None and frequent and term == anchor:
+            continue  # every pair below holds a word the anchor starts: its own condition is implied
         if anchor is not None and term in frequent:
             # Both query words may start the same word of the name ("nguyen nguy"): then the word alone.
             pairs = {f"{c}{PAIR}{w}" if w != c else c for c in words for w in found[anchor]}

@@ -1,5 +1,6 @@
 """Member name search: every word typed starts a word of the name, whatever the accents or the plan."""
 
+import io
 import unicodedata
 from datetime import date
 
@@ -100,3 +101,17 @@ def test_common_words_are_searched_as_pairs_with_the_same_answers(people_named, 
         "Nguyễn Quang Hòa",
         "Trần Quang Nguyên",
     ]
+
+
+def test_refresh_member_search_recomputes_the_columns(people_named, settings):
+    from django.core.management import call_command
+
+    Member.objects.filter(full_name="Trần Thị Khuê").update(search_words="", search_text="")
+    settings.DANGVU_SEARCH_COMMON_WORDS = "khue"
+    out = io.StringIO()
+    call_command("refresh_member_search", stdout=out)
+    assert "Đã tính lại" in out.getvalue()
+    khue = Member.objects.get(full_name="Trần Thị Khuê")
+    assert khue.search_text == "tran thi khue"
+    assert khue.search_words == "tran thi khue khue~tran khue~thi"
+    assert found("khue tr") == ["Trần Thị Khuê"]
