@@ -274,3 +274,11 @@ LOGGING = {
 # --- Product settings -----------------------------------------------------------------------------------
 # How many rows one page of a list shows.
 DANGVU_PAGE_SIZE = env_int("DANGVU_PAGE_SIZE", 50)
+# Units with at least this many members read precomputed statistics (rebuilt nightly and after imports).
+DANGVU_STATS_PRECOMPUTE_MIN = env_int("DANGVU_STATS_PRECOMPUTE_MIN", 20_000)
+# Name words so frequent that the search index also pairs them with the other words of a name; after a
+# change, run `dangvu refresh_member_search`.
+DANGVU_SEARCH_COMMON_WORDS = env_str(
+    "DANGVU_SEARCH_COMMON_WORDS",
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly van thi",
+)

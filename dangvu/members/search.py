@@ -29,9 +29,7 @@ WORDS_COLUMN = "search_words"
 # search ("nguyen" is in 4 names out of 10): the index also holds them paired with each other word of
 # the name ("nguyen~quang"), and a query uses the pair instead. Names, not code: settings can change it
 # (then ``dangvu refresh_member_search`` recomputes the column).
-DEFAULT_COMMON_WORDS = (
-    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly van thi duc minh anh"
-)
+DEFAULT_COMMON_WORDS = "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly van thi"
 PAIR = "~"
 # Beyond this many known words starting with a query word, match the prefix in the index instead.
 MAX_EXPANSION = 300
