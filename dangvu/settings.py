@@ -280,5 +280,5 @@ DANGVU_STATS_PRECOMPUTE_MIN = env_int("DANGVU_STATS_PRECOMPUTE_MIN", 20_000)
 # change, run `dangvu refresh_member_search`.
 DANGVU_SEARCH_COMMON_WORDS = env_str(
     "DANGVU_SEARCH_COMMON_WORDS",
-    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly van thi",
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly",
 )

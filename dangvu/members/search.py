@@ -26,10 +26,10 @@ from django.db.models import F, Func, Q
 WORDS_SQL = "array_to_tsvector(string_to_array({column}, ' '))"
 WORDS_COLUMN = "search_words"
 # Words so frequent in names that intersecting their posting lists costs more than the rest of the
-# search ("nguyen" is in 4 names out of 10): the index also holds them paired with each other word of
-# the name ("nguyen~quang"), and a query uses the pair instead. Names, not code: settings can change it
-# (then ``dangvu refresh_member_search`` recomputes the column).
-DEFAULT_COMMON_WORDS = "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly van thi"
+# search (the commonest family names: "nguyen" is in 4 names out of 10): the index also holds them
+# paired with each other word of the name ("nguyen~quang"), and a query uses the pair instead. Data,
+# not code: settings can change the list (then ``dangvu refresh_member_search`` recomputes the column).
+DEFAULT_COMMON_WORDS = "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly"
 PAIR = "~"
 # Beyond this many known words starting with a query word, match the prefix in the index instead.
 MAX_EXPANSION = 300

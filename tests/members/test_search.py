@@ -80,7 +80,7 @@ def test_substring_search_finds_inside_words(people_named, client, people):
 def test_common_words_are_searched_as_pairs_with_the_same_answers(people_named, tree, admin_user):
     from dangvu.members.search import index_words, tsquery_for
 
-    assert index_words("nguyen van hoa") == "nguyen van hoa nguyen~van nguyen~hoa van~nguyen van~hoa"
+    assert index_words("nguyen van hoa") == "nguyen van hoa nguyen~van nguyen~hoa"
     assert index_words("y bih nie") == "y bih nie"  # no common word, no pairs
     query = tsquery_for(["nguyen", "quang"])
     assert "'nguyen~quang'" in query
@@ -115,3 +115,19 @@ def test_refresh_member_search_recomputes_the_columns(people_named, settings):
     assert khue.search_text == "tran thi khue"
     assert khue.search_words == "tran thi khue khue~tran khue~thi"
     assert found("khue tr") == ["Trần Thị Khuê"]
+
+
+@pytest.mark.parametrize(
+    ("digits", "expected"),
+    [("0010", ("0010", "0011")), ("0019", ("0019", "0020")), ("99", ("99", None)), ("001080000111", None)],
+)
+def test_cccd_prefix_is_a_range_on_the_unique_index(digits, expected):
+    from dangvu.members.models.member import cccd_prefix
+
+    condition = dict(cccd_prefix(digits).children)
+    if expected is None:
+        assert condition["cccd__gte"] == digits
+    else:
+        low, high = expected
+        assert condition["cccd__gte"] == low
+        assert condition.get("cccd__lt") == high

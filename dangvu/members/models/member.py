@@ -28,6 +28,14 @@ cccd_validator = RegexValidator(r"^\d{12}$", "Số CCCD phải gồm đúng 12 c
 phone_validator = RegexValidator(r"^[0-9+ .()-]{8,20}$", "Số điện thoại không hợp lệ.")
 
 
+def cccd_prefix(digits: str) -> Q:
+    """CCCDs starting with ``digits``, as a range the unique index answers: [digits, next prefix)."""
+    following = str(int(digits) + 1).zfill(len(digits)) if digits.strip("9") else ""
+    if not following or len(following) > len(digits):
+        return Q(cccd__gte=digits)
+    return Q(cccd__gte=digits, cccd__lt=following)
+
+
 class MemberQuerySet(ScopedQuerySet["Member"]):
     view_permission = "members.view"
 
@@ -62,7 +70,7 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
 
         text = (query or "").strip()
         if text.isdigit():
-            return self.filter(Q(cccd__startswith=text) | Q(card_number=text) | Q(file_number=text))
+            return self.filter(cccd_prefix(text) | Q(card_number=text) | Q(file_number=text))
         if substring:
             return filter_search(self, text, substring=True)  # type: ignore[return-value]
         terms = search_terms(text)
@@ -127,9 +135,9 @@ class Member(TimeStampedModel):
         verbose_name="tôn giáo",
         db_index=False,  # a reference list of a few dozen rows: no index over millions of members
     )
-    cccd = models.CharField(
-        "số CCCD", max_length=12, null=True, blank=True, unique=True, validators=[cccd_validator]
-    )
+    # Unique through ``member_cccd_unique``, whose btree also serves prefix searches (as a range): no
+    # second, pattern-ops index over millions of rows.
+    cccd = models.CharField("số CCCD", max_length=12, null=True, blank=True, validators=[cccd_validator])
     phone = models.CharField("điện thoại", max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField("thư điện tử", blank=True)
     photo = models.ImageField("ảnh", upload_to="members/photos/", blank=True)
@@ -203,6 +211,11 @@ class Member(TimeStampedModel):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["cccd"],
+                name="member_cccd_unique",
+                violation_error_message="Số CCCD này đã có trong hồ sơ của một đảng viên khác.",
+            ),
             models.UniqueConstraint(fields=["card_number"], name="member_card_number_unique"),
             models.UniqueConstraint(fields=["file_number"], name="member_file_number_unique"),
             models.CheckConstraint(
