@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import has_perm, require_perm, scope_for
 from dangvu.audit.services import audit_log
@@ -515,12 +516,12 @@ def quality_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 CHART_TITLES = [
-    ("by_status", "Theo trạng thái"),
-    ("by_sex", "Giới tính"),
-    ("by_age_band", "Độ tuổi"),
-    ("by_party_age_band", "Tuổi đảng"),
-    ("by_political_theory", "Lý luận chính trị"),
-    ("by_ethnicity", "Dân tộc (10 đông nhất)"),
+    ("by_status", _("Theo trạng thái")),
+    ("by_sex", _("Giới tính")),
+    ("by_age_band", _("Độ tuổi")),
+    ("by_party_age_band", _("Tuổi đảng")),
+    ("by_political_theory", _("Lý luận chính trị")),
+    ("by_ethnicity", _("Dân tộc (10 đông nhất)")),
 ]
 
 
