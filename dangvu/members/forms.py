@@ -70,6 +70,20 @@ class FilterForm(forms.Form):
             ("61-200", ">60"),
         ],
     )
+    party_age = forms.ChoiceField(
+        label="Tuổi đảng",
+        required=False,
+        choices=[
+            ("", "Tất cả"),
+            ("0-9", "Dưới 10 năm"),
+            ("10-19", "10–19 năm"),
+            ("20-29", "20–29 năm"),
+            ("30-39", "30–39 năm"),
+            ("40-49", "40–49 năm"),
+            ("50-200", "Từ 50 năm"),
+        ],
+        help_text="Tính từ năm kết nạp, như trong báo cáo thống kê.",
+    )
     ethnicity = forms.CharField(label="Dân tộc", required=False)
 
 

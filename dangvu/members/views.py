@@ -24,7 +24,7 @@ from dangvu.accounts.permissions import has_perm, require_perm, scope_for
 from dangvu.audit.services import audit_log
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.core.paging import LargeListPaginator
-from dangvu.links.services import timeline
+from dangvu.links.services import linked_records, timeline
 from dangvu.members import forms as member_forms
 from dangvu.members import lifecycle, services, stats, worklists
 from dangvu.members.enums import CURRENT_STATUSES
@@ -65,6 +65,11 @@ def _filtered(request: AuthenticatedHttpRequest) -> tuple[Any, member_forms.Filt
                 birth_date__lte=today - relativedelta(years=low),
                 birth_date__gt=today - relativedelta(years=high + 1),
             )
+        if data["party_age"]:
+            # By year, as in the statistics: party age = this year − year of the admission decision.
+            low, high = (int(x) for x in data["party_age"].split("-"))
+            year = timezone.localdate().year
+            members = members.filter(admitted_on__year__gte=year - high, admitted_on__year__lte=year - low)
         if data["ethnicity"]:
             members = members.filter(ethnicity__name__iexact=data["ethnicity"].strip())
         members = members.search(data["q"])
@@ -96,7 +101,7 @@ def _exact_count(request: AuthenticatedHttpRequest, form: member_forms.FilterFor
     if not form.is_valid():
         return None
     data = form.cleaned_data
-    if not data["org"] or any(data[k] for k in ("q", "sex", "age", "ethnicity")):
+    if not data["org"] or any(data[k] for k in ("q", "sex", "age", "party_age", "ethnicity")):
         return None
     if data["status"] and data["status"] not in CURRENT_STATUSES:
         return None
@@ -275,6 +280,7 @@ def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "transfers": member.transfers.select_related("from_org", "to_org"),
         "missing": worklists.missing_fields(member),
         "timeline": timeline(member, request.user),
+        "linked": linked_records(member, request.user),
         "can_manage": has_perm(request.user, "members.manage", member.org),
     }
     return render(request, "members/detail.html", context)

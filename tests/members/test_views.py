@@ -189,3 +189,20 @@ def test_data_quality_page_finds_gaps_duplicates_and_cccd_mismatches(
     assert duplicates.count("Trần Văn Đức") == 2
     assert "Chữ số thứ 4 của CCCD không khớp giới tính/thế kỷ sinh." in html
     assert "Chữ số thứ 5–6 của CCCD không khớp năm sinh." in html
+
+
+def test_party_age_filter_and_linked_documents_tab(people, members, tree, admin_user, client):
+    from dangvu.links.services import link_create
+
+    client.force_login(people.province)
+    thirty = client.get("/members/", {"party_age": "30-39"}).content.decode()
+    assert "Trần Văn Đức" in thirty  # admitted 1996
+    assert "Phạm Thị Hoa" not in thirty  # admitted 2025
+    assert "Phạm Thị Hoa" in client.get("/members/", {"party_age": "0-9"}).content.decode()
+    duc = members[0]
+    page = client.get(f"/members/{duc.pk}/").content.decode()
+    assert "Chưa có văn bản, hồ sơ thủ tục hay cuộc họp nào liên kết" in page
+    link_create(actor=admin_user, source=duc, target=tree.a1, kind="related")
+    page = client.get(f"/members/{duc.pk}/").content.decode()
+    documents = page[page.index('data-testid="documents"') :]
+    assert tree.a1.name in documents[: documents.index("</section>")]
