@@ -353,45 +353,45 @@ def _transfer(request: AuthenticatedHttpRequest, member: Member, d: dict[str, An
 
 
 VERBS: dict[
-    str, tuple[str, type[forms.Form], Callable[[AuthenticatedHttpRequest, Member, dict[str, Any]], Any]]
+    str, tuple[Any, type[forms.Form], Callable[[AuthenticatedHttpRequest, Member, dict[str, Any]], Any]]
 ] = {
     "recognize": (
-        "Công nhận đảng viên chính thức",
+        _("Công nhận đảng viên chính thức"),
         member_forms.RecognizeForm,
         lambda r, m, d: lifecycle.member_recognize(actor=r.user, member=m, **d),
     ),
-    "transfer-out": ("Giới thiệu chuyển sinh hoạt đảng", member_forms.TransferForm, _transfer),
+    "transfer-out": (_("Giới thiệu chuyển sinh hoạt đảng"), member_forms.TransferForm, _transfer),
     "card": (
-        "Phát, cấp lại, đổi thẻ đảng viên",
+        _("Phát, cấp lại, đổi thẻ đảng viên"),
         member_forms.CardForm,
         lambda r, m, d: lifecycle.card_issue(actor=r.user, member=m, **d),
     ),
     "badge": (
-        "Tặng Huy hiệu Đảng",
+        _("Tặng Huy hiệu Đảng"),
         member_forms.BadgeForm,
         lambda r, m, d: lifecycle.badge_award(actor=r.user, member=m, **d),
     ),
     "discipline": (
-        "Ghi nhận kỷ luật",
+        _("Ghi nhận kỷ luật"),
         member_forms.DisciplineFormForm,
         lambda r, m, d: lifecycle.discipline_record(actor=r.user, member=m, **d),
     ),
     "deceased": (
-        "Đảng viên từ trần",
+        _("Đảng viên từ trần"),
         member_forms.ReasonForm,
         lambda r, m, d: lifecycle.member_mark_deceased(
             actor=r.user, member=m, died_on=d["on"], reason=d["reason"]
         ),
     ),
     "remove": (
-        "Xóa tên",
+        _("Xóa tên"),
         member_forms.ReasonForm,
         lambda r, m, d: lifecycle.member_remove(
             actor=r.user, member=m, decided_on=d["on"], reason=d["reason"], decision=d["decision"]
         ),
     ),
     "extend-probation": (
-        "Gia hạn xét công nhận chính thức",
+        _("Gia hạn xét công nhận chính thức"),
         member_forms.ExtendProbationForm,
         lambda r, m, d: lifecycle.member_extend_probation(
             actor=r.user,
@@ -403,21 +403,21 @@ VERBS: dict[
         ),
     ),
     "end-probation": (
-        "Xóa tên đảng viên dự bị",
+        _("Xóa tên đảng viên dự bị"),
         member_forms.ReasonForm,
         lambda r, m, d: lifecycle.member_end_probation(
             actor=r.user, member=m, decided_on=d["on"], reason=d["reason"], decision=d["decision"]
         ),
     ),
     "leave": (
-        "Cho ra khỏi Đảng",
+        _("Cho ra khỏi Đảng"),
         member_forms.ReasonForm,
         lambda r, m, d: lifecycle.member_accept_leaving(
             actor=r.user, member=m, decided_on=d["on"], reason=d["reason"], decision=d["decision"]
         ),
     ),
     "exempt": (
-        "Miễn công tác và sinh hoạt đảng",
+        _("Miễn công tác và sinh hoạt đảng"),
         member_forms.ReasonForm,
         lambda r, m, d: lifecycle.member_exempt(
             actor=r.user, member=m, from_on=d["on"], reason=d["reason"], decision=d["decision"]
@@ -445,7 +445,7 @@ def member_verb(request: AuthenticatedHttpRequest, pk: int, verb: str) -> HttpRe
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, f"Đã thực hiện: {title.lower()}.")
+            messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": str(title).lower()})
             return redirect(member.get_absolute_url())
     return render(
         request,
