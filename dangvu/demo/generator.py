@@ -188,7 +188,26 @@ _DAYS = 365 * 87  # birth dates 1940–2006, admission dates up to 2026
 _LAST_ADMISSION = (date(2025, 12, 31) - _EPOCH).days
 _PROBATION_FROM = (date(2025, 1, 1) - _EPOCH).days
 _BORN_1960 = (date(1960, 1, 1) - _EPOCH).days
+_PROBATIONARY, _OFFICIAL, _EXEMPT = (
+    MemberStatus.PROBATIONARY.value,
+    MemberStatus.OFFICIAL.value,
+    MemberStatus.EXEMPT.value,
+)
 _MAX_CHUNKS = 999  # each chunk owns its own block of 1,000 CCCD serials per (province, sex, year)
+
+
+_EXTRA_FIELDS = (
+    "ethnicity_id",
+    "religion_id",
+    "hometown",
+    "phone",
+    "general_education",
+    "political_theory",
+    "occupation",
+    "file_number",
+    "ceremony_day",
+    "recognized_day",
+)
 
 
 class MemberFactory:
@@ -210,6 +229,9 @@ class MemberFactory:
         self.year2 = [d.year % 100 for d in self.dates]
         self.century = [0 if d.year < 2000 else 2 for d in self.dates]
         self.hometowns = [f"Xã {a} {b}" for a in names.PLACE_WORDS for b in names.PLACE_WORDS if a != b]
+        self.occupations = names.OCCUPATIONS
+        self.male_names = (names.MIDDLE_MALE, names.GIVEN_MALE)
+        self.female_names = (names.MIDDLE_FEMALE, names.GIVEN_FEMALE)
 
     def derived(self, full_name: str) -> tuple[str, str, str]:
         value = self._derived.get(full_name)
@@ -229,10 +251,13 @@ class MemberFactory:
         self.ethnicities, self.religions = ethnicities, religions
 
     def extras(self, birth: int, admitted: int, status: str, cccd: str) -> dict[str, Any]:
-        """The rest of a realistic file; about 1 in 20 is left incomplete for the data-quality page.
+        """The rest of a realistic file; about 1 in 20 is left incomplete for the data-quality page."""
+        values = self._extras(birth, admitted, status, cccd)
+        return dict(zip(_EXTRA_FIELDS, values, strict=True))
 
-        Hot path at national scale: one ``random()`` per field and precomputed tables only.
-        """
+    def _extras(self, birth: int, admitted: int, status: str, cccd: str) -> tuple[Any, ...]:
+        """``extras`` as a tuple in ``_EXTRA_FIELDS`` order. Hot path at national scale: one ``random()``
+        per field and precomputed tables only."""
         rnd = self.rng.random
         incomplete = rnd() < 0.05
         roll = rnd()
@@ -256,35 +281,33 @@ class MemberFactory:
             else "cu-nhan"
         )
         ceremony = min(admitted + 10 + int(rnd() * 20), _LAST_ADMISSION)
-        return {
-            "ethnicity_id": None if incomplete else ethnicity,
-            "religion_id": religion,
-            "hometown": "" if incomplete else self.hometowns[int(rnd() * len(self.hometowns))],
-            "phone": f"09{int(rnd() * 100_000_000):08d}",
-            "general_education": "12/12" if birth >= _BORN_1960 else "10/10",
-            "political_theory": theory,
-            "occupation": names.OCCUPATIONS[int(rnd() * len(names.OCCUPATIONS))],
-            "file_number": None if incomplete else f"LL{cccd}",
-            "ceremony_day": ceremony,
-            "recognized_day": None if status == "probationary" else min(ceremony + 365, _LAST_ADMISSION + 30),
-        }
+        return (
+            None if incomplete else ethnicity,
+            religion,
+            "" if incomplete else self.hometowns[int(rnd() * len(self.hometowns))],
+            f"09{int(rnd() * 100_000_000):08d}",
+            "12/12" if birth >= _BORN_1960 else "10/10",
+            theory,
+            self.occupations[int(rnd() * len(self.occupations))],
+            None if incomplete else f"LL{cccd}",
+            ceremony,
+            None if status == _PROBATIONARY else min(ceremony + 365, _LAST_ADMISSION + 30),
+        )
 
     def _pick(self, province_code: int) -> tuple[str, bool, int, str, str, int]:
         """(full name, female, birth day index, CCCD, status, admission day index)."""
         rng = self.rng
         female = rng.random() < 0.36
         family = self.families[rng.getrandbits(12)]
-        middles = names.MIDDLE_FEMALE if female else names.MIDDLE_MALE
-        givens = names.GIVEN_FEMALE if female else names.GIVEN_MALE
+        middles, givens = self.female_names if female else self.male_names
         full_name = (
             f"{family} {middles[int(rng.random() * len(middles))]} {givens[int(rng.random() * len(givens))]}"
         )
         birth = int(rng.random() * 365 * 66)
         admitted = min(birth + 365 * 18 + int(rng.random() * 365 * 20), _LAST_ADMISSION)
-        if admitted > _PROBATION_FROM:
-            status = MemberStatus.PROBATIONARY.value
-        else:
-            status = MemberStatus.EXEMPT.value if rng.random() < 0.03 else MemberStatus.OFFICIAL.value
+        status = (
+            _PROBATIONARY if admitted > _PROBATION_FROM else _EXEMPT if rng.random() < 0.03 else _OFFICIAL
+        )
         century_sex = self.century[birth] + (1 if female else 0)
         bucket = (province_code, century_sex, self.year2[birth])
         serial = self.serials.get(bucket, 0) + 1
@@ -319,32 +342,46 @@ class MemberFactory:
         """The same row as ``row`` as one line of PostgreSQL COPY text (columns: ``MEMBER_COLUMNS``)."""
         full_name, female, birth, cccd, status, admitted = self._pick(province_code)
         folded, key, words = self.derived(full_name)
-        extra = self.extras(birth, admitted, status, cccd)
+        (
+            ethnicity,
+            religion,
+            hometown,
+            phone,
+            education,
+            theory,
+            occupation,
+            file_number,
+            ceremony,
+            recognized,
+        ) = self._extras(birth, admitted, status, cccd)
         iso = self.iso
-        recognized = extra["recognized_day"]
-        fields = [
-            full_name,
-            "female" if female else "male",
-            iso[birth],
-            cccd,
-            str(org_id),
-            status,
-            iso[admitted],
-            iso[extra["ceremony_day"]],
-            iso[recognized] if recognized is not None else "\\N",
-            folded,
-            words,
-            key,
-            str(extra["ethnicity_id"]) if extra["ethnicity_id"] else "\\N",
-            str(extra["religion_id"]),
-            extra["hometown"],
-            extra["phone"],
-            extra["general_education"],
-            extra["political_theory"],
-            extra["occupation"],
-            extra["file_number"] or "\\N",
-        ]
-        return "\t".join(fields) + "\n"
+        return (
+            "\t".join(
+                (
+                    full_name,
+                    "female" if female else "male",
+                    iso[birth],
+                    cccd,
+                    str(org_id),
+                    status,
+                    iso[admitted],
+                    iso[ceremony],
+                    iso[recognized] if recognized is not None else "\\N",
+                    folded,
+                    words,
+                    key,
+                    str(ethnicity) if ethnicity else "\\N",
+                    str(religion),
+                    hometown,
+                    phone,
+                    education,
+                    theory,
+                    occupation,
+                    file_number or "\\N",
+                )
+            )
+            + "\n"
+        )
 
 
 @dataclass

@@ -92,3 +92,24 @@ def test_copy_path_restores_constraints_and_indexes():
         Member.objects.create(full_name="X", sex="male", org_id=duplicate.org_id, cccd=duplicate.cccd)
     with pytest.raises(IntegrityError), transaction.atomic():
         Member.objects.create(full_name="X", sex="male", org_id=999_999_999)
+
+
+def test_copy_lines_hold_the_same_members_as_orm_rows():
+    from dangvu.demo.generator import MEMBER_COLUMNS, MemberFactory
+
+    by_orm, by_copy = MemberFactory(4), MemberFactory(4)
+    for factory in (by_orm, by_copy):
+        factory.set_references([1, 2, 3], [7, 8])
+        factory.start_chunk(2)
+    for _ in range(200):
+        row = by_orm.row(11, 37)
+        line = by_copy.copy_line(11, 37).rstrip("\n").split("\t")
+        expected = [
+            "\\N"
+            if row[column] is None
+            else row[column].isoformat()
+            if hasattr(row[column], "isoformat")
+            else str(row[column])
+            for column in MEMBER_COLUMNS
+        ]
+        assert line == expected
