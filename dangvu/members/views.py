@@ -491,18 +491,26 @@ def _chosen_unit(request: AuthenticatedHttpRequest, perm: str) -> Org | None:
     return visible.filter(pk__in=scope.org_ids).order_by("depth", "path").first()
 
 
+# Rows a worklist section shows; the rest are counted (a province can have thousands of badge candidates).
+WORKLIST_ROWS = 200
+
+
 @login_required
 def worklist_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _chosen_unit(request, "members.view")
     if org is None:
         return render(request, "members/worklists.html", {"org": None})
     today = timezone.localdate()
-    members: Any = Member.objects.visible_to(request.user).in_subtree(org).select_related("org")
+    members: Any = Member.objects.visible_subtree(request.user, org).select_related("org")
+    recognition = worklists.recognition_due(members, today)
+    badges = worklists.badge_candidates(members, today)
     context = {
         "org": org,
         "today": today,
-        "recognition": worklists.recognition_due(members, today),
-        "badges": worklists.badge_candidates(members, today),
+        "recognition": recognition[:WORKLIST_ROWS],
+        "recognition_more": max(0, len(recognition) - WORKLIST_ROWS),
+        "badges": badges[:WORKLIST_ROWS],
+        "badges_more": max(0, len(badges) - WORKLIST_ROWS),
         "transfers": worklists.transfers_pending(Org.objects.filter(path__startswith=org.path), today),
         "incomplete": worklists.incomplete_files(members).order_by("sort_key")[:100],
         "incomplete_count": worklists.incomplete_files(members).count(),

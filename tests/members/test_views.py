@@ -206,3 +206,10 @@ def test_party_age_filter_and_linked_documents_tab(people, members, tree, admin_
     page = client.get(f"/members/{duc.pk}/").content.decode()
     documents = page[page.index('data-testid="documents"') :]
     assert tree.a1.name in documents[: documents.index("</section>")]
+
+
+def test_worklist_sections_show_a_bounded_number_of_rows(people, members, client, monkeypatch):
+    monkeypatch.setattr("dangvu.members.views.WORKLIST_ROWS", 0)
+    client.force_login(people.province)
+    html = client.get("/members/worklists/", {"org": "XA"}).content.decode()
+    assert "Và 1 người khác — chọn đơn vị cấp dưới để xem." in html  # the probationer due for recognition
