@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.querysets import ScopedQuerySet
 from dangvu.core.models import TimeStampedModel
@@ -106,24 +107,24 @@ class Member(TimeStampedModel):
     """
 
     # Identity
-    full_name = models.CharField("họ và tên", max_length=150)
-    other_names = models.CharField("tên gọi khác", max_length=150, blank=True)
-    sex = models.CharField("giới tính", max_length=6, choices=Sex.choices)
-    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    other_names = models.CharField(_("tên gọi khác"), max_length=150, blank=True)
+    sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     birth_date_precision = models.CharField(
-        "độ chính xác ngày sinh", max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("độ chính xác ngày sinh"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
-    birth_place = models.CharField("nơi sinh", max_length=255, blank=True)
-    hometown = models.CharField("quê quán", max_length=255, blank=True)
-    permanent_address = models.CharField("nơi thường trú", max_length=255, blank=True)
-    current_address = models.CharField("nơi ở hiện nay", max_length=255, blank=True)
+    birth_place = models.CharField(_("nơi sinh"), max_length=255, blank=True)
+    hometown = models.CharField(_("quê quán"), max_length=255, blank=True)
+    permanent_address = models.CharField(_("nơi thường trú"), max_length=255, blank=True)
+    current_address = models.CharField(_("nơi ở hiện nay"), max_length=255, blank=True)
     ethnicity = models.ForeignKey(
         "members.Ethnicity",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="dân tộc",
+        verbose_name=_("dân tộc"),
         db_index=False,  # a reference list of a few dozen rows: no index over millions of members
     )
     religion = models.ForeignKey(
@@ -132,31 +133,35 @@ class Member(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="tôn giáo",
+        verbose_name=_("tôn giáo"),
         db_index=False,  # a reference list of a few dozen rows: no index over millions of members
     )
     # Unique through ``member_cccd_unique``, whose btree also serves prefix searches (as a range): no
     # second, pattern-ops index over millions of rows.
-    cccd = models.CharField("số CCCD", max_length=12, null=True, blank=True, validators=[cccd_validator])
-    phone = models.CharField("điện thoại", max_length=20, blank=True, validators=[phone_validator])
-    email = models.EmailField("thư điện tử", blank=True)
-    photo = models.ImageField("ảnh", upload_to="members/photos/", blank=True)
+    cccd = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True, validators=[cccd_validator])
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    photo = models.ImageField(_("ảnh"), upload_to="members/photos/", blank=True)
 
     # Education and work
     general_education = models.CharField(
-        "giáo dục phổ thông", max_length=20, blank=True, help_text="Ví dụ: 12/12"
+        _("giáo dục phổ thông"), max_length=20, blank=True, help_text=_("Ví dụ: 12/12")
     )
-    professional_degree = models.CharField("chuyên môn, nghiệp vụ", max_length=150, blank=True)
+    professional_degree = models.CharField(_("chuyên môn, nghiệp vụ"), max_length=150, blank=True)
     political_theory = models.CharField(
-        "lý luận chính trị", max_length=12, choices=TheoryLevel.choices, blank=True, default=TheoryLevel.NONE
+        _("lý luận chính trị"),
+        max_length=12,
+        choices=TheoryLevel.choices,
+        blank=True,
+        default=TheoryLevel.NONE,
     )
     state_management = models.CharField(
-        "quản lý nhà nước", max_length=20, choices=StateManagementLevel.choices, blank=True, default=""
+        _("quản lý nhà nước"), max_length=20, choices=StateManagementLevel.choices, blank=True, default=""
     )
-    foreign_languages = models.CharField("ngoại ngữ", max_length=150, blank=True)
-    occupation = models.CharField("nghề nghiệp", max_length=150, blank=True)
-    work_unit = models.CharField("đơn vị công tác", max_length=255, blank=True)
-    position = models.CharField("chức vụ", max_length=150, blank=True)
+    foreign_languages = models.CharField(_("ngoại ngữ"), max_length=150, blank=True)
+    occupation = models.CharField(_("nghề nghiệp"), max_length=150, blank=True)
+    work_unit = models.CharField(_("đơn vị công tác"), max_length=255, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=150, blank=True)
 
     # Party milestones
     org = models.ForeignKey(
@@ -164,30 +169,30 @@ class Member(TimeStampedModel):
         "orgs.Org",
         on_delete=models.PROTECT,
         related_name="members",
-        verbose_name="chi bộ",
+        verbose_name=_("chi bộ"),
         db_index=False,
     )
     status = models.CharField(
-        "trạng thái", max_length=16, choices=MemberStatus.choices, default=MemberStatus.OFFICIAL
+        _("trạng thái"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.OFFICIAL
     )
-    admitted_on = models.DateField("ngày quyết định kết nạp", null=True, blank=True)
-    ceremony_on = models.DateField("ngày lễ kết nạp", null=True, blank=True)
-    recognized_on = models.DateField("ngày công nhận chính thức", null=True, blank=True)
+    admitted_on = models.DateField(_("ngày quyết định kết nạp"), null=True, blank=True)
+    ceremony_on = models.DateField(_("ngày lễ kết nạp"), null=True, blank=True)
+    recognized_on = models.DateField(_("ngày công nhận chính thức"), null=True, blank=True)
     first_admitted_on = models.DateField(
-        "ngày kết nạp lần đầu", null=True, blank=True, help_text="Chỉ với đảng viên được kết nạp lại."
+        _("ngày kết nạp lần đầu"), null=True, blank=True, help_text=_("Chỉ với đảng viên được kết nạp lại.")
     )
-    readmitted_on = models.DateField("ngày kết nạp lại", null=True, blank=True)
+    readmitted_on = models.DateField(_("ngày kết nạp lại"), null=True, blank=True)
     # Unique through Meta.constraints: exact look-ups only, so no second (LIKE) index as unique=True adds.
-    card_number = models.CharField("số thẻ đảng viên", max_length=20, null=True, blank=True)
-    file_number = models.CharField("số lý lịch", max_length=20, null=True, blank=True)
-    introducers = models.CharField("người giới thiệu", max_length=300, blank=True)
-    status_changed_on = models.DateField("ngày thay đổi trạng thái", null=True, blank=True)
+    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, null=True, blank=True)
+    file_number = models.CharField(_("số lý lịch"), max_length=20, null=True, blank=True)
+    introducers = models.CharField(_("người giới thiệu"), max_length=300, blank=True)
+    status_changed_on = models.DateField(_("ngày thay đổi trạng thái"), null=True, blank=True)
     recognition_extension_days = models.PositiveSmallIntegerField(
-        "gia hạn xét công nhận (ngày làm việc)",
+        _("gia hạn xét công nhận (ngày làm việc)"),
         default=0,
-        help_text="Thời hạn xét công nhận chính thức được gia hạn một lần, tối đa 30 ngày làm việc.",
+        help_text=_("Thời hạn xét công nhận chính thức được gia hạn một lần, tối đa 30 ngày làm việc."),
     )
-    notes = models.TextField("ghi chú", blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
 
     search_text = models.TextField(blank=True, default="", editable=False)
     # The words of ``search_text`` and the pairs of common words (``search.index_words``): what the
