@@ -236,6 +236,7 @@ def _member_for(request: HttpRequest, member_id: int) -> Member:
 )
 def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[str, Any]:
     queryset: Any = Member.objects.visible_to(request.user).select_related("org")
+    org = None
     if filters.org is not None:
         org = get_object_or_404(Org.objects.visible_to(request.user, "members.view"), pk=filters.org)
         queryset = Member.objects.visible_subtree(request.user, org).select_related("org")
@@ -244,13 +245,30 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
     if filters.sex:
         queryset = queryset.filter(sex=filters.sex)
     queryset = queryset.search(filters.q, substring=filters.match == "substring")
-    total = queryset.count()
+    total = _rollup_count(request, org, filters)
+    if total is None:
+        total = queryset.count()
     # The page's keys first (answered from the covering name-order index), then those rows.
     keys = list(
         queryset.in_name_order().values_list("pk", flat=True)[filters.offset : filters.offset + filters.limit]
     )
     rows = {m.pk: m for m in queryset.order_by().filter(pk__in=keys)}
     return {"count": total, "results": [_row(rows[key]) for key in keys if key in rows]}
+
+
+def _rollup_count(request: HttpRequest, org: Org | None, filters: MemberFilters) -> int | None:
+    """The exact count from the roll-ups when the list is a whole subtree's members of one current
+    status (counting a province's members row by row takes a second); None otherwise."""
+    from dangvu.accounts.permissions import scope_for
+    from dangvu.members.enums import CURRENT_STATUSES
+    from dangvu.members.models import OrgMemberCount
+
+    if org is None or filters.q or filters.sex or filters.status not in CURRENT_STATUSES:
+        return None
+    if not scope_for(request.user, "members.view").covers_subtree(org):
+        return None
+    rollup = OrgMemberCount.objects.filter(org=org).first()
+    return int(getattr(rollup, filters.status)) if rollup is not None else None
 
 
 # Registered before the /{member_id} routes so that “import” is not taken for an id.

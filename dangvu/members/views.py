@@ -96,22 +96,21 @@ def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _exact_count(request: AuthenticatedHttpRequest, form: member_forms.FilterForm) -> int | None:
-    """The list's total from the roll-ups when only the unit (and a current status) is filtered on and
-    the user sees the whole unit; None otherwise (the paginator then counts, up to its cap)."""
+    """The list's total from the roll-ups when only the unit and a current status are filtered on and
+    the user sees the whole subtree; None otherwise (the page then says "more than N" when it must).
+    The roll-ups count current members by status only, so a list of every status is not counted."""
     if not form.is_valid():
         return None
     data = form.cleaned_data
     if not data["org"] or any(data[k] for k in ("q", "sex", "age", "party_age", "ethnicity")):
         return None
-    if data["status"] and data["status"] not in CURRENT_STATUSES:
+    if data["status"] not in CURRENT_STATUSES:
         return None
     org = Org.objects.visible_to(request.user, "members.view").filter(code=data["org"].strip()).first()
-    if org is None or not scope_for(request.user, "members.view").contains(org):
+    if org is None or not scope_for(request.user, "members.view").covers_subtree(org):
         return None
     rollup = OrgMemberCount.objects.filter(org=org).first()
-    if rollup is None:
-        return None
-    return int(getattr(rollup, data["status"])) if data["status"] else rollup.total
+    return int(getattr(rollup, data["status"])) if rollup is not None else None
 
 
 @login_required

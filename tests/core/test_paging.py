@@ -57,5 +57,28 @@ def test_member_list_says_more_than(people, twelve, client):
     assert "12 bản ghi" in html  # one page holds them all: counted exactly
     many = client.get("/members/", {"q": "nguyen", "sex": "male"}).content.decode()
     assert "12 bản ghi" in many
-    html = client.get("/members/", {"org": "A1"}).content.decode()
+    html = client.get("/members/", {"org": "A1", "status": "official"}).content.decode()
     assert "12 bản ghi" in html  # from the roll-ups
+
+
+def test_the_rollup_total_is_used_only_where_it_is_the_lists_total(
+    people, twelve, tree, admin_user, client, monkeypatch
+):
+    from dangvu.members import lifecycle
+
+    member = Member.objects.filter(org=tree.a1).first()
+    lifecycle.member_mark_deceased(actor=admin_user, member=member, died_on=date(2026, 1, 2), reason="Ốm")
+    seen = []
+    original = LargeListPaginator.__init__
+
+    def spy(self, object_list, per_page, **kwargs):
+        seen.append(kwargs.get("exact_count"))
+        original(self, object_list, per_page, **kwargs)
+
+    monkeypatch.setattr(LargeListPaginator, "__init__", spy)
+    client.force_login(people.province)
+    official = client.get("/members/", {"org": "A1", "status": "official"}).content.decode()
+    everyone = client.get("/members/", {"org": "A1"}).content.decode()
+    assert seen == [11, None]  # the roll-ups count current members; the full list includes the deceased
+    assert "11 bản ghi" in official
+    assert "12 bản ghi" in everyone

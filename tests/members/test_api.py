@@ -262,3 +262,22 @@ def test_member_stats_for_a_subtree(people, tree, schema):
     assert stats["admitted_in_period"] == 1
     clerk, clerk_auth = api(people.clerk)
     assert clerk.get(f"/api/v1/orgs/{tree.xa.pk}/member-stats", **clerk_auth).status_code == 403
+
+
+def test_list_counts_agree_with_or_without_the_rollups(people, tree):
+    client, auth = api(people.province)
+    for i in range(3):
+        create(
+            client,
+            auth,
+            org=tree.a1.pk,
+            **(BASE | {"full_name": f"Người Thứ {i}", "cccd": f"00108000090{i}"}),
+        )
+    official = client.get("/api/v1/members", {"org": tree.xa.pk, "status": "official"}, **auth).json()
+    everyone = client.get("/api/v1/members", {"org": tree.xa.pk}, **auth).json()
+    named = client.get(
+        "/api/v1/members", {"org": tree.xa.pk, "status": "official", "q": "nguoi"}, **auth
+    ).json()
+    assert official["count"] == len(official["results"]) == 3  # from the roll-ups
+    assert everyone["count"] == len(everyone["results"]) == 3  # counted
+    assert named["count"] == 3
