@@ -475,14 +475,7 @@ MEMBER_COLUMNS = [
     "search_text",
     "search_words",
     "sort_key",
-    "ethnicity_id",
-    "religion_id",
-    "hometown",
-    "phone",
-    "general_education",
-    "political_theory",
-    "occupation",
-    "file_number",
+    *_EXTRA_FIELDS[:8],  # the file's extra fields, up to the ceremony and recognition days
 ]
 # NOT NULL columns without a database default that the COPY leaves out: PostgreSQL fills them from
 # defaults set for the load only (cheaper than parsing 15 more fields on every one of millions of rows).
