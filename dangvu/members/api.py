@@ -436,13 +436,8 @@ class ExtendProbationIn(Schema):
     summary="Gia hạn thời hạn xét công nhận đảng viên chính thức",
 )
 def extend_probation(request: HttpRequest, member_id: int, payload: ExtendProbationIn) -> dict[str, Any]:
-    lifecycle.member_extend_probation(
-        actor=request.user,
-        member=_member_for(request, member_id),
-        working_days=payload.working_days,
-        decided_on=payload.on,
-        reason=payload.reason,
-        decision=payload.decision,
+    lifecycle.dated_verb(
+        "extend-probation", actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
     )
     return _done(request, member_id)
 
@@ -451,13 +446,8 @@ def extend_probation(request: HttpRequest, member_id: int, payload: ExtendProbat
     "/{member_id}/end-probation", response={200: MemberDetail, **ERRORS}, summary="Xóa tên đảng viên dự bị"
 )
 def end_probation(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
-    data = payload.model_dump()
-    lifecycle.member_end_probation(
-        actor=request.user,
-        member=_member_for(request, member_id),
-        decided_on=data["on"],
-        reason=data["reason"],
-        decision=data["decision"],
+    lifecycle.dated_verb(
+        "end-probation", actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
     )
     return _done(request, member_id)
 
@@ -541,24 +531,16 @@ def deceased(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[st
     "/{member_id}/remove", response={200: MemberDetail, **ERRORS}, summary="Xóa tên khỏi danh sách đảng viên"
 )
 def remove(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
-    lifecycle.member_remove(
-        actor=request.user,
-        member=_member_for(request, member_id),
-        decided_on=payload.on,
-        reason=payload.reason,
-        decision=payload.decision,
+    lifecycle.dated_verb(
+        "remove", actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
     )
     return _done(request, member_id)
 
 
 @router.post("/{member_id}/leave", response={200: MemberDetail, **ERRORS}, summary="Cho ra khỏi Đảng")
 def leave(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
-    lifecycle.member_accept_leaving(
-        actor=request.user,
-        member=_member_for(request, member_id),
-        decided_on=payload.on,
-        reason=payload.reason,
-        decision=payload.decision,
+    lifecycle.dated_verb(
+        "leave", actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
     )
     return _done(request, member_id)
 
@@ -575,11 +557,7 @@ def discipline(request: HttpRequest, member_id: int, payload: DisciplineIn) -> d
     "/{member_id}/exempt", response={200: MemberDetail, **ERRORS}, summary="Miễn công tác và sinh hoạt đảng"
 )
 def exempt(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
-    lifecycle.member_exempt(
-        actor=request.user,
-        member=_member_for(request, member_id),
-        from_on=payload.on,
-        reason=payload.reason,
-        decision=payload.decision,
+    lifecycle.dated_verb(
+        "exempt", actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
     )
     return _done(request, member_id)

@@ -637,3 +637,20 @@ def member_end_exemption(*, actor: Any, member: Member, on: date) -> Member:
         allowed_from=(EXEMPT,),
         effective_on=on,
     )
+
+
+# The verbs that take a date, a reason and a decision number, with the name each gives its date. Screens
+# and the API (one form: ``on``, ``reason``, ``decision``) call them all through ``dated_verb``.
+DATED_VERBS: dict[str, tuple[Any, str]] = {
+    "remove": (member_remove, "decided_on"),
+    "end-probation": (member_end_probation, "decided_on"),
+    "extend-probation": (member_extend_probation, "decided_on"),
+    "leave": (member_accept_leaving, "decided_on"),
+    "exempt": (member_exempt, "from_on"),
+}
+
+
+def dated_verb(verb: str, *, actor: Any, member: Member, on: date, reason: str, **fields: Any) -> Member:
+    function, date_name = DATED_VERBS[verb]
+    result: Member = function(actor=actor, member=member, reason=reason, **{date_name: on}, **fields)
+    return result

@@ -351,6 +351,10 @@ def _transfer(request: AuthenticatedHttpRequest, member: Member, d: dict[str, An
     )
 
 
+def _dated(verb: str) -> Callable[[AuthenticatedHttpRequest, Member, dict[str, Any]], Any]:
+    return lambda r, m, d: lifecycle.dated_verb(verb, actor=r.user, member=m, **d)
+
+
 VERBS: dict[
     str, tuple[Any, type[forms.Form], Callable[[AuthenticatedHttpRequest, Member, dict[str, Any]], Any]]
 ] = {
@@ -382,46 +386,16 @@ VERBS: dict[
             actor=r.user, member=m, died_on=d["on"], reason=d["reason"]
         ),
     ),
-    "remove": (
-        _("Xóa tên"),
-        member_forms.ReasonForm,
-        lambda r, m, d: lifecycle.member_remove(
-            actor=r.user, member=m, decided_on=d["on"], reason=d["reason"], decision=d["decision"]
-        ),
-    ),
-    "extend-probation": (
-        _("Gia hạn xét công nhận chính thức"),
-        member_forms.ExtendProbationForm,
-        lambda r, m, d: lifecycle.member_extend_probation(
-            actor=r.user,
-            member=m,
-            working_days=d["working_days"],
-            decided_on=d["on"],
-            reason=d["reason"],
-            decision=d["decision"],
-        ),
-    ),
-    "end-probation": (
-        _("Xóa tên đảng viên dự bị"),
-        member_forms.ReasonForm,
-        lambda r, m, d: lifecycle.member_end_probation(
-            actor=r.user, member=m, decided_on=d["on"], reason=d["reason"], decision=d["decision"]
-        ),
-    ),
-    "leave": (
-        _("Cho ra khỏi Đảng"),
-        member_forms.ReasonForm,
-        lambda r, m, d: lifecycle.member_accept_leaving(
-            actor=r.user, member=m, decided_on=d["on"], reason=d["reason"], decision=d["decision"]
-        ),
-    ),
-    "exempt": (
-        _("Miễn công tác và sinh hoạt đảng"),
-        member_forms.ReasonForm,
-        lambda r, m, d: lifecycle.member_exempt(
-            actor=r.user, member=m, from_on=d["on"], reason=d["reason"], decision=d["decision"]
-        ),
-    ),
+    **{
+        verb: (title, form, _dated(verb))
+        for verb, title, form in [
+            ("remove", _("Xóa tên"), member_forms.ReasonForm),
+            ("extend-probation", _("Gia hạn xét công nhận chính thức"), member_forms.ExtendProbationForm),
+            ("end-probation", _("Xóa tên đảng viên dự bị"), member_forms.ReasonForm),
+            ("leave", _("Cho ra khỏi Đảng"), member_forms.ReasonForm),
+            ("exempt", _("Miễn công tác và sinh hoạt đảng"), member_forms.ReasonForm),
+        ]
+    },
 }
 
 

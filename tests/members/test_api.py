@@ -1,5 +1,7 @@
 """The members API contract: fields, partial dates, scoping, lifecycle verbs, party age, statistics."""
 
+from datetime import date
+
 import pytest
 from django.test import Client
 
@@ -281,3 +283,37 @@ def test_list_counts_agree_with_or_without_the_rollups(people, tree):
     assert official["count"] == len(official["results"]) == 3  # from the roll-ups
     assert everyone["count"] == len(everyone["results"]) == 3  # counted
     assert named["count"] == 3
+
+
+@pytest.mark.parametrize(
+    ("verb", "status", "expected"),
+    [
+        ("remove", "official", "removed"),
+        ("leave", "official", "left"),
+        ("exempt", "official", "exempt"),
+        ("end-probation", "probationary", "removed"),
+    ],
+)
+@pytest.mark.parametrize("channel", ["api", "screen"])
+def test_dated_verbs_from_the_api_and_the_screen_record_the_date_and_reason(
+    people, tree, verb, status, expected, channel
+):
+    fields = BASE | {"status": status}
+    if status == "probationary":
+        fields = fields | {"admitted_on": "2025-06-01", "ceremony_on": "2025-06-15", "recognized_on": None}
+    client, auth = api(people.province)
+    member_id = create(client, auth, org=tree.a1.pk, **fields).json()["id"]
+    payload = {"on": "2026-03-02", "reason": "Lý do ghi rõ", "decision": "15-QĐ/ĐU"}
+    if channel == "api":
+        response = client.post(
+            f"/api/v1/members/{member_id}/{verb}", payload, content_type="application/json", **auth
+        )
+        assert response.json()["status"] == expected
+    else:
+        page = Client()
+        page.force_login(people.province)
+        page.post(f"/members/{member_id}/{verb}/", payload)
+    member = Member.objects.get(pk=member_id)
+    assert (member.status, member.status_changed_on) == (expected, date(2026, 3, 2))
+    change = member.status_changes.order_by("-pk").first()
+    assert change.reason == "Lý do ghi rõ"
