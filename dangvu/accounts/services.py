@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dangvu.accounts.models import ApiToken, Role, RoleAssignment, User
 from dangvu.accounts.permissions import PERMISSIONS, clear_cache, require_perm
-from dangvu.audit.services import audit_log, diff, snapshot
+from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 
 
 @transaction.atomic
@@ -41,14 +41,7 @@ def role_assign(
         valid_to=valid_to,
     )
     clear_cache(user)
-    audit_log(
-        actor=actor,
-        action="create",
-        obj=assignment,
-        org=org,
-        event="accounts.role_assign",
-        changes=diff({}, snapshot(assignment)),
-    )
+    audit_created(actor=actor, obj=assignment, event="accounts.role_assign", org=org)
     return assignment
 
 

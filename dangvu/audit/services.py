@@ -124,6 +124,21 @@ def audit_log(
     return entry
 
 
+def audit_created(
+    *, actor: Any, obj: models.Model, event: str, org: Any = None, data: dict[str, Any] | None = None
+) -> AuditEntry:
+    """The entry for a new record: every audited field, from nothing to its first value."""
+    return audit_log(
+        actor=actor,
+        action="create",
+        obj=obj,
+        event=event,
+        org=org,
+        changes=diff({}, snapshot(obj)),
+        data=data,
+    )
+
+
 @transaction.atomic
 def audit_log_many(
     *, actor: Any, action: str, event: str, objects: list[models.Model], changes: list[dict[str, Any]]

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
-from dangvu.audit.services import audit_log, diff, snapshot
+from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 from dangvu.members.enums import (
     CURRENT_STATUSES,
     ENDED_STATUSES,
@@ -272,14 +272,7 @@ def member_transfer_out(
             },
         )
     else:
-        audit_log(
-            actor=actor,
-            action="create",
-            obj=transfer,
-            org=member.org,
-            event="members.transfer_out_temporary",
-            changes=diff({}, snapshot(transfer)),
-        )
+        audit_created(actor=actor, obj=transfer, event="members.transfer_out_temporary", org=member.org)
     return transfer
 
 
@@ -441,14 +434,7 @@ def badge_award(
             )
     except IntegrityError as error:
         raise ValidationError(f"Đã được tặng Huy hiệu {milestone} năm tuổi Đảng.") from error
-    audit_log(
-        actor=actor,
-        action="create",
-        obj=award,
-        org=member.org,
-        event="members.badge_award",
-        changes=diff({}, snapshot(award)),
-    )
+    audit_created(actor=actor, obj=award, event="members.badge_award", org=member.org)
     return award
 
 
@@ -534,14 +520,7 @@ def discipline_record(
     record = Discipline.objects.create(
         member=member, form=form, decided_on=decided_on, decision=decision, authority=authority, reason=reason
     )
-    audit_log(
-        actor=actor,
-        action="create",
-        obj=record,
-        org=member.org,
-        event="members.discipline",
-        changes=diff({}, snapshot(record)),
-    )
+    audit_created(actor=actor, obj=record, event="members.discipline", org=member.org)
     if form == DisciplineForm.EXPULSION and member.status in CURRENT_STATUSES:
         transition(
             actor=actor,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
-from dangvu.audit.services import audit_log, diff, snapshot
+from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 from dangvu.members import rollups
 from dangvu.members.enums import (
     CURRENT_STATUSES,
@@ -145,7 +145,7 @@ def member_create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
     rollups.member_changed(old_path=None, old_status=None, new_path=org.path, new_status=status)
-    audit_log(actor=actor, action="create", obj=member, event=event, changes=diff({}, snapshot(member)))
+    audit_created(actor=actor, obj=member, event=event)
     return member
 
 

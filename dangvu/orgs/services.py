@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
-from dangvu.audit.services import audit_log, diff, snapshot
+from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 from dangvu.members import rollups
 from dangvu.orgs.enums import OrgEventKind, OrgStatus
 from dangvu.orgs.models import Org, OrgEvent, OrgNameVersion, OrgSuccession, OrgType, Term
@@ -83,7 +83,7 @@ def org_create(
         decision=decision,
     )
     rollups.ensure_rows([org])
-    audit_log(actor=actor, action="create", obj=org, event="orgs.create", changes=diff({}, snapshot(org)))
+    audit_created(actor=actor, obj=org, event="orgs.create")
     return org
 
 
@@ -357,14 +357,7 @@ def term_add(*, actor: Any, org: Org, name: str, starts_on: date, ends_on: date 
     if Term.objects.filter(org=org, starts_on=starts_on).exists():
         raise ValidationError({"starts_on": "Đơn vị đã có nhiệm kỳ bắt đầu từ ngày này."})
     term = Term.objects.create(org=org, name=name.strip(), starts_on=starts_on, ends_on=ends_on)
-    audit_log(
-        actor=actor,
-        action="create",
-        obj=term,
-        org=org,
-        event="orgs.term_add",
-        changes=diff({}, snapshot(term)),
-    )
+    audit_created(actor=actor, obj=term, event="orgs.term_add", org=org)
     return term
 
 

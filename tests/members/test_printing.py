@@ -10,7 +10,6 @@ from pypdf import PdfReader
 from dangvu.audit.models import AuditEntry
 from dangvu.members import lifecycle
 from dangvu.members.models import FamilyRelation, Member, Transfer
-from dangvu.members.printing import LIST_PDF_MAX_ROWS
 from dangvu.members.services import member_create
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +100,6 @@ def test_member_list_pdf_refuses_a_list_too_long_to_print(people, duc, client, m
     response = client.get("/members/list.pdf", {"org": "XA"}, follow=True)
     assert response.redirect_chain[-1][0].startswith("/members/?")
     assert "quá 0 dòng để in PDF" in response.content.decode()
-    assert LIST_PDF_MAX_ROWS == 5000
 
 
 def test_transfer_letter_pdf(people, duc, tree, admin_user, client):
