@@ -484,7 +484,9 @@ def worklist_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "recognition_more": max(0, len(recognition) - WORKLIST_ROWS),
         "badges": badges[:WORKLIST_ROWS],
         "badges_more": max(0, len(badges) - WORKLIST_ROWS),
-        "transfers": worklists.transfers_pending(Org.objects.filter(path__startswith=org.path), today),
+        "transfers": worklists.transfers_pending(
+            Org.objects.visible_to(request.user, "members.view").filter(path__startswith=org.path), today
+        ),
         "incomplete": worklists.incomplete_files(members).order_by("sort_key")[:100],
         "incomplete_count": worklists.incomplete_files(members).count(),
     }

@@ -213,3 +213,18 @@ def test_worklist_sections_show_a_bounded_number_of_rows(people, members, client
     client.force_login(people.province)
     html = client.get("/members/worklists/", {"org": "XA"}).content.decode()
     assert "Và 1 người khác — chọn đơn vị cấp dưới để xem." in html  # the probationer due for recognition
+
+
+def test_worklist_transfers_stay_within_the_units_the_user_sees(people, members, tree, admin_user, client):
+    from tests.conftest import grant, make_user
+
+    lifecycle.member_transfer_out(
+        actor=admin_user, member=members[0], kind="official", to_org=tree.b1, issued_on=date(2026, 2, 10)
+    )
+    only_xa = make_user("only-xa")
+    grant(only_xa, "ban-to-chuc", tree.xa, include_subtree=False)  # XA itself, not its chi bộ
+    client.force_login(only_xa)
+    html = client.get("/members/worklists/", {"org": "XA"}).content.decode()
+    assert "Trần Văn Đức" not in html  # the transfer leaves A1, which this user does not see
+    client.force_login(people.province)
+    assert "Trần Văn Đức" in client.get("/members/worklists/", {"org": "XA"}).content.decode()
