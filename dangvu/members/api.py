@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from dangvu.accounts.permissions import require_perm
 from dangvu.api.schemas import ERRORS
 from dangvu.audit.services import audit_log
-from dangvu.members import lifecycle, services
+from dangvu.members import lifecycle, rollups, services
 from dangvu.members.dates import DateError, parse_partial
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
 from dangvu.members.models import Ethnicity, Member, Religion, Transfer
@@ -245,7 +245,9 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
     if filters.sex:
         queryset = queryset.filter(sex=filters.sex)
     queryset = queryset.search(filters.q, substring=filters.match == "substring")
-    total = _rollup_count(request, org, filters)
+    total = None
+    if org is not None and not (filters.q or filters.sex):
+        total = rollups.subtree_count(request.user, org, filters.status)
     if total is None:
         total = queryset.count()
     # The page's keys first (answered from the covering name-order index), then those rows.
@@ -254,21 +256,6 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
     )
     rows = {m.pk: m for m in queryset.order_by().filter(pk__in=keys)}
     return {"count": total, "results": [_row(rows[key]) for key in keys if key in rows]}
-
-
-def _rollup_count(request: HttpRequest, org: Org | None, filters: MemberFilters) -> int | None:
-    """The exact count from the roll-ups when the list is a whole subtree's members of one current
-    status (counting a province's members row by row takes a second); None otherwise."""
-    from dangvu.accounts.permissions import scope_for
-    from dangvu.members.enums import CURRENT_STATUSES
-    from dangvu.members.models import OrgMemberCount
-
-    if org is None or filters.q or filters.sex or filters.status not in CURRENT_STATUSES:
-        return None
-    if not scope_for(request.user, "members.view").covers_subtree(org):
-        return None
-    rollup = OrgMemberCount.objects.filter(org=org).first()
-    return int(getattr(rollup, filters.status)) if rollup is not None else None
 
 
 # Registered before the /{member_id} routes so that “import” is not taken for an id.

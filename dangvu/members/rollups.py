@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F
 
@@ -110,3 +110,16 @@ def rebuild() -> int:
     OrgMemberCount.objects.all().delete()
     OrgMemberCount.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
+
+
+def subtree_count(user: Any, org: Any, status: str | None) -> int | None:
+    """How many members of ``status`` the subtree of ``org`` holds, from the roll-ups, when that is what
+    ``user`` would count row by row: a current status, and a scope that covers the whole subtree.
+    None otherwise (the roll-ups hold current members only, by status). Lists with any other filter
+    must not ask."""
+    from dangvu.accounts.permissions import scope_for
+
+    if status not in CURRENT_STATUSES or not scope_for(user, "members.view").covers_subtree(org):
+        return None
+    rollup = OrgMemberCount.objects.filter(org=org).first()
+    return int(getattr(rollup, status)) if rollup is not None else None

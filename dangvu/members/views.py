@@ -26,10 +26,9 @@ from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.core.paging import LargeListPaginator
 from dangvu.links.services import linked_records, timeline
 from dangvu.members import forms as member_forms
-from dangvu.members import lifecycle, services, stats, worklists
-from dangvu.members.enums import CURRENT_STATUSES
+from dangvu.members import lifecycle, rollups, services, stats, worklists
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
-from dangvu.members.models import Member, MemberImport, OrgMemberCount, Transfer
+from dangvu.members.models import Member, MemberImport, Transfer
 from dangvu.members.reports import SECTIONS, SEX_NAMES, STATUS_NAMES, labelled
 from dangvu.orgs.models import Org
 
@@ -104,13 +103,8 @@ def _exact_count(request: AuthenticatedHttpRequest, form: member_forms.FilterFor
     data = form.cleaned_data
     if not data["org"] or any(data[k] for k in ("q", "sex", "age", "party_age", "ethnicity")):
         return None
-    if data["status"] not in CURRENT_STATUSES:
-        return None
     org = Org.objects.visible_to(request.user, "members.view").filter(code=data["org"].strip()).first()
-    if org is None or not scope_for(request.user, "members.view").covers_subtree(org):
-        return None
-    rollup = OrgMemberCount.objects.filter(org=org).first()
-    return int(getattr(rollup, data["status"])) if rollup is not None else None
+    return rollups.subtree_count(request.user, org, data["status"] or None) if org else None
 
 
 @login_required
