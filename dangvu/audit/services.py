@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,8 +15,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from dangvu.audit.context import current_origin
-from dangvu.audit.models import AuditChainHead, AuditEntry
-from dangvu.core.bulk import copy_insert
+from dangvu.audit.models import AuditChainHead, AuditEntry, canonical_json, payload_hash
+from dangvu.core.bulk import JsonText, inserting
 
 # Columns that are derived or bookkeeping, never worth an audit diff.
 _SKIPPED_FIELDS = {
@@ -30,24 +33,50 @@ _SKIPPED_FIELDS = {
 }
 
 
+_SCALARS = (str, int, bool, type(None))
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, dict | list | str | int | float | bool) or value is None:
+    if isinstance(value, dict | list | float):
         return value
     return str(value)
 
 
+@functools.cache
+def _audited_fields(model: type[models.Model], by_name: bool = False) -> tuple[tuple[str, str], ...]:
+    """(name, attname) of the fields an audit snapshot holds, in the model's order or by name."""
+    fields = [
+        (field.name, field.attname)
+        for field in model._meta.concrete_fields
+        if field.name not in _SKIPPED_FIELDS
+    ]
+    return tuple(sorted(fields) if by_name else fields)
+
+
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The audit-relevant field values of ``instance`` as JSON-ready data (foreign keys by id)."""
-    result: dict[str, Any] = {}
-    for field in instance._meta.concrete_fields:
-        if field.name in _SKIPPED_FIELDS or (fields is not None and field.name not in fields):
-            continue
-        result[field.name] = _jsonable(getattr(instance, field.attname))
-    return result
+    return {
+        name: _jsonable(getattr(instance, attname))
+        for name, attname in _audited_fields(type(instance))
+        if fields is None or name in fields
+    }
+
+
+def created_changes(model: type[models.Model], values: dict[str, Any]) -> dict[str, list[Any]]:
+    """What a new record's entry holds, from its row (``{attname: value}``): ``[None, value]`` for
+    every audited field that was given a value; fields left empty (null or blank) are not listed."""
+    changes = {}
+    for name, attname in _audited_fields(model, by_name=True):
+        value = values[attname]
+        if value is not None and value != "":
+            changes[name] = [None, value if isinstance(value, _SCALARS) else _jsonable(value)]
+    return changes
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -66,6 +95,21 @@ def object_type_of(obj: models.Model) -> str:
 def _normalized(data: dict[str, Any] | None) -> dict[str, Any]:
     # Round-trip through JSON so that what we hash is exactly what the database gives back.
     return json.loads(json.dumps(data or {}, default=_jsonable, ensure_ascii=False))
+
+
+def _is_plain_json(data: dict[str, Any]) -> bool:
+    """Whether ``data`` comes back from the database exactly as it is: string keys, and values that are
+    scalars or lists of scalars (what ``diff`` of snapshots gives)."""
+    for key, value in data.items():
+        if type(key) is not str:
+            return False
+        if type(value) is list:
+            for item in value:
+                if not isinstance(item, _SCALARS):
+                    return False
+        elif not isinstance(value, _SCALARS):
+            return False
+    return True
 
 
 def _org_of(obj: models.Model | None) -> Any:
@@ -127,57 +171,120 @@ def audit_log(
 def audit_created(
     *, actor: Any, obj: models.Model, event: str, org: Any = None, data: dict[str, Any] | None = None
 ) -> AuditEntry:
-    """The entry for a new record: every audited field, from nothing to its first value."""
+    """The entry for a new record: every audited field given a value, from nothing to that value."""
+    values = {attname: getattr(obj, attname) for _name, attname in _audited_fields(type(obj))}
     return audit_log(
         actor=actor,
         action="create",
         obj=obj,
         event=event,
         org=org,
-        changes=diff({}, snapshot(obj)),
+        changes=created_changes(type(obj), values),
         data=data,
     )
 
 
+@dataclass(frozen=True)
+class Target:
+    """What a bulk-written entry is about, without loading the record: type, id, label and unit."""
+
+    object_type: str
+    object_id: str
+    object_repr: str
+    org_id: int | None = None
+
+    @classmethod
+    def of(cls, obj: models.Model) -> Target:
+        unit = _org_of(obj)
+        return cls(object_type_of(obj), str(obj.pk), str(obj)[:300], unit.pk if unit is not None else None)
+
+
+class AuditBatch:
+    """Entries appended as one locked batch, as bulk imports write them (one COPY).
+
+    Creating the batch locks the chain head, so it must run inside a transaction; ``entries`` only
+    computes rows and hashes (no database work: it may run while another COPY is in flight);
+    ``writing`` stores them and moves the head on. The chain, fields and hashes are ``audit_log``'s.
+    """
+
+    def __init__(self, *, actor: Any, action: str, event: str) -> None:
+        AuditChainHead.objects.bulk_create([AuditChainHead(id=1)], ignore_conflicts=True)
+        head = AuditChainHead.objects.select_for_update().get(id=1)
+        self.seq, self.previous = head.last_seq, head.last_hash
+        self.now = timezone.now()
+        origin = current_origin()
+        actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+        self.common: dict[str, Any] = {
+            "created_at": self.now.astimezone(UTC).isoformat(),
+            "actor_id": actor_obj.pk if actor_obj else None,
+            "actor_repr": str(actor_obj.username) if actor_obj else "hệ thống",
+            "ip": origin.ip,
+            "user_agent": origin.user_agent,
+            "channel": origin.channel,
+            "action": action,
+            "event": event,
+            "data": {},
+        }
+
+    def entries(self, targets: list[Target], changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The next entries of the chain as rows (``{attname: value}``), in order."""
+        rows = []
+        seq, previous = self.seq, self.previous
+        for target, change in zip(targets, changes, strict=True):
+            seq += 1
+            if not _is_plain_json(change):
+                change = _normalized(change)
+            changes_json = canonical_json(change)
+            payload = self.common | {
+                "seq": seq,
+                "object_type": target.object_type,
+                "object_id": target.object_id,
+                "object_repr": target.object_repr[:300],
+                "org_id": target.org_id,
+                "changes": change,
+                "prev_hash": previous,
+            }
+            previous = payload_hash(payload)
+            rows.append(
+                payload
+                | {
+                    "created_at": self.now,
+                    "changes": JsonText(changes_json),
+                    "data": JsonText("{}"),
+                    "entry_hash": previous,
+                }
+            )
+        self.seq, self.previous = seq, previous
+        return rows
+
+    @contextlib.contextmanager
+    def writing(self, rows: list[dict[str, Any]]) -> Iterator[None]:
+        """Store ``rows`` (from ``entries``); their COPY overlaps the ``with`` block (see ``inserting``)."""
+        with inserting(AuditEntry, rows):
+            yield
+        AuditChainHead.objects.filter(id=1).update(last_seq=self.seq, last_hash=self.previous)
+
+
 @transaction.atomic
 def audit_log_many(
-    *, actor: Any, action: str, event: str, objects: list[models.Model], changes: list[dict[str, Any]]
+    *,
+    actor: Any,
+    action: str,
+    event: str,
+    objects: list[models.Model] | None = None,
+    targets: list[Target] | None = None,
+    changes: list[dict[str, Any]],
 ) -> int:
-    """Append one entry per object in a single locked batch (bulk imports); same chain as ``audit_log``."""
-    if not objects:
+    """Append one entry per object (or ``Target``) in a single locked batch (see ``AuditBatch``)."""
+    if targets is None:
+        targets = [Target.of(obj) for obj in objects or []]
+    if not targets:
         return 0
-    AuditChainHead.objects.bulk_create([AuditChainHead(id=1)], ignore_conflicts=True)
-    head = AuditChainHead.objects.select_for_update().get(id=1)
-    origin = current_origin()
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    previous, seq, now = head.last_hash, head.last_seq, timezone.now()
-    entries = []
-    for obj, change in zip(objects, changes, strict=True):
-        seq += 1
-        entry = AuditEntry(
-            seq=seq,
-            created_at=now,
-            actor=actor_obj,
-            actor_repr=str(actor_obj.username) if actor_obj else "hệ thống",
-            ip=origin.ip,
-            user_agent=origin.user_agent,
-            channel=origin.channel,
-            action=action,
-            event=event,
-            object_type=object_type_of(obj),
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:300],
-            org=_org_of(obj),
-            changes=_normalized(change),
-            data={},
-            prev_hash=previous,
-        )
-        entry.entry_hash = entry.compute_hash()
-        previous = entry.entry_hash
-        entries.append(entry)
-    copy_insert(entries)
-    AuditChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=previous)
-    return len(entries)
+    batch = AuditBatch(actor=actor, action=action, event=event)
+    rows = batch.entries(targets, changes)
+    with batch.writing(rows):
+        pass
+    return len(rows)
 
 
 @dataclass(frozen=True)

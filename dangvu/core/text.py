@@ -13,6 +13,7 @@ the same under any database collation.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -62,6 +63,7 @@ def _letters(word: str) -> list[tuple[str, int]]:
     return result
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names reuse a small vocabulary; imports key 100,000s of them
 def _word_key(word: str) -> tuple[str, str]:
     primary = []
     tones = []

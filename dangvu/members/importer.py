@@ -20,16 +20,18 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
-from dangvu.audit.services import audit_log, audit_log_many, diff, snapshot
-from dangvu.core.bulk import copy_insert
+from dangvu.audit.services import AuditBatch, Target, audit_log, created_changes, diff, snapshot
+from dangvu.core.bulk import insert_rows, inserting, paused_gc
 from dangvu.core.text import fold
 from dangvu.members import rollups
 from dangvu.members.dates import DateError, parse_partial
 from dangvu.members.enums import MemberStatus, Sex
 from dangvu.members.models import Ethnicity, Member, MemberOrgPeriod, MemberStatusChange, Religion
+from dangvu.members.models.member import derived_values
 from dangvu.members.search import remember_words
 from dangvu.members.services import member_update
 from dangvu.orgs.models import Org
@@ -464,12 +466,10 @@ class RowChecker:
 def _match_existing(candidates: list[Candidate], problems: list[Problem], actor: Any) -> None:
     by_cccd = {c.values["cccd"]: c for c in candidates if c.values.get("cccd")}
     by_file = {c.values["file_number"]: c for c in candidates if c.values.get("file_number")}
-    found = Member.objects.filter(cccd__in=list(by_cccd)) | Member.objects.filter(
-        file_number__in=list(by_file)
-    )
+    found = Member.objects.filter(Q(cccd__any=list(by_cccd)) | Q(file_number__any=list(by_file)))
     from dangvu.accounts.permissions import has_perm
 
-    for member in found.select_related("org"):
+    for member in found.prefetch_related("org"):  # a join would hash every unit to find a few
         candidate = by_cccd.get(member.cccd or "") or by_file.get(member.file_number or "")
         if candidate is None:
             continue
@@ -485,44 +485,64 @@ def _match_existing(candidates: list[Candidate], problems: list[Problem], actor:
         candidate.existing = member
 
 
-def _create_all(actor: Any, candidates: list[Candidate]) -> list[Member]:
-    members = []
-    for c in candidates:
-        member = Member(org=c.org, **dict(c.values.items()))
-        member.status_changed_on = (
-            c.values.get("recognized_on") or c.values.get("ceremony_on") or c.values.get("admitted_on")
-        )
-        member.refresh_derived()
-        members.append(member)
-    copy_insert(members)
-    remember_words(m.search_text for m in members)
+def _create_all(actor: Any, candidates: list[Candidate]) -> int:
+    """Insert the new members, their first history rows, roll-up counts and one audit entry each.
+
+    Rows go in as plain values (``insert_rows``): building a model instance for each of four rows per
+    member would cost more than everything else the import does.
+    """
     today = timezone.localdate()
-    copy_insert([MemberOrgPeriod(member=m, org=m.org, started_on=m.status_changed_on) for m in members])
-    copy_insert(
-        [
-            MemberStatusChange(
-                member=m,
-                to_status=m.status,
-                effective_on=m.status_changed_on or today,
-                event="members.import",
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
-            )
+    rows = []
+    for c in candidates:
+        row = {_ATTNAMES.get(key, key): value for key, value in c.values.items()}
+        for key in ("ethnicity_id", "religion_id"):
+            if key in row and row[key] is not None:
+                row[key] = row[key].pk
+        row["org_id"] = c.org.pk
+        row["status_changed_on"] = (
+            row.get("recognized_on") or row.get("ceremony_on") or row.get("admitted_on")
+        )
+        row |= derived_values(row["full_name"], row.get("other_names", ""))
+        rows.append(row)
+    batch = AuditBatch(actor=actor, action="create", event="members.import")  # locks the chain head
+    object_type = Member._meta.label_lower
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    # The server digests each COPY while the next rows are computed (see ``inserting``).
+    with inserting(Member, rows) as members:
+        entries = batch.entries(
+            [Target(object_type, str(m["id"]), m["full_name"], m["org_id"]) for m in members],
+            [created_changes(Member, m) for m in members],
+        )
+    with batch.writing(entries):
+        periods = [
+            {"member_id": m["id"], "org_id": m["org_id"], "started_on": m["status_changed_on"]}
             for m in members
         ]
-    )
-    counts: Counter[tuple[str, str]] = Counter((m.org.path, m.status) for m in members)
+        changes = [
+            {
+                "member_id": m["id"],
+                "to_status": m["status"],
+                "effective_on": m["status_changed_on"] or today,
+                "event": "members.import",
+                "actor_id": actor_id,
+            }
+            for m in members
+        ]
+    with inserting(MemberOrgPeriod, periods):
+        path_of = {c.org.pk: c.org.path for c in candidates}
+        counts: Counter[tuple[str, str]] = Counter((path_of[m["org_id"]], m["status"]) for m in members)
+    insert_rows(MemberStatusChange, changes)
     for (path, status), n in counts.items():
         rollups.apply_delta(path, {status: n})
-    audit_log_many(
-        actor=actor,
-        action="create",
-        event="members.import",
-        objects=list(members),
-        changes=[diff({}, snapshot(m)) for m in members],
-    )
-    return members
+    remember_words(m["search_text"] for m in members)
+    return len(members)
 
 
+# Candidate values are keyed by field name; rows by column attribute name.
+_ATTNAMES = {"ethnicity": "ethnicity_id", "religion": "religion_id", "org": "org_id"}
+
+
+@paused_gc()
 def run_import(
     *,
     actor: Any,
@@ -575,8 +595,7 @@ def run_import(
         return report
     with transaction.atomic():
         new = [c for c in candidates if c.existing is None]
-        _create_all(actor, new)
-        report.created = len(new)
+        report.created = _create_all(actor, new)
         for c in candidates:
             if c.existing is None:
                 continue

@@ -244,12 +244,8 @@ class Member(TimeStampedModel):
         return reverse("members:detail", args=[self.pk])
 
     def refresh_derived(self) -> None:
-        # Names only: CCCD, card and file numbers are matched by prefix on their own indexes.
-        from dangvu.members.search import index_words
-
-        self.search_text = fold(f"{self.full_name} {self.other_names}")
-        self.search_words = index_words(self.search_text)
-        self.sort_key = sort_key(self.full_name)[:400]
+        for name, value in derived_values(self.full_name, self.other_names).items():
+            setattr(self, name, value)
 
     @property
     def is_current(self) -> bool:
@@ -301,3 +297,18 @@ class Member(TimeStampedModel):
             errors["recognized_on"] = "Đảng viên dự bị chưa có ngày công nhận chính thức."
         if errors:
             raise ValidationError(errors)
+
+
+def derived_values(full_name: str, other_names: str = "") -> dict[str, str]:
+    """The columns a member's names derive: folded search text, indexed words and the sort key.
+
+    Names only: CCCD, card and file numbers are matched by prefix on their own indexes.
+    """
+    from dangvu.members.search import index_words
+
+    search_text = fold(f"{full_name} {other_names}")
+    return {
+        "search_text": search_text,
+        "search_words": index_words(search_text),
+        "sort_key": sort_key(full_name)[:400],
+    }
