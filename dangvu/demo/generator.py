@@ -224,6 +224,7 @@ class MemberFactory:
         self.serials: dict[tuple[int, int, int], int] = {}
         self.block = 0
         self._derived: dict[str, tuple[str, str, str]] = {}
+        self._name_columns: dict[str, str] = {}
         self.dates = [_EPOCH + timedelta(days=d) for d in range(_DAYS)]
         self.iso = [d.isoformat() for d in self.dates]
         self.year2 = [d.year % 100 for d in self.dates]
@@ -338,10 +339,16 @@ class MemberFactory:
             **extra,
         }
 
-    def copy_line(self, org_id: int, province_code: int) -> str:
-        """The same row as ``row`` as one line of PostgreSQL COPY text (columns: ``MEMBER_COLUMNS``)."""
+    def copy_line(self, org_id: int | str, province_code: int) -> str:
+        """The same row as ``row`` as one line of PostgreSQL COPY text (columns: ``MEMBER_COLUMNS``).
+
+        The hot loop of a national seed (6 million calls): one f-string, and the four name columns
+        joined once per distinct name."""
         full_name, female, birth, cccd, status, admitted = self._pick(province_code)
-        folded, key, words = self.derived(full_name)
+        names = self._name_columns.get(full_name)
+        if names is None:
+            folded, key, words = self.derived(full_name)
+            names = self._name_columns[full_name] = f"{full_name}\t{folded}\t{words}\t{key}"
         (
             ethnicity,
             religion,
@@ -356,32 +363,14 @@ class MemberFactory:
         ) = self._extras(birth, admitted, status, cccd)
         iso = self.iso
         return (
-            "\t".join(
-                (
-                    full_name,
-                    "female" if female else "male",
-                    iso[birth],
-                    cccd,
-                    str(org_id),
-                    status,
-                    iso[admitted],
-                    iso[ceremony],
-                    iso[recognized] if recognized is not None else "\\N",
-                    folded,
-                    words,
-                    key,
-                    str(ethnicity) if ethnicity else "\\N",
-                    str(religion),
-                    hometown,
-                    phone,
-                    education,
-                    theory,
-                    occupation,
-                    file_number or "\\N",
-                )
-            )
-            + "\n"
+            f"{names}\t{'female' if female else 'male'}\t{iso[birth]}\t{cccd}\t{org_id}\t{status}"
+            f"\t{iso[admitted]}\t{iso[ceremony]}\t{_NULL if recognized is None else iso[recognized]}"
+            f"\t{ethnicity or _NULL}\t{religion}\t{hometown}\t{phone}\t{education}\t{theory}"
+            f"\t{occupation}\t{file_number or _NULL}\n"
         )
+
+
+_NULL = "\\N"  # COPY text format's null
 
 
 @dataclass
@@ -417,17 +406,18 @@ class ChunkPlan:
 _WORKER: dict[str, Any] = {}
 
 
-def _copy_chunk(index: int) -> str:
-    """Worker process: the COPY text of chunk ``index`` (the plan and factory are inherited by fork)."""
+def _copy_chunk(index: int) -> bytes:
+    """Worker process: the COPY data of chunk ``index``, encoded here rather than in the process that
+    sends it (the plan and factory are inherited by fork)."""
     plan: ChunkPlan = _WORKER["plan"]
     factory: MemberFactory | None = _WORKER.get("factory")
     if factory is None:
         factory = _WORKER["factory"] = MemberFactory(plan.seed)
         factory.set_references(*_WORKER["references"])
-    return "".join(factory.copy_line(org, code) for org, code in plan.chunk_units(factory, index))
+    return "".join(factory.copy_line(org, code) for org, code in plan.chunk_units(factory, index)).encode()
 
 
-def copy_chunks(plan: ChunkPlan, processes: int | None = None) -> Iterator[str]:
+def copy_chunks(plan: ChunkPlan, processes: int | None = None) -> Iterator[bytes]:
     """Every chunk's COPY text, in order, made by a pool of worker processes.
 
     The shared state is read here, before the caller starts its COPY: the connection is busy during it.
@@ -437,7 +427,7 @@ def copy_chunks(plan: ChunkPlan, processes: int | None = None) -> Iterator[str]:
     return _pooled_chunks(plan, processes or max(1, os.cpu_count() or 2))
 
 
-def _pooled_chunks(plan: ChunkPlan, processes: int) -> Iterator[str]:
+def _pooled_chunks(plan: ChunkPlan, processes: int) -> Iterator[bytes]:
     import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(processes) as pool:
@@ -464,6 +454,9 @@ def member_rows(plan: ChunkPlan) -> Iterator[dict[str, Any]]:
 
 MEMBER_COLUMNS = [
     "full_name",
+    "search_text",
+    "search_words",
+    "sort_key",
     "sex",
     "birth_date",
     "cccd",
@@ -472,9 +465,6 @@ MEMBER_COLUMNS = [
     "admitted_on",
     "ceremony_on",
     "recognized_on",
-    "search_text",
-    "search_words",
-    "sort_key",
     *_EXTRA_FIELDS[:8],  # the file's extra fields, up to the ceremony and recognition days
 ]
 # NOT NULL columns without a database default that the COPY leaves out: PostgreSQL fills them from
@@ -519,36 +509,78 @@ def insert_members_orm(rows: Iterator[dict[str, Any]], batch: int = 5000) -> int
     return count
 
 
-def _load_time_objects(table: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(constraints, indexes) worth dropping during a bulk load: foreign keys and unique constraints,
-    and indexes that back no constraint. The primary key stays."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = %s::regclass AND contype IN ('f', 'u')",
-            [table],
+@dataclass
+class LoadTimeObjects:
+    """What a bulk load drops from a table and puts back: indexes that back no constraint, unique
+    constraints (with their index definitions) and foreign keys. The primary key stays."""
+
+    table: str
+    indexes: list[tuple[str, str]]  # (name, CREATE INDEX …)
+    uniques: list[tuple[str, str]]  # (constraint name, CREATE UNIQUE INDEX … of the same name)
+    foreign_keys: list[tuple[str, str]]  # (name, FOREIGN KEY … definition)
+
+    @classmethod
+    def of(cls, table: str) -> LoadTimeObjects:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname, contype, pg_get_constraintdef(oid), pg_get_indexdef(conindid)"
+                " FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('f', 'u')",
+                [table],
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                """
+                SELECT i.indexname, i.indexdef FROM pg_indexes i
+                WHERE i.tablename = %s AND i.indexname NOT IN (
+                    SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)
+                """,
+                [table, table],
+            )
+            indexes = list(cursor.fetchall())
+        return cls(
+            table,
+            indexes,
+            [(name, index) for name, kind, _definition, index in constraints if kind == "u"],
+            [(name, definition) for name, kind, definition, _index in constraints if kind == "f"],
         )
-        constraints = list(cursor.fetchall())
-        cursor.execute(
-            """
-            SELECT i.indexname, i.indexdef FROM pg_indexes i
-            WHERE i.tablename = %s AND i.indexname NOT IN (
-                SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)
-            """,
-            [table, table],
-        )
-        return constraints, list(cursor.fetchall())
+
+    def drop(self, cursor: Any) -> None:
+        for name, _definition in [*self.foreign_keys, *self.uniques]:
+            cursor.execute(f'ALTER TABLE {self.table} DROP CONSTRAINT "{name}"')
+        for name, _definition in self.indexes:
+            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+    def restore(self) -> None:
+        """Build every index at once, one queue per core; then attach the unique constraints to their
+        indexes and check the foreign keys.
+
+        Only index builds can share the table (each holds a SHARE lock); an ``ALTER TABLE … ADD
+        CONSTRAINT`` locks everyone else out for as long as it builds or checks, so unique
+        constraints are built as plain unique indexes and attached in an instant afterwards.
+        """
+        builds = [definition for _name, definition in [*self.indexes, *self.uniques]]
+        _build_in_parallel(_balanced(builds, queues=max(2, os.cpu_count() or 2)))
+        with connection.cursor() as cursor:
+            for name, _index in self.uniques:
+                cursor.execute(
+                    f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" UNIQUE USING INDEX "{name}"'
+                )
+            for name, definition in self.foreign_keys:
+                started = time.perf_counter()
+                cursor.execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" {definition}')
+                logger.info("%.1f s: foreign key %s", time.perf_counter() - started, name)
 
 
-# Build seconds of each index and constraint over 6M full member rows (one connection, measured on the
-# bench machine); the rebuild splits them into two queues of about equal total.
+# Build seconds of each index and constraint over 6M full member rows on one core (measured on the
+# bench machine, code columns in the C collation); the rebuild splits them into queues of about equal
+# total, one queue per core.
 _COSTS = {
-    "member_name_order_idx": 24,
-    "cccd": 18,
-    "gin_trgm_ops": 17,
-    "file_number": 14,
-    "member_search_words": 12,
-    "org_id, status": 7,
+    "gin_trgm_ops": 18,
+    "member_name_order_idx": 16,
+    "member_search_words": 14,
+    "file_number": 8,
+    "cccd": 8,
+    "org_id, status": 6,
     "card_number": 3,
     "foreign key": 2,
 }
@@ -572,7 +604,7 @@ def _balanced(statements: list[str], queues: int) -> list[list[str]]:
 
 def _build_in_parallel(statements: list[list[str]]) -> None:
     """Run each list of DDL statements on its own connection at the same time (index builds are
-    CPU-bound and PostgreSQL builds a GIN index on one core)."""
+    CPU-bound, and PostgreSQL builds a GIN index on one core)."""
     import threading
 
     import psycopg
@@ -591,8 +623,13 @@ def _build_in_parallel(statements: list[list[str]]) -> None:
         try:
             with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
                 conn.execute("SET maintenance_work_mem = '1GB'")
+                # One build per core is all the parallelism there is to have: PostgreSQL's own
+                # parallel B-tree workers would only fight the other queues for the same cores.
+                conn.execute("SET max_parallel_maintenance_workers = 0")
                 for statement in batch:
+                    started = time.perf_counter()
                     conn.execute(statement)
+                    logger.info("%.1f s: %s", time.perf_counter() - started, statement[:90])
         except BaseException as error:  # reported below, in the caller's thread
             errors.append(error)
 
@@ -605,14 +642,14 @@ def _build_in_parallel(statements: list[list[str]]) -> None:
         raise errors[0]
 
 
-def insert_members_copy(chunks: Iterator[str]) -> int:
+def insert_members_copy(chunks: Iterator[bytes]) -> int:
     """COPY members into PostgreSQL for a national-scale seed (into an empty table).
 
     Foreign keys, unique constraints and secondary indexes are dropped, the rows are loaded and
-    committed, then the indexes and constraints are rebuilt on two connections at once and checked
-    (one validating pass and one index build each, instead of per-row work).
+    committed, then the indexes are rebuilt on one connection per core at once and the constraints
+    put back and checked (``LoadTimeObjects.restore``): one build or check each, not per-row work.
     """
-    constraints, indexes = _load_time_objects("members_member")
+    objects = LoadTimeObjects.of("members_member")
     count = 0
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -627,10 +664,7 @@ def insert_members_copy(chunks: Iterator[str]) -> int:
             if cursor.fetchone()[0]:
                 raise RuntimeError(f"National seed needs empty member tables; {table} has rows.")
         cursor.execute(f"TRUNCATE {', '.join(tables)}")
-        for name, _definition in constraints:
-            cursor.execute(f'ALTER TABLE members_member DROP CONSTRAINT "{name}"')
-        for name, _definition in indexes:
-            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+        objects.drop(cursor)
         for column, default in LOAD_DEFAULTS.items():
             cursor.execute(f'ALTER TABLE members_member ALTER COLUMN "{column}" SET DEFAULT {default}')
         with cursor.cursor.copy(
@@ -638,15 +672,11 @@ def insert_members_copy(chunks: Iterator[str]) -> int:
         ) as copy:
             for chunk in chunks:
                 copy.write(chunk)
-                count += chunk.count("\n")
+                count += chunk.count(b"\n")
         for column in LOAD_DEFAULTS:
             cursor.execute(f'ALTER TABLE members_member ALTER COLUMN "{column}" DROP DEFAULT')
     loaded = time.perf_counter()
-    statements = [definition for _name, definition in indexes]
-    statements += [
-        f'ALTER TABLE members_member ADD CONSTRAINT "{name}" {definition}' for name, definition in constraints
-    ]
-    _build_in_parallel(_balanced(statements, queues=2))
+    objects.restore()
     built = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE members_member")

@@ -87,6 +87,16 @@ def test_copy_path_restores_constraints_and_indexes():
         names = {row[0] for row in cursor.fetchall()}
     assert "members_member_search_trgm" in names
     assert "member_org_status_idx" in names
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, contype, convalidated FROM pg_constraint"
+            " WHERE conrelid = 'members_member'::regclass AND contype IN ('u', 'f')"
+        )
+        constraints = {name: (kind, valid) for name, kind, valid in cursor.fetchall()}
+    # Unique constraints are back as constraints (built as indexes, then attached), keys checked.
+    assert constraints["member_cccd_unique"] == ("u", True)
+    assert constraints["member_file_number_unique"] == ("u", True)
+    assert sum(1 for kind, valid in constraints.values() if kind == "f" and valid) == 3
     duplicate = Member.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         Member.objects.create(full_name="X", sex="male", org_id=duplicate.org_id, cccd=duplicate.cccd)

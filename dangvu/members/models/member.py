@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.querysets import ScopedQuerySet
+from dangvu.core.fields import CodeField
 from dangvu.core.models import TimeStampedModel
 from dangvu.core.text import fold, sort_key
 from dangvu.members.enums import (
@@ -138,7 +139,7 @@ class Member(TimeStampedModel):
     )
     # Unique through ``member_cccd_unique``, whose btree also serves prefix searches (as a range): no
     # second, pattern-ops index over millions of rows.
-    cccd = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True, validators=[cccd_validator])
+    cccd = CodeField(_("số CCCD"), max_length=12, null=True, blank=True, validators=[cccd_validator])
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("thư điện tử"), blank=True)
     photo = models.ImageField(_("ảnh"), upload_to="members/photos/", blank=True)
@@ -183,8 +184,8 @@ class Member(TimeStampedModel):
     )
     readmitted_on = models.DateField(_("ngày kết nạp lại"), null=True, blank=True)
     # Unique through Meta.constraints: exact look-ups only, so no second (LIKE) index as unique=True adds.
-    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, null=True, blank=True)
-    file_number = models.CharField(_("số lý lịch"), max_length=20, null=True, blank=True)
+    card_number = CodeField(_("số thẻ đảng viên"), max_length=20, null=True, blank=True)
+    file_number = CodeField(_("số lý lịch"), max_length=20, null=True, blank=True)
     introducers = models.CharField(_("người giới thiệu"), max_length=300, blank=True)
     status_changed_on = models.DateField(_("ngày thay đổi trạng thái"), null=True, blank=True)
     recognition_extension_days = models.PositiveSmallIntegerField(
@@ -198,7 +199,7 @@ class Member(TimeStampedModel):
     # The words of ``search_text`` and the pairs of common words (``search.index_words``): what the
     # PostgreSQL word index is built on.
     search_words = models.TextField(blank=True, default="", editable=False)
-    sort_key = models.CharField(max_length=400, blank=True, default="", editable=False)
+    sort_key = CodeField(max_length=400, blank=True, default="", editable=False)
 
     objects = MemberQuerySet.as_manager()
 
