@@ -36,6 +36,7 @@ def normalize_spaces(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same cells come again and again: "Nam", "Kinh", "Chính thức"
 def fold(value: str | None) -> str:
     """Lower-case, strip every diacritic, map đ/Đ to d and collapse spaces."""
     if not value:
