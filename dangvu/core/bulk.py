@@ -1,12 +1,11 @@
 """Inserting many rows at once: ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere.
 
 Imports write tens of thousands of members, their history rows and audit entries; Django's
-``bulk_create`` spends most of that time building and adapting one huge INSERT. ``copy_insert``
-streams the same rows through PostgreSQL's COPY, with primary keys drawn from the table's sequence
-beforehand so that callers can link child rows to them, exactly as after ``bulk_create``.
-
-``insert_rows`` does the same for rows given as plain dicts (``{attname: value}``), without building a
-model instance per row: the hot path of an import that writes four rows for every member it reads.
+``bulk_create`` spends most of that time building model instances and adapting one huge INSERT.
+``insert_rows`` takes rows as plain dicts (``{attname: value}``) and streams them through
+PostgreSQL's COPY, with primary keys drawn from the table's sequence beforehand so that callers can
+link child rows to them, exactly as after ``bulk_create``: the hot path of an import that writes four
+rows for every member it reads.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import connection, models
@@ -45,34 +44,6 @@ def paused_gc() -> Iterator[None]:
 
 class JsonText(str):
     """A JSON value already serialized: written to a JSON column as it is, not encoded again."""
-
-
-def copy_insert(objs: Sequence[models.Model], *, batch_size: int = 2000) -> None:
-    """Insert ``objs`` (all of one model, primary keys unset or set); sets their primary keys."""
-    if not objs:
-        return
-    model = type(objs[0])
-    if connection.vendor != "postgresql" or len(objs) < COPY_FROM_ROWS:
-        model._default_manager.bulk_create(objs, batch_size=batch_size)
-        return
-    missing = [obj for obj in objs if obj.pk is None]
-    for obj, value in zip(missing, _next_ids(model, len(missing)), strict=True):
-        obj.pk = value
-    fields: list[Any] = list(model._meta.concrete_fields)
-    _copy(
-        model,
-        fields,
-        (
-            [
-                getattr(obj, field.attname) if is_plain else field.pre_save(obj, True)
-                for field, is_plain in zip(fields, map(_is_plain, fields), strict=True)
-            ]
-            for obj in objs
-        ),
-    )
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -138,12 +109,6 @@ def _next_ids(model: type[models.Model], count: int) -> list[int]:
             [meta.db_table, meta.pk.column, count],
         )
         return [value for (value,) in cursor.fetchall()]
-
-
-def _copy(model: type[models.Model], fields: list[Any], rows: Iterable[list[Any]]) -> None:
-    """COPY ``rows`` (values in ``fields`` order) into ``model``'s table."""
-    with _copying(model, fields, rows):
-        pass
 
 
 @contextlib.contextmanager

@@ -152,3 +152,27 @@ def test_a_new_records_entry_lists_the_fields_it_was_given(tree, admin_user):
     assert entry.changes["org"] == [None, tree.a1.pk]
     assert "phone" not in entry.changes
     assert "cccd" not in entry.changes
+
+
+@pytest.mark.parametrize("count", [2, 250])  # below and above the COPY threshold on PostgreSQL
+def test_a_batch_of_entries_continues_the_chain_like_single_entries(tree, admin_user, count):
+    from dangvu.audit.services import audit_log_many
+
+    audit_log(actor=admin_user, action="other", obj=tree.xa, event="before")
+    orgs = [tree.a1, tree.a2] * (count // 2)
+    written = audit_log_many(
+        actor=admin_user,
+        action="update",
+        event="bulk.touch",
+        objects=orgs,
+        changes=[{"note": ["", f"lần {i}"]} for i in range(count)],
+    )
+    audit_log(actor=admin_user, action="other", obj=tree.xa, event="after")
+    assert written == count
+    batch = list(AuditEntry.objects.filter(event="bulk.touch").order_by("seq"))
+    assert [e.object_id for e in batch[:2]] == [str(tree.a1.pk), str(tree.a2.pk)]
+    assert batch[1].org_id == tree.a2.pk
+    assert batch[1].object_repr == str(tree.a2)
+    assert batch[-1].changes == {"note": ["", f"lần {count - 1}"]}
+    assert batch[0].actor == admin_user
+    assert verify_chain().ok
