@@ -606,11 +606,12 @@ def run_import(
             }
             before = snapshot(c.existing)
             try:
-                member_update(actor=actor, member=c.existing, changes=editable, reason="Nhập từ tệp")
+                updated = member_update(
+                    actor=actor, member=c.existing, changes=editable, reason="Nhập từ tệp"
+                )
             except ValidationError as error:
                 raise ImportError_(f"Dòng {c.row}: {'; '.join(error.messages)}") from error
-            after = snapshot(Member.objects.get(pk=c.existing.pk))
-            if diff(before, after):
+            if diff(before, snapshot(updated)):  # the saved row, as member_update locked and wrote it
                 report.updated += 1
             else:
                 report.unchanged += 1

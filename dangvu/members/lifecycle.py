@@ -173,18 +173,32 @@ def member_extend_probation(
         raise ValidationError({"working_days": f"Số ngày gia hạn phải từ 1 đến {maximum} ngày làm việc."})
     if not reason.strip():
         raise ValidationError({"reason": "Cần ghi rõ lý do gia hạn."})
-    before = snapshot(member, ["recognition_extension_days"])
-    member.recognition_extension_days = working_days
-    member.save(update_fields=["recognition_extension_days", "updated_at"])
+    _set_field(
+        actor,
+        member,
+        "recognition_extension_days",
+        working_days,
+        event="members.extend_probation",
+        data={"decided_on": decided_on.isoformat(), "reason": reason, "decision": decision},
+    )
+    return member
+
+
+def _set_field(
+    actor: Any, member: Member, field: str, value: Any, *, event: str, data: dict[str, Any]
+) -> None:
+    """Store one field a verb decides (its rules already checked) and audit it before → after."""
+    before = snapshot(member, [field])
+    setattr(member, field, value)
+    member.save(update_fields=[field, "updated_at"])
     audit_log(
         actor=actor,
         action="update",
         obj=member,
-        event="members.extend_probation",
-        changes=diff(before, snapshot(member, ["recognition_extension_days"])),
-        data={"decided_on": decided_on.isoformat(), "reason": reason, "decision": decision},
+        event=event,
+        changes=diff(before, snapshot(member, [field])),
+        data=data,
     )
-    return member
 
 
 def _check_destination(to_org: Any, member: Member) -> None:
@@ -386,16 +400,8 @@ def card_issue(
         decision=decision,
         reason=reason,
     )
-    before = snapshot(member, ["card_number"])
-    member.card_number = number
-    member.save(update_fields=["card_number", "updated_at"])
-    audit_log(
-        actor=actor,
-        action="update",
-        obj=member,
-        event=f"members.card_{kind}",
-        changes=diff(before, snapshot(member, ["card_number"])),
-        data={"decision": decision},
+    _set_field(
+        actor, member, "card_number", number, event=f"members.card_{kind}", data={"decision": decision}
     )
     return event
 

@@ -193,6 +193,8 @@ def test_cards_go_to_full_members_only_and_are_unique(official, probationer, adm
         "012345678901",
         "012345678902",
     )
+    audited = AuditEntry.objects.filter(event="members.card_reissue", object_id=str(official.pk)).get()
+    assert audited.changes == {"card_number": ["012345678901", "012345678902"]}
 
 
 def test_badge_award_refusals(official, probationer, admin_user):

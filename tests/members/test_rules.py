@@ -123,7 +123,9 @@ def test_recognition_limit_extended_once_by_up_to_30_working_days(tree, admin_us
     member.refresh_from_db()
     # 3/4/2026 + 30 working days, past Giỗ Tổ (Sunday 26/4, so Monday 27/4 is off), 30/4 and 1/5.
     assert recognition_due_on(member) == date(2026, 5, 20)
-    assert AuditEntry.objects.filter(event="members.extend_probation", object_id=str(member.pk)).exists()
+    entry = AuditEntry.objects.get(event="members.extend_probation", object_id=str(member.pk))
+    assert entry.changes == {"recognition_extension_days": [0, 30]}
+    assert entry.data["reason"] == "Chờ xác minh lý lịch"
     with pytest.raises(ValidationError, match="chỉ được gia hạn một lần"):
         lifecycle.member_extend_probation(
             actor=admin_user, member=member, working_days=5, decided_on=date(2026, 4, 1), reason="Thêm"
