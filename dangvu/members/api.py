@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 from dangvu.accounts.permissions import require_perm
 from dangvu.api.schemas import ERRORS
 from dangvu.audit.services import audit_log
+from dangvu.core.dates import DateError, parse_partial
 from dangvu.members import lifecycle, rollups, services
-from dangvu.members.dates import DateError, parse_partial
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
 from dangvu.members.models import Ethnicity, Member, Religion, Transfer
 from dangvu.orgs.models import Org

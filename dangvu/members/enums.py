@@ -1,5 +1,8 @@
 from django.db import models
 
+# Re-exported: the member file stores partial dates.
+from dangvu.core.enums import DatePrecision as DatePrecision
+
 
 class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", "Dự bị"
@@ -27,14 +30,6 @@ ENDED_STATUSES: tuple[str, ...] = (MemberStatus.REMOVED, MemberStatus.EXPELLED, 
 class Sex(models.TextChoices):
     MALE = "male", "Nam"
     FEMALE = "female", "Nữ"
-
-
-class DatePrecision(models.TextChoices):
-    """How much of a (historic) date is known: old records often have only the year."""
-
-    DAY = "day", "Ngày/tháng/năm"
-    MONTH = "month", "Tháng/năm"
-    YEAR = "year", "Năm"
 
 
 class TheoryLevel(models.TextChoices):

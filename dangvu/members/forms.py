@@ -7,32 +7,56 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.forms import PartialDateField, VNDateField
 from dangvu.members.enums import CardEventKind, DisciplineForm, MemberStatus, TransferKind
 from dangvu.members.models import Member
 from dangvu.members.services import EDITABLE_FIELDS
 from dangvu.orgs.models import Org
 
-DATE = {
-    "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    "input_formats": ["%Y-%m-%d", "%d/%m/%Y"],
-    "error_messages": {"invalid": "Ngày không hợp lệ (định dạng ngày/tháng/năm)."},
-}
+# The whole dates of the member file (the birth date may be partial: ``PartialDateField``).
+FILE_DATES = ("admitted_on", "ceremony_on", "recognized_on")
 
 
-def date_field(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, **DATE)  # type: ignore[arg-type]
+def date_field(label: Any, required: bool = True) -> VNDateField:
+    return VNDateField(label=label, required=required)
 
 
 class MemberFileForm(forms.ModelForm):  # type: ignore[type-arg]
-    """The member file's editable fields (status and unit change only through the verbs)."""
+    """The member file's editable fields (status and unit change only through the verbs).
+
+    The birth date is one text field that also takes mm/yyyy or yyyy (it sets the date and its
+    precision together); every date is typed dd/mm/yyyy, and a date that does not exist is refused
+    next to its field, never stored as empty.
+    """
+
+    birth_date = PartialDateField(label=_("Ngày sinh"), required=False)
 
     class Meta:
         model = Member
-        fields = list(EDITABLE_FIELDS)
-        widgets = {
-            f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            for f in ("birth_date", "admitted_on", "ceremony_on", "recognized_on")
-        }
+        fields = [f for f in EDITABLE_FIELDS if f != "birth_date_precision"]
+        field_classes = dict.fromkeys(FILE_DATES, VNDateField)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.birth_date is not None:
+            self.initial["birth_date"] = (self.instance.birth_date, self.instance.birth_date_precision)
+
+    def clean_birth_date(self) -> Any:
+        # The model field holds the date; its precision travels beside it (``values``).
+        parsed = self.cleaned_data["birth_date"]
+        self.birth_date_precision = parsed[1] if parsed else "day"
+        return parsed[0] if parsed else None
+
+    def values(self) -> dict[str, Any]:
+        """Every field as service arguments, the birth date's precision included."""
+        return {**self.cleaned_data, "birth_date_precision": self.birth_date_precision}
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the user changed, as service arguments (the birth date with its precision)."""
+        result = {name: self.cleaned_data[name] for name in self.changed_data}
+        if "birth_date" in result:
+            result["birth_date_precision"] = self.birth_date_precision
+        return result
 
 
 class MemberCreateForm(MemberFileForm):

@@ -26,9 +26,9 @@ from django.utils import timezone
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import AuditBatch, Target, audit_log, created_changes, diff, snapshot
 from dangvu.core.bulk import insert_rows, inserting, paused_gc
+from dangvu.core.dates import DateError, parse_partial
 from dangvu.core.text import fold
 from dangvu.members import rollups
-from dangvu.members.dates import DateError, parse_partial
 from dangvu.members.enums import MemberStatus, Sex
 from dangvu.members.models import Ethnicity, Member, MemberOrgPeriod, MemberStatusChange, Religion
 from dangvu.members.models.member import derived_values

@@ -292,7 +292,7 @@ def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_perm(request.user, "members.manage")
     form = member_forms.MemberCreateForm(request.POST or None, units=_units(request, "members.manage"))
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.values()
         org, status = data.pop("org"), data.pop("status")
         try:
             member = services.member_create(actor=request.user, org=org, status=status, **data)
@@ -310,7 +310,7 @@ def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "members.manage", member.org)
     form = member_forms.MemberFileForm(request.POST or None, instance=Member.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes = form.changes()
         try:
             services.member_update(actor=request.user, member=member, changes=changes)
         except ValidationError as error:

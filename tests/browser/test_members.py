@@ -82,3 +82,27 @@ def test_unit_page_loads_member_charts_and_the_file_prints(page, live_server, pe
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF-")
+
+
+def test_an_impossible_birth_date_typed_in_the_browser_keeps_the_stored_date(page, live_server, people, tree):
+    member = member_create(
+        actor=people.admin, org=tree.a1, full_name="Đỗ Văn Hùng", sex="male", birth_date=date(1987, 11, 6)
+    )
+    log_in(page, live_server, "province")
+    page.goto(f"{live_server.url}/members/{member.pk}/edit/")
+    assert page.input_value("#id_birth_date") == "06/11/1987"
+    page.fill("#id_birth_date", "31/02/1980")
+    page.click("[data-testid=save]")
+    page.wait_for_selector("text=Ngày không tồn tại.")
+    assert page.input_value("#id_birth_date") == "31/02/1980"  # what was typed stays for correction
+    member.refresh_from_db()
+    assert member.birth_date == date(1987, 11, 6)
+    # The picker beside the field writes the chosen day the Vietnamese way.
+    page.fill("#id_birth_date", "")
+    page.locator("#id_birth_date ~ input.datepicker-native").fill("1980-02-29")
+    page.locator("#id_birth_date ~ input.datepicker-native").dispatch_event("change")
+    assert page.input_value("#id_birth_date") == "29/02/1980"
+    page.click("[data-testid=save]")
+    page.wait_for_selector("text=Đã lưu thay đổi.")
+    member.refresh_from_db()
+    assert member.birth_date == date(1980, 2, 29)

@@ -228,3 +228,60 @@ def test_worklist_transfers_stay_within_the_units_the_user_sees(people, members,
     assert "Trần Văn Đức" not in html  # the transfer leaves A1, which this user does not see
     client.force_login(people.province)
     assert "Trần Văn Đức" in client.get("/members/worklists/", {"org": "XA"}).content.decode()
+
+
+def _file_post(member, **overrides):
+    """The edit form as a browser sends it back unchanged, with ``overrides``."""
+    data = {
+        "full_name": member.full_name,
+        "sex": member.sex,
+        "birth_date": member.birth_date_display(),
+        "cccd": member.cccd or "",
+        "admitted_on": f"{member.admitted_on:%d/%m/%Y}" if member.admitted_on else "",
+        "recognized_on": f"{member.recognized_on:%d/%m/%Y}" if member.recognized_on else "",
+    }
+    return {**data, **overrides}
+
+
+def test_an_impossible_birth_date_is_refused_and_the_stored_date_kept(people, members, client):
+    client.force_login(people.secretary)
+    duc = members[0]
+    form = client.get(f"/members/{duc.pk}/edit/").content.decode()
+    assert 'value="02/01/1980"' in form  # shown the Vietnamese way, as text
+    response = client.post(f"/members/{duc.pk}/edit/", _file_post(duc, birth_date="31/02/1980"))
+    assert response.status_code == 200
+    assert "Ngày không tồn tại." in response.content.decode()
+    assert 'value="31/02/1980"' in response.content.decode()  # what the user typed stays in the box
+    assert Member.objects.get(pk=duc.pk).birth_date == date(1980, 1, 2)
+    assert not AuditEntry.objects.filter(event="members.update").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "precision"),
+    [
+        ("05/09/1985", date(1985, 9, 5), "day"),
+        ("09/1985", date(1985, 9, 1), "month"),
+        ("1985", date(1985, 1, 1), "year"),
+        ("1985-09-05", date(1985, 9, 5), "day"),
+    ],
+)
+def test_birth_dates_typed_as_files_give_them(people, members, client, typed, stored, precision):
+    client.force_login(people.secretary)
+    duc = members[0]
+    response = client.post(f"/members/{duc.pk}/edit/", _file_post(duc, birth_date=typed))
+    assert response.status_code == 302
+    saved = Member.objects.get(pk=duc.pk)
+    assert (saved.birth_date, saved.birth_date_precision) == (stored, precision)
+
+
+def test_an_untouched_form_changes_nothing_and_other_dates_are_kept_when_wrong(people, members, client):
+    client.force_login(people.secretary)
+    duc = members[0]
+    assert client.post(f"/members/{duc.pk}/edit/", _file_post(duc)).status_code == 302
+    assert not AuditEntry.objects.filter(event="members.update").exists()
+    response = client.post(f"/members/{duc.pk}/edit/", _file_post(duc, admitted_on="1996-13-01"))
+    assert response.status_code == 200
+    assert Member.objects.get(pk=duc.pk).admitted_on == date(1996, 9, 1)
+    cleared = client.post(f"/members/{duc.pk}/edit/", _file_post(duc, birth_date=""))
+    assert cleared.status_code == 302  # a date the user cleared on purpose is cleared
+    assert Member.objects.get(pk=duc.pk).birth_date is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from dangvu.members.enums import DatePrecision
+from dangvu.core.enums import DatePrecision
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _VN = re.compile(r"^(?:(\d{1,2})[/.-])?(?:(\d{1,2})[/.-])?(\d{4})$")
@@ -27,9 +27,10 @@ def _build(year: int, month: int | None, day: int | None) -> tuple[date, str]:
         raise DateError("Ngày không tồn tại.") from error
 
 
-def parse_partial(value: object) -> tuple[date, str] | None:
-    """``(date, precision)`` from YYYY-MM-DD, YYYY-MM, YYYY, dd/mm/yyyy, mm/yyyy, an Excel serial or a
-    date object; None for empty. Raises ``DateError`` for anything else (e.g. 31/02)."""
+def parse_partial(value: object, *, excel_serials: bool = True) -> tuple[date, str] | None:
+    """``(date, precision)`` from YYYY-MM-DD, YYYY-MM, YYYY, dd/mm/yyyy, mm/yyyy, an Excel serial (from
+    spreadsheets; not from what a person types, ``excel_serials=False``) or a date object; None for
+    empty. Raises ``DateError`` for anything else (e.g. 31/02)."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -43,7 +44,7 @@ def parse_partial(value: object) -> tuple[date, str] | None:
     text = str(value).strip()
     if not text:
         return None
-    if text.isdigit() and len(text) != 4:
+    if text.isdigit() and len(text) != 4 and excel_serials:
         return parse_partial(int(text))
     match = _ISO_PARTIAL.match(text)
     if match:
@@ -67,3 +68,14 @@ def parse_full(value: object) -> date | None:
     if parsed[1] != DatePrecision.DAY:
         raise DateError("Cần ngày đầy đủ (ngày/tháng/năm).")
     return parsed[0]
+
+
+def format_partial(value: date | None, precision: str) -> str:
+    """A partial date as Vietnamese users write it: dd/mm/yyyy, mm/yyyy or yyyy."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{value:%m/%Y}"
+    return f"{value:%d/%m/%Y}"
