@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "dangvu.accounts.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -203,6 +204,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 OTP_TOTP_ISSUER = env_str("DANGVU_OTP_ISSUER", "Đảng vụ số")
+# Staff who may open the Django admin must have an authenticator (on by default in production).
+DANGVU_STAFF_2FA_REQUIRED = env_bool("DANGVU_STAFF_2FA_REQUIRED", PRODUCTION)
 
 # --- I18N -----------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -7,8 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Người dùng và phân quyền"
 
     def ready(self) -> None:
+        from dangvu.accounts import twofactor
         from dangvu.accounts.permissions import register_permissions
 
+        twofactor.connect()
         register_permissions(
             {
                 "users.manage": "Quản lý người dùng và phân quyền",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from io import BytesIO
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -13,10 +14,10 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -25,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dangvu.accounts.forms import LoginForm, OtpForm
 from dangvu.accounts.models import ApiToken, RoleAssignment, User
 from dangvu.accounts.services import api_token_revoke
+from dangvu.accounts.twofactor import SESSION_KEY, is_verified
 from dangvu.audit.services import audit_log
 from dangvu.core.http import AuthenticatedHttpRequest
 
@@ -32,13 +34,26 @@ _PENDING = "dangvu_pending_otp_user"
 _PENDING_NEXT = "dangvu_pending_next"
 
 
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+def _safe_next(request: HttpRequest, target: str | None = None) -> str:
+    """Where to go after logging in: a path of this site that exists, otherwise the home page.
+
+    An absolute URL, a scheme-relative ``//host`` or a path that resolves to nothing ("foo") falls back
+    to the home page: an unknown ``next`` must never cost the user their log-in (it answered 500).
+    """
+    if target is None:
+        target = request.POST.get("next") or request.GET.get("next") or ""
+    home = reverse(settings.LOGIN_REDIRECT_URL)
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return home
+    if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
+        return home
+    try:
+        resolve(urlsplit(target).path)
+    except Resolver404:
+        return home
+    return target
 
 
 def _confirmed_device(user: User) -> TOTPDevice | None:
@@ -59,7 +74,7 @@ def _check_token(device: TOTPDevice | None, token: str) -> str | None:
 
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect(_safe_next(request))
+        return HttpResponseRedirect(_safe_next(request))
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
@@ -68,15 +83,23 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[_PENDING_NEXT] = _safe_next(request)
             return redirect("accounts:login_otp")
         auth_login(request, user)
-        return redirect(_safe_next(request))
+        return HttpResponseRedirect(_safe_next(request))
     if request.GET.get("expired"):
         messages.info(request, _("Phiên làm việc đã hết hạn, vui lòng đăng nhập lại."))
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 
 def login_otp_view(request: HttpRequest) -> HttpResponse:
+    """The code step: after our password step (pending in the session), or for a session that some
+    other way in (the admin's log-in) opened with the password alone."""
     pending = request.session.get(_PENDING)
-    user = User.objects.filter(pk=pending, is_active=True).first() if isinstance(pending, int) else None
+    if request.user.is_authenticated:
+        user: User | None = None if is_verified(request) else request.user
+        if user is None:
+            return HttpResponseRedirect(_safe_next(request))
+        request.session.setdefault(_PENDING_NEXT, _safe_next(request))
+    else:
+        user = User.objects.filter(pk=pending, is_active=True).first() if isinstance(pending, int) else None
     if user is None:
         return redirect("accounts:login")
     form = OtpForm(request.POST or None)
@@ -84,15 +107,22 @@ def login_otp_view(request: HttpRequest) -> HttpResponse:
         device = _confirmed_device(user)
         problem = _check_token(device, form.cleaned_data["token"])
         if problem is None and device is not None:
-            target = request.session.pop(_PENDING_NEXT, reverse(settings.LOGIN_REDIRECT_URL))
+            target = _safe_next(request, request.session.pop(_PENDING_NEXT, ""))
             request.session.pop(_PENDING, None)
-            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if not request.user.is_authenticated:
+                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, device)
-            return redirect(target)
+            return HttpResponseRedirect(target)
         with transaction.atomic():
             audit_log(actor=None, action="login_failed", obj=user, event="accounts.otp_failed")
         form.add_error("token", problem or "")
     return render(request, "accounts/login_otp.html", {"form": form})
+
+
+def admin_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:
+    """The Django admin's log-in, replaced: one way in, with the second factor and the lockout rules."""
+    target = _safe_next(request, request.GET.get("next") or reverse("admin:index"))
+    return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
 
 @require_POST
@@ -164,6 +194,7 @@ def two_factor_disable_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         deleted, _rows = TOTPDevice.objects.filter(user=request.user).delete()
         if deleted:
             audit_log(actor=request.user, action="update", obj=request.user, event="accounts.2fa_disabled")
+    request.session[SESSION_KEY] = False
     messages.success(request, _("Đã tắt xác thực hai lớp."))
     return redirect("accounts:profile")
 

@@ -167,3 +167,64 @@ def test_server_error_page_is_vietnamese_and_hides_the_exception(people):
     assert "Lỗi hệ thống" in html
     assert "secret internal detail" not in html
     assert "Traceback" not in html
+
+
+def _with_authenticator(user):
+    return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+@pytest.mark.parametrize("path", ["/members/", "/home/", "/admin/", "/api/v1/me", "/audit/"])
+def test_a_password_only_session_from_the_admin_login_reaches_only_the_code_page(people, path):
+    people.province.is_staff = True
+    people.province.save()
+    device = _with_authenticator(people.province)
+    client = Client()
+    # Django's own admin form is gone: it sends people to the one log-in page with the second step.
+    assert client.get("/admin/login/?next=/admin/orgs/").url == "/accounts/login/?next=%2Fadmin%2Forgs%2F"
+    # Even a session opened by the password alone (as the admin form used to) reaches nothing else.
+    client.force_login(people.province)
+    response = client.get(path)
+    if path.startswith("/api/"):
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "second_factor_required"
+    else:
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/otp/?next=")
+    page = client.get("/accounts/login/otp/")
+    assert page.status_code == 200
+    device.refresh_from_db()
+    done = client.post("/accounts/login/otp/", {"token": f"{totp(device.bin_key, t0=0, step=30):06d}"})
+    assert done.status_code == 302
+    assert client.get("/members/").status_code == 200
+
+
+def test_without_an_authenticator_the_password_is_enough_but_production_staff_need_one(people, settings):
+    client = Client()
+    client.force_login(people.province)
+    assert client.get("/members/").status_code == 200
+    people.admin.refresh_from_db()
+    settings.DANGVU_STAFF_2FA_REQUIRED = True
+    admin = Client()
+    admin.force_login(people.admin)
+    assert admin.get("/admin/").url.startswith("/accounts/2fa/setup/")
+    assert admin.get("/members/").status_code == 200  # the rest of the app is theirs
+
+
+@pytest.mark.parametrize(
+    "target", ["foo", "//evil.example/x", "https://evil.example/", "/khong-co-trang-nay/"]
+)
+def test_unknown_or_unsafe_next_falls_back_to_home(people, target):
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response.url == "/home/"
+    assert "_auth_user_id" in client.session  # the log-in is kept
+    again = client.get("/accounts/login/", {"next": target})
+    assert (again.status_code, again.url) == (302, "/home/")
+    assert client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD, "next": "/members/"})
+
+
+def test_a_safe_next_is_followed(people):
+    client = Client()
+    response = client.post("/accounts/login/?next=/members/", {"username": "clerk", "password": PASSWORD})
+    assert response.url == "/members/"
