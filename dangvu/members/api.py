@@ -244,7 +244,7 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
         queryset = queryset.filter(status=filters.status)
     if filters.sex:
         queryset = queryset.filter(sex=filters.sex)
-    queryset = queryset.search(filters.q, substring=filters.match == "substring")
+    queryset = queryset.search(filters.q, user=request.user, substring=filters.match == "substring")
     total = None
     if org is not None and not (filters.q or filters.sex):
         total = rollups.subtree_count(request.user, org, filters.status)

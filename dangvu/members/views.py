@@ -71,7 +71,7 @@ def _filtered(request: AuthenticatedHttpRequest) -> tuple[Any, member_forms.Filt
             members = members.filter(admitted_on__year__gte=year - high, admitted_on__year__lte=year - low)
         if data["ethnicity"]:
             members = members.filter(ethnicity__name__iexact=data["ethnicity"].strip())
-        members = members.search(data["q"])
+        members = members.search(data["q"], user=request.user)
     return members.in_name_order(), form
 
 

@@ -221,7 +221,7 @@ def test_a_large_file_goes_through_copy_with_every_row_linked_and_audited(tree, 
     members = Member.objects.filter(full_name__startswith="Phạm Văn Số")
     assert members.count() == 260
     assert all(m.org_periods.count() == 1 and m.status_changes.count() == 1 for m in members[:20])
-    assert Member.objects.search("pham van so12").filter(full_name="Phạm Văn Số12").exists()
+    assert Member.objects.search("pham van so12", user=None).filter(full_name="Phạm Văn Số12").exists()
     assert OrgMemberCount.objects.get(org=tree.xa).as_dict() == rollups.recount(tree.xa)
     audited = set(AuditEntry.objects.filter(event="members.import").values_list("object_id", flat=True))
     assert audited == {str(pk) for pk in members.values_list("pk", flat=True)}

@@ -285,3 +285,24 @@ def test_an_untouched_form_changes_nothing_and_other_dates_are_kept_when_wrong(p
     cleared = client.post(f"/members/{duc.pk}/edit/", _file_post(duc, birth_date=""))
     assert cleared.status_code == 302  # a date the user cleared on purpose is cleared
     assert Member.objects.get(pk=duc.pk).birth_date is None
+
+
+def test_a_masked_cccd_cannot_be_rebuilt_by_searching_its_digits(people, members, client):
+    from tests.conftest import grant, make_user
+
+    specialist = make_user("specialist")
+    grant(specialist, "chuyen-vien", people.province.role_assignments.get().org)  # sees lists, not files
+    client.force_login(specialist)
+    listed = client.get("/members/").content.decode()
+    assert "••••••••0111" in listed and "Trần Văn Đức" in listed
+    for prefix in ("0", "00", "001", "0010800", "001080000111"):
+        page = client.get("/members/", {"q": prefix}).content.decode()
+        assert "Trần Văn Đức" not in page
+        api = client.get("/api/v1/members", {"q": prefix}).json()
+        assert api["results"] == []
+    # Those who may open the file (and so see the number) still find a member by it.
+    client.force_login(people.secretary)
+    assert "Trần Văn Đức" in client.get("/members/", {"q": "0010800"}).content.decode()
+    assert [r["full_name"] for r in client.get("/api/v1/members", {"q": "001080"}).json()["results"]] == [
+        "Trần Văn Đức"
+    ]

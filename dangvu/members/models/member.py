@@ -60,19 +60,26 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
             return self.in_subtree(org)
         return self.visible_to(user, perm).in_subtree(org)
 
-    def search(self, query: str | None, *, substring: bool = False) -> MemberQuerySet:
+    def search(self, query: str | None, *, user: Any, substring: bool = False) -> MemberQuerySet:
         """Accent-insensitive name search (each word of the query starts a word of the name, or with
         ``substring`` occurs anywhere in it: trigram index on PostgreSQL); digits match a CCCD by
-        prefix, or a card or file number exactly. See ``dangvu.members.search``."""
+        prefix, or a card or file number exactly, but only in the units where ``user`` may open the
+        file and so see the full numbers: elsewhere lists show the CCCD masked, and matching it would
+        let anyone rebuild it digit by digit (``user=None``: the system, every member). See
+        ``dangvu.members.search``."""
         from django.db import connection
 
+        from dangvu.accounts.permissions import scope_q
         from dangvu.core.search import filter_search
         from dangvu.core.text import search_terms
         from dangvu.members.search import word_search
 
         text = (query or "").strip()
         if text.isdigit():
-            return self.filter(cccd_prefix(text) | Q(card_number=text) | Q(file_number=text))
+            numbers = cccd_prefix(text) | Q(card_number=text) | Q(file_number=text)
+            if user is not None:
+                numbers &= scope_q(user, "members.view_file")
+            return self.filter(numbers)
         if substring:
             return filter_search(self, text, substring=True)  # type: ignore[return-value]
         terms = search_terms(text)
