@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dangvu.core.uploads.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -235,6 +236,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The one cap on every upload, enforced before the body is read (dangvu.core.uploads).
+DANGVU_UPLOAD_MAX_MB = env_int("DANGVU_UPLOAD_MAX_MB", 20)
+# What an uploaded archive (.xlsx, .docx) may declare it unpacks to, in all.
+DANGVU_UPLOAD_MAX_UNPACKED_MB = env_int("DANGVU_UPLOAD_MAX_UNPACKED_MB", 512)
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -28,6 +27,7 @@ from dangvu.audit.services import AuditBatch, Target, audit_log, created_changes
 from dangvu.core.bulk import insert_rows, inserting, paused_gc
 from dangvu.core.dates import DateError, parse_partial
 from dangvu.core.text import fold
+from dangvu.core.uploads import HostileFile, check_zip, max_upload_bytes, too_large_message
 from dangvu.members import rollups
 from dangvu.members.enums import MemberStatus, Sex
 from dangvu.members.models import Ethnicity, Member, MemberOrgPeriod, MemberStatusChange, Religion
@@ -36,7 +36,6 @@ from dangvu.members.search import remember_words
 from dangvu.members.services import member_update
 from dangvu.orgs.models import Org
 
-MAX_BYTES = int(getattr(settings, "DANGVU_IMPORT_MAX_MB", 20)) * 1024 * 1024
 MAX_ROWS = 200_000
 
 
@@ -154,39 +153,57 @@ class Report:
 
 
 def _read_bytes(upload: Any) -> bytes:
+    limit = max_upload_bytes()
     size = getattr(upload, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise ImportError_(
-            f"Tệp quá lớn ({size / 1024 / 1024:.0f} MB); tối đa {MAX_BYTES // 1024 // 1024} MB. Hãy chia nhỏ tệp."
-        )
-    data: bytes = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ImportError_(f"Tệp quá lớn; tối đa {MAX_BYTES // 1024 // 1024} MB. Hãy chia nhỏ tệp.")
+    if size is not None and size > limit:
+        raise ImportError_(too_large_message())
+    data: bytes = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ImportError_(too_large_message())
     if not data:
         raise ImportError_("Tệp rỗng.")
     return data
 
 
+def _merged_cells(archive: zipfile.ZipFile) -> list[Problem]:
+    """Merged cells of the first sheet, found by streaming its XML (never the whole sheet in memory)."""
+    names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+    if not names:
+        return []
+    problems = []
+    tail = b""
+    with archive.open(names[0]) as stream:
+        while chunk := stream.read(1024 * 1024):
+            text = tail + chunk
+            consumed = 0
+            for match in _MERGE_REF.finditer(text):
+                ref = match.group(1).decode()
+                problems.append(Problem(int(re.sub(r"\D", "", ref.split(":")[0])), ref, MERGED_CELL))
+                consumed = match.end()
+            # Keep the end of the chunk (past the last match) in case a tag is cut in two.
+            tail = text[max(consumed, len(text) - 64) :]
+    return problems
+
+
+_MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"')
+NOT_XLSX = "Tệp không phải là tệp Excel .xlsx hợp lệ."
+MERGED_CELL = "Ô gộp (merge) — hãy bỏ gộp ô trước khi nhập."
+
+
 def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]], list[Problem]]:
     from openpyxl import load_workbook
 
-    problems: list[Problem] = []
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        sheet_names = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
-        if sheet_names:
-            xml = archive.read(sorted(sheet_names)[0]).decode("utf-8", "ignore")
-            for ref in re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', xml):
-                problems.append(
-                    Problem(
-                        int(re.sub(r"\D", "", ref.split(":")[0])),
-                        ref,
-                        "Ô gộp (merge) — hãy bỏ gộp ô trước khi nhập.",
-                    )
-                )
+        archive = check_zip(io.BytesIO(data))
+    except HostileFile as error:
+        if error.code == "not_archive":
+            raise ImportError_(NOT_XLSX) from error
+        raise ImportError_(str(error)) from error
+    try:
+        problems = _merged_cells(archive)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportError_("Tệp không phải là tệp Excel .xlsx hợp lệ.") from error
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as error:
+        raise ImportError_(NOT_XLSX) from error
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=False)
     try:
