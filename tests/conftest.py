@@ -12,10 +12,12 @@ Tree (codes):            Personas:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from typing import Any
 
 import pytest
+import time_machine
 
 from dangvu.accounts.models import Role, RoleAssignment, User
 from dangvu.orgs.models import Org, OrgType
@@ -60,6 +62,17 @@ def grant(user: User, role_code: str, org: Org, include_subtree: bool = True) ->
 
 def org_type(code: str) -> OrgType:
     return OrgType.objects.get(code=code)
+
+
+# Every test runs on the same day, whatever the calendar says: deadlines, ages, "overdue" and query
+# plans that depend on today's date give the same answer in every run. The clock ticks from there.
+TODAY = datetime(2026, 12, 1, 8, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today() -> Any:
+    with time_machine.travel(TODAY, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
