@@ -17,3 +17,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A module that exists only for the tests, plugged in the way every module is: one line here.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.toymodule"]  # noqa: F405

@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from dangvu.accounts.views import admin_login
 from dangvu.api.main import api
+from dangvu.core.modules import modules
 
 admin.site.site_header = "Đảng vụ số — Quản trị"
 admin.site.site_title = "Đảng vụ số"
@@ -15,12 +16,8 @@ admin.site.login = admin_login  # type: ignore[method-assign]
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="web:home"), name="root"),
     path("", include(("dangvu.web.urls", "web"))),
-    path("accounts/", include("dangvu.accounts.urls")),
-    path("orgs/", include("dangvu.orgs.urls")),
-    path("members/", include("dangvu.members.urls")),
-    path("audit/", include("dangvu.audit.urls")),
-    path("notifications/", include("dangvu.notifications.urls")),
-    path("calendar/", include("dangvu.workcalendar.urls")),
+    # Every module's pages, from its description (dangvu.core.modules): adding a module edits nothing here.
+    *(path(f"{m.mount}/", include(m.urls)) for m in modules() if m.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

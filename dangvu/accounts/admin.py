@@ -8,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from dangvu.accounts.models import ApiToken, Role, RoleAssignment, User
-from dangvu.accounts.permissions import PERMISSIONS
+from dangvu.accounts.permissions import permission_labels
 from dangvu.accounts.services import role_assign
 from dangvu.core.admin import AuditedModelAdmin
 
@@ -31,7 +31,7 @@ class RoleForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["permissions"].choices = sorted(PERMISSIONS.items())  # type: ignore[attr-defined]
+        self.fields["permissions"].choices = sorted(permission_labels().items())  # type: ignore[attr-defined]
 
 
 @admin.register(Role)

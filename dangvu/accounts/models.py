@@ -135,3 +135,20 @@ class ApiToken(models.Model):
     @staticmethod
     def generate_key() -> str:
         return "dv_" + secrets.token_urlsafe(32)
+
+
+class DefaultGrant(models.Model):
+    """A permission a module's description gave a standard role by default, once. Kept so that an
+    administrator who takes the permission away again does not see it come back at the next migrate."""
+
+    role_code = models.CharField("vai trò", max_length=50)
+    permission = models.CharField("quyền", max_length=100)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "quyền mặc định đã cấp"
+        verbose_name_plural = "quyền mặc định đã cấp"
+        constraints = [models.UniqueConstraint(fields=["role_code", "permission"], name="default_grant_once")]
+
+    def __str__(self) -> str:
+        return f"{self.role_code}: {self.permission}"

@@ -7,8 +7,8 @@ Two halves, one source of truth (the user's active ``RoleAssignment`` rows):
 
 A unit is inside a scope when its tree path starts with the path of a unit the user holds the
 permission in (with ``include_subtree``), or is exactly such a unit (without it). Superusers hold
-every permission everywhere. Modules declare their permission codes with ``register_permissions`` in
-their ``AppConfig.ready``; roles (data) list codes.
+every permission everywhere. Modules declare their permission codes in their description
+(``dangvu.core.modules.Permission``); roles (data) list codes.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from dangvu.core.modules import permissions as declared_permissions
+
 if TYPE_CHECKING:
     from dangvu.orgs.models import Org
 
-PERMISSIONS: dict[str, str] = {}
 
-
-def register_permissions(codes: dict[str, str]) -> None:
-    """Declare permission codes (``"members.view"``) with their Vietnamese labels."""
-    PERMISSIONS.update(codes)
+def permission_labels() -> dict[str, str]:
+    """Every permission code the installed modules declare, with its Vietnamese label."""
+    return {code: str(permission.label) for code, permission in declared_permissions().items()}
 
 
 @dataclass(frozen=True)
@@ -133,13 +133,14 @@ def has_perm(user: Any, perm: str, org: Org | None = None) -> bool:
 def require_perm(user: Any, perm: str, org: Org | None = None) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``has_perm``."""
     if not has_perm(user, perm, org):
-        raise PermissionDenied(f"Bạn không có quyền thực hiện thao tác này ({PERMISSIONS.get(perm, perm)}).")
+        label = permission_labels().get(perm, perm)
+        raise PermissionDenied(f"Bạn không có quyền thực hiện thao tác này ({label}).")
 
 
 def user_permissions(user: Any) -> set[str]:
     """Every permission code the user holds somewhere."""
     if user.is_superuser:
-        return set(PERMISSIONS)
+        return set(declared_permissions())
     return (
         set().union(*(perms for perms, _path, _org, _subtree in _assignments(user)))
         if user.is_authenticated

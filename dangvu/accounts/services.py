@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from dangvu.accounts.models import ApiToken, Role, RoleAssignment, User
-from dangvu.accounts.permissions import PERMISSIONS, clear_cache, require_perm
+from dangvu.accounts.permissions import clear_cache, permission_labels, require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 
 
@@ -27,7 +27,7 @@ def role_assign(
 ) -> RoleAssignment:
     """Give ``user`` a role in ``org`` (and its subtree). The actor must manage users there."""
     require_perm(actor, "users.manage", org)
-    unknown = sorted(set(role.permissions) - set(PERMISSIONS))
+    unknown = sorted(set(role.permissions) - set(permission_labels()))
     if unknown:
         raise ValidationError({"role": f"Vai trò có quyền không tồn tại: {', '.join(unknown)}."})
     if valid_to and valid_from and valid_to < valid_from:
@@ -43,6 +43,29 @@ def role_assign(
     clear_cache(user)
     audit_created(actor=actor, obj=assignment, event="accounts.role_assign", org=org)
     return assignment
+
+
+@transaction.atomic
+def role_set_permissions(*, actor: Any, role: Role, permissions: list[str]) -> Role:
+    """Change what a role may do. Roles are shared by every unit, so only a system administrator
+    (superuser) may change them; unknown codes are refused. Audited before → after."""
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("Chỉ quản trị hệ thống được sửa quyền của vai trò.")
+    unknown = sorted(set(permissions) - set(permission_labels()))
+    if unknown:
+        raise ValidationError({"permissions": f"Không có quyền: {', '.join(unknown)}."})
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    before = snapshot(role)
+    role.permissions = sorted(set(permissions))
+    role.save(update_fields=["permissions"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=role,
+        event="accounts.role_permissions",
+        changes=diff(before, snapshot(role)),
+    )
+    return role
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from ninja.renderers import JSONRenderer
 
 from dangvu.api import errors
 from dangvu.api.auth import BearerToken, SessionAuth
+from dangvu.core.modules import import_string, modules
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -29,12 +30,9 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-from dangvu.accounts.api import router as accounts_router  # noqa: E402 - routers import the api's siblings
-from dangvu.members.api import router as members_router  # noqa: E402
-from dangvu.orgs.api import router as orgs_router  # noqa: E402
-from dangvu.workcalendar.api import router as calendar_router  # noqa: E402
-
-api.add_router("/", accounts_router)
-api.add_router("/orgs", orgs_router)
-api.add_router("/members", members_router)
-api.add_router("/calendar", calendar_router)
+# Every module's operations, from its description (dangvu.core.modules).
+for _module in modules():
+    if _module.api:
+        api.add_router(f"/{_module.api_mount}" if _module.api_mount else "/", import_string(_module.api))
+    for _mount in _module.api_mounts:
+        api.add_router(f"/{_mount.prefix}", import_string(_mount.router))

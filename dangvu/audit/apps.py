@@ -1,12 +1,27 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "dangvu.audit"
     label = "audit"
-    verbose_name = "Nhật ký hệ thống"
+    verbose_name = _("Nhật ký hệ thống")
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
         from dangvu.audit import auth_events
+        from dangvu.core.modules import ModuleDescription, NavEntry, Permission
 
         auth_events.connect()
+        self.description = ModuleDescription(
+            label="audit",
+            title=self.verbose_name,
+            urls="dangvu.audit.urls",
+            permissions=[
+                Permission(
+                    "audit.view", _("Xem nhật ký hệ thống"), ("quan-tri", "lanh-dao", "uy-ban-kiem-tra")
+                )
+            ],
+            nav=[NavEntry("audit", gettext_noop("Nhật ký"), "audit:list", "audit.view", order=90)],
+        )

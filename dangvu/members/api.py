@@ -548,3 +548,23 @@ def exempt(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str,
         "exempt", actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
     )
     return _done(request, member_id)
+
+
+# Operations on a unit that the members module answers (mounted under /api/v1/orgs by the description).
+org_router = Router(tags=["members"])
+
+
+@org_router.get(
+    "/{org_id}/member-stats",
+    response={200: dict[str, Any], **ERRORS},
+    summary="Thống kê đảng viên của đơn vị và cấp dưới",
+)
+def member_stats(
+    request: HttpRequest, org_id: int, period_from: date | None = None, period_to: date | None = None
+) -> dict[str, Any]:
+    from dangvu.members.stats import member_stats as compute
+
+    org = get_object_or_404(Org.objects.visible_to(request.user), pk=org_id)
+    require_perm(request.user, "members.stats", org)
+    today = timezone.localdate()
+    return compute(org, period_from or date(today.year, 1, 1), period_to or today)

@@ -6,12 +6,10 @@ from typing import Any
 from django.db.models import Count, Window
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import BaseModel, Field
 
 from dangvu.api.schemas import ERRORS
-from dangvu.members.models import OrgMemberCount
 from dangvu.orgs.models import Org
 
 router = Router(tags=["orgs"])
@@ -49,7 +47,6 @@ class OrgOut(BaseModel):
 class OrgDetailOut(OrgOut):
     ancestors: list[OrgRef]
     children: list[OrgRef]
-    member_counts: dict[str, int]
 
 
 class OrgListOut(BaseModel):
@@ -149,26 +146,7 @@ def get_org(request: HttpRequest, org_id: int) -> dict[str, Any]:
         .order_by("sort_name", "pk")
         .values("id", "name", "code")
     )
-    counts = OrgMemberCount.objects.filter(org_id=org_id).first()
     return _row_out(row, {a["path"]: a["id"] for a in ancestors}) | {
         "ancestors": [{"id": a["id"], "name": a["name"], "code": a["code"]} for a in ancestors],
         "children": children,
-        "member_counts": counts.as_dict() if counts else {},
     }
-
-
-@router.get(
-    "/{org_id}/member-stats",
-    response={200: dict[str, Any], **ERRORS},
-    summary="Thống kê đảng viên của đơn vị và cấp dưới",
-)
-def member_stats(
-    request: HttpRequest, org_id: int, period_from: date | None = None, period_to: date | None = None
-) -> dict[str, Any]:
-    from dangvu.accounts.permissions import require_perm
-    from dangvu.members.stats import member_stats as compute
-
-    org = get_object_or_404(Org.objects.visible_to(request.user), pk=org_id)
-    require_perm(request.user, "members.stats", org)
-    today = timezone.localdate()
-    return compute(org, period_from or date(today.year, 1, 1), period_to or today)

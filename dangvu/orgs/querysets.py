@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
@@ -44,3 +44,12 @@ class OrgManager(MP_NodeManager.from_queryset(OrgQuerySet)):  # type: ignore[mis
     def get_queryset(self) -> OrgQuerySet:
         # Tree order (by path) by default, as treebeard expects.
         return OrgQuerySet(self.model, using=self._db).order_by("path")
+
+
+def search_units(user: Any, query: str, limit: int) -> list[Any]:
+    """Quick search of the units the user may see (a ``SearchSource`` of the orgs module)."""
+    from dangvu.core.modules import SearchHit
+    from dangvu.orgs.models import Org
+
+    units = Org.objects.visible_to(user).search(query).with_type().by_name()[:limit]
+    return [SearchHit(title=o.name, url=o.get_absolute_url(), subtitle=o.org_type.name) for o in units]

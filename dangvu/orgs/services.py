@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
-from dangvu.members import rollups
+from dangvu.core.modules import structure_participants
 from dangvu.orgs.enums import OrgEventKind, OrgStatus
 from dangvu.orgs.models import Org, OrgEvent, OrgNameVersion, OrgSuccession, OrgType, Term
 
@@ -82,7 +82,8 @@ def org_create(
         occurred_on=established_on or timezone.localdate(),
         decision=decision,
     )
-    rollups.ensure_rows([org])
+    for participant in structure_participants():
+        participant.unit_created(actor=actor, org=org)
     audit_created(actor=actor, obj=org, event="orgs.create")
     return org
 
@@ -142,13 +143,14 @@ def org_update_details(
     return org
 
 
-def _move_subtree(org: Org, new_parent: Org) -> None:
-    """Move ``org`` with its subtree under ``new_parent``, shifting its members' roll-ups between the chains."""
+def _move_subtree(actor: Any, org: Org, new_parent: Org) -> None:
+    """Move ``org`` with its subtree under ``new_parent``; each module moves what it counts per chain."""
     old_parent = Org.objects.get_parent(org)
     Org.objects.move(org, new_parent, pos="last-child")
     moved = Org.objects.get(pk=org.pk)
     new_parent.refresh_from_db()
-    rollups.shift_subtree(moved=moved, old_parent=old_parent, new_parent=new_parent)
+    for participant in structure_participants():
+        participant.unit_moved(actor=actor, org=moved, old_parent=old_parent, new_parent=new_parent)
 
 
 @transaction.atomic
@@ -167,7 +169,7 @@ def org_move(*, actor: Any, org: Org, new_parent: Org, effective_on: date, decis
     old_parent = Org.objects.get_parent(org)
     if old_parent is not None and old_parent.pk == new_parent.pk:
         raise ValidationError({"new_parent": "Đơn vị đã trực thuộc đơn vị này."})
-    _move_subtree(org, new_parent)
+    _move_subtree(actor, org, new_parent)
     org.refresh_from_db()
     data = {"from_parent": old_parent.pk if old_parent else None, "to_parent": new_parent.pk}
     OrgEvent.objects.create(
@@ -196,10 +198,9 @@ def org_merge(*, actor: Any, sources: list[Org], target: Org, effective_on: date
     """Merge ``sources`` into ``target``: their sub-units and members continue under ``target``.
 
     The source units are kept (status "merged") with their past records, linked to ``target`` by
-    ``OrgSuccession``. Side effects: sub-units moved, members moved, roll-ups shifted, events, audit.
+    ``OrgSuccession``. Side effects: sub-units moved, each module's records moved by its structure
+    participant (members, their counts, transfers on their way in), events, audit.
     """
-    from dangvu.members.services import members_move_all
-
     target = _lock(target)
     require_perm(actor, "orgs.manage", target)
     _require_active(target, "Đơn vị tiếp nhận")
@@ -214,10 +215,14 @@ def org_merge(*, actor: Any, sources: list[Org], target: Org, effective_on: date
                 {"target": "Đơn vị tiếp nhận không được là đơn vị bị hợp nhất hoặc cấp dưới của nó."}
             )
         for child in list(Org.objects.get_children(source)):
-            _move_subtree(child, Org.objects.get(pk=target.pk))
-        members_move_all(
-            actor=actor, from_org=Org.objects.get(pk=source.pk), to_org=Org.objects.get(pk=target.pk)
-        )
+            _move_subtree(actor, child, Org.objects.get(pk=target.pk))
+        for participant in structure_participants():
+            participant.units_merged(
+                actor=actor,
+                source=Org.objects.get(pk=source.pk),
+                target=Org.objects.get(pk=target.pk),
+                on=effective_on,
+            )
         source = Org.objects.get(pk=source.pk)
         _end(source, OrgStatus.MERGED, effective_on)
         OrgSuccession.objects.create(
@@ -258,11 +263,10 @@ def org_split(
 ) -> list[Org]:
     """Split ``source`` into new units under the same parent.
 
-    Each part is ``{"name", "code", "org_type", "abbreviation"?, "members": [member ids], "children": [unit ids]}``.
-    Members and sub-units not given to a part go to the first part. The source ends with status "split".
+    Each part is ``{"name", "code", "org_type", "abbreviation"?, "children": [unit ids], …}`` plus what
+    each module's structure participant reads (``"members": [member ids]``). Records and sub-units not
+    given to a part go to the first part. The source ends with status "split".
     """
-    from dangvu.members.services import members_move
-
     source = _lock(source)
     require_perm(actor, "orgs.manage", source)
     _require_active(source)
@@ -291,19 +295,14 @@ def org_split(
         for child_id in part.get("children", []):
             if child_id not in children:
                 raise ValidationError({"parts": f"Đơn vị #{child_id} không trực thuộc “{source.name}”."})
-            _move_subtree(Org.objects.get(pk=child_id), Org.objects.get(pk=new_orgs[index].pk))
+            _move_subtree(actor, Org.objects.get(pk=child_id), Org.objects.get(pk=new_orgs[index].pk))
             assigned_children.add(child_id)
     for child_id in set(children) - assigned_children:
-        _move_subtree(Org.objects.get(pk=child_id), Org.objects.get(pk=new_orgs[0].pk))
+        _move_subtree(actor, Org.objects.get(pk=child_id), Org.objects.get(pk=new_orgs[0].pk))
     source = Org.objects.get(pk=source.pk)
-    from dangvu.members.models import Member
-
-    remaining = set(Member.objects.filter(org=source).values_list("pk", flat=True))
-    for index, part in enumerate(parts):
-        chosen = [pk for pk in part.get("members", []) if pk in remaining]
-        members_move(actor=actor, member_ids=chosen, to_org=Org.objects.get(pk=new_orgs[index].pk))
-        remaining -= set(chosen)
-    members_move(actor=actor, member_ids=sorted(remaining), to_org=Org.objects.get(pk=new_orgs[0].pk))
+    given = [(Org.objects.get(pk=new_org.pk), part) for new_org, part in zip(new_orgs, parts, strict=True)]
+    for participant in structure_participants():
+        participant.unit_split(actor=actor, source=source, parts=given, on=effective_on)
     source = Org.objects.get(pk=source.pk)
     _end(source, OrgStatus.SPLIT, effective_on)
     for new_org in new_orgs:
@@ -325,9 +324,8 @@ def org_split(
 
 @transaction.atomic
 def org_dissolve(*, actor: Any, org: Org, effective_on: date, decision: str = "") -> Org:
-    """Dissolve a unit that no longer has active sub-units or members (move or merge them first)."""
-    from dangvu.members.models import Member
-
+    """Dissolve a unit that no longer has active sub-units, nor records a module says must go first
+    (members, transfers on their way in: move or merge them first)."""
     org = _lock(org)
     require_perm(actor, "orgs.manage", org)
     _require_active(org)
@@ -335,12 +333,14 @@ def org_dissolve(*, actor: Any, org: Org, effective_on: date, decision: str = ""
         raise ValidationError(
             "Đơn vị còn đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc hợp nhất chúng trước khi giải thể."
         )
-    if Member.objects.filter(org=org).current().exists():
-        raise ValidationError(
-            "Đơn vị còn đảng viên đang sinh hoạt; hãy chuyển sinh hoạt cho họ trước khi giải thể."
-        )
+    participants = structure_participants()
+    blockers = [reason for participant in participants for reason in participant.dissolve_blockers(org)]
+    if blockers:
+        raise ValidationError(blockers)
     before = snapshot(org)
     _end(org, OrgStatus.DISSOLVED, effective_on)
+    for participant in participants:
+        participant.unit_dissolved(actor=actor, org=org, on=effective_on)
     OrgEvent.objects.create(org=org, kind=OrgEventKind.DISSOLVED, occurred_on=effective_on, decision=decision)
     audit_log(
         actor=actor, action="update", obj=org, event="orgs.dissolve", changes=diff(before, snapshot(org))

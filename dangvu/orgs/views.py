@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from dangvu.accounts.permissions import has_perm, require_perm, scope_for
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.links.services import timeline
-from dangvu.members.models import OrgMemberCount
 from dangvu.orgs import services
 from dangvu.orgs.enums import OrgStatus
 from dangvu.orgs.forms import (
@@ -48,13 +47,6 @@ def _scope_roots(request: HttpRequest) -> Any:
     return Org.objects.filter(pk__in=scope.org_ids)
 
 
-def _with_counts(orgs: list[Org]) -> list[Org]:
-    counts = {row.org_id: row.total for row in OrgMemberCount.objects.filter(org_id__in=[o.pk for o in orgs])}
-    for org in orgs:
-        org.member_total = counts.get(org.pk, 0)
-    return orgs
-
-
 @login_required
 def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
@@ -76,11 +68,9 @@ def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
             results = results.filter(status=OrgStatus.ACTIVE)
         page = Paginator(results.by_name(), 50).get_page(request.GET.get("page"))
         context["page_obj"] = page
-        context["results"] = _with_counts(list(page.object_list))
+        context["results"] = list(page.object_list)
     else:
-        context["roots"] = _with_counts(
-            list(_scope_roots(request).select_related("org_type").order_by("path"))
-        )
+        context["roots"] = list(_scope_roots(request).select_related("org_type").order_by("path"))
     return render(request, "orgs/tree.html", context)
 
 
@@ -91,9 +81,7 @@ def children(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     items = Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).select_related("org_type")
     if request.GET.get("ended") != "1":
         items = items.filter(status=OrgStatus.ACTIVE)
-    return render(
-        request, "orgs/tree.html#children", {"items": _with_counts(list(items.order_by("sort_name", "pk")))}
-    )
+    return render(request, "orgs/tree.html#children", {"items": list(items.order_by("sort_name", "pk"))})
 
 
 @login_required
@@ -101,20 +89,16 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     org = _get_org(request, pk)
     visible_ids = set(_visible(request).filter(path__in=org.ancestor_paths()).values_list("pk", flat=True))
     ancestors = list(Org.objects.filter(path__in=org.ancestor_paths()[:-1]).order_by("depth"))
-    kids = _with_counts(
-        list(
-            Org.objects.filter(path__startswith=org.path, depth=org.depth + 1)
-            .select_related("org_type")
-            .order_by("status", "sort_name")
-        )
+    kids = list(
+        Org.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+        .select_related("org_type")
+        .order_by("status", "sort_name")
     )
-    counts = OrgMemberCount.objects.filter(org=org).first()
     context = {
         "org": org,
         "ancestors": ancestors,
         "visible_ancestor_ids": visible_ids,
         "children": kids,
-        "counts": counts.as_dict() if counts else None,
         "terms": org.terms.all(),
         "names": org.name_versions.order_by("-valid_from", "-pk"),
         "events": org.events.all()[:50],

@@ -5,15 +5,19 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
 from dangvu.accounts.models import RoleAssignment
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.notifications.models import Notification
+from dangvu.web import shell
 
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's work: every module's worklists for the user's units and person (overdue first),
+    recent notifications, quick search, and for those who may see statistics a few key figures."""
     assignments = (
         RoleAssignment.objects.active()
         .filter(user=request.user)
@@ -21,7 +25,26 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("org__path")
     )
     notifications = Notification.objects.visible_to(request.user)[:5]
-    return render(request, "web/home.html", {"assignments": assignments, "notifications": notifications})
+    today = timezone.localdate()
+    return render(
+        request,
+        "web/home.html",
+        {
+            "assignments": assignments,
+            "notifications": notifications,
+            "work": shell.work_sections(request.user, today),
+            "figures": shell.figures(request.user, today),
+            "can_search": bool(shell.search_sources(request.user)),
+        },
+    )
+
+
+@login_required
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Quick search across every module the user may search (members, units, later documents, cases)."""
+    query = request.GET.get("q", "").strip()[:100]
+    groups = shell.search(request.user, query) if query else []
+    return render(request, "web/search.html", {"query": query, "groups": groups})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

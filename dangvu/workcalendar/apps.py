@@ -1,12 +1,24 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkCalendarConfig(AppConfig):
     name = "dangvu.workcalendar"
     label = "workcalendar"
-    verbose_name = "Lịch làm việc"
+    verbose_name = _("Lịch làm việc")
 
     def ready(self) -> None:
-        from dangvu.accounts.permissions import register_permissions
+        from django.utils.translation import gettext_noop
 
-        register_permissions({"calendar.manage": "Quản lý ngày nghỉ, ngày làm bù"})
+        from dangvu.core.modules import ModuleDescription, NavEntry, Permission
+
+        self.description = ModuleDescription(
+            label="workcalendar",
+            title=self.verbose_name,
+            urls="dangvu.workcalendar.urls",
+            url_prefix="calendar",
+            api="dangvu.workcalendar.api:router",
+            api_prefix="calendar",
+            permissions=[Permission("calendar.manage", _("Quản lý ngày nghỉ, ngày làm bù"), ("quan-tri",))],
+            nav=[NavEntry("calendar", gettext_noop("Lịch làm việc"), "workcalendar:index", "", order=80)],
+        )

@@ -4,12 +4,6 @@ from django.core.exceptions import ValidationError
 from dangvu.links.services import link_create, linked_records, timeline
 from dangvu.members.services import member_create
 from dangvu.notifications.models import Notification
-from dangvu.notifications.reminders import (
-    Reminder,
-    register_reminder_provider,
-    send_due_reminders,
-    unregister_reminder_provider,
-)
 from dangvu.notifications.services import notification_mark_read, notify
 
 pytestmark = pytest.mark.django_db
@@ -55,16 +49,3 @@ def test_notify_creates_in_app_notifications_and_email(
     assert notification_mark_read(user=people.clerk) == 1
     assert Notification.objects.visible_to(people.clerk).unread().count() == 0
     assert Notification.objects.visible_to(people.secretary).unread().count() == 1
-
-
-def test_daily_reminders_are_sent_once(people):
-    def provider(today):
-        return [Reminder(key=f"test:{today}", recipients=[people.clerk], title="Sắp đến hạn", email=False)]
-
-    register_reminder_provider("test", provider)
-    try:
-        assert send_due_reminders() == 1
-        assert send_due_reminders() == 0
-    finally:
-        unregister_reminder_provider("test")
-    assert Notification.objects.filter(recipient=people.clerk, level="reminder").count() == 1

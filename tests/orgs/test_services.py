@@ -163,7 +163,7 @@ def test_split_creates_units_and_distributes_members(tree, admin_user):
 
 def test_dissolve_requires_an_empty_unit(tree, admin_user):
     add_members(admin_user, tree.a2, 1)
-    with pytest.raises(ValidationError, match="còn đảng viên"):
+    with pytest.raises(ValidationError, match="còn 1 đảng viên đang sinh hoạt"):
         org_dissolve(actor=admin_user, org=tree.a2, effective_on=D)
     with pytest.raises(ValidationError, match="trực thuộc"):
         org_dissolve(actor=admin_user, org=tree.xb, effective_on=D)

@@ -1,0 +1,201 @@
+"""The members module's description: everything it contributes to the shell (see dangvu.core.modules)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from dangvu.core.modules import (
+    ApiMount,
+    CounterSource,
+    Figure,
+    ModuleDescription,
+    NavEntry,
+    Permission,
+    SearchHit,
+    SearchSource,
+    UnitPanel,
+    WorkItem,
+    WorkSection,
+    WorkSource,
+)
+
+# Rows a scope-wide count reads at most before it says "more than" (the home page must stay fast for a
+# province's board).
+COUNT_CAP = 1000
+
+
+def _capped_count(queryset: Any) -> int:
+    return len(queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+
+
+def _recognition(user: Any, today: date, limit: int) -> WorkSection | None:
+    """Probationers whose recognition is overdue or due within a week, in the units the user manages."""
+    from dangvu.members import worklists
+    from dangvu.members.models import Member
+
+    due = worklists.recognition_due(Member.objects.visible_to(user, "members.manage"), today, horizon_days=7)
+    soon = [row for row in due if row.overdue or row.due_on <= today + timedelta(days=7)]
+    soon.sort(key=lambda row: (not row.overdue, row.due_on))
+    if not soon:
+        return WorkSection("members.recognition", str(_("Xét công nhận đảng viên chính thức")), 0)
+    return WorkSection(
+        key="members.recognition",
+        title=str(_("Xét công nhận đảng viên chính thức")),
+        count=len(soon),
+        overdue=sum(1 for row in soon if row.overdue),
+        url=reverse("members:worklists"),
+        items=[
+            WorkItem(
+                title=row.member.full_name,
+                url=row.member.get_absolute_url(),
+                due_on=row.due_on,
+                overdue=row.overdue,
+                detail=row.member.org.name,
+            )
+            for row in soon[:limit]
+        ],
+    )
+
+
+def _transfers(user: Any, today: date, limit: int) -> WorkSection | None:
+    """Members on their way into a unit the user manages, waiting to be received."""
+    from dangvu.members.models import Transfer
+    from dangvu.orgs.models import Org
+
+    pending = (
+        Transfer.objects.pending()
+        .filter(to_org__in=Org.objects.visible_to(user, "members.manage"))
+        .select_related("member", "from_org")
+        .order_by("due_on", "pk")
+    )
+    count = _capped_count(pending)
+    rows = list(pending[:limit])
+    return WorkSection(
+        key="members.transfers_in",
+        title=str(_("Đảng viên chuyển đến chờ tiếp nhận")),
+        count=count,
+        overdue=sum(1 for t in rows if t.due_on < today),
+        url=reverse("members:worklists"),
+        items=[
+            WorkItem(
+                title=t.member.full_name,
+                url=reverse("members:transfer_receive", args=[t.pk]),
+                due_on=t.due_on,
+                overdue=t.due_on < today,
+                detail=str(_("từ %(unit)s") % {"unit": t.from_org.name}),
+            )
+            for t in rows
+        ],
+    )
+
+
+def _incomplete(user: Any, today: date, limit: int) -> WorkSection | None:
+    """Member files missing required information, in the units the user manages."""
+    from dangvu.members import worklists
+    from dangvu.members.models import Member
+
+    files = worklists.incomplete_files(
+        Member.objects.visible_to(user, "members.manage").select_related("org")
+    )
+    count = _capped_count(files)
+    return WorkSection(
+        key="members.incomplete",
+        title=str(_("Hồ sơ đảng viên còn thiếu thông tin")),
+        count=count,
+        url=reverse("members:worklists"),
+        items=[
+            WorkItem(
+                title=member.full_name,
+                url=member.get_absolute_url(),
+                detail=", ".join(worklists.missing_fields(member)),
+            )
+            for member in files.order_by("sort_key", "pk")[:limit]
+        ],
+    )
+
+
+def _figures(user: Any, today: date) -> list[Figure]:
+    """Members by status in the units the user sees whole (from the roll-ups: cheap at any size)."""
+    from dangvu.accounts.permissions import scope_for
+    from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
+    from dangvu.members.models import OrgMemberCount
+    from dangvu.orgs.models import Org
+
+    scope = scope_for(user, "members.stats")
+    if scope.everywhere:
+        units = list(Org.objects.filter(depth=1))
+    else:
+        units = [
+            org
+            for org in Org.objects.filter(pk__in=scope.org_ids)
+            if scope.covers_subtree(org)
+            and not any(org.path.startswith(p) and org.path != p for p in scope.subtree_paths)
+        ]
+    totals = dict.fromkeys(CURRENT_STATUSES, 0)
+    for row in OrgMemberCount.objects.filter(org__in=units):
+        for status in CURRENT_STATUSES:
+            totals[status] += getattr(row, status)
+    if not units:
+        return []
+    labels = dict(MemberStatus.choices)
+    return [
+        Figure(
+            key="members.current",
+            label=str(_("Đảng viên đang sinh hoạt")),
+            value=sum(totals.values()),
+            url=reverse("members:stats"),
+            series=[(str(labels[status]), totals[status]) for status in CURRENT_STATUSES],
+        )
+    ]
+
+
+def _search(user: Any, query: str, limit: int) -> list[SearchHit]:
+    from dangvu.members.models import Member
+
+    members = Member.objects.visible_to(user).select_related("org").search(query, user=user)
+    return [
+        SearchHit(title=m.full_name, url=m.get_absolute_url(), subtitle=m.org.name, kind=str(_("Đảng viên")))
+        for m in members.in_name_order()[:limit]
+    ]
+
+
+def describe() -> ModuleDescription:
+    from dangvu.members.structure import MemberStructure
+
+    managers = ("quan-tri", "ban-to-chuc", "bi-thu-chi-bo")
+    return ModuleDescription(
+        label="members",
+        title=_("Đảng viên"),
+        urls="dangvu.members.urls",
+        api="dangvu.members.api:router",
+        api_mounts=[ApiMount("orgs", "dangvu.members.api:org_router")],
+        permissions=[
+            Permission(
+                "members.view",
+                _("Xem danh sách đảng viên"),
+                (*managers, "chuyen-vien", "lanh-dao", "uy-ban-kiem-tra"),
+            ),
+            Permission(
+                "members.view_file",
+                _("Xem hồ sơ đảng viên (tài liệu mật)"),
+                (*managers, "lanh-dao", "uy-ban-kiem-tra"),
+            ),
+            Permission("members.manage", _("Cập nhật hồ sơ và nghiệp vụ đảng viên"), managers),
+            Permission("members.stats", _("Xem thống kê đảng viên"), (*managers, "chuyen-vien", "lanh-dao")),
+        ],
+        nav=[NavEntry("members", gettext_noop("Đảng viên"), "members:list", "members.view", order=20)],
+        unit_panels=[UnitPanel("member-charts", _("Đảng viên"), "members:org_charts", "members.stats")],
+        work=[
+            WorkSource("members.recognition", _("Xét công nhận"), "members.manage", _recognition, 10),
+            WorkSource("members.transfers_in", _("Chuyển đến"), "members.manage", _transfers, 20),
+            WorkSource("members.incomplete", _("Hồ sơ thiếu"), "members.manage", _incomplete, 90),
+        ],
+        counters=[CounterSource("members.current", "members.stats", _figures)],
+        search=[SearchSource("members", _("Đảng viên"), "members.view", _search)],
+        structure=MemberStructure(),
+    )
