@@ -50,7 +50,11 @@ class Scope:
 
     def covers_subtree(self, org: Org) -> bool:
         """Whether the user may see ``org`` and everything under it."""
-        return self.everywhere or any(org.path.startswith(p) for p in self.subtree_paths)
+        return self.covers_path(org.path)
+
+    def covers_path(self, path: str) -> bool:
+        """``covers_subtree`` for the unit at ``path``."""
+        return self.everywhere or any(path.startswith(p) for p in self.subtree_paths)
 
     def q(self, path_field: str, id_field: str) -> Q:
         if self.everywhere:
@@ -89,7 +93,7 @@ def _assignments(user: Any) -> list[tuple[frozenset[str], str, int, bool]]:
 
 def clear_cache(user: Any) -> None:
     """Forget the cached assignments of this user object (after a role change in the same request)."""
-    for attribute in ("_dangvu_assignments", "_dangvu_scopes"):
+    for attribute in ("_dangvu_assignments", "_dangvu_scopes", "_dangvu_person_keys"):
         if hasattr(user, attribute):
             delattr(user, attribute)
 
@@ -122,17 +126,53 @@ def scope_q(user: Any, perm: str, path_field: str = "org__path", id_field: str =
     return scope_for(user, perm).q(path_field, id_field)
 
 
+class _WholeTree:
+    """``require_perm(user, perm, WHOLE_TREE)``: a write that concerns every unit (a new root unit, the
+    national working-day calendar, roles shared by all units)."""
+
+    def __repr__(self) -> str:
+        return "WHOLE_TREE"
+
+
+WHOLE_TREE = _WholeTree()
+
+
+def holds_whole_tree(user: Any, perm: str) -> bool:
+    """Whether ``user`` holds ``perm`` in every unit of the tree (superusers; or with subtree roles at
+    every root unit)."""
+    scope = scope_for(user, perm)
+    if scope.everywhere:
+        return True
+    if not scope.subtree_paths:
+        return False
+    from dangvu.orgs.models import Org
+
+    roots = Org.objects.filter(depth=1).values_list("path", flat=True)
+    return all(any(root.startswith(p) for p in scope.subtree_paths) for root in roots)
+
+
 def has_perm(user: Any, perm: str, org: Org | None = None) -> bool:
-    """Does ``user`` hold ``perm`` in ``org`` (or anywhere, when ``org`` is None)?"""
+    """Does ``user`` hold ``perm`` in ``org``? Without a unit: anywhere at all — for menus and for
+    deciding whether to show a page; never for a write, which names the unit it acts in."""
     scope = scope_for(user, perm)
     if org is None:
         return not scope.empty
     return scope.contains(org)
 
 
-def require_perm(user: Any, perm: str, org: Org | None = None) -> None:
-    """Raise PermissionDenied (HTTP 403) unless ``has_perm``."""
-    if not has_perm(user, perm, org):
+def require_perm(user: Any, perm: str, org: Org | _WholeTree) -> None:
+    """Raise PermissionDenied (HTTP 403) unless ``user`` holds ``perm`` in ``org`` (``WHOLE_TREE``: in
+    every unit). Every write names the unit it acts in."""
+    allowed = holds_whole_tree(user, perm) if isinstance(org, _WholeTree) else has_perm(user, perm, org)
+    if not allowed:
+        label = permission_labels().get(perm, perm)
+        raise PermissionDenied(f"Bạn không có quyền thực hiện thao tác này ({label}).")
+
+
+def require_perm_somewhere(user: Any, perm: str) -> None:
+    """For a page that offers an action (a form, a menu): 403 unless ``user`` holds ``perm`` in some
+    unit. The write itself checks the unit with ``require_perm``."""
+    if not has_perm(user, perm):
         label = permission_labels().get(perm, perm)
         raise PermissionDenied(f"Bạn không có quyền thực hiện thao tác này ({label}).")
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangvu.accounts.models import ApiToken, Role, RoleAssignment, User
-from dangvu.accounts.permissions import clear_cache, permission_labels, require_perm
+from dangvu.accounts.permissions import WHOLE_TREE, clear_cache, permission_labels, require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 
 
@@ -99,7 +99,7 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """Issue a bearer token for ``user``; returns the row and the token (shown once, stored hashed)."""
     if actor is not None and getattr(actor, "pk", None) != user.pk:
-        require_perm(actor, "users.manage")
+        require_perm(actor, "users.manage", WHOLE_TREE)
     key = ApiToken.generate_key()
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key), expires_at=expires_at
@@ -117,7 +117,7 @@ def api_token_create(
 @transaction.atomic
 def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     if getattr(actor, "pk", None) != token.user_id:
-        require_perm(actor, "users.manage")
+        require_perm(actor, "users.manage", WHOLE_TREE)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from dangvu.accounts.permissions import require_perm
+from dangvu.accounts.permissions import require_perm_somewhere
 from dangvu.audit.models import AuditEntry
 from dangvu.core.http import AuthenticatedHttpRequest
 
@@ -37,7 +37,7 @@ class AuditFilterForm(forms.Form):
 
 @login_required
 def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_perm(request.user, "audit.view")
+    require_perm_somewhere(request.user, "audit.view")
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.visible_to(request.user).select_related("org")
     if form.is_valid():

@@ -14,7 +14,8 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import BaseModel, Field
 
-from dangvu.accounts.permissions import require_perm
+from dangvu.accounts.permissions import require_perm, scope_for
+from dangvu.accounts.querysets import require
 from dangvu.api.schemas import ERRORS
 from dangvu.audit.services import audit_log
 from dangvu.core.dates import DateError, parse_partial
@@ -295,7 +296,7 @@ def import_members(
 )
 def get_member(request: HttpRequest, member_id: int) -> dict[str, Any]:
     member = _member_for(request, member_id)
-    require_perm(request.user, "members.view_file", member.org)
+    require(request.user, "members.view_file", member)
     with transaction.atomic():
         audit_log(actor=request.user, action="view", obj=member, event="members.view_file")
     return _detail(member)
@@ -567,4 +568,5 @@ def member_stats(
     org = get_object_or_404(Org.objects.visible_to(request.user), pk=org_id)
     require_perm(request.user, "members.stats", org)
     today = timezone.localdate()
-    return compute(org, period_from or date(today.year, 1, 1), period_to or today)
+    subtree = scope_for(request.user, "members.stats").covers_subtree(org)
+    return compute(org, period_from or date(today.year, 1, 1), period_to or today, subtree=subtree)

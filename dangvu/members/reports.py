@@ -48,11 +48,12 @@ def labelled(key: str, table: dict[str, int]) -> list[tuple[str, int]]:
     return [(k if k != "—" else "Chưa rõ", v) for k, v in table.items()]
 
 
-def yearly_report_xlsx(org: Org, year: int) -> bytes:
+def yearly_report_xlsx(org: Org, year: int, *, subtree: bool = True) -> bytes:
     """Sheet "Tổng hợp": totals by status and every breakdown, with a chart per breakdown; sheet
-    "Theo đơn vị": the directly subordinate units with their counts by status (from the roll-ups)."""
+    "Theo đơn vị": the directly subordinate units with their counts by status (from the roll-ups).
+    ``subtree=False``: the unit's own members only, and no sheet of sub-units."""
     period_from, period_to = report_period(year)
-    figures: dict[str, Any] = stats.member_stats(org, period_from, period_to)
+    figures: dict[str, Any] = stats.member_stats(org, period_from, period_to, subtree=subtree)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -89,7 +90,8 @@ def yearly_report_xlsx(org: Org, year: int) -> bytes:
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 14
     sheet.column_dimensions["C"].width = 10
-    _units_sheet(book, org)
+    if subtree:
+        _units_sheet(book, org)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

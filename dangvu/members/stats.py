@@ -210,12 +210,20 @@ def _in_months(cells: dict[str, int], period_from: date, period_to: date) -> int
     return sum(n for month, n in cells.items() if first <= month <= last)
 
 
-def member_stats(org: Any, period_from: date, period_to: date) -> dict[str, Any]:
+def _live_by_status(members: Any) -> dict[str, int]:
+    counts = dict.fromkeys(CURRENT_STATUSES, 0) | dict(
+        members.current().values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    return counts | {"total": sum(counts.values())}
+
+
+def member_stats(org: Any, period_from: date, period_to: date, *, subtree: bool = True) -> dict[str, Any]:
     """Totals by status (from the roll-ups), and for current members by sex, age band, ethnicity,
     religion, general education, political theory and party-age band; admissions, recognitions and
-    deaths in the period."""
-    precomputed = _precomputed(org)
-    members = Member.objects.in_subtree(org)
+    deaths in the period. ``subtree=False``: the unit's own members only (for a role held in that unit
+    alone, which must not learn its sub-units' figures), counted live."""
+    precomputed = _precomputed(org) if subtree else None
+    members = Member.objects.in_subtree(org) if subtree else Member.objects.filter(org=org)
     if precomputed is not None:
         cells, as_of = precomputed
         # Whole months from the cells; a period that cuts a month is counted live.
@@ -223,7 +231,8 @@ def member_stats(org: Any, period_from: date, period_to: date) -> dict[str, Any]
         whole_months = period_from.day == 1 and (month_end or period_to >= timezone.localdate(as_of))
     else:
         cells, as_of, whole_months = _count_cells_live(members), None, False
-    rollup = OrgMemberCount.objects.filter(org=org).first()
+    rollup = OrgMemberCount.objects.filter(org=org).first() if subtree else None
+    by_status = rollup.as_dict() if rollup else _live_by_status(members) if not subtree else {}
     theory_names = dict(TheoryLevel.choices)
     year = period_to.year
     if whole_months:
@@ -243,7 +252,7 @@ def member_stats(org: Any, period_from: date, period_to: date) -> dict[str, Any]
         "org": {"id": org.pk, "name": org.name},
         "period": {"from": period_from.isoformat(), "to": period_to.isoformat()},
         "as_of": as_of.isoformat() if as_of else None,
-        "by_status": rollup.as_dict() if rollup else {},
+        "by_status": by_status,
         "total": rollup.total if rollup else sum(cells.get("sex", {}).values()),
         "by_sex": _named(cells.get("sex", {})),
         "by_age_band": _bands(cells.get("birth_year", {}), AGE_BANDS, year),

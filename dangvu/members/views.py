@@ -13,14 +13,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.accounts.permissions import has_perm, require_perm, scope_for
+from dangvu.accounts.permissions import has_perm, require_perm, require_perm_somewhere, scope_for
+from dangvu.accounts.querysets import require
 from dangvu.audit.services import audit_log
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.core.paging import LargeListPaginator
@@ -207,7 +207,7 @@ def member_file_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from dangvu.members.printing import member_file_pdf as render_file
 
     member = _member(request, pk)
-    require_perm(request.user, "members.view_file", member.org)
+    require(request.user, "members.view_file", member)
     content = render_file(member, printed_by=request.user.get_full_name() or request.user.get_username())
     with transaction.atomic():
         audit_log(
@@ -225,9 +225,8 @@ def transfer_letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The transfer letter (giấy giới thiệu sinh hoạt đảng) of a transfer the user manages."""
     from dangvu.members.printing import transfer_letter_pdf
 
-    managed = Org.objects.visible_to(request.user, "members.manage")
     transfer = get_object_or_404(
-        Transfer.objects.filter(Q(from_org__in=managed) | Q(to_org__in=managed)).select_related(
+        Transfer.objects.visible_to(request.user, "members.manage").select_related(
             "member", "from_org", "to_org"
         ),
         pk=pk,
@@ -253,7 +252,7 @@ def _member(request: AuthenticatedHttpRequest, pk: int) -> Member:
 @login_required
 def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
-    require_perm(request.user, "members.view_file", member.org)
+    require(request.user, "members.view_file", member)
     with transaction.atomic():
         # The member file is a secret Party document: every opening is recorded.
         audit_log(actor=request.user, action="view", obj=member, event="members.view_file")
@@ -289,7 +288,7 @@ def _attach(form: forms.BaseForm, error: ValidationError) -> None:
 
 @login_required
 def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_perm(request.user, "members.manage")
+    require_perm_somewhere(request.user, "members.manage")
     form = member_forms.MemberCreateForm(request.POST or None, units=_units(request, "members.manage"))
     if request.method == "POST" and form.is_valid():
         data = form.values()
@@ -447,6 +446,12 @@ def transfer_receive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     )
 
 
+def _sees_subtree(request: AuthenticatedHttpRequest, org: Org) -> bool:
+    """Whether the user's statistics role covers the unit's sub-units too (an exact-unit role gets the
+    unit's own members only)."""
+    return scope_for(request.user, "members.stats").covers_subtree(org)
+
+
 def _chosen_unit(request: AuthenticatedHttpRequest, perm: str) -> Org | None:
     code = request.GET.get("org", "").strip()
     visible = Org.objects.visible_to(request.user, perm)
@@ -550,10 +555,10 @@ def _year(request: AuthenticatedHttpRequest) -> int:
 def stats_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _chosen_unit(request, "members.stats")
     if org is None:
-        require_perm(request.user, "members.stats")
+        require_perm_somewhere(request.user, "members.stats")
         return redirect("web:home")
     today = timezone.localdate()
-    figures = stats.member_stats(org, date(today.year, 1, 1), today)
+    figures = stats.member_stats(org, date(today.year, 1, 1), today, subtree=_sees_subtree(request, org))
     return render(
         request,
         "members/stats.html",
@@ -575,7 +580,7 @@ def org_charts(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404("Không tìm thấy đơn vị.")
     require_perm(request.user, "members.stats", org)
     today = timezone.localdate()
-    figures = stats.member_stats(org, date(today.year, 1, 1), today)
+    figures = stats.member_stats(org, date(today.year, 1, 1), today, subtree=_sees_subtree(request, org))
     return render(
         request,
         "members/org_charts.html",
@@ -593,7 +598,7 @@ def stats_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404("Không tìm thấy đơn vị.")
     require_perm(request.user, "members.stats", org)
     year = _year(request)
-    content = yearly_report_xlsx(org, year)
+    content = yearly_report_xlsx(org, year, subtree=_sees_subtree(request, org))
     with transaction.atomic():
         audit_log(
             actor=request.user,
@@ -616,7 +621,7 @@ def stats_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     from dangvu.members.tasks import check_member_import
 
-    require_perm(request.user, "members.manage")
+    require_perm_somewhere(request.user, "members.manage")
     form = member_forms.ImportForm(
         request.POST or None,
         request.FILES or None,

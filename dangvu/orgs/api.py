@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -9,7 +10,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import BaseModel, Field
 
+from dangvu.accounts.permissions import scope_for
 from dangvu.api.schemas import ERRORS
+from dangvu.orgs import directory
 from dangvu.orgs.models import Org
 
 router = Router(tags=["orgs"])
@@ -104,6 +107,53 @@ def _parent_ids(paths: list[str]) -> dict[str, int]:
     return dict(Org.objects.filter(path__in=parents).values_list("path", "pk").order_by()) if parents else {}
 
 
+class UnitChoiceOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    type: str
+    path: str = Field(description="Tên đơn vị và các cấp trên, gần nhất trước")
+    status: str
+    accepts_members: bool
+
+
+class DirectoryFilters(Schema):
+    q: str = Field("", max_length=100, description="Tên, tên viết tắt hoặc mã (không phân biệt dấu)")
+    limit: int = Field(20, ge=1, le=50)
+    include_ended: bool = False
+
+
+class PickerFilters(Schema):
+    perm: str = Field(max_length=60, description="Quyền của thao tác, ví dụ members.manage")
+    q: str = Field("", max_length=100)
+    limit: int = Field(20, ge=1, le=50)
+    accepts_members: bool = Field(False, description="Chỉ đơn vị có đảng viên sinh hoạt trực tiếp (chi bộ)")
+
+
+@router.get(
+    "/directory",
+    response={200: list[UnitChoiceOut], **ERRORS},
+    summary="Danh bạ đơn vị cả nước (tên và đường dẫn; mọi người dùng đã đăng nhập)",
+)
+def unit_directory(request: HttpRequest, filters: Query[DirectoryFilters]) -> list[Any]:
+    return [
+        asdict(c)
+        for c in directory.directory(filters.q, limit=filters.limit, include_ended=filters.include_ended)
+    ]
+
+
+@router.get(
+    "/picker",
+    response={200: list[UnitChoiceOut], **ERRORS},
+    summary="Các đơn vị người dùng được thực hiện một thao tác (theo quyền)",
+)
+def unit_picker(request: HttpRequest, filters: Query[PickerFilters]) -> list[Any]:
+    choices = directory.pick(
+        request.user, filters.perm, filters.q, limit=filters.limit, accepts_members=filters.accepts_members
+    )
+    return [asdict(c) for c in choices]
+
+
 @router.get("", response={200: OrgListOut, **ERRORS}, summary="Danh sách đơn vị trong phạm vi của người dùng")
 def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> dict[str, Any]:
     queryset = Org.objects.visible_to(request.user)
@@ -126,6 +176,10 @@ def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> dict[str, Any
     total = rows[0]["total"] if rows else (queryset.count() if filters.offset else 0)
     if not parents:
         parents = _parent_ids([row["path"] for row in rows])
+    scope = scope_for(request.user, "orgs.view")
+    for row in rows:
+        if not scope.covers_path(row["path"]):
+            row["numchild"] = 0  # a role held in this unit alone does not learn its sub-units
     return {"count": total, "results": [_row_out(row, parents) for row in rows]}
 
 
@@ -142,11 +196,13 @@ def get_org(request: HttpRequest, org_id: int) -> dict[str, Any]:
         Org.objects.filter(path__in=ancestor_paths).order_by("depth").values("id", "name", "code", "path")
     )
     children = list(
-        Org.objects.filter(path__startswith=path, depth=depth + 1)
+        Org.objects.visible_to(request.user)
+        .filter(path__startswith=path, depth=depth + 1)
         .order_by("sort_name", "pk")
         .values("id", "name", "code")
     )
-    return _row_out(row, {a["path"]: a["id"] for a in ancestors}) | {
+    out = _row_out(row, {a["path"]: a["id"] for a in ancestors}) | {"child_count": len(children)}
+    return out | {
         "ancestors": [{"id": a["id"], "name": a["name"], "code": a["code"]} for a in ancestors],
         "children": children,
     }

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
-from dangvu.accounts.querysets import ScopedQuerySet
+from dangvu.accounts.querysets import ByUnit, ScopedQuerySet
 from dangvu.core.search import filter_search
 from dangvu.orgs.enums import OrgStatus
 
@@ -16,8 +16,7 @@ if TYPE_CHECKING:
 
 class OrgQuerySet(MP_NodeQuerySet, ScopedQuerySet["Org"]):
     view_permission = "orgs.view"
-    scope_path_field = "path"
-    scope_id_field = "pk"
+    relations = (ByUnit(""),)  # a unit belongs to itself
 
     def active(self) -> OrgQuerySet:
         return self.filter(status=OrgStatus.ACTIVE)

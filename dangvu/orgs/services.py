@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangvu.accounts.permissions import require_perm
+from dangvu.accounts.permissions import WHOLE_TREE, require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 from dangvu.core.modules import structure_participants
 from dangvu.orgs.enums import OrgEventKind, OrgStatus
@@ -51,7 +51,7 @@ def org_create(
     decision: str = "",
 ) -> Org:
     """Found a unit under ``parent`` (or a new root). Side effects: OrgEvent, name version, roll-up row, audit."""
-    require_perm(actor, "orgs.manage", parent)
+    require_perm(actor, "orgs.manage", parent if parent is not None else WHOLE_TREE)
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Tên đơn vị không được để trống."})

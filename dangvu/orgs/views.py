@@ -78,7 +78,9 @@ def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
 def children(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The sub-units of a unit, as an htmx fragment of the tree."""
     org = _get_org(request, pk)
-    items = Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).select_related("org_type")
+    items = (
+        _visible(request).filter(path__startswith=org.path, depth=org.depth + 1).select_related("org_type")
+    )
     if request.GET.get("ended") != "1":
         items = items.filter(status=OrgStatus.ACTIVE)
     return render(request, "orgs/tree.html#children", {"items": list(items.order_by("sort_name", "pk"))})
@@ -90,7 +92,8 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visible_ids = set(_visible(request).filter(path__in=org.ancestor_paths()).values_list("pk", flat=True))
     ancestors = list(Org.objects.filter(path__in=org.ancestor_paths()[:-1]).order_by("depth"))
     kids = list(
-        Org.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+        _visible(request)
+        .filter(path__startswith=org.path, depth=org.depth + 1)
         .select_related("org_type")
         .order_by("status", "sort_name")
     )

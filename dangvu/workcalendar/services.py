@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dangvu.accounts.permissions import require_perm
+from dangvu.accounts.permissions import WHOLE_TREE, require_perm
 from dangvu.audit.services import audit_log, diff, snapshot
 from dangvu.workcalendar import calendar
 from dangvu.workcalendar.models import CalendarDay
@@ -23,7 +23,7 @@ def _after_change() -> None:
 def calendar_day_set(*, actor: Any, day: date, kind: str, note: str = "") -> CalendarDay:
     """Declare ``day`` an extra day off or a compensatory working day. Side effects: audit; after commit,
     the calendar version is bumped and open deadlines are recomputed by a job."""
-    require_perm(actor, "calendar.manage")
+    require_perm(actor, "calendar.manage", WHOLE_TREE)
     if kind not in CalendarDay.Kind.values:
         raise ValidationError({"kind": "Loại ngày không hợp lệ."})
     existing = CalendarDay.objects.select_for_update().filter(date=day).first()
@@ -44,7 +44,7 @@ def calendar_day_set(*, actor: Any, day: date, kind: str, note: str = "") -> Cal
 
 @transaction.atomic
 def calendar_day_remove(*, actor: Any, day: CalendarDay) -> None:
-    require_perm(actor, "calendar.manage")
+    require_perm(actor, "calendar.manage", WHOLE_TREE)
     audit_log(actor=actor, action="delete", obj=day, event="calendar.remove", changes=diff(snapshot(day), {}))
     day.delete()
     transaction.on_commit(_after_change)

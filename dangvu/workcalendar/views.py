@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangvu.accounts.permissions import has_perm, require_perm
+from dangvu.accounts.permissions import has_perm, require_perm_somewhere
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.workcalendar import calendar
 from dangvu.workcalendar.models import CalendarDay
@@ -67,7 +67,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def add_day(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_perm(request.user, "calendar.manage")
+    require_perm_somewhere(request.user, "calendar.manage")
     form = CalendarDayForm(request.POST)
     if form.is_valid():
         try:
@@ -91,7 +91,7 @@ def add_day(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def remove_day(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    require_perm(request.user, "calendar.manage")
+    require_perm_somewhere(request.user, "calendar.manage")
     day = get_object_or_404(CalendarDay, pk=pk)
     year = day.date.year
     calendar_day_remove(actor=request.user, day=day)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangvu.accounts.querysets import ByPerson, ByUnit, ScopedQuerySet
 from dangvu.members.enums import (
     AwardKind,
     CardEventKind,
@@ -190,7 +191,16 @@ class CardEvent(models.Model):
         return f"{self.get_kind_display()} {self.card_number}"
 
 
-class TransferQuerySet(models.QuerySet["Transfer"]):
+class TransferQuerySet(ScopedQuerySet["Transfer"]):
+    """A transfer belongs to both units (the sending unit and the receiving one) and to its member."""
+
+    view_permission = "members.view"
+    relations = (
+        ByUnit("from_org"),
+        ByUnit("to_org"),
+        ByPerson("member__user", frozenset({"members.view", "members.view_file"})),
+    )
+
     def pending(self) -> TransferQuerySet:
         return self.filter(status=TransferStatus.PENDING)
 

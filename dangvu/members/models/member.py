@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.accounts.querysets import ScopedQuerySet
+from dangvu.accounts.querysets import ByPerson, ByUnit, ScopedQuerySet
 from dangvu.core.fields import CodeField
 from dangvu.core.models import TimeStampedModel
 from dangvu.core.text import fold, sort_key
@@ -39,7 +40,14 @@ def cccd_prefix(digits: str) -> Q:
 
 
 class MemberQuerySet(ScopedQuerySet["Member"]):
+    """A member belongs to their unit (chi bộ) and to themselves: a member with an account sees their
+    own file, read-only, whatever their roles."""
+
     view_permission = "members.view"
+    relations = (
+        ByUnit("org"),
+        ByPerson("user", frozenset({"members.view", "members.view_file"}), by_key=True),
+    )
 
     def current(self) -> MemberQuerySet:
         return self.filter(status__in=CURRENT_STATUSES)
@@ -114,6 +122,15 @@ class Member(TimeStampedModel):
     a change never overwrites the past. Status and unit change only through the lifecycle services.
     """
 
+    # The member's own account, if they have one: they see their own file ("Hồ sơ của tôi").
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member_file",
+        verbose_name=_("tài khoản"),
+    )
     # Identity
     full_name = models.CharField(_("họ và tên"), max_length=150)
     other_names = models.CharField(_("tên gọi khác"), max_length=150, blank=True)
