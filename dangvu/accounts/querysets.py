@@ -5,8 +5,8 @@ A scoped model's queryset declares its **relations**, each with the permissions 
 * ``ByUnit("org")`` — the record belongs to a unit; a role holding the permission in that unit (or,
   with its subtree, above it) may see or act on it. Several unit relations are usual: a transfer has
   a sending and a receiving unit, a document an issuing unit and recipient units (``ByUnit(
-  "recipients")``, a many-to-many or reverse relation, is matched with ``EXISTS``, never a join that
-  repeats rows).
+  "recipients")``, a many-to-many or reverse relation, is matched as ``key IN (subquery)``, never a
+  join that repeats rows).
 * ``ByPerson("user")`` — the record is about, or assigned to, a person (the member's own file, the
   assignee of a task, the invitees of a meeting). That person holds the relation's permissions on it
   whatever their roles.
@@ -24,7 +24,7 @@ from operator import or_
 from typing import Any, ClassVar, TypeVar
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from dangvu.accounts.permissions import scope_for
 
@@ -36,10 +36,13 @@ NOTHING = Q(pk__in=[])
 @dataclass(frozen=True)
 class ByUnit:
     """The record belongs to the unit at ``field`` ("" = the record is a unit itself). ``grants``: the
-    permissions checked through this unit (None: every permission)."""
+    permissions checked through this unit (None: every permission). ``where``: for a to-many
+    relation, only the related rows that match it count (a member belongs to the unit their transfer
+    is addressed to only while the transfer is pending)."""
 
     field: str
     grants: frozenset[str] | None = None
+    where: Q | None = None
 
     def applies(self, perm: str) -> bool:
         return self.grants is None or perm in self.grants
@@ -105,11 +108,15 @@ def relation_q(model: type[models.Model], relation: Relation, user: Any, perm: s
             return _unit_q(user, perm, relation.field)
         related, back, rest = many
         inner = _unit_q(user, perm, rest)
-        if inner == Q():
-            return Q(Exists(related._default_manager.filter(**{back: OuterRef("pk")})))
         if inner == NOTHING:
             return NOTHING
-        return Q(Exists(related._default_manager.filter(inner, **{back: OuterRef("pk")})))
+        # "key IN (the keys of related rows in scope)": the planner computes the set once and probes
+        # it per row (a hashed subplan), where a correlated EXISTS would probe an index per row of a
+        # list of millions. No join, so no repeated rows.
+        rows = related._default_manager.filter(inner)
+        if relation.where is not None:
+            rows = rows.filter(relation.where)
+        return Q(pk__in=rows.values(back))
     if user is None or not user.is_authenticated:
         return NOTHING
     if relation.by_key:
@@ -119,7 +126,7 @@ def relation_q(model: type[models.Model], relation: Relation, user: Any, perm: s
         return Q(**{f"{relation.field}_id" if "__" not in relation.field else relation.field: user.pk})
     related, back, rest = many
     target = f"{rest}_id" if rest and "__" not in rest else rest
-    return Q(Exists(related._default_manager.filter(**{back: OuterRef("pk"), target: user.pk})))
+    return Q(pk__in=related._default_manager.filter(**{target: user.pk}).values(back))
 
 
 def _person_keys(model: type[models.Model], field: str, user: Any) -> list[Any]:

@@ -17,11 +17,13 @@ from pydantic import BaseModel, Field
 from dangvu.accounts.permissions import require_perm, scope_for
 from dangvu.accounts.querysets import require
 from dangvu.api.schemas import ERRORS
+from dangvu.api.workflows import add_workflow_operations
 from dangvu.audit.services import audit_log
 from dangvu.core.dates import DateError, parse_partial
-from dangvu.members import lifecycle, rollups, services
+from dangvu.members import rollups, services
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
-from dangvu.members.models import Ethnicity, Member, Religion, Transfer
+from dangvu.members.models import Ethnicity, Member, Religion
+from dangvu.members.workflow import LIFECYCLE
 from dangvu.orgs.models import Org
 
 router = Router(tags=["members"])
@@ -336,219 +338,21 @@ def get_party_age(request: HttpRequest, member_id: int, on: date | None = None) 
     return age.as_dict()
 
 
-# --- Lifecycle verbs ------------------------------------------------------------------------------------
-
-
-class RecognizeIn(Schema):
-    decided_on: date
-    decision: str = ""
-
-
-class TransferOutIn(Schema):
-    kind: Literal["official", "temporary"] = "official"
-    issued_on: date
-    to_org: int | None = None
-    destination: str = ""
-    letter_number: str = ""
-    reason: str = ""
-    until_on: date | None = None
-    fees_paid_until: str = Field("", max_length=7, description="YYYY-MM")
-
-
-class ReceiveIn(Schema):
-    received_on: date
-    transfer: int | None = Field(None, description="Mặc định: lần chuyển đang chờ tiếp nhận")
-
-
-class ReasonIn(Schema):
-    on: date
-    reason: str = ""
-    decision: str = ""
-
-
-class ReadmitIn(Schema):
-    admitted_on: date
-    ceremony_on: date | None = None
-    hardship_exception: bool = False
-    decision: str = ""
-
-
-class CardIn(Schema):
-    card_number: str = Field(max_length=20)
-    issued_on: date
-    kind: Literal["issue", "reissue", "exchange"] = "issue"
-    decision: str = ""
-    reason: str = ""
-
-
-class BadgeIn(Schema):
-    milestone: int
-    awarded_on: date
-    decision: str = ""
-    seriously_ill: bool = False
-    posthumous: bool = False
-
-
-class DisciplineIn(Schema):
-    form: Literal["khien-trach", "canh-cao", "cach-chuc", "khai-tru"] = "khien-trach"
-    decided_on: date
-    decision: str
-    authority: str = ""
-    reason: str = ""
+# --- Lifecycle verbs: generated from the workflow registry (dangvu.members.workflow) ---------------
 
 
 def _done(request: HttpRequest, member_id: int) -> dict[str, Any]:
     return _detail(_member_for(request, member_id))
 
 
-@router.post(
-    "/{member_id}/recognize", response={200: MemberDetail, **ERRORS}, summary="Công nhận đảng viên chính thức"
-)
-def recognize(request: HttpRequest, member_id: int, payload: RecognizeIn) -> dict[str, Any]:
-    lifecycle.member_recognize(
-        actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
-    )
-    return _done(request, member_id)
-
-
-class ExtendProbationIn(Schema):
-    working_days: int = Field(..., ge=1, le=30, description="Số ngày làm việc gia hạn (một lần, tối đa 30)")
-    on: date
-    reason: str
-    decision: str = ""
-
-
-@router.post(
-    "/{member_id}/extend-probation",
+VERB_PATHS = add_workflow_operations(
+    router,
+    LIFECYCLE,
+    object_param="member_id",
+    load=_member_for,
+    respond=_done,
     response={200: MemberDetail, **ERRORS},
-    summary="Gia hạn thời hạn xét công nhận đảng viên chính thức",
 )
-def extend_probation(request: HttpRequest, member_id: int, payload: ExtendProbationIn) -> dict[str, Any]:
-    lifecycle.dated_verb(
-        "extend-probation", actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
-    )
-    return _done(request, member_id)
-
-
-@router.post(
-    "/{member_id}/end-probation", response={200: MemberDetail, **ERRORS}, summary="Xóa tên đảng viên dự bị"
-)
-def end_probation(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
-    lifecycle.dated_verb(
-        "end-probation", actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
-    )
-    return _done(request, member_id)
-
-
-@router.post(
-    "/{member_id}/transfer-out",
-    response={200: MemberDetail, **ERRORS},
-    summary="Giới thiệu chuyển sinh hoạt đảng",
-)
-def transfer_out(request: HttpRequest, member_id: int, payload: TransferOutIn) -> dict[str, Any]:
-    data = payload.model_dump()
-    to_org = None
-    if data.pop("to_org") is not None:
-        to_org = Org.objects.select_related("org_type").filter(pk=payload.to_org).first()
-        if to_org is None:
-            raise ValidationError({"to_org": "Không tìm thấy đơn vị nơi đến."})
-    lifecycle.member_transfer_out(
-        actor=request.user, member=_member_for(request, member_id), to_org=to_org, **data
-    )
-    return _done(request, member_id)
-
-
-@router.post(
-    "/{member_id}/receive", response={200: MemberDetail, **ERRORS}, summary="Tiếp nhận sinh hoạt đảng"
-)
-def receive(request: HttpRequest, member_id: int, payload: ReceiveIn) -> dict[str, Any]:
-    # The receiving unit may not see the member yet: find the transfer addressed to a unit it manages.
-    pending = Transfer.objects.pending().filter(member_id=member_id)
-    if payload.transfer is not None:
-        pending = pending.filter(pk=payload.transfer)
-    transfer = pending.filter(to_org__in=Org.objects.visible_to(request.user, "members.manage")).first()
-    if transfer is None:
-        raise ValidationError("Không có lần chuyển sinh hoạt nào đang chờ đơn vị của bạn tiếp nhận.")
-    lifecycle.member_receive(actor=request.user, transfer=transfer, received_on=payload.received_on)
-    return _done(request, member_id)
-
-
-@router.post("/{member_id}/readmit", response={200: MemberDetail, **ERRORS}, summary="Kết nạp lại")
-def readmit(request: HttpRequest, member_id: int, payload: ReadmitIn) -> dict[str, Any]:
-    lifecycle.member_readmit(
-        actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
-    )
-    return _done(request, member_id)
-
-
-router.add_api_operation(
-    "/{member_id}/admit",
-    ["POST"],
-    readmit,
-    response={200: MemberDetail, **ERRORS},
-    operation_id="members_admit",
-    summary="Kết nạp (lại) người đã có hồ sơ trên hệ thống",
-)
-
-
-@router.post(
-    "/{member_id}/card", response={200: MemberDetail, **ERRORS}, summary="Phát, cấp lại, đổi thẻ đảng viên"
-)
-def card(request: HttpRequest, member_id: int, payload: CardIn) -> dict[str, Any]:
-    lifecycle.card_issue(actor=request.user, member=_member_for(request, member_id), **payload.model_dump())
-    return _done(request, member_id)
-
-
-@router.post(
-    "/{member_id}/badge", response={200: MemberDetail, **ERRORS}, summary="Tặng (truy tặng) Huy hiệu Đảng"
-)
-def badge(request: HttpRequest, member_id: int, payload: BadgeIn) -> dict[str, Any]:
-    lifecycle.badge_award(actor=request.user, member=_member_for(request, member_id), **payload.model_dump())
-    return _done(request, member_id)
-
-
-@router.post("/{member_id}/deceased", response={200: MemberDetail, **ERRORS}, summary="Đảng viên từ trần")
-def deceased(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
-    lifecycle.member_mark_deceased(
-        actor=request.user, member=_member_for(request, member_id), died_on=payload.on, reason=payload.reason
-    )
-    return _done(request, member_id)
-
-
-@router.post(
-    "/{member_id}/remove", response={200: MemberDetail, **ERRORS}, summary="Xóa tên khỏi danh sách đảng viên"
-)
-def remove(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
-    lifecycle.dated_verb(
-        "remove", actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
-    )
-    return _done(request, member_id)
-
-
-@router.post("/{member_id}/leave", response={200: MemberDetail, **ERRORS}, summary="Cho ra khỏi Đảng")
-def leave(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
-    lifecycle.dated_verb(
-        "leave", actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
-    )
-    return _done(request, member_id)
-
-
-@router.post("/{member_id}/discipline", response={200: MemberDetail, **ERRORS}, summary="Ghi nhận kỷ luật")
-def discipline(request: HttpRequest, member_id: int, payload: DisciplineIn) -> dict[str, Any]:
-    lifecycle.discipline_record(
-        actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
-    )
-    return _done(request, member_id)
-
-
-@router.post(
-    "/{member_id}/exempt", response={200: MemberDetail, **ERRORS}, summary="Miễn công tác và sinh hoạt đảng"
-)
-def exempt(request: HttpRequest, member_id: int, payload: ReasonIn) -> dict[str, Any]:
-    lifecycle.dated_verb(
-        "exempt", actor=request.user, member=_member_for(request, member_id), **payload.model_dump()
-    )
-    return _done(request, member_id)
 
 
 # Operations on a unit that the members module answers (mounted under /api/v1/orgs by the description).

@@ -19,7 +19,6 @@ from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 from dangvu.members.enums import (
     CURRENT_STATUSES,
-    ENDED_STATUSES,
     PROBATIONER_DISCIPLINE,
     AwardKind,
     CardEventKind,
@@ -33,6 +32,7 @@ from dangvu.members.milestones import badge_eligibility, probation_ends_on
 from dangvu.members.models import Award, CardEvent, Discipline, Member, PartyInterruption, Transfer
 from dangvu.members.models.reference import rule
 from dangvu.members.services import check_org_accepts_members, lock, member_create, transition
+from dangvu.members.workflow import LIFECYCLE
 from dangvu.workcalendar.calendar import add_working_days
 
 PROB, FULL, EXEMPT = MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL, MemberStatus.EXEMPT
@@ -117,7 +117,7 @@ def member_recognize(*, actor: Any, member: Member, decided_on: date, decision: 
         member=member,
         to_status=FULL,
         event="members.recognize",
-        allowed_from=(PROB,),
+        verb="recognize",
         effective_on=end,
         legal_basis=decision,
         extra_fields=("recognized_on",),
@@ -139,7 +139,7 @@ def member_end_probation(
         member=member,
         to_status=MemberStatus.REMOVED,
         event="members.end_probation",
-        allowed_from=(PROB,),
+        verb="end-probation",
         effective_on=decided_on,
         legal_basis=decision,
         reason=reason,
@@ -158,9 +158,8 @@ def member_extend_probation(
     """
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
+    LIFECYCLE.ensure_state(member, "extend-probation")
     _not_future(decided_on, "Ngày quyết định gia hạn")
-    if member.status != PROB:
-        raise ValidationError("Chỉ gia hạn xét công nhận cho đảng viên dự bị.")
     if member.recognition_extension_days:
         raise ValidationError(
             f"Đã gia hạn {member.recognition_extension_days} ngày làm việc; chỉ được gia hạn một lần."
@@ -276,7 +275,7 @@ def member_transfer_out(
             member=member,
             to_status=MemberStatus.TRANSFERRED_OUT if outside else MemberStatus.TRANSFERRING,
             event="members.transfer_out",
-            allowed_from=ACTIVE,
+            verb="transfer-out",
             effective_on=issued_on,
             reason=reason,
             audit_data={
@@ -325,7 +324,7 @@ def member_receive(*, actor: Any, transfer: Transfer, received_on: date) -> Memb
         member=member,
         to_status=transfer.previous_status,
         event="members.receive",
-        allowed_from=(MemberStatus.TRANSFERRING,),
+        expected=(MemberStatus.TRANSFERRING,),
         effective_on=received_on,
         legal_basis=transfer.letter_number,
         to_org=transfer.to_org,
@@ -349,7 +348,7 @@ def transfer_cancel(*, actor: Any, transfer: Transfer, reason: str) -> Transfer:
             member=member,
             to_status=transfer.previous_status,
             event="members.transfer_cancel",
-            allowed_from=(MemberStatus.TRANSFERRING,),
+            expected=(MemberStatus.TRANSFERRING,),
             effective_on=timezone.localdate(),
             reason=reason,
         )
@@ -383,8 +382,7 @@ def card_issue(
     if not number.isdigit() or not 6 <= len(number) <= 20:
         raise ValidationError({"card_number": "Số thẻ đảng viên chỉ gồm chữ số (thẻ mới: 12 số)."})
     _not_future(issued_on, "Ngày cấp thẻ")
-    if member.status not in (FULL, EXEMPT):
-        raise ValidationError("Chỉ phát thẻ cho đảng viên chính thức.")
+    LIFECYCLE.ensure_state(member, "card")
     if kind == CardEventKind.ISSUE and member.card_number:
         raise ValidationError("Đảng viên đã có thẻ; dùng nghiệp vụ cấp lại hoặc đổi thẻ.")
     if kind != CardEventKind.ISSUE and not member.card_number:
@@ -420,6 +418,7 @@ def badge_award(
     """Award (or posthumously award) the party badge for ``milestone`` years, with the early windows."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
+    LIFECYCLE.ensure_state(member, "badge")
     _not_future(awarded_on, "Ngày trao Huy hiệu")
     check = badge_eligibility(
         member, milestone, awarded_on, seriously_ill=seriously_ill, posthumous=posthumous
@@ -454,7 +453,7 @@ def member_mark_deceased(*, actor: Any, member: Member, died_on: date, reason: s
         member=member,
         to_status=MemberStatus.DECEASED,
         event="members.deceased",
-        allowed_from=CURRENT_STATUSES,
+        verb="deceased",
         effective_on=died_on,
         reason=reason,
     )
@@ -474,7 +473,7 @@ def member_remove(*, actor: Any, member: Member, decided_on: date, reason: str, 
         member=member,
         to_status=MemberStatus.REMOVED,
         event="members.remove",
-        allowed_from=(FULL, EXEMPT),
+        verb="remove",
         effective_on=decided_on,
         legal_basis=decision,
         reason=reason,
@@ -493,7 +492,7 @@ def member_accept_leaving(
         member=member,
         to_status=MemberStatus.LEFT,
         event="members.leave",
-        allowed_from=(FULL, EXEMPT, PROB),
+        verb="leave",
         effective_on=decided_on,
         legal_basis=decision,
         reason=reason,
@@ -514,6 +513,7 @@ def discipline_record(
     """Record a disciplinary decision. Probationers: reprimand or warning only; expulsion ends membership."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
+    LIFECYCLE.ensure_state(member, "discipline")
     if form not in DisciplineForm.values:
         raise ValidationError({"form": "Hình thức kỷ luật không hợp lệ."})
     _not_future(decided_on, "Ngày quyết định kỷ luật")
@@ -521,8 +521,6 @@ def discipline_record(
         raise ValidationError({"decision": "Cần số quyết định kỷ luật."})
     if member.status == PROB and form not in PROBATIONER_DISCIPLINE:
         raise ValidationError({"form": "Đảng viên dự bị chỉ bị kỷ luật khiển trách hoặc cảnh cáo."})
-    if member.status in ENDED_STATUSES:
-        raise ValidationError("Người này không còn là đảng viên.")
     record = Discipline.objects.create(
         member=member, form=form, decided_on=decided_on, decision=decision, authority=authority, reason=reason
     )
@@ -533,7 +531,7 @@ def discipline_record(
             member=member,
             to_status=MemberStatus.EXPELLED,
             event="members.expel",
-            allowed_from=CURRENT_STATUSES,
+            expected=CURRENT_STATUSES,
             effective_on=decided_on,
             legal_basis=decision,
             reason=reason,
@@ -556,8 +554,7 @@ def member_readmit(
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
     _not_future(admitted_on, "Ngày quyết định kết nạp lại")
-    if member.status not in ENDED_STATUSES:
-        raise ValidationError("Chỉ kết nạp lại người đã ra khỏi Đảng (xóa tên, khai trừ, xin ra).")
+    LIFECYCLE.ensure_state(member, "readmit")
     if member.readmitted_on is not None:
         raise ValidationError("Chỉ được kết nạp lại một lần; người này đã được kết nạp lại.")
     if member.status == MemberStatus.LEFT and not hardship_exception:
@@ -584,7 +581,7 @@ def member_readmit(
         member=member,
         to_status=PROB,
         event="members.readmit",
-        allowed_from=ENDED_STATUSES,
+        verb="readmit",
         effective_on=admitted_on,
         legal_basis=decision,
         extra_fields=("first_admitted_on", "readmitted_on", "admitted_on", "ceremony_on", "recognized_on"),
@@ -603,7 +600,7 @@ def member_exempt(*, actor: Any, member: Member, from_on: date, reason: str, dec
         member=member,
         to_status=EXEMPT,
         event="members.exempt",
-        allowed_from=(FULL,),
+        verb="exempt",
         effective_on=from_on,
         legal_basis=decision,
         reason=reason,
@@ -619,23 +616,50 @@ def member_end_exemption(*, actor: Any, member: Member, on: date) -> Member:
         member=member,
         to_status=FULL,
         event="members.end_exemption",
-        allowed_from=(EXEMPT,),
+        verb="end-exemption",
         effective_on=on,
     )
 
 
-# The verbs that take a date, a reason and a decision number, with the name each gives its date. Screens
-# and the API (one form: ``on``, ``reason``, ``decision``) call them all through ``dated_verb``.
-DATED_VERBS: dict[str, tuple[Any, str]] = {
-    "remove": (member_remove, "decided_on"),
-    "end-probation": (member_end_probation, "decided_on"),
-    "extend-probation": (member_extend_probation, "decided_on"),
-    "leave": (member_accept_leaving, "decided_on"),
-    "exempt": (member_exempt, "from_on"),
-}
+def incoming_transfer(user: Any, member: Member, transfer_id: int | None = None) -> Transfer | None:
+    """The transfer of ``member`` on its way into a unit ``user`` manages (the receiving side)."""
+    from dangvu.orgs.models import Org
+
+    pending = Transfer.objects.pending().filter(
+        member=member, to_org__in=Org.objects.visible_to(user, "members.manage")
+    )
+    if transfer_id is not None:
+        pending = pending.filter(pk=transfer_id)
+    return pending.order_by("-pk").first()
 
 
-def dated_verb(verb: str, *, actor: Any, member: Member, on: date, reason: str, **fields: Any) -> Member:
-    function, date_name = DATED_VERBS[verb]
-    result: Member = function(actor=actor, member=member, reason=reason, **{date_name: on}, **fields)
-    return result
+def outgoing_transfer(user: Any, member: Member) -> Transfer | None:
+    """The pending transfer of ``member`` introduced by a unit ``user`` manages (the sending side)."""
+    from dangvu.orgs.models import Org
+
+    return (
+        Transfer.objects.pending()
+        .filter(member=member, from_org__in=Org.objects.visible_to(user, "members.manage"))
+        .order_by("-pk")
+        .first()
+    )
+
+
+def member_receive_pending(
+    *, actor: Any, member: Member, received_on: date, transfer: int | None = None
+) -> Member:
+    """Receive ``member`` into the actor's unit: the pending transfer addressed to it (or ``transfer``)."""
+    pending = incoming_transfer(actor, member, transfer)
+    if pending is None:
+        raise ValidationError("Không có lần chuyển sinh hoạt nào đang chờ đơn vị của bạn tiếp nhận.")
+    return member_receive(actor=actor, transfer=pending, received_on=received_on)
+
+
+def member_cancel_transfer(*, actor: Any, member: Member, reason: str) -> Transfer:
+    """Withdraw the actor's unit's pending introduction of ``member`` (see ``transfer_cancel``)."""
+    pending = outgoing_transfer(actor, member)
+    if pending is None:
+        raise ValidationError("Không có lần giới thiệu chuyển sinh hoạt nào đang chờ để hủy.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần ghi rõ lý do hủy."})
+    return transfer_cancel(actor=actor, transfer=pending, reason=reason)

@@ -186,8 +186,9 @@ def transition(
     member: Member,
     to_status: str,
     event: str,
-    allowed_from: tuple[str, ...] | frozenset[str],
     effective_on: date,
+    verb: str | None = None,
+    expected: tuple[str, ...] | None = None,
     legal_basis: str = "",
     reason: str = "",
     extra_fields: tuple[str, ...] = (),
@@ -197,11 +198,17 @@ def transition(
     """Move a locked member to ``to_status`` (and, with ``to_org``, into another unit): the one place
     status changes.
 
-    Refuses a move not allowed from the current status; writes the status history row (and the dated
+    Refuses a move the member workflow does not allow from the current status (``verb``, see
+    ``dangvu.members.workflow``; ``expected``: the status an internal step requires, such as a transfer
+    being received); writes the status history row (and the dated
     unit periods); opens or closes the party-age interruption; keeps the roll-ups exact; one audit
     entry. ``extra_fields`` are other fields the caller already set on ``member`` and that must be saved.
     """
-    if member.status not in allowed_from:
+    if verb is not None:
+        from dangvu.members.workflow import LIFECYCLE
+
+        LIFECYCLE.ensure_state(member, verb)
+    if expected is not None and member.status not in expected:
         raise ValidationError(
             f"Không thể thực hiện với đảng viên đang ở trạng thái “{member.get_status_display()}”."
         )
@@ -297,7 +304,6 @@ def member_set_status(
         member=member,
         to_status=status,
         event="members.status_correction",
-        allowed_from=frozenset(MemberStatus.values),
         effective_on=on or timezone.localdate(),
         reason=reason,
     )

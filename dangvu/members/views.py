@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import has_perm, require_perm, require_perm_somewhere, scope_for
-from dangvu.accounts.querysets import require
+from dangvu.accounts.querysets import can, require
 from dangvu.audit.services import audit_log
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.core.paging import LargeListPaginator
@@ -30,6 +29,7 @@ from dangvu.members import lifecycle, rollups, services, stats, worklists
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
 from dangvu.members.models import Member, MemberImport, Transfer
 from dangvu.members.reports import SECTIONS, SEX_NAMES, STATUS_NAMES, labelled
+from dangvu.members.workflow import LIFECYCLE
 from dangvu.orgs.models import Org
 
 
@@ -273,7 +273,9 @@ def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "missing": worklists.missing_fields(member),
         "timeline": timeline(member, request.user),
         "linked": linked_records(member, request.user),
-        "can_manage": has_perm(request.user, "members.manage", member.org),
+        "can_manage": can(request.user, "members.manage", member),
+        # Only what the user can do now: the member's status and the rules decide, not the template.
+        "actions": LIFECYCLE.available(request.user, member),
     }
     return render(request, "members/detail.html", context)
 
@@ -324,99 +326,37 @@ def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _transfer(request: AuthenticatedHttpRequest, member: Member, d: dict[str, Any]) -> Any:
-    to_org = None
-    if d["to_org"]:
-        to_org = Org.objects.select_related("org_type").filter(code=d["to_org"].strip()).first()
-        if to_org is None:
-            raise ValidationError({"to_org": f"Không tìm thấy đơn vị có mã “{d['to_org']}”."})
-    return lifecycle.member_transfer_out(
-        actor=request.user,
-        member=member,
-        kind=d["kind"],
-        to_org=to_org,
-        destination=d["destination"],
-        issued_on=d["issued_on"],
-        until_on=d["until_on"],
-        letter_number=d["letter_number"],
-        fees_paid_until=d["fees_paid_until"],
-        reason=d["reason"],
-    )
-
-
-def _dated(verb: str) -> Callable[[AuthenticatedHttpRequest, Member, dict[str, Any]], Any]:
-    return lambda r, m, d: lifecycle.dated_verb(verb, actor=r.user, member=m, **d)
-
-
-VERBS: dict[
-    str, tuple[Any, type[forms.Form], Callable[[AuthenticatedHttpRequest, Member, dict[str, Any]], Any]]
-] = {
-    "recognize": (
-        _("Công nhận đảng viên chính thức"),
-        member_forms.RecognizeForm,
-        lambda r, m, d: lifecycle.member_recognize(actor=r.user, member=m, **d),
-    ),
-    "transfer-out": (_("Giới thiệu chuyển sinh hoạt đảng"), member_forms.TransferForm, _transfer),
-    "card": (
-        _("Phát, cấp lại, đổi thẻ đảng viên"),
-        member_forms.CardForm,
-        lambda r, m, d: lifecycle.card_issue(actor=r.user, member=m, **d),
-    ),
-    "badge": (
-        _("Tặng Huy hiệu Đảng"),
-        member_forms.BadgeForm,
-        lambda r, m, d: lifecycle.badge_award(actor=r.user, member=m, **d),
-    ),
-    "discipline": (
-        _("Ghi nhận kỷ luật"),
-        member_forms.DisciplineFormForm,
-        lambda r, m, d: lifecycle.discipline_record(actor=r.user, member=m, **d),
-    ),
-    "deceased": (
-        _("Đảng viên từ trần"),
-        member_forms.ReasonForm,
-        lambda r, m, d: lifecycle.member_mark_deceased(
-            actor=r.user, member=m, died_on=d["on"], reason=d["reason"]
-        ),
-    ),
-    **{
-        verb: (title, form, _dated(verb))
-        for verb, title, form in [
-            ("remove", _("Xóa tên"), member_forms.ReasonForm),
-            ("extend-probation", _("Gia hạn xét công nhận chính thức"), member_forms.ExtendProbationForm),
-            ("end-probation", _("Xóa tên đảng viên dự bị"), member_forms.ReasonForm),
-            ("leave", _("Cho ra khỏi Đảng"), member_forms.ReasonForm),
-            ("exempt", _("Miễn công tác và sinh hoạt đảng"), member_forms.ReasonForm),
-        ]
-    },
-}
-
-
 @login_required
 def member_verb(request: AuthenticatedHttpRequest, pk: int, verb: str) -> HttpResponse:
-    if verb not in VERBS:
-        return render(
-            request,
-            "web/error.html",
-            {"code": 404, "title": "Không tìm thấy trang", "message": ""},
-            status=404,
-        )
+    """Any lifecycle verb, from the workflow registry: its generated form, refused (404) when the verb
+    does not exist and (403) when the user may not fire it; a verb the member's status or a rule does
+    not allow is refused with the reason next to the form."""
+    transition = LIFECYCLE.get(verb)
+    if transition is None:
+        raise Http404("Không có nghiệp vụ này.")
     member = _member(request, pk)
-    require_perm(request.user, "members.manage", member.org)
-    title, form_class, perform = VERBS[verb]
-    form = form_class(request.POST or None)
+    if not LIFECYCLE.may(request.user, transition, member):
+        raise PermissionDenied(f"Bạn không có quyền thực hiện “{transition.title}”.")
+    form = LIFECYCLE.form_class(verb)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            perform(request, member, form.cleaned_data)
+            LIFECYCLE.fire(verb, actor=request.user, obj=member, values=form.cleaned_data)
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": str(title).lower()})
+            messages.success(
+                request, _("Đã thực hiện: %(action)s.") % {"action": str(transition.title).lower()}
+            )
             return redirect(member.get_absolute_url())
     return render(
         request,
         "members/form.html",
-        {"form": form, "title": f"{title}: {member.full_name}", "member": member},
+        {
+            "form": form,
+            "title": f"{transition.title}: {member.full_name}",
+            "member": member,
+            "confirm": transition.confirm,
+        },
     )
 
 

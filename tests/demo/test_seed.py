@@ -96,7 +96,7 @@ def test_copy_path_restores_constraints_and_indexes():
     # Unique constraints are back as constraints (built as indexes, then attached), keys checked.
     assert constraints["member_cccd_unique"] == ("u", True)
     assert constraints["member_file_number_unique"] == ("u", True)
-    assert sum(1 for kind, valid in constraints.values() if kind == "f" and valid) == 3
+    assert sum(1 for kind, valid in constraints.values() if kind == "f" and valid) == 4
     duplicate = Member.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         Member.objects.create(full_name="X", sex="male", org_id=duplicate.org_id, cccd=duplicate.cccd)

@@ -40,12 +40,20 @@ def cccd_prefix(digits: str) -> Q:
 
 
 class MemberQuerySet(ScopedQuerySet["Member"]):
-    """A member belongs to their unit (chi bộ) and to themselves: a member with an account sees their
-    own file, read-only, whatever their roles."""
+    """A member belongs to their unit (chi bộ), to the unit they are transferring into while the
+    transfer is pending, and to themselves: a member with an account sees their own file, read-only,
+    whatever their roles."""
 
     view_permission = "members.view"
     relations = (
         ByUnit("org"),
+        # The unit a member is transferring into sees them (to check the file and receive them); it
+        # manages them only once they are received.
+        ByUnit(
+            "transfers__to_org",
+            frozenset({"members.view", "members.view_file"}),
+            where=Q(status="pending"),
+        ),
         ByPerson("user", frozenset({"members.view", "members.view_file"}), by_key=True),
     )
 
@@ -123,13 +131,15 @@ class Member(TimeStampedModel):
     """
 
     # The member's own account, if they have one: they see their own file ("Hồ sơ của tôi").
-    user = models.OneToOneField(
+    # One file per account (a partial unique index: it holds the few linked rows, not millions of NULLs).
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="member_file",
+        related_name="member_files",
         verbose_name=_("tài khoản"),
+        db_index=False,
     )
     # Identity
     full_name = models.CharField(_("họ và tên"), max_length=150)
@@ -241,6 +251,9 @@ class Member(TimeStampedModel):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(user__isnull=False), name="member_one_file_per_account"
+            ),
             models.UniqueConstraint(
                 fields=["cccd"],
                 name="member_cccd_unique",

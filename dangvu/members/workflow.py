@@ -1,0 +1,317 @@
+"""A member's life in the Party as data: every lifecycle verb, the statuses it fires from, who may fire
+it, what it asks for and the service that performs it (``dangvu.core.workflows``).
+
+The member page offers exactly ``LIFECYCLE.available(user, member)``; the web forms
+(``/members/<id>/<verb>/``) and the API operations (``POST /api/v1/members/{id}/<verb>``) are generated
+from this one registry; the services in ``dangvu.members.lifecycle`` ask ``LIFECYCLE.ensure_state``
+before they move a member.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.core.workflows import Input, Transition, Workflow
+from dangvu.members.enums import (
+    CURRENT_STATUSES,
+    ENDED_STATUSES,
+    CardEventKind,
+    DisciplineForm,
+    MemberStatus,
+    TransferKind,
+)
+
+PROB, FULL, EXEMPT = MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL, MemberStatus.EXEMPT
+ACTIVE = frozenset({PROB, FULL, EXEMPT})
+MILESTONES = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
+
+
+def _dated(date_label: Any, *, reason_required: bool = False) -> tuple[Input, ...]:
+    """The inputs of a verb decided on a date: the date (``on``), the reason, the decision number."""
+    return (
+        Input("on", date_label, "date", arg="decided_on"),
+        Input("reason", _("Lý do"), "textarea", required=reason_required),
+        Input("decision", _("Số quyết định"), required=False, max_length=100),
+    )
+
+
+def _receives(user: Any, member: Any) -> bool:
+    """The receiving side: a transfer of this member is on its way into a unit the user manages."""
+    from dangvu.members.lifecycle import incoming_transfer
+
+    return incoming_transfer(user, member) is not None
+
+
+def _sends(user: Any, member: Any) -> bool:
+    from dangvu.members.lifecycle import outgoing_transfer
+
+    return outgoing_transfer(user, member) is not None
+
+
+LIFECYCLE = Workflow(
+    name="members",
+    state_field="status",
+    state_labels=dict(MemberStatus.choices),
+    transitions=[
+        Transition(
+            name="recognize",
+            title=_("Công nhận đảng viên chính thức"),
+            action="dangvu.members.lifecycle:member_recognize",
+            sources=frozenset({PROB}),
+            target=FULL,
+            permission="members.manage",
+            inputs=(
+                Input("decided_on", _("Ngày quyết định"), "date"),
+                Input("decision", _("Số quyết định"), required=False, max_length=100),
+            ),
+            order=10,
+        ),
+        Transition(
+            name="extend-probation",
+            title=_("Gia hạn xét công nhận chính thức"),
+            action="dangvu.members.lifecycle:member_extend_probation",
+            sources=frozenset({PROB}),
+            refused=_("Chỉ gia hạn xét công nhận cho đảng viên dự bị."),
+            permission="members.manage",
+            inputs=(
+                Input(
+                    "working_days",
+                    _("Số ngày làm việc gia hạn"),
+                    "int",
+                    min_value=1,
+                    max_value=30,
+                    default=30,
+                    description="Số ngày làm việc gia hạn (một lần, tối đa 30)",
+                ),
+                Input("on", _("Ngày quyết định"), "date", arg="decided_on"),
+                Input("reason", _("Lý do"), "textarea"),
+                Input("decision", _("Số quyết định"), required=False, max_length=100),
+            ),
+            order=11,
+        ),
+        Transition(
+            name="end-probation",
+            title=_("Xóa tên đảng viên dự bị"),
+            action="dangvu.members.lifecycle:member_end_probation",
+            sources=frozenset({PROB}),
+            target=MemberStatus.REMOVED,
+            permission="members.manage",
+            inputs=_dated(_("Ngày quyết định")),
+            confirm=_(
+                "Người này sẽ không còn là đảng viên dự bị; tuổi đảng không được tính và hồ sơ được đóng."
+            ),
+            order=12,
+        ),
+        Transition(
+            name="transfer-out",
+            title=_("Giới thiệu chuyển sinh hoạt đảng"),
+            action="dangvu.members.lifecycle:member_transfer_out",
+            sources=ACTIVE,
+            permission="members.manage",
+            inputs=(
+                Input(
+                    "kind", _("Loại"), "choice", choices=TransferKind.choices, default=TransferKind.OFFICIAL
+                ),
+                Input("to_org", _("Chi bộ nơi đến (trên hệ thống)"), "unit", required=False),
+                Input(
+                    "destination",
+                    _("Hoặc tên tổ chức đảng nơi đến (ngoài hệ thống)"),
+                    required=False,
+                    max_length=255,
+                ),
+                Input("issued_on", _("Ngày giới thiệu"), "date"),
+                Input("until_on", _("Đến ngày (chuyển tạm thời)"), "date", required=False),
+                Input("letter_number", _("Số giấy giới thiệu"), required=False, max_length=50),
+                Input(
+                    "fees_paid_until",
+                    _("Đã đóng đảng phí hết tháng (YYYY-MM)"),
+                    required=False,
+                    max_length=7,
+                    description="YYYY-MM",
+                ),
+                Input("reason", _("Lý do"), "textarea", required=False),
+            ),
+            order=20,
+        ),
+        Transition(
+            name="receive",
+            title=_("Tiếp nhận sinh hoạt đảng"),
+            action="dangvu.members.lifecycle:member_receive_pending",
+            allowed=_receives,
+            inputs=(
+                Input("received_on", _("Ngày tiếp nhận"), "date"),
+                Input(
+                    "transfer",
+                    _("Lần chuyển sinh hoạt"),
+                    "int",
+                    required=False,
+                    description="Mặc định: lần chuyển đang chờ tiếp nhận",
+                ),
+            ),
+            order=21,
+        ),
+        Transition(
+            name="cancel-transfer",
+            title=_("Hủy giới thiệu chuyển sinh hoạt"),
+            action="dangvu.members.lifecycle:member_cancel_transfer",
+            allowed=_sends,
+            inputs=(Input("reason", _("Lý do"), "textarea"),),
+            order=22,
+        ),
+        Transition(
+            name="card",
+            title=_("Phát, cấp lại, đổi thẻ đảng viên"),
+            action="dangvu.members.lifecycle:card_issue",
+            sources=frozenset({FULL, EXEMPT}),
+            refused=_("Chỉ phát thẻ cho đảng viên chính thức."),
+            permission="members.manage",
+            inputs=(
+                Input(
+                    "kind",
+                    _("Nghiệp vụ"),
+                    "choice",
+                    choices=CardEventKind.choices,
+                    default=CardEventKind.ISSUE,
+                ),
+                Input("card_number", _("Số thẻ"), max_length=20),
+                Input("issued_on", _("Ngày cấp"), "date"),
+                Input("decision", _("Số quyết định"), required=False, max_length=100),
+                Input("reason", _("Lý do"), required=False),
+            ),
+            order=30,
+        ),
+        Transition(
+            name="badge",
+            title=_("Tặng Huy hiệu Đảng"),
+            action="dangvu.members.lifecycle:badge_award",
+            sources=frozenset({FULL, EXEMPT, MemberStatus.DECEASED}),
+            refused=_(
+                "Huy hiệu Đảng chỉ tặng đảng viên chính thức (hoặc truy tặng đảng viên đã từ trần); "
+                "đảng viên dự bị chưa được xét."
+            ),
+            permission="members.manage",
+            inputs=(
+                Input("milestone", _("Mốc tuổi Đảng"), "int", choices=[(y, f"{y} năm") for y in MILESTONES]),
+                Input("awarded_on", _("Ngày trao"), "date"),
+                Input("decision", _("Số quyết định"), required=False, max_length=100),
+                Input("seriously_ill", _("Đảng viên ốm nặng (tặng sớm)"), "bool", default=False),
+                Input("posthumous", _("Truy tặng"), "bool", default=False),
+            ),
+            order=31,
+        ),
+        Transition(
+            name="discipline",
+            title=_("Ghi nhận kỷ luật"),
+            action="dangvu.members.lifecycle:discipline_record",
+            refused=_("Người này không còn là đảng viên."),
+            sources=frozenset(
+                set(MemberStatus.values) - set(ENDED_STATUSES) - {MemberStatus.TRANSFERRED_OUT}
+            ),
+            permission="members.manage",
+            inputs=(
+                Input(
+                    "form",
+                    _("Hình thức"),
+                    "choice",
+                    choices=DisciplineForm.choices,
+                    default=DisciplineForm.REPRIMAND,
+                ),
+                Input("decided_on", _("Ngày quyết định"), "date"),
+                Input("decision", _("Số quyết định"), max_length=100),
+                Input("authority", _("Cấp quyết định"), required=False, max_length=200),
+                Input("reason", _("Lý do"), "textarea", required=False),
+            ),
+            confirm=_("Kỷ luật khai trừ chấm dứt tư cách đảng viên; các hình thức khác được ghi vào hồ sơ."),
+            order=40,
+        ),
+        Transition(
+            name="exempt",
+            title=_("Miễn công tác và sinh hoạt đảng"),
+            action="dangvu.members.lifecycle:member_exempt",
+            sources=frozenset({FULL}),
+            target=EXEMPT,
+            permission="members.manage",
+            inputs=(
+                Input("on", _("Từ ngày"), "date", arg="from_on"),
+                Input("reason", _("Lý do"), "textarea"),
+                Input("decision", _("Số quyết định"), required=False, max_length=100),
+            ),
+            order=50,
+        ),
+        Transition(
+            name="end-exemption",
+            title=_("Thôi miễn sinh hoạt"),
+            action="dangvu.members.lifecycle:member_end_exemption",
+            sources=frozenset({EXEMPT}),
+            target=FULL,
+            permission="members.manage",
+            inputs=(Input("on", _("Từ ngày"), "date"),),
+            order=51,
+        ),
+        Transition(
+            name="deceased",
+            title=_("Đảng viên từ trần"),
+            action="dangvu.members.lifecycle:member_mark_deceased",
+            sources=frozenset(CURRENT_STATUSES),
+            target=MemberStatus.DECEASED,
+            permission="members.manage",
+            inputs=(
+                Input("on", _("Ngày mất"), "date", arg="died_on"),
+                Input("reason", _("Ghi chú"), "textarea", required=False),
+            ),
+            confirm=_("Hồ sơ sẽ được đóng; gia đình giữ thẻ đảng và Huy hiệu Đảng."),
+            order=60,
+        ),
+        Transition(
+            name="remove",
+            title=_("Xóa tên"),
+            action="dangvu.members.lifecycle:member_remove",
+            sources=frozenset({FULL, EXEMPT}),
+            target=MemberStatus.REMOVED,
+            permission="members.manage",
+            inputs=_dated(_("Ngày quyết định"), reason_required=True),
+            confirm=_(
+                "Người này sẽ bị xóa tên khỏi danh sách đảng viên: tuổi đảng dừng từ ngày quyết định, "
+                "phải nộp lại Huy hiệu Đảng."
+            ),
+            order=61,
+        ),
+        Transition(
+            name="leave",
+            title=_("Cho ra khỏi Đảng"),
+            action="dangvu.members.lifecycle:member_accept_leaving",
+            sources=frozenset({FULL, EXEMPT, PROB}),
+            target=MemberStatus.LEFT,
+            permission="members.manage",
+            inputs=_dated(_("Ngày quyết định")),
+            confirm=_(
+                "Người này sẽ ra khỏi Đảng; chỉ được xét kết nạp lại trong các trường hợp quy định cho phép."
+            ),
+            order=62,
+        ),
+        Transition(
+            name="readmit",
+            title=_("Kết nạp lại"),
+            action="dangvu.members.lifecycle:member_readmit",
+            sources=frozenset(ENDED_STATUSES),
+            refused=_("Chỉ kết nạp lại người đã ra khỏi Đảng (xóa tên, khai trừ, xin ra)."),
+            target=PROB,
+            permission="members.manage",
+            inputs=(
+                Input("admitted_on", _("Ngày quyết định kết nạp lại"), "date"),
+                Input("ceremony_on", _("Ngày lễ kết nạp"), "date", required=False),
+                Input(
+                    "hardship_exception",
+                    _("Trường hợp hoàn cảnh gia đình đặc biệt khó khăn"),
+                    "bool",
+                    default=False,
+                ),
+                Input("decision", _("Số quyết định"), required=False, max_length=100),
+            ),
+            api_aliases=("admit",),
+            order=70,
+        ),
+    ],
+)

@@ -1,0 +1,95 @@
+"""Workflows as data: the member lifecycle runs on one registry, from which the web forms and the API
+operations are generated; pages and the API offer only what the user can fire on the member now."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from dangvu.audit.models import AuditEntry
+from dangvu.members import lifecycle
+from dangvu.members.models import Member
+from dangvu.members.services import member_create
+from dangvu.members.workflow import LIFECYCLE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_verbs_and_the_web_forms_are_exactly_the_registry(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    api_verbs = {
+        path.rsplit("/", 1)[1]
+        for path, operations in schema["paths"].items()
+        if path.startswith("/api/v1/members/{member_id}/") and "post" in operations
+    }
+    registry = {name for t in LIFECYCLE.transitions for name in (t.name, *t.api_aliases)}
+    assert api_verbs == registry
+    for transition in LIFECYCLE.transitions:
+        body = schema["paths"][f"/api/v1/members/{{member_id}}/{transition.name}"]["post"]["requestBody"]
+        ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        assert set(schema["components"]["schemas"][ref]["properties"]) == {i.name for i in transition.inputs}
+        assert set(LIFECYCLE.form_class(transition.name)().fields) == {i.name for i in transition.inputs}
+    alias = schema["paths"]["/api/v1/members/{member_id}/admit"]["post"]
+    assert alias["deprecated"] is True
+
+
+@pytest.fixture
+def deceased(tree, people):
+    member = member_create(
+        actor=people.admin,
+        org=tree.a1,
+        full_name="Trần Văn Đức",
+        sex="male",
+        birth_date=date(1940, 1, 2),
+        admitted_on=date(1965, 3, 1),
+        recognized_on=date(1966, 3, 1),
+    )
+    return lifecycle.member_mark_deceased(actor=people.admin, member=member, died_on=date(2026, 10, 1))
+
+
+def test_the_member_page_offers_only_what_can_be_done_now(people, deceased):
+    client = Client()
+    client.force_login(people.secretary)
+    html = client.get(f"/members/{deceased.pk}/").content.decode()
+    offered = {t.name for t in LIFECYCLE.transitions if f'data-verb="{t.name}"' in html}
+    # A posthumous badge, and discipline (QĐ 69 allows it for very serious violations after death);
+    # never "xóa tên" or "từ trần" again.
+    assert offered == {"badge", "discipline"}
+    client.force_login(people.clerk)  # sees no member at all
+    assert client.get(f"/members/{deceased.pk}/").status_code == 404
+
+
+def test_a_verb_the_status_does_not_allow_is_refused_everywhere_with_the_reason(people, deceased):
+    client = Client()
+    client.force_login(people.secretary)
+    entries = AuditEntry.objects.count()
+    web = client.post(f"/members/{deceased.pk}/remove/", {"on": "02/10/2026", "reason": "Bỏ sinh hoạt"})
+    assert web.status_code == 200
+    assert "Không thể “Xóa tên” khi đang ở trạng thái “Từ trần”." in web.content.decode()
+    api = client.post(
+        f"/api/v1/members/{deceased.pk}/remove",
+        {"on": "2026-10-02", "reason": "Bỏ sinh hoạt"},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert "Từ trần" in api.json()["error"]["message"]
+    assert Member.objects.get(pk=deceased.pk).status == "deceased"
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_verb_the_user_may_not_fire_is_403_and_unknown_verbs_404(people, deceased):
+    client = Client()
+    client.force_login(people.secretary)
+    assert client.get(f"/members/{deceased.pk}/no-such-verb/").status_code == 404
+    viewer = Client()
+    me = people.nobody
+    Member.objects.filter(pk=deceased.pk).update(user=me)
+    viewer.force_login(me)  # sees their own file, may not act on it
+    assert viewer.get(f"/members/{deceased.pk}/").status_code == 200
+    assert viewer.get(f"/members/{deceased.pk}/badge/").status_code == 403
+    refused = viewer.post(
+        f"/api/v1/members/{deceased.pk}/badge",
+        {"milestone": 60, "awarded_on": "2026-11-07", "posthumous": True},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
