@@ -84,7 +84,7 @@ def _transfers(user: Any, today: date, limit: int) -> WorkSection | None:
         items=[
             WorkItem(
                 title=t.member.full_name,
-                url=reverse("members:transfer_receive", args=[t.pk]),
+                url=reverse("members:receive", args=[t.pk]),
                 due_on=t.due_on,
                 overdue=t.due_on < today,
                 detail=str(_("từ %(unit)s") % {"unit": t.from_org.name}),

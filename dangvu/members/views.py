@@ -25,7 +25,7 @@ from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.core.paging import LargeListPaginator
 from dangvu.links.services import linked_records, timeline
 from dangvu.members import forms as member_forms
-from dangvu.members import lifecycle, rollups, services, stats, worklists
+from dangvu.members import rollups, services, stats, worklists
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
 from dangvu.members.models import Member, MemberImport, Transfer
 from dangvu.members.reports import SECTIONS, SEX_NAMES, STATUS_NAMES, labelled
@@ -337,7 +337,10 @@ def member_verb(request: AuthenticatedHttpRequest, pk: int, verb: str) -> HttpRe
     member = _member(request, pk)
     if not LIFECYCLE.may(request.user, transition, member):
         raise PermissionDenied(f"Bạn không có quyền thực hiện “{transition.title}”.")
-    form = LIFECYCLE.form_class(verb)(request.POST or None)
+    form_class = LIFECYCLE.form_class(verb)
+    # A link may preset an input (the worklist's "receive" names the transfer).
+    initial = {name: value[:100] for name, value in request.GET.items() if name in form_class.base_fields}
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             LIFECYCLE.fire(verb, actor=request.user, obj=member, values=form.cleaned_data)
@@ -362,28 +365,9 @@ def member_verb(request: AuthenticatedHttpRequest, pk: int, verb: str) -> HttpRe
 
 @login_required
 def transfer_receive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    transfer = get_object_or_404(
-        Transfer.objects.pending()
-        .filter(to_org__in=Org.objects.visible_to(request.user, "members.manage"))
-        .select_related("member", "from_org", "to_org"),
-        pk=pk,
-    )
-    form = member_forms.ReceiveForm(request.POST or None, initial={"received_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.member_receive(
-                actor=request.user, transfer=transfer, received_on=form.cleaned_data["received_on"]
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"Đã tiếp nhận đảng viên {transfer.member.full_name}.")
-            return redirect("members:worklists")
-    return render(
-        request,
-        "members/form.html",
-        {"form": form, "title": f"Tiếp nhận: {transfer.member.full_name} (từ {transfer.from_org.name})"},
-    )
+    """A pending transfer from the worklist: the member's "receive" verb, for that transfer."""
+    transfer = get_object_or_404(Transfer.objects.pending().visible_to(request.user), pk=pk)
+    return redirect(f"{reverse('members:verb', args=[transfer.member_id, 'receive'])}?transfer={transfer.pk}")
 
 
 def _sees_subtree(request: AuthenticatedHttpRequest, org: Org) -> bool:

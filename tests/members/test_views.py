@@ -120,7 +120,11 @@ def test_worklists_show_due_recognitions_and_pending_transfers(people, members, 
     assert "Phạm Thị Hoa" in html  # probation ended 20/1/2026
     assert "Lê Văn Bình" in html  # waiting to be received in A1
     transfer_id = members[2].transfers.get().pk
-    response = client.post(f"/members/transfers/{transfer_id}/receive/", {"received_on": "2026-01-10"})
+    link = client.get(f"/members/transfers/{transfer_id}/receive/")  # the worklist's link
+    assert link.url == f"/members/{members[2].pk}/receive/?transfer={transfer_id}"
+    form = client.get(link.url).content.decode()
+    assert f'value="{transfer_id}"' in form
+    response = client.post(link.url, {"received_on": "10/01/2026", "transfer": transfer_id})
     assert response.status_code == 302
     assert Member.objects.get(pk=members[2].pk).org_id == tree.a1.pk
 

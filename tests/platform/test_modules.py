@@ -113,3 +113,33 @@ def test_the_platform_apps_import_no_business_module():
             if parts[0] == "dangvu" and len(parts) > 1 and parts[1] not in PLATFORM | {"settings"}:
                 offending.append(f"{path.relative_to(ROOT)}: {name}")
     assert offending == []
+
+
+def test_the_home_page_lists_the_members_work_overdue_first(tree, people):
+    from dangvu.members import lifecycle
+    from dangvu.members.services import member_create
+
+    lifecycle.member_admit(
+        actor=people.admin,
+        org=tree.a1,
+        full_name="Phạm Thị Hoa",
+        sex="female",
+        birth_date=date(2000, 1, 1),
+        admitted_on=date(2025, 1, 5),
+        ceremony_on=date(2025, 1, 20),
+    )
+    moving = member_create(actor=people.admin, org=tree.b1, full_name="Lê Văn Bình", sex="male")
+    lifecycle.member_transfer_out(
+        actor=people.admin, member=moving, kind="official", to_org=tree.a1, issued_on=date(2026, 11, 2)
+    )
+    client = Client()
+    client.force_login(people.secretary)
+    html = client.get("/home/").content.decode()
+    recognition = html.index('data-work="members.recognition"')
+    transfers = html.index('data-work="members.transfers_in"')
+    assert recognition < transfers  # the overdue recognition first
+    assert "Phạm Thị Hoa" in html[recognition:transfers]
+    assert "quá hạn" in html[recognition:transfers]
+    receive_link = f"/members/transfers/{moving.transfers.get().pk}/receive/"
+    assert receive_link in html
+    assert client.get(receive_link).status_code == 302
