@@ -18,11 +18,13 @@ from django.utils import timezone
 from pyhanko.pdf_utils.content import ResourceType
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import FieldMDPSpec, MDPPerm, SigFieldSpec, SigSeedSubFilter
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko.stamp import BaseStamp, BaseStampStyle, StaticStampStyle
 
 from dangvu.signing.fonts import embed_font, text_operators
@@ -79,11 +81,11 @@ def timestamper() -> TimeStamper | None:
     return HTTPTimeStamper(url, timeout=10) if url else None
 
 
-def reserved_bytes(credential: Credential, with_timestamp: bool) -> int:
+def reserved_bytes(certificates: Sequence[Certificate], with_timestamp: bool) -> int:
     """Room for the signature container, in hex digits: the certificates, the signature, the signed
     attributes and, with a timestamp, the token and the TSA's certificates."""
-    certificates = sum(len(c.dump()) for c in (credential.certificate, *credential.chain, *trust_roots()))
-    return 2 * (certificates + 4096 + (12288 if with_timestamp else 0))
+    size = sum(len(c.dump()) for c in (*certificates, *trust_roots()))
+    return 2 * (size + 4096 + (12288 if with_timestamp else 0))
 
 
 def sign_field(
@@ -115,7 +117,7 @@ def sign_field(
     output = signer.sign_pdf(
         writer,
         existing_fields_only=new_field is None,
-        bytes_reserved=reserved_bytes(credential, stamper is not None),
+        bytes_reserved=reserved_bytes([credential.certificate, *credential.chain], stamper is not None),
     )
     return add_validation_data(output, [credential.certificate, *credential.chain])
 
@@ -125,10 +127,22 @@ def crls_for(certificates: Iterable[Certificate]) -> list[asn1_crl.CertificateLi
     return [c for c in local_crls() if c.issuer.dump() in issuers]
 
 
+def _timestamp_certificates(output: io.BytesIO) -> list[Certificate]:
+    reader = PdfFileReader(output, strict=False)
+    last = reader.embedded_regular_signatures[-1]
+    return [
+        c.chosen
+        for token in extract_tst_data_iter(last.signer_info, signed=False)
+        for c in token["certificates"]
+        if c.name == "certificate"
+    ]
+
+
 def add_validation_data(output: io.BytesIO, certificates: Sequence[Certificate]) -> bytes:
     """Append the document security store (certificates up to the root, the revocation lists the
     service holds for them, and the timestamp authority's certificates) as an incremental update."""
     roots = trust_roots()
+    certificates = [*certificates, *_timestamp_certificates(output)]
     issuers = {c.issuer.dump() for c in certificates}
     chain = [*certificates, *(r for r in roots if r.subject.dump() in issuers)]
     DocumentSecurityStore.add_dss(output, None, certs=chain, crls=crls_for(chain), force_write=True)

@@ -184,7 +184,7 @@ def sign_personal(
         reason=reason,
         location=location,
     )
-    _audit(actor, org, "signing.personal", pdf, signed, credential)
+    audit_signature(actor, org, "signing.personal", pdf, signed, credential.certificate)
     return signed
 
 
@@ -200,16 +200,26 @@ def pades_check(credential: keys.Credential) -> None:
     check_signing_certificate(credential.certificate, credential.chain)
 
 
-def _audit(
+def audit_signature(
     actor: Any,
     org: Any,
     event: str,
     before: bytes,
     after: bytes,
-    credential: keys.Credential | None,
+    certificate: keys.Certificate | None,
+    *,
+    input_sha256: str = "",
     **data: Any,
 ) -> None:
-    certificate = credential.certificate if credential else None
+    """One audit entry for a signing step: the document's digests before and after, the certificate."""
+    from dangvu.signing.trust import certificate_name
+
+    if certificate is not None:
+        data = {
+            "certificate": certificate_name(certificate),
+            "certificate_serial": format(certificate.serial_number, "x"),
+            **data,
+        }
     with transaction.atomic():
         audit_log(
             actor=actor,
@@ -218,19 +228,7 @@ def _audit(
             org=org,
             object_type="signing.document",
             object_id=_digest(after)[:16],
-            data={
-                "input_sha256": _digest(before),
-                "output_sha256": _digest(after),
-                **(
-                    {
-                        "certificate": keys_name(credential),  # type: ignore[arg-type]
-                        "certificate_serial": format(certificate.serial_number, "x"),  # type: ignore[union-attr]
-                    }
-                    if certificate is not None
-                    else {}
-                ),
-                **data,
-            },
+            data={"input_sha256": input_sha256 or _digest(before), "output_sha256": _digest(after), **data},
         )
 
 
@@ -282,7 +280,7 @@ def seal_document(*, pdf: bytes, actor: Any, org: Any, places: Places) -> bytes:
         style=pades.seal_style(str(image)),
         permissions=MDPPerm.NO_CHANGES,  # the seal field's lock: nothing changes after the seal
     )
-    _audit(actor, org, "signing.seal", pdf, signed, credential)
+    audit_signature(actor, org, "signing.seal", pdf, signed, credential.certificate)
     return signed
 
 
@@ -295,7 +293,7 @@ def issue_document(
     audit entry for the numbering and one for the seal."""
     require_perm(actor, "signing.seal", org)
     filled = fill_number(pdf=pdf, places=places, number=number, date_text=date_text)
-    _audit(actor, org, "signing.number", pdf, filled, None, number=number.strip(), date=date_text.strip())
+    audit_signature(actor, org, "signing.number", pdf, filled, None, number=number.strip(), date=date_text.strip())
     try:
         sealed = seal_document(pdf=filled, actor=actor, org=org, places=places)
     except SigningError as error:
