@@ -301,7 +301,9 @@ DANGVU_SEARCH_COMMON_WORDS = env_str(
 # Keys, certificates, trust roots and revocation lists live in files here, never in the database.
 DANGVU_SIGNING_DIR = Path(env_str("DANGVU_SIGNING_DIR", str(DATA_DIR / "signing")))
 # Encrypts the key files (PKCS#12/PKCS#8); required in production, a fixed demo value otherwise.
-DANGVU_SIGNING_KEY_PASSPHRASE = env_str("DANGVU_SIGNING_KEY_PASSPHRASE", "" if PRODUCTION else "dangvu-demo-signing")
+DANGVU_SIGNING_KEY_PASSPHRASE = env_str(
+    "DANGVU_SIGNING_KEY_PASSPHRASE", "" if PRODUCTION else "dangvu-demo-signing"
+)
 DANGVU_SIGNING_TRUST_ROOTS = env_list("DANGVU_SIGNING_TRUST_ROOTS")  # PEM files, beside <DIR>/trust/*.pem
 DANGVU_SIGNING_TSA_URL = env_str("DANGVU_SIGNING_TSA_URL")  # RFC 3161 server: PAdES B-T when set
 DANGVU_SIGNING_FETCH_REVOCATION = env_bool("DANGVU_SIGNING_FETCH_REVOCATION", False)

@@ -42,15 +42,19 @@ def sign_with_pkcs11(data: bytes, *, module: str, token_label: str, key_label: s
     token = pkcs11.lib(module).get_token(token_label=token_label)
     with token.open(user_pin=pin) as session:
         key = session.get_key(object_class=ObjectClass.PRIVATE_KEY, label=key_label)
-        return bytes(key.sign(data, mechanism=Mechanism.SHA256_RSA_PKCS))
+        return bytes(key.sign(data, mechanism=Mechanism.SHA256_RSA_PKCS))  # type: ignore[attr-defined]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dangvu.signing.cli", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m dangvu.signing.cli", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--request", required=True, type=Path, help="the server's request (JSON)")
     parser.add_argument("--out", required=True, type=Path, help="where to write the answer (JSON)")
     parser.add_argument("--key", type=Path, help="key file: PKCS#12 (.p12/.pfx) or PEM")
-    parser.add_argument("--passphrase-env", default="", help="environment variable holding the key's passphrase")
+    parser.add_argument(
+        "--passphrase-env", default="", help="environment variable holding the key's passphrase"
+    )
     parser.add_argument("--pkcs11-module", help="PKCS#11 module of the token (a .so file)")
     parser.add_argument("--token-label")
     parser.add_argument("--key-label")

@@ -76,7 +76,7 @@ def external_prepare(
     certificate, chain = certificates[0], certificates[1:]
     check_signing_certificate(certificate, chain)
     writer = services.prepare_personal(pdf, places)
-    box = services._rounded(places.box)  # noqa: SLF001 - same rounding as sign_personal
+    box = services._rounded(places.box)
     external = signers.ExternalSigner(
         signing_cert=certificate,
         cert_registry=SimpleCertificateStore.from_certs(chain),
@@ -101,7 +101,7 @@ def external_prepare(
         ),
     )
 
-    async def digest() -> tuple[PreparedByteRangeDigest, io.BytesIO, cms.CMSAttributes]:
+    async def digest() -> tuple[PreparedByteRangeDigest, Any, cms.CMSAttributes]:
         prepared, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
             writer,
             bytes_reserved=pades.reserved_bytes([certificate, *chain], pades.timestamper() is not None),
@@ -140,7 +140,8 @@ def external_finish(*, pending_id: Any, actor: Any, signature: bytes) -> bytes:
         )
         if pending is None:
             raise SigningError(
-                "pending_missing", _("Không tìm thấy yêu cầu ký (đã hết hạn hoặc đã dùng); hãy ký lại từ đầu.")
+                "pending_missing",
+                _("Không tìm thấy yêu cầu ký (đã hết hạn hoặc đã dùng); hãy ký lại từ đầu."),
             )
         certificates = _certificates(bytes(pending.certificates))
         attributes = bytes(pending.signed_attributes)

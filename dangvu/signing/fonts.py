@@ -86,7 +86,7 @@ def vietnamese_font() -> SubsetFont:
         widths=widths,
         packed=zlib.compress(raw, 9),
         raw_length=len(raw),
-        bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),  # type: ignore[arg-type]
+        bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
         ascent=round(os2.sTypoAscender * scale),
         descent=round(os2.sTypoDescender * scale),
         cap_height=round(getattr(os2, "sCapHeight", 660) * scale),

@@ -27,19 +27,17 @@ from typing import Any
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from asn1crypto import pem
-from asn1crypto import x509 as asn1_x509
+from asn1crypto.x509 import Certificate as Certificate
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from pyhanko.sign.general import get_pyca_cryptography_hash
+from pyhanko.sign.general import get_pyca_cryptography_hash  # type: ignore[attr-defined]
 from pyhanko.sign.signers import Signer, SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from dangvu.signing.errors import SigningError
-
-Certificate = asn1_x509.Certificate
 
 
 def signing_dir() -> Path:

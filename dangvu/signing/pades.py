@@ -50,7 +50,7 @@ class LinesStampStyle(BaseStampStyle):
 
 class LinesStamp(BaseStamp):
     def _render_inner_content(self) -> list[bytes]:
-        self.set_resource(category=ResourceType.FONT, name=pdf_name("/DGV"), value=embed_font(self.writer))
+        self.set_resource(category=ResourceType.FONT, name=pdf_name("/DGV"), value=embed_font(self.writer))  # type: ignore[arg-type]
         style: LinesStampStyle = self.style
         return [b"0 0 0 rg " + text_operators(list(style.lines), x=style.indent, top=self.box.height - 3)]
 

@@ -293,7 +293,9 @@ def issue_document(
     audit entry for the numbering and one for the seal."""
     require_perm(actor, "signing.seal", org)
     filled = fill_number(pdf=pdf, places=places, number=number, date_text=date_text)
-    audit_signature(actor, org, "signing.number", pdf, filled, None, number=number.strip(), date=date_text.strip())
+    audit_signature(
+        actor, org, "signing.number", pdf, filled, None, number=number.strip(), date=date_text.strip()
+    )
     try:
         sealed = seal_document(pdf=filled, actor=actor, org=org, places=places)
     except SigningError as error:

@@ -39,7 +39,7 @@ from pyhanko.sign.diff_analysis import (
     StandardDiffPolicy,
     XrefStreamRule,
 )
-from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError  # type: ignore[attr-defined]
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, async_validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 

@@ -30,10 +30,10 @@ def signing_dir(settings: Any, tmp_path: Path) -> Iterator[Path]:
     settings.DANGVU_SIGNING_DIR = tmp_path / "signing"
     settings.DANGVU_SIGNING_TSA_URL = ""
     keys.clear_cache()
-    trust._checked.clear()  # noqa: SLF001
+    trust._checked.clear()
     yield tmp_path / "signing"
     keys.clear_cache()
-    trust._checked.clear()  # noqa: SLF001
+    trust._checked.clear()
 
 
 @pytest.fixture
@@ -51,7 +51,9 @@ class Keys:
 def demo_keys(authority: ca.Authority, people: Any, tree: Any) -> Keys:
     """The secretary leads the commune XA (may sign), the clerk is its văn thư (may seal)."""
     grant(people.secretary, "lanh-dao", tree.xa)
-    leader = ca.issue_person(authority, username="secretary", full_name="Lê Quang Hùng", organisation=tree.xa.name)
+    leader = ca.issue_person(
+        authority, username="secretary", full_name="Lê Quang Hùng", organisation=tree.xa.name
+    )
     seal = ca.issue_organisation(authority, code="XA", name=tree.xa.name)
     return Keys(leader, seal)
 
@@ -86,7 +88,7 @@ def tsa_url(authority: ca.Authority, settings: Any) -> Iterator[str]:
     )
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
             body = asyncio.run(stamper.async_request_tsa_response(request)).dump()
             self.send_response(200)

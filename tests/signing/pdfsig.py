@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-needs_pdfsig = pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils (pdfsig) not installed")
+needs_pdfsig = pytest.mark.skipif(
+    shutil.which("pdfsig") is None, reason="poppler-utils (pdfsig) not installed"
+)
 
 
 def pdfsig(pdf: bytes, tmp_path: Path) -> dict[str, dict[str, str]]:

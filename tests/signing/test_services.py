@@ -3,12 +3,12 @@ parsing the PDFs and by two validators: pyHanko (``verify_pdf``) and poppler's `
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
-import io
 
 from dangvu.audit.models import AuditEntry
 from dangvu.signing import services
@@ -29,7 +29,9 @@ def _signed(document, people, tree):
 
 def _issued(document, people, tree):
     signed = _signed(document, people, tree)
-    return signed, issue_document(pdf=signed, actor=people.clerk, org=tree.xa, places=PLACES, number=NUMBER, date_text=DATE)
+    return signed, issue_document(
+        pdf=signed, actor=people.clerk, org=tree.xa, places=PLACES, number=NUMBER, date_text=DATE
+    )
 
 
 def _field(pdf: bytes, name: str):
@@ -37,7 +39,9 @@ def _field(pdf: bytes, name: str):
     return next(f.get_object() for f in reader.root["/AcroForm"]["/Fields"] if f.get_object()["/T"] == name)
 
 
-def test_personal_signature_is_valid_and_leaves_exactly_number_date_and_seal_open(demo_keys, document, people, tree):
+def test_personal_signature_is_valid_and_leaves_exactly_number_date_and_seal_open(
+    demo_keys, document, people, tree
+):
     signed = _signed(document, people, tree)
 
     report = verify_pdf(signed)
@@ -46,10 +50,15 @@ def test_personal_signature_is_valid_and_leaves_exactly_number_date_and_seal_ope
     assert (personal.intact, personal.trusted, personal.valid) == (True, True, True)
     assert personal.revocation is Revocation.GOOD  # the demo CA's list is embedded (DSS) and held locally
     assert personal.modifications is Modifications.PERMITTED  # only the validation data was added
-    assert personal.signed_at == datetime(2026, 12, 1, 8, 30, tzinfo=HANOI).replace(second=personal.signed_at.second)
+    assert personal.signed_at == datetime(2026, 12, 1, 8, 30, tzinfo=HANOI).replace(
+        second=personal.signed_at.second
+    )
     field = _field(signed, "ChuKyCaNhan")
     lock = field["/Lock"]
-    assert (lock["/Action"], [str(f) for f in lock["/Fields"]]) == ("/Exclude", ["so_van_ban", "ngay_van_ban", "ChuKyToChuc"])
+    assert (lock["/Action"], [str(f) for f in lock["/Fields"]]) == (
+        "/Exclude",
+        ["so_van_ban", "ngay_van_ban", "ChuKyToChuc"],
+    )
     reference = field["/V"]["/Reference"][0]
     assert (reference["/TransformMethod"], reference["/TransformParams"]["/P"]) == ("/DocMDP", 2)
     assert [float(v) for v in _field(signed, "ChuKyToChuc")["/Rect"]] == [330.0, 560.0, 407.0, 640.0]
@@ -65,7 +74,10 @@ def test_pdfsig_finds_the_number_fill_permitted_and_the_personal_signature_cover
     signed, result = _issued(document, people, tree)
 
     assert result.state is DocumentState.SEALED
-    assert (str(_field(result.pdf, "so_van_ban")["/V"]), str(_field(result.pdf, "ngay_van_ban")["/V"])) == (NUMBER, DATE)
+    assert (str(_field(result.pdf, "so_van_ban")["/V"]), str(_field(result.pdf, "ngay_van_ban")["/V"])) == (
+        NUMBER,
+        DATE,
+    )
     checked = pdfsig(result.pdf, tmp_path)  # trust is pyHanko's part below; pdfsig checks the bytes
     personal, seal = checked["ChuKyCaNhan"], checked["ChuKyToChuc"]
     assert (personal["validation"], seal["validation"]) == ("Signature is Valid.", "Signature is Valid.")
@@ -79,11 +91,16 @@ def test_pdfsig_finds_the_number_fill_permitted_and_the_personal_signature_cover
     by_field = {s.field: s for s in report.signatures}
     assert by_field["ChuKyCaNhan"].modifications is Modifications.PERMITTED
     assert by_field["ChuKyCaNhan"].coverage is Coverage.ENTIRE_REVISION
-    assert (by_field["ChuKyToChuc"].kind, by_field["ChuKyToChuc"].signer) == (Kind.ORGANISATION, "Đảng ủy xã An Phú")
+    assert (by_field["ChuKyToChuc"].kind, by_field["ChuKyToChuc"].signer) == (
+        Kind.ORGANISATION,
+        "Đảng ủy xã An Phú",
+    )
     assert report.valid is True
 
 
-def test_the_seal_sits_over_the_left_third_of_the_personal_box_with_the_seal_image(demo_keys, document, people, tree):
+def test_the_seal_sits_over_the_left_third_of_the_personal_box_with_the_seal_image(
+    demo_keys, document, people, tree
+):
     _signed_pdf, result = _issued(document, people, tree)
 
     seal = _field(result.pdf, "ChuKyToChuc")
@@ -99,17 +116,35 @@ def test_the_seal_sits_over_the_left_third_of_the_personal_box_with_the_seal_ima
     assert any(i.get_object().get("/Subtype") == "/Image" for i in images)
 
 
-def test_a_failed_seal_keeps_the_number_and_the_document_waits_to_be_sealed(demo_keys, document, people, tree):
+def test_a_failed_seal_keeps_the_number_and_the_document_waits_to_be_sealed(
+    demo_keys, document, people, tree
+):
     signed = _signed(document, people, tree)
     demo_keys.seal.unlink()  # the organisation's key is unavailable (token unplugged)
 
-    result = issue_document(pdf=signed, actor=people.clerk, org=tree.xa, places=PLACES, number=NUMBER, date_text=DATE)
+    result = issue_document(
+        pdf=signed, actor=people.clerk, org=tree.xa, places=PLACES, number=NUMBER, date_text=DATE
+    )
 
-    assert (result.state, result.number, result.seal_error.code) == (DocumentState.AWAITING_SEAL, NUMBER, "key_unavailable")
+    assert (result.state, result.number, result.seal_error.code) == (
+        DocumentState.AWAITING_SEAL,
+        NUMBER,
+        "key_unavailable",
+    )
     assert services.document_state(result.pdf, PLACES) is DocumentState.AWAITING_SEAL
     with pytest.raises(SigningError) as refused:
-        issue_document(pdf=result.pdf, actor=people.clerk, org=tree.xa, places=PLACES, number="Số 13-QĐ/ĐU", date_text=DATE)
-    assert (refused.value.code, refused.value.message) == ("already_numbered", f"Văn bản đã được cấp số “{NUMBER}”; không cấp số lại.")
+        issue_document(
+            pdf=result.pdf,
+            actor=people.clerk,
+            org=tree.xa,
+            places=PLACES,
+            number="Số 13-QĐ/ĐU",
+            date_text=DATE,
+        )
+    assert (refused.value.code, refused.value.message) == (
+        "already_numbered",
+        f"Văn bản đã được cấp số “{NUMBER}”; không cấp số lại.",
+    )
     # the key is back: the same document is sealed, its number unchanged
     from dangvu.signing import ca
     from dangvu.signing.ca import open_or_create_root
@@ -128,7 +163,10 @@ def test_signing_twice_and_sealing_twice_are_refused(demo_keys, document, people
         _signed(signed, people, tree)
     with pytest.raises(SigningError) as reseal:
         seal_document(pdf=result.pdf, actor=people.clerk, org=tree.xa, places=PLACES)
-    assert (again.value.code, again.value.message) == ("already_signed", "Văn bản đã được ký số; không ký cá nhân lần nữa.")
+    assert (again.value.code, again.value.message) == (
+        "already_signed",
+        "Văn bản đã được ký số; không ký cá nhân lần nữa.",
+    )
     assert again.value.message_en == "The document is already signed; it cannot be signed personally again."
     assert reseal.value.code == "already_signed"
 
@@ -140,6 +178,8 @@ def test_permissions_lead_signs_clerk_seals(demo_keys, document, people, tree):
         sign_personal(pdf=document, actor=people.clerk, org=tree.xa, places=PLACES)
     signed = _signed(document, people, tree)
     with pytest.raises(PermissionDenied):
-        issue_document(pdf=signed, actor=people.outsider, org=tree.xa, places=PLACES, number=NUMBER, date_text=DATE)
+        issue_document(
+            pdf=signed, actor=people.outsider, org=tree.xa, places=PLACES, number=NUMBER, date_text=DATE
+        )
     assert services.document_state(signed, PLACES) is DocumentState.SIGNED
     assert AuditEntry.objects.filter(event__startswith="signing.").count() == 1
