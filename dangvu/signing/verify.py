@@ -203,32 +203,37 @@ async def _status(
 
 
 _EXPIRED = {AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED}
-_NO_REVINFO = {AdESIndeterminate.TRY_LATER, AdESIndeterminate.REVOCATION_OUT_OF_BOUNDS_NO_POE}
 _REVOKED = {AdESFailure.REVOKED, AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE}
 
 
+async def _trusted_status(
+    signature: EmbeddedPdfSignature, dss: _DssData, moment: datetime | None = None
+) -> tuple[PdfSignatureStatus, Revocation]:
+    """Validate requiring revocation data; when that fails only for want of it (a soft pass trusts the
+    chain), the revocation status is "not checked"."""
+    status = await _status(signature, dss, moment=moment, require=True)
+    if not status.trusted:
+        soft = await _status(signature, dss, moment=moment)
+        if soft.trusted:
+            return soft, Revocation.NOT_CHECKED
+    if status.trust_problem_indic in _REVOKED:
+        return status, Revocation.REVOKED
+    return status, Revocation.GOOD
+
+
 async def _report(signature: EmbeddedPdfSignature, dss: _DssData) -> SignatureReport:
-    status = await _status(signature, dss, require=True)
-    revocation = Revocation.GOOD
+    status, revocation = await _trusted_status(signature, dss)
     long_term = False
-    if status.trust_problem_indic in _NO_REVINFO:
-        status = await _status(signature, dss)
-        revocation = Revocation.NOT_CHECKED
     timestamp = status.timestamp_validity
     if (
         status.trust_problem_indic in _EXPIRED
         and timestamp is not None
+        and timestamp.intact
         and timestamp.valid
-        and timestamp.trusted
     ):
-        at_timestamp = await _status(signature, dss, moment=timestamp.timestamp, require=True)
-        if at_timestamp.trust_problem_indic in _NO_REVINFO:
-            at_timestamp = await _status(signature, dss, moment=timestamp.timestamp)
-            revocation = Revocation.NOT_CHECKED
+        at_timestamp, at_revocation = await _trusted_status(signature, dss, timestamp.timestamp)
         if at_timestamp.bottom_line:
-            status, long_term = at_timestamp, True
-    if status.trust_problem_indic in _REVOKED:
-        revocation = Revocation.REVOKED
+            status, revocation, long_term = at_timestamp, at_revocation, True
     return _describe(signature, status, dss, revocation, long_term)
 
 
