@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -95,4 +96,4 @@ def verify(request: HttpRequest, pdf: File[UploadedFile]) -> Any:
         report = verify_pdf(read_upload(pdf))
     except SigningError as error:
         raise api_error(error) from error
-    return {"valid": report.valid, "signatures": report.signatures}
+    return {"valid": report.valid, "signatures": [asdict(s) for s in report.signatures]}
