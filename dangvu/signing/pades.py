@@ -21,7 +21,8 @@ from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import signers
-from pyhanko.sign.fields import FieldMDPSpec, MDPPerm, SigFieldSpec, SigSeedSubFilter
+from pyhanko.sign.fields import FieldMDPSpec, SigFieldSpec, SigSeedSubFilter
+from pyhanko.sign.fields import MDPPerm as MDPPerm
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
@@ -97,10 +98,13 @@ def sign_field(
     new_field: SigFieldSpec | None = None,
     certify: bool = False,
     permissions: MDPPerm = MDPPerm.FILL_FORMS,
+    validation_data: Sequence[Certificate] | None = (),
     reason: str = "",
     location: str = "",
 ) -> bytes:
-    """Sign ``field`` (created from ``new_field`` when given) and add the validation data."""
+    """Sign ``field`` (created from ``new_field`` when given). ``validation_data``: the certificates of
+    the document's earlier signatures to add to the DSS with this one's, or None for no DSS update now
+    (a personal signature: the issuing step adds the data of both signatures in one update)."""
     stamper = timestamper()
     meta = signers.PdfSignatureMetadata(
         field_name=field,
@@ -119,7 +123,9 @@ def sign_field(
         existing_fields_only=new_field is None,
         bytes_reserved=reserved_bytes([credential.certificate, *credential.chain], stamper is not None),
     )
-    return add_validation_data(output, [credential.certificate, *credential.chain])
+    if validation_data is None:
+        return output.getvalue()
+    return add_validation_data(output, [credential.certificate, *credential.chain, *validation_data])
 
 
 def crls_for(certificates: Iterable[Certificate]) -> list[asn1_crl.CertificateList]:
@@ -128,6 +134,8 @@ def crls_for(certificates: Iterable[Certificate]) -> list[asn1_crl.CertificateLi
 
 
 def _timestamp_certificates(output: io.BytesIO) -> list[Certificate]:
+    if not settings.DANGVU_SIGNING_TSA_URL:
+        return []
     reader = PdfFileReader(output, strict=False)
     last = reader.embedded_regular_signatures[-1]
     return [

@@ -181,6 +181,7 @@ def sign_personal(
         ),
         style=pades.personal_style(name=name, position=position, at=timezone.now(), width=box[2] - box[0]),
         certify=True,
+        validation_data=None,  # added with the seal's, in one update (see issue_document)
         reason=reason,
         location=location,
     )
@@ -279,6 +280,11 @@ def seal_document(*, pdf: bytes, actor: Any, org: Any, places: Places) -> bytes:
         field=SEAL_FIELD,
         style=pades.seal_style(str(image)),
         permissions=MDPPerm.NO_CHANGES,  # the seal field's lock: nothing changes after the seal
+        validation_data=[
+            c
+            for sig in reader.embedded_regular_signatures
+            for c in (sig.signer_cert, *sig.other_embedded_certs)
+        ],
     )
     audit_signature(actor, org, "signing.seal", pdf, signed, credential.certificate)
     return signed

@@ -48,8 +48,8 @@ def test_personal_signature_is_valid_and_leaves_exactly_number_date_and_seal_ope
     [personal] = report.signatures
     assert (personal.field, personal.kind, personal.signer) == ("ChuKyCaNhan", Kind.PERSONAL, "Lê Quang Hùng")
     assert (personal.intact, personal.trusted, personal.valid) == (True, True, True)
-    assert personal.revocation is Revocation.GOOD  # the demo CA's list is embedded (DSS) and held locally
-    assert personal.modifications is Modifications.PERMITTED  # only the validation data was added
+    assert personal.revocation is Revocation.GOOD  # the demo CA's list is held locally
+    assert (personal.modifications, personal.coverage) == (Modifications.NONE, Coverage.ENTIRE_FILE)
     assert personal.signed_at == datetime(2026, 12, 1, 8, 30, tzinfo=HANOI).replace(
         second=personal.signed_at.second
     )

@@ -134,30 +134,39 @@ def test_without_revocation_data_the_status_says_not_checked(demo_keys, document
     for crl in (keys.signing_dir() / "crl").glob("*.crl"):
         crl.unlink()
     keys.clear_cache()
-    # the document's own validation data still has the list: strip it by verifying a copy signed
-    # without it (B-B only)
+    # no list held locally, none in the document (a personal signature's validation data comes with
+    # the seal), none reachable: "not checked", and the signature stays valid
     [report] = verify_pdf(signed).signatures
-    assert report.revocation is Revocation.GOOD
-    document2 = document
-    signed2 = _sign(document2, people, tree)
-    [again] = verify_pdf(signed2).signatures
-    assert (again.revocation, again.valid) == (Revocation.NOT_CHECKED, True)
+    assert (report.revocation, report.valid) == (Revocation.NOT_CHECKED, True)
 
 
 def test_b_lt_with_a_timestamp_still_verifies_after_the_certificate_expired(
     demo_keys, document, people, tree, tsa_url
 ):
-    signed = _sign(document, people, tree)
+    from dangvu.signing.services import issue_document
+
+    signed = issue_document(
+        pdf=_sign(document, people, tree),
+        actor=people.clerk,
+        org=tree.xa,
+        places=PLACES,
+        number="Số 1-QĐ/ĐU",
+        date_text="ngày 01",
+    ).pdf
     reader = PdfFileReader(io.BytesIO(signed))
     dss = reader.root["/DSS"]
-    assert (len(dss["/Certs"]), len(dss["/CRLs"])) == (3, 1)  # signer, root, TSA; the root's list
+    assert (len(dss["/Certs"]), len(dss["/CRLs"])) == (
+        4,
+        1,
+    )  # leader, organisation, root, TSA; the root's list
 
-    [now] = verify_pdf(signed).signatures
-    assert (now.level, now.valid, now.long_term) == ("B-LT", True, False)
+    [now, seal_now] = verify_pdf(signed).signatures
+    assert (now.level, now.valid, now.long_term, seal_now.level) == ("B-LT", True, False, "B-LT")
     with time_machine.travel(TODAY + timedelta(days=365 * 5), tick=False):
         keys.clear_cache()
-        [later] = verify_pdf(signed).signatures
+        [later, seal_later] = verify_pdf(signed).signatures
     assert (later.valid, later.long_term, later.revocation) == (True, True, Revocation.GOOD)
+    assert (seal_later.valid, seal_later.long_term) == (True, True)
     assert later.timestamp == now.timestamp
 
 
