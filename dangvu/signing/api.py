@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from dangvu.accounts.permissions import require_perm
+from dangvu.accounts.permissions import require_perm_somewhere
 from dangvu.api.errors import ApiError
 from dangvu.signing import keys
 from dangvu.signing.errors import SigningError
@@ -91,7 +91,7 @@ def keys_max() -> int:
     operation_id="signing_verify",
 )
 def verify(request: HttpRequest, pdf: File[UploadedFile]) -> Any:
-    require_perm(request.user, "signing.verify")
+    require_perm_somewhere(request.user, "signing.verify")
     try:
         report = verify_pdf(read_upload(pdf))
     except SigningError as error:
