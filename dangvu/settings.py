@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dangvu.notifications",
     "dangvu.links",
     "dangvu.members",
+    "dangvu.signing",
     "dangvu.demo",
     "dangvu.web",
 ]
@@ -295,3 +296,20 @@ DANGVU_SEARCH_COMMON_WORDS = env_str(
     "DANGVU_SEARCH_COMMON_WORDS",
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly",
 )
+
+# --- Signing (dangvu.signing; see docs/signing.md) ---------------------------------------------------
+# Keys, certificates, trust roots and revocation lists live in files here, never in the database.
+DANGVU_SIGNING_DIR = Path(env_str("DANGVU_SIGNING_DIR", str(DATA_DIR / "signing")))
+# Encrypts the key files (PKCS#12/PKCS#8); required in production, a fixed demo value otherwise.
+DANGVU_SIGNING_KEY_PASSPHRASE = env_str(
+    "DANGVU_SIGNING_KEY_PASSPHRASE", "" if PRODUCTION else "dangvu-demo-signing"
+)
+DANGVU_SIGNING_TRUST_ROOTS = env_list("DANGVU_SIGNING_TRUST_ROOTS")  # PEM files, beside <DIR>/trust/*.pem
+DANGVU_SIGNING_TSA_URL = env_str("DANGVU_SIGNING_TSA_URL")  # RFC 3161 server: PAdES B-T when set
+DANGVU_SIGNING_FETCH_REVOCATION = env_bool("DANGVU_SIGNING_FETCH_REVOCATION", False)
+DANGVU_SIGNING_CRL_URL = env_str(
+    "DANGVU_SIGNING_CRL_URL", "http://127.0.0.1:8000/api/v1/signing/crl/dangvu-demo-root.crl"
+)
+_DEMO_POLICY = "2.25.160517346236541137216376372553913361207"
+DANGVU_SIGNING_ORGANISATION_POLICIES = env_list("DANGVU_SIGNING_ORGANISATION_POLICIES", f"{_DEMO_POLICY}.2")
+DANGVU_SIGNING_PERSON_POLICIES = env_list("DANGVU_SIGNING_PERSON_POLICIES", f"{_DEMO_POLICY}.1")

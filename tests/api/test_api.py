@@ -129,7 +129,7 @@ def test_me_lists_roles_units_and_permissions(people, tree, schema):
     assert body["units"] == [
         {"id": tree.xa.pk, "name": "Đảng ủy xã An Phú", "code": "XA", "include_subtree": True}
     ]
-    assert body["permissions"] == ["orgs.view"]
+    assert body["permissions"] == ["orgs.view", "signing.seal", "signing.verify"]  # signing: default grants
     assert_conforms(schema, "/api/v1/me", "get", response)
 
 
