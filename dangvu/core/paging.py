@@ -20,11 +20,18 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
 class LargeListPaginator(Paginator):  # type: ignore[type-arg]
     def __init__(
-        self, object_list: Any, per_page: int, *, exact_count: int | None = None, max_page: int = 2000
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        exact_count: int | None = None,
+        at_least: int | None = None,
+        max_page: int = 2000,
     ) -> None:
         super().__init__(object_list, per_page)
         self.rows: Any = object_list
         self.exact_count = exact_count
+        self.at_least = at_least  # a known lower bound of an uncounted list ("hơn 10.000")
         self.max_page = max_page
         self._number = 1
         self._on_page = 0
@@ -40,15 +47,16 @@ class LargeListPaginator(Paginator):  # type: ignore[type-arg]
 
     @property
     def more(self) -> bool:
-        """Uncounted lists: whether rows follow the current page."""
-        return self._more
+        """Uncounted lists: whether rows follow the current page (or are known to pass ``at_least``)."""
+        return self._more or self.at_least is not None
 
     @cached_property
     def count(self) -> int:
         if self.exact_count is not None:
             return self.exact_count
-        # Rows up to the end of the current page (the page template says "more than" when ``more``).
-        return (self._number - 1) * self.per_page + self._on_page
+        # Rows up to the end of the current page, or the known lower bound (the page template says
+        # "more than" when ``more``).
+        return max((self._number - 1) * self.per_page + self._on_page, self.at_least or 0)
 
     @property
     def num_pages(self) -> int:

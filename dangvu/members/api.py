@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,14 +14,13 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel, Field
 
 from dangvu.accounts.permissions import require_perm, scope_for
-from dangvu.accounts.querysets import require
 from dangvu.api.schemas import ERRORS
 from dangvu.api.workflows import add_workflow_operations
-from dangvu.audit.services import audit_log
 from dangvu.core.dates import DateError, parse_partial
-from dangvu.members import rollups, services
+from dangvu.members import selectors, services
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
 from dangvu.members.models import Ethnicity, Member, Religion
+from dangvu.members.selectors import COUNT_CAP
 from dangvu.members.workflow import LIFECYCLE
 from dangvu.orgs.models import Org
 
@@ -41,7 +39,13 @@ class MemberRow(BaseModel):
 
 
 class MemberList(BaseModel):
-    count: int
+    count: int = Field(
+        description=(
+            "Tổng số bản ghi khớp: chính xác khi count_exact là true; nếu không, là cận dưới "
+            f"(danh sách có hơn {COUNT_CAP:,} bản ghi — lọc hẹp hơn để biết chính xác)."
+        )
+    )
+    count_exact: bool = Field(description="count là số chính xác (true) hay cận dưới (false)")
     results: list[MemberRow]
 
 
@@ -168,7 +172,7 @@ class MemberCreate(MemberFields):
 def _reference(model: Any, value: str | None, field: str) -> Any:
     if value in (None, ""):
         return None
-    found = model.objects.filter(code=value).first() or model.objects.filter(name__iexact=value).first()
+    found = selectors.reference(model, value)
     if found is None:
         raise ValidationError({field: f"Không có “{value}” trong danh mục."})
     return found
@@ -238,27 +242,20 @@ def _member_for(request: HttpRequest, member_id: int) -> Member:
     summary="Danh sách đảng viên (tìm không dấu, lọc theo đơn vị và cấp dưới)",
 )
 def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[str, Any]:
-    queryset: Any = Member.objects.visible_to(request.user).select_related("org")
     org = None
     if filters.org is not None:
         org = get_object_or_404(Org.objects.visible_to(request.user, "members.view"), pk=filters.org)
-        queryset = Member.objects.visible_subtree(request.user, org).select_related("org")
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
-    if filters.sex:
-        queryset = queryset.filter(sex=filters.sex)
-    queryset = queryset.search(filters.q, user=request.user, substring=filters.match == "substring")
-    total = None
-    if org is not None and not (filters.q or filters.sex):
-        total = rollups.subtree_count(request.user, org, filters.status)
-    if total is None:
-        total = queryset.count()
-    # The page's keys first (answered from the covering name-order index), then those rows.
-    keys = list(
-        queryset.in_name_order().values_list("pk", flat=True)[filters.offset : filters.offset + filters.limit]
+    criteria = selectors.MemberFilter(
+        q=filters.q or "",
+        substring=filters.match == "substring",
+        org=org,
+        status=filters.status or "",
+        sex=filters.sex or "",
     )
-    rows = {m.pk: m for m in queryset.order_by().filter(pk__in=keys)}
-    return {"count": total, "results": [_row(rows[key]) for key in keys if key in rows]}
+    rows = selectors.members(request.user, criteria)
+    total = selectors.total(request.user, criteria, rows)
+    results = selectors.page(rows, filters.offset, filters.limit)
+    return {"count": total.value, "count_exact": total.exact, "results": [_row(m) for m in results]}
 
 
 # Registered before the /{member_id} routes so that “import” is not taken for an id.
@@ -297,11 +294,7 @@ def import_members(
     summary="Hồ sơ một đảng viên (mỗi lần xem được ghi nhật ký)",
 )
 def get_member(request: HttpRequest, member_id: int) -> dict[str, Any]:
-    member = _member_for(request, member_id)
-    require(request.user, "members.view_file", member)
-    with transaction.atomic():
-        audit_log(actor=request.user, action="view", obj=member, event="members.view_file")
-    return _detail(member)
+    return _detail(selectors.open_file(request.user, member_id))
 
 
 @router.post("", response={201: MemberDetail, **ERRORS}, summary="Nhập hồ sơ một đảng viên")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -25,7 +24,7 @@ from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.core.paging import LargeListPaginator
 from dangvu.links.services import linked_records, timeline
 from dangvu.members import forms as member_forms
-from dangvu.members import rollups, services, stats, worklists
+from dangvu.members import selectors, services, stats, worklists
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
 from dangvu.members.models import Member, MemberImport, Transfer
 from dangvu.members.reports import SECTIONS, SEX_NAMES, STATUS_NAMES, labelled
@@ -41,45 +40,54 @@ def _units(request: AuthenticatedHttpRequest, perm: str) -> Any:
     )
 
 
-def _filtered(request: AuthenticatedHttpRequest) -> tuple[Any, member_forms.FilterForm]:
+def _band(value: str) -> tuple[int, int] | None:
+    """A "low-high" choice of the filter form as years."""
+    if not value:
+        return None
+    low, high = value.split("-")
+    return int(low), int(high)
+
+
+def _criteria(request: AuthenticatedHttpRequest) -> tuple[selectors.MemberFilter, member_forms.FilterForm]:
+    """The list's filters from the page's form (an unknown or invisible unit lists nothing)."""
     form = member_forms.FilterForm(request.GET or None)
-    members: Any = Member.objects.visible_to(request.user).select_related("org")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["org"]:
-            org = Org.objects.visible_to(request.user).filter(code=data["org"].strip()).first()
-            members = (
-                Member.objects.visible_subtree(request.user, org).select_related("org")
-                if org
-                else members.none()
-            )
-        if data["status"]:
-            members = members.filter(status=data["status"])
-        if data["sex"]:
-            members = members.filter(sex=data["sex"])
-        if data["age"]:
-            low, high = (int(x) for x in data["age"].split("-"))
-            today = timezone.localdate()
-            members = members.filter(
-                birth_date__lte=today - relativedelta(years=low),
-                birth_date__gt=today - relativedelta(years=high + 1),
-            )
-        if data["party_age"]:
-            # By year, as in the statistics: party age = this year − year of the admission decision.
-            low, high = (int(x) for x in data["party_age"].split("-"))
-            year = timezone.localdate().year
-            members = members.filter(admitted_on__year__gte=year - high, admitted_on__year__lte=year - low)
-        if data["ethnicity"]:
-            members = members.filter(ethnicity__name__iexact=data["ethnicity"].strip())
-        members = members.search(data["q"], user=request.user)
-    return members.in_name_order(), form
+    if not form.is_valid():
+        return selectors.MemberFilter(), form
+    data = form.cleaned_data
+    org = None
+    if data["org"]:
+        org = Org.objects.visible_to(request.user).filter(code=data["org"].strip()).first()
+        if org is None:
+            return selectors.MemberFilter(nothing=True), form
+    return (
+        selectors.MemberFilter(
+            q=data["q"],
+            org=org,
+            status=data["status"],
+            sex=data["sex"],
+            age=_band(data["age"]),
+            party_age=_band(data["party_age"]),
+            ethnicity=data["ethnicity"],
+        ),
+        form,
+    )
+
+
+def _filtered(request: AuthenticatedHttpRequest) -> tuple[Any, member_forms.FilterForm]:
+    criteria, form = _criteria(request)
+    return selectors.members(request.user, criteria), form
 
 
 @login_required
 def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    members, form = _filtered(request)
+    criteria, form = _criteria(request)
+    rows = selectors.members(request.user, criteria)
+    total = selectors.total(request.user, criteria, rows)
     paginator = LargeListPaginator(
-        members, settings.DANGVU_PAGE_SIZE, exact_count=_exact_count(request, form)
+        rows,
+        settings.DANGVU_PAGE_SIZE,
+        exact_count=total.value if total.exact else None,
+        at_least=None if total.exact else total.value,
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -92,19 +100,6 @@ def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "can_create": has_perm(request.user, "members.manage"),
         },
     )
-
-
-def _exact_count(request: AuthenticatedHttpRequest, form: member_forms.FilterForm) -> int | None:
-    """The list's total from the roll-ups when only the unit and a current status are filtered on and
-    the user sees the whole subtree; None otherwise (the page then says "more than N" when it must).
-    The roll-ups count current members by status only, so a list of every status is not counted."""
-    if not form.is_valid():
-        return None
-    data = form.cleaned_data
-    if not data["org"] or any(data[k] for k in ("q", "sex", "age", "party_age", "ethnicity")):
-        return None
-    org = Org.objects.visible_to(request.user, "members.view").filter(code=data["org"].strip()).first()
-    return rollups.subtree_count(request.user, org, data["status"] or None) if org else None
 
 
 @login_required
@@ -251,11 +246,7 @@ def _member(request: AuthenticatedHttpRequest, pk: int) -> Member:
 
 @login_required
 def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    member = _member(request, pk)
-    require(request.user, "members.view_file", member)
-    with transaction.atomic():
-        # The member file is a secret Party document: every opening is recorded.
-        audit_log(actor=request.user, action="view", obj=member, event="members.view_file")
+    member = selectors.open_file(request.user, pk)
     today = timezone.localdate()
     context = {
         "member": member,

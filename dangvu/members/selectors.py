@@ -1,0 +1,133 @@
+"""Member reads: the one path every list (web page, API, export, printout, home page) and the member
+file take. The web form and the API schema only turn their input into a ``MemberFilter``; the rows,
+their order, the total and the audited opening of a file are decided here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+
+from dangvu.accounts.querysets import require
+from dangvu.audit.services import audit_log
+from dangvu.core.text import fold
+from dangvu.members import rollups
+from dangvu.members.models import Ethnicity, Member, Religion
+
+# Past this many rows a list's total is given as "more than N" (a lower bound) unless the roll-ups
+# know it exactly: counting a province's common-name matches would cost seconds.
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class MemberFilter:
+    """What a member list asks for. ``org``: the unit whose subtree is listed (already resolved within
+    the user's scope by the caller)."""
+
+    q: str = ""
+    substring: bool = False
+    org: Any = None
+    status: str = ""
+    sex: str = ""
+    age: tuple[int, int] | None = None  # years, both ends included
+    party_age: tuple[int, int] | None = None  # years since the admission year, as the statistics count
+    ethnicity: str = ""
+    nothing: bool = False  # the unit asked for is unknown or outside the user's scope
+
+    @property
+    def narrows_beyond_unit(self) -> bool:
+        """Whether anything but the unit and the status filters the list (then the roll-ups, which
+        count by unit and status, cannot give its total)."""
+        return bool(self.q or self.sex or self.age or self.party_age or self.ethnicity)
+
+
+@dataclass(frozen=True)
+class Total:
+    """A list's total: ``exact``, or at least ``value`` (shown as "hơn 10.000")."""
+
+    value: int
+    exact: bool
+
+
+def reference(model: type[Ethnicity] | type[Religion], value: str | None) -> Any:
+    """An entry of a reference list (ethnicities, religions) by its code or its name, accents and case
+    ignored: the one matching rule of forms, filters, the API and imports. None when not found."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    by_code = model.objects.filter(code=text).first()
+    if by_code is not None:
+        return by_code
+    folded = fold(text)
+    return next((entry for entry in model.objects.all() if fold(entry.name) == folded), None)
+
+
+def members(user: Any, criteria: MemberFilter) -> Any:
+    """The members ``user`` may see that match ``criteria``, in Vietnamese name order."""
+    if criteria.nothing:
+        return Member.objects.none()
+    rows: Any = (
+        Member.objects.visible_subtree(user, criteria.org)
+        if criteria.org is not None
+        else Member.objects.visible_to(user)
+    )
+    if criteria.status:
+        rows = rows.filter(status=criteria.status)
+    if criteria.sex:
+        rows = rows.filter(sex=criteria.sex)
+    today = timezone.localdate()
+    if criteria.age:
+        low, high = criteria.age
+        rows = rows.filter(
+            birth_date__lte=today - relativedelta(years=low),
+            birth_date__gt=today - relativedelta(years=high + 1),
+        )
+    if criteria.party_age:
+        low, high = criteria.party_age
+        rows = rows.filter(admitted_on__year__gte=today.year - high, admitted_on__year__lte=today.year - low)
+    if criteria.ethnicity:
+        entry = reference(Ethnicity, criteria.ethnicity)
+        rows = rows.filter(ethnicity=entry) if entry is not None else rows.none()
+    rows = rows.search(criteria.q, user=user, substring=criteria.substring)
+    # The unit comes with each row shown (a key-only page query ignores it).
+    return rows.select_related("org").in_name_order()
+
+
+def total(user: Any, criteria: MemberFilter, rows: Any, cap: int = COUNT_CAP) -> Total:
+    """The list's total by the one rule of pages and API: exact from the roll-ups when only the unit and
+    a current status filter it and the user sees the whole subtree; otherwise counted up to ``cap``
+    rows, beyond which it is a lower bound."""
+    if criteria.nothing:
+        return Total(0, True)
+    if criteria.org is not None and not criteria.narrows_beyond_unit:
+        exact = rollups.subtree_count(user, criteria.org, criteria.status or None)
+        if exact is not None:
+            return Total(exact, True)
+    counted = rows.order_by().values("pk")[: cap + 1].count()
+    return Total(counted, True) if counted <= cap else Total(cap, False)
+
+
+def page(rows: Any, offset: int, limit: int) -> list[Member]:
+    """One page of ``rows``: its keys first (answered from the covering name-order index), then those
+    members with their unit."""
+    keys = list(rows.values_list("pk", flat=True)[offset : offset + limit])
+    found = {m.pk: m for m in Member.objects.filter(pk__in=keys).select_related("org")}
+    return [found[key] for key in keys if key in found]
+
+
+def open_file(user: Any, member_id: int) -> Member:
+    """Open a member's file: visible to ``user`` (else 404), ``members.view_file`` on it (else 403), and
+    the opening recorded in the audit log (the file is a secret Party document)."""
+    from django.shortcuts import get_object_or_404
+
+    member = get_object_or_404(
+        Member.objects.visible_to(user).select_related("org", "ethnicity", "religion"), pk=member_id
+    )
+    require(user, "members.view_file", member)
+    with transaction.atomic():
+        audit_log(actor=user, action="view", obj=member, event="members.view_file")
+    return member
