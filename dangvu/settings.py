@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dangvu.notifications",
     "dangvu.links",
     "dangvu.members",
+    "dangvu.documents",
     "dangvu.signing",
     "dangvu.demo",
     "dangvu.web",

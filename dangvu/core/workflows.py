@@ -43,7 +43,7 @@ from dangvu.core.modules import import_string
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-Kind = Literal["date", "text", "textarea", "int", "bool", "choice", "unit"]
+Kind = Literal["date", "text", "textarea", "int", "bool", "choice", "unit", "units", "user"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ class Input:
     default: Any = None
     help_text: StrOrPromise = ""
     description: str = ""
+    # Turns the raw value (an id from the API, what a form cleaned) into what the service takes.
+    resolve: Callable[[Any], Any] | None = None
 
     @property
     def target(self) -> str:
@@ -96,9 +98,26 @@ class Transition:
 
 
 def _resolved(spec: Input, value: Any) -> Any:
-    """A unit given by its id (the API) becomes the unit; forms already give the unit."""
-    if spec.kind != "unit" or value is None or not isinstance(value, int):
+    """Units and people given by their ids (the API) become the records; forms already give them."""
+    if spec.resolve is not None:
+        return spec.resolve(value)
+    if value is None:
         return value
+    if spec.kind == "unit" and isinstance(value, int):
+        return _unit(spec, value)
+    if spec.kind == "units":
+        return [_unit(spec, v) if isinstance(v, int) else v for v in value]
+    if spec.kind == "user" and isinstance(value, int):
+        from django.contrib.auth import get_user_model
+
+        person = get_user_model().objects.filter(pk=value, is_active=True).first()
+        if person is None:
+            raise ValidationError({spec.name: "Không tìm thấy người dùng."})
+        return person
+    return value
+
+
+def _unit(spec: Input, value: int) -> Any:
     from dangvu.orgs.models import Org
 
     unit = Org.objects.select_related("org_type").filter(pk=value).first()
@@ -185,8 +204,9 @@ _SCHEMAS: dict[tuple[str, str], type[BaseModel]] = {}
 
 
 def _form_field(spec: Input) -> forms.Field:
+    from dangvu.accounts.fields import UserField
     from dangvu.core.forms import VNDateField
-    from dangvu.orgs.fields import UnitField
+    from dangvu.orgs.fields import UnitField, UnitListField
 
     common: dict[str, Any] = {"label": spec.label, "required": spec.required, "help_text": spec.help_text}
     if spec.default is not None:
@@ -203,6 +223,10 @@ def _form_field(spec: Input) -> forms.Field:
         return forms.ChoiceField(choices=list(spec.choices), **common)
     if spec.kind == "unit":
         return UnitField(**common)
+    if spec.kind == "units":
+        return UnitListField(**common)
+    if spec.kind == "user":
+        return UserField(**common)
     widget = forms.Textarea(attrs={"rows": 3}) if spec.kind == "textarea" else None
     return forms.CharField(max_length=spec.max_length, widget=widget, **common)
 
@@ -232,12 +256,18 @@ def _schema_type(spec: Input) -> tuple[Any, Any]:
     elif spec.kind == "unit":
         annotation = int
         extra["description"] = extra["description"] + " (mã số đơn vị, id)"
+    elif spec.kind == "units":
+        annotation, default = list[int], ([] if not spec.required else ...)
+        extra["description"] = extra["description"] + " (danh sách id đơn vị)"
+    elif spec.kind == "user":
+        annotation = int
+        extra["description"] = extra["description"] + " (id người dùng)"
     else:
         annotation = str
         extra["max_length"] = spec.max_length
         if not spec.required and default is None:
             default = ""
-    if not spec.required and spec.kind in ("date", "int", "unit") and spec.default is None:
+    if not spec.required and spec.kind in ("date", "int", "unit", "user") and spec.default is None:
         annotation = annotation | None
     return annotation, PydanticField(default, **{k: v for k, v in extra.items() if v is not None})
 

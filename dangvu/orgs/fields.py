@@ -49,3 +49,17 @@ class UnitField(forms.Field):
         if found is None:
             raise ValidationError(self.error_messages["missing"], code="missing", params={"value": text})
         return found
+
+
+class UnitListField(forms.Field):
+    """Several units, typed as codes separated by commas (the picker fills them)."""
+
+    widget = UnitInput
+
+    def to_python(self, value: Any) -> list[Org]:
+        if isinstance(value, list):
+            return value
+        single = UnitField(required=False)
+        return [
+            unit for code in str(value or "").split(",")[:100] if (unit := single.to_python(code)) is not None
+        ]

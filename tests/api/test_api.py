@@ -129,7 +129,16 @@ def test_me_lists_roles_units_and_permissions(people, tree, schema):
     assert body["units"] == [
         {"id": tree.xa.pk, "name": "Đảng ủy xã An Phú", "code": "XA", "include_subtree": True}
     ]
-    assert body["permissions"] == ["orgs.view", "signing.seal", "signing.verify"]  # signing: default grants
+    # The clerk's (văn thư) default grants: the registers, the seal, reading the unit tree.
+    assert body["permissions"] == [
+        "documents.draft",
+        "documents.register",
+        "documents.secret_mat",
+        "documents.view",
+        "orgs.view",
+        "signing.seal",
+        "signing.verify",
+    ]
     assert_conforms(schema, "/api/v1/me", "get", response)
 
 

@@ -1,0 +1,95 @@
+"""HTML input for documents (validation only; the services write)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.core.forms import VNDateField
+from dangvu.core.uploads import max_upload_bytes, too_large_message
+from dangvu.documents.enums import Direction, IncomingStatus, OutgoingStatus, Secrecy, Urgency
+from dangvu.documents.models import DocumentType
+from dangvu.orgs.fields import UnitField, UnitListField
+
+
+def _types() -> Any:
+    return DocumentType.objects.filter(active=True).order_by("name")
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm (số ký hiệu, trích yếu, nội dung)"), required=False, max_length=200)
+    direction = forms.ChoiceField(
+        label=_("Sổ"), required=False, choices=[("", _("Tất cả")), *Direction.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả")), *OutgoingStatus.choices, *IncomingStatus.choices],
+    )
+    doc_type = forms.ChoiceField(label=_("Loại"), required=False)
+    secrecy = forms.ChoiceField(
+        label=_("Độ mật"), required=False, choices=[("", _("Tất cả")), *Secrecy.choices[1:]]
+    )
+    date_from = VNDateField(label=_("Từ ngày"), required=False)
+    date_to = VNDateField(label=_("Đến ngày"), required=False)
+    overdue = forms.BooleanField(label=_("Quá hạn"), required=False)
+    mine = forms.BooleanField(label=_("Tôi được giao"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        abbreviations = sorted({t.abbreviation for t in _types()})
+        self.fields["doc_type"].choices = [("", _("Tất cả")), *((a, a) for a in abbreviations)]  # type: ignore[attr-defined]
+
+
+class OutgoingForm(forms.Form):
+    org = UnitField(label=_("Đơn vị ban hành"), source="documents.draft")
+    doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.none())
+    subject = forms.CharField(label=_("Trích yếu"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(
+        label=_("Nội dung"), required=False, max_length=200_000, widget=forms.Textarea(attrs={"rows": 14})
+    )
+    recipients = UnitListField(label=_("Đơn vị nhận trên hệ thống"), required=False)
+    recipients_text = forms.CharField(
+        label=_("Nơi nhận (in trên văn bản)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    secrecy = forms.ChoiceField(label=_("Độ mật"), required=False, choices=Secrecy.choices)
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), required=False, choices=Urgency.choices)
+    authority = forms.CharField(label=_("Thẩm quyền ký (T/M …, K/T …)"), required=False, max_length=120)
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), required=False, max_length=120)
+    signer_name = forms.CharField(label=_("Họ tên người ký"), required=False, max_length=120)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["doc_type"].queryset = _types()  # type: ignore[attr-defined]
+        self.fields["org"].queryset = units  # type: ignore[attr-defined]
+
+
+class IncomingForm(forms.Form):
+    org = UnitField(label=_("Đơn vị vào sổ"), source="documents.register")
+    file = forms.FileField(label=_("Tệp (bản quét PDF/ảnh, hoặc PDF đã ký số)"), required=False)
+    doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.none())
+    sender_name = forms.CharField(label=_("Cơ quan gửi"), max_length=255)
+    number = forms.CharField(label=_("Số, ký hiệu"), required=False, max_length=80)
+    issued_on = VNDateField(label=_("Ngày văn bản"), required=False)
+    received_on = VNDateField(label=_("Ngày đến"), required=False)
+    subject = forms.CharField(label=_("Trích yếu"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    secrecy = forms.ChoiceField(label=_("Độ mật"), required=False, choices=Secrecy.choices)
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), required=False, choices=Urgency.choices)
+    pages = forms.IntegerField(label=_("Số trang"), required=False, min_value=1, max_value=10_000)
+    deadline = VNDateField(label=_("Hạn xử lý (để trống: theo quy định)"), required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["doc_type"].queryset = _types()  # type: ignore[attr-defined]
+        self.fields["org"].queryset = units  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_large_message())
+        return upload

@@ -1,0 +1,156 @@
+"""What varies between committees and over time, as data: document types and their abbreviations per
+issuing organ, how each organ numbers and where it issues from, the yearly list of files (danh mục hồ
+sơ) with retention periods, and the number series themselves."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.documents.enums import SeriesPeriod
+
+
+class DocumentType(models.Model):
+    """A type of Party document (QĐ 399-QĐ/TW): Nghị quyết, Quyết định, Công văn, … with its default
+    abbreviation in the number (NQ, QĐ, CV). Types that share an abbreviation share a number series
+    (Quyết định and Quy định are both QĐ at the Centre)."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên loại"), max_length=120)
+    abbreviation = models.CharField(_("ký hiệu"), max_length=20)
+    template = models.CharField(_("mẫu trình bày"), max_length=60, blank=True)
+    is_letter = models.BooleanField(_("là công văn (trích yếu “V/v …”)"), default=False)
+    legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True)
+    active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("loại văn bản")
+        verbose_name_plural = _("loại văn bản")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.abbreviation})"
+
+
+class TypeAbbreviation(models.Model):
+    """An issuing organ's own abbreviation for a type, from a date (some organs write "QĐi" for Quy
+    định): overrides the type's default there."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị"))
+    doc_type = models.ForeignKey(DocumentType, on_delete=models.CASCADE, verbose_name=_("loại văn bản"))
+    abbreviation = models.CharField(_("ký hiệu"), max_length=20)
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ký hiệu loại văn bản của đơn vị")
+        verbose_name_plural = _("ký hiệu loại văn bản của đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.abbreviation} ({self.org_id})"
+
+
+class IssuingOrgan(models.Model):
+    """How a unit issues documents: the place in the date line, the parent organ's line of the heading
+    and whether its numbers run per committee term (the Party rule) or per year."""
+
+    org = models.OneToOneField(
+        "orgs.Org", on_delete=models.CASCADE, related_name="issuing", verbose_name=_("đơn vị")
+    )
+    place = models.CharField(_("địa danh"), max_length=100, help_text=_("Ví dụ: Ninh Bình"))
+    parent_line = models.CharField(
+        _("cơ quan cấp trên (dòng trên tên cơ quan ban hành)"), max_length=200, blank=True
+    )
+    series_period = models.CharField(
+        _("số văn bản đánh theo"), max_length=8, choices=SeriesPeriod.choices, default=SeriesPeriod.TERM
+    )
+    legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True, default="HD 36-HD/VPTW §II.1.3")
+
+    class Meta:
+        verbose_name = _("cơ quan ban hành")
+        verbose_name_plural = _("cơ quan ban hành")
+
+    def __str__(self) -> str:
+        return str(self.org)
+
+
+class NumberSeries(models.Model):
+    """One series of numbers: an issuing organ, a symbol abbreviation and a period (a committee term,
+    or a year). Its row is locked while a number is taken, so numbers are never repeated or skipped."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    abbreviation = models.CharField(_("ký hiệu"), max_length=20)
+    period = models.CharField(_("kỳ"), max_length=40, help_text=_("term:<id> hoặc year:<năm>"))
+    period_label = models.CharField(_("nhiệm kỳ / năm"), max_length=60, blank=True)
+    last_number = models.PositiveIntegerField(_("số cuối đã cấp"), default=0)
+
+    class Meta:
+        verbose_name = _("sổ đăng ký số văn bản")
+        verbose_name_plural = _("sổ đăng ký số văn bản")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "abbreviation", "period"], name="number_series_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.abbreviation}/{self.org.abbreviation} ({self.period_label})"
+
+
+class SeriesNumber(models.Model):
+    """A number taken from a series: by the document it numbers, or voided with its reason. Every
+    number from 1 to the series' last appears exactly once."""
+
+    series = models.ForeignKey(NumberSeries, on_delete=models.PROTECT, related_name="numbers")
+    number = models.PositiveIntegerField(_("số"))
+    document = models.OneToOneField(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="series_number"
+    )
+    taken_at = models.DateTimeField(auto_now_add=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    voided_reason = models.CharField(_("lý do hủy số"), max_length=300, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("số văn bản đã cấp")
+        verbose_name_plural = _("số văn bản đã cấp")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="series_number_once"),
+            models.CheckConstraint(
+                condition=Q(document__isnull=False) | ~Q(voided_reason=""),
+                name="series_number_used_or_voided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number:02d}-{self.series}"
+
+
+class FileHeading(models.Model):
+    """A file (hồ sơ) of a unit's yearly list of files (danh mục hồ sơ), with its retention period:
+    documents are filed in it when their handling ends."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    code = models.CharField(_("ký hiệu hồ sơ"), max_length=40)
+    title = models.CharField(_("tên hồ sơ"), max_length=300)
+    retention_years = models.PositiveSmallIntegerField(
+        _("thời hạn bảo quản (năm)"), null=True, blank=True, help_text=_("Để trống: vĩnh viễn")
+    )
+    legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ trong danh mục")
+        verbose_name_plural = _("danh mục hồ sơ")
+        ordering = ["org", "-year", "code"]
+        constraints = [models.UniqueConstraint(fields=["org", "year", "code"], name="file_heading_once")]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title} ({self.year})"
+
+    @property
+    def retention_label(self) -> str:
+        return str(_("Vĩnh viễn")) if self.retention_years is None else f"{self.retention_years} năm"

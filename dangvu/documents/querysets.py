@@ -1,0 +1,52 @@
+"""Reads of documents: a document belongs to the unit whose register holds it, to the units and the
+person handling it, and to its drafter; a secret one only to those cleared for its level there."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from dangvu.accounts.permissions import scope_for
+from dangvu.accounts.querysets import ByPerson, ByUnit, ScopedQuerySet
+from dangvu.documents.enums import CLEARANCE, Secrecy
+
+if TYPE_CHECKING:
+    pass
+
+
+def clearance_q(user: Any) -> Q:
+    """Non-secret documents, and secret ones in the units where the user holds that level's clearance."""
+    condition = Q(secrecy=Secrecy.NONE)
+    for level, permission in CLEARANCE.items():
+        scope = scope_for(user, permission)
+        if not scope.empty:
+            condition |= Q(secrecy=level) & scope.q("registry_org__path", "registry_org_id")
+    return condition
+
+
+class DocumentQuerySet(ScopedQuerySet["Document"]):
+    view_permission = "documents.view"
+    relations = (
+        ByUnit("registry_org"),
+        ByUnit(
+            "assignments__lead_org", frozenset({"documents.view", "documents.handle"}), where=Q(active=True)
+        ),
+        ByUnit(
+            "assignments__coordinators",
+            frozenset({"documents.view", "documents.handle"}),
+            where=Q(active=True),
+        ),
+        ByPerson("assignments__lead_user", frozenset({"documents.view", "documents.handle"})),
+        ByPerson("created_by", frozenset({"documents.view"})),
+    )
+
+    def visible_to(self, user: Any, perm: str | None = None) -> Any:
+        """Rows the relations give the user, narrowed to the secrecy levels they are cleared for."""
+        return super().visible_to(user, perm).filter(clearance_q(user))
+
+    def incoming(self) -> DocumentQuerySet:
+        return self.filter(direction="incoming")
+
+    def outgoing(self) -> DocumentQuerySet:
+        return self.filter(direction="outgoing")

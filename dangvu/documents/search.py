@@ -1,0 +1,28 @@
+"""Finding documents: by number and symbol however it is written ("12-NQ/TU", "12/NQ-TU", "số 12 NQ
+TU"), and by words of the number, subject, sender, body and OCR text (accents ignored)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Q
+
+from dangvu.core.search import filter_search
+from dangvu.documents.models import Document
+from dangvu.documents.numbers import number_key
+
+_LOOKS_LIKE_NUMBER = re.compile(r"^\s*(s[oố]\s*:?\s*)?\d+\s*[-/ ]\s*[^\s]+", re.IGNORECASE)
+
+
+def search_documents(user: Any, query: str, rows: Any = None) -> Any:
+    """The documents ``user`` may see matching ``query``, newest first."""
+    rows = rows if rows is not None else Document.objects.visible_to(user)
+    text = (query or "").strip()[:200]
+    if not text:
+        return rows.select_related("registry_org", "doc_type")
+    matches = filter_search(rows, text)
+    if _LOOKS_LIKE_NUMBER.match(text):
+        key = number_key(text)
+        matches = rows.filter(Q(number_key=key) | Q(pk__in=matches.values("pk")))
+    return matches.select_related("registry_org", "doc_type")

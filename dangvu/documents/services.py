@@ -1,0 +1,1041 @@
+"""Every write on documents, one function per verb (STYLE.md): permission in the unit it acts in, the
+workflow's state check, the rules of secrecy, locks, the change, one audit entry, side effects
+(notifications, delivery) after commit.
+
+Outgoing: ``document_draft`` → ``document_update_draft`` → ``document_approve`` (each step of the
+approval route; ``document_return`` sends it back) → ``document_sign`` (the signer's personal PAdES
+signature) → ``document_issue`` (the number, atomically from its series, the date and the organisation's
+seal; delivered to the recipient units inside dangvu) → ``document_seal`` when the seal failed.
+Incoming: ``document_register_incoming`` (a file from outside) or ``document_register_arrived`` (a
+delivery from another unit) → ``document_assign`` (bút phê) → ``document_note`` → ``document_complete``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangvu.accounts.permissions import require_perm
+from dangvu.audit.services import audit_created, audit_log, diff, snapshot
+from dangvu.core.text import fold
+from dangvu.documents import numbers, storage
+from dangvu.documents.enums import (
+    METADATA_ONLY,
+    DeliveryStatus,
+    Direction,
+    FileKind,
+    HandlingResult,
+    IncomingStatus,
+    OutgoingStatus,
+    Secrecy,
+    Urgency,
+)
+from dangvu.documents.models import (
+    ApprovalStep,
+    Assignment,
+    Delivery,
+    DeliveryEvent,
+    Document,
+    DocumentType,
+    DocumentVersion,
+    FileHeading,
+    NumberSeries,
+    ProgressNote,
+    Review,
+)
+
+# What an upload may be: a scan (PDF or images) or a signed PDF.
+ACCEPTED_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"II*\x00": "image/tiff",
+    b"MM\x00*": "image/tiff",
+}
+# Working days to handle an incoming document when no deadline is given (data: settings).
+DEFAULT_HANDLING_DAYS = {"": 10, Urgency.KHAN: 5, Urgency.THUONG_KHAN: 3, Urgency.HOA_TOC: 1}
+
+
+def on_party_network() -> bool:
+    """Whether this installation runs on the Party's wide-area network (QĐ 337-QĐ/TW): only there may
+    MẬT files be stored; elsewhere they too are registered as metadata only."""
+    return bool(getattr(settings, "DANGVU_PARTY_NETWORK", False))
+
+
+def files_allowed(secrecy: str) -> bool:
+    """Whether a document of this secrecy may carry files here (DOMAIN §9, §12)."""
+    if secrecy in METADATA_ONLY:
+        return False
+    return secrecy != Secrecy.MAT or on_party_network()
+
+
+def _secrecy_refusal(secrecy: str) -> str:
+    if secrecy in METADATA_ONLY:
+        return (
+            "Văn bản Tối mật, Tuyệt mật chỉ được vào sổ thông tin (không lưu tệp, không nhận gửi qua hệ "
+            "thống): bản giấy chuyển theo đường cơ yếu."
+        )
+    return (
+        "Văn bản Mật chỉ được lưu tệp khi hệ thống chạy trên mạng thông tin diện rộng của Đảng; "
+        "ở đây chỉ vào sổ thông tin."
+    )
+
+
+def _search_text(document: Document) -> str:
+    return fold(
+        " ".join(
+            filter(
+                None,
+                [
+                    document.number_text,
+                    document.subject,
+                    document.sender_name,
+                    document.body,
+                    document.ocr_text,
+                ],
+            )
+        )
+    )[:200_000]
+
+
+def _save(document: Document, fields: list[str]) -> None:
+    document.number_key = numbers.number_key(document.number_text) if document.number_text else ""
+    document.search_text = _search_text(document)
+    document.save(update_fields=[*fields, "number_key", "search_text", "updated_at"])
+
+
+def _lock(document: Document) -> Document:
+    return Document.objects.select_for_update().select_related("registry_org", "doc_type").get(pk=document.pk)
+
+
+def _ensure(document: Document, verb: str) -> None:
+    from dangvu.documents.workflow import workflow_of
+
+    workflow_of(document).ensure_state(document, verb)
+
+
+def _move(
+    *, actor: Any, document: Document, to_status: str, event: str, data: dict[str, Any] | None = None
+) -> None:
+    before = snapshot(document, ["status"])
+    document.status = to_status
+    _save(document, ["status"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=document,
+        org=document.registry_org,
+        event=event,
+        changes=diff(before, snapshot(document, ["status"])),
+        data=data or {},
+    )
+
+
+def _doc_type(value: Any) -> DocumentType:
+    if isinstance(value, DocumentType):
+        return value
+    text = str(value or "").strip()
+    found = DocumentType.objects.filter(active=True, abbreviation=text).order_by("pk").first() or (
+        DocumentType.objects.filter(active=True, code=text).first()
+    )
+    if found is None:
+        raise ValidationError({"doc_type": f"Không có loại văn bản “{text}”."})
+    return found
+
+
+def _check_choices(secrecy: str, urgency: str) -> None:
+    if secrecy not in Secrecy.values:
+        raise ValidationError({"secrecy": "Độ mật không hợp lệ."})
+    if urgency not in Urgency.values:
+        raise ValidationError({"urgency": "Độ khẩn không hợp lệ."})
+
+
+# --- Outgoing ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_draft(
+    *,
+    actor: Any,
+    org: Any,
+    doc_type: Any,
+    subject: str,
+    body: str = "",
+    recipients: Sequence[Any] = (),
+    recipients_text: str = "",
+    secrecy: str = "",
+    urgency: str = "",
+    signer_title: str = "",
+    signer_name: str = "",
+    authority: str = "",
+) -> Document:
+    """Start an outgoing document of ``org`` (version 1). Recipient units inside dangvu are planned as
+    deliveries; they receive it at issuing. A TỐI MẬT or TUYỆT MẬT document is registered as metadata
+    only (no body here). Side effects: version row, planned deliveries, audit."""
+    require_perm(actor, "documents.draft", org)
+    _check_choices(secrecy, urgency)
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ValidationError({"subject": "Cần trích yếu nội dung văn bản."})
+    if body.strip() and not files_allowed(secrecy):
+        raise ValidationError({"body": _secrecy_refusal(secrecy)})
+    if not org.is_active:
+        raise ValidationError({"org": f"Đơn vị “{org.name}” không còn hoạt động."})
+    kind = _doc_type(doc_type)
+    document = Document(
+        direction=Direction.OUTGOING,
+        registry_org=org,
+        status=OutgoingStatus.DRAFT,
+        doc_type=kind,
+        symbol=f"{numbers.abbreviation_for(org, kind, timezone.localdate())}/{org.abbreviation}",
+        subject=subject,
+        body=body,
+        secrecy=secrecy,
+        urgency=urgency,
+        signer_title=signer_title,
+        signer_name=signer_name,
+        authority=authority,
+        recipients_text=recipients_text,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    document.search_text = _search_text(document)
+    document.save()
+    DocumentVersion.objects.create(
+        document=document, number=1, subject=subject, body=body, created_by=document.created_by
+    )
+    seen = set()
+    for recipient in recipients:
+        if recipient.pk in seen or recipient.pk == org.pk:
+            continue
+        if not recipient.is_active:
+            raise ValidationError({"recipients": f"Đơn vị nhận “{recipient.name}” không còn hoạt động."})
+        seen.add(recipient.pk)
+        Delivery.objects.create(document=document, recipient=recipient)
+    audit_created(
+        actor=actor, obj=document, event="documents.draft", org=org, data={"recipients": sorted(seen)}
+    )
+    return document
+
+
+EDITABLE = ("subject", "body", "recipients_text", "signer_title", "signer_name", "authority", "urgency")
+
+
+@transaction.atomic
+def document_update_draft(
+    *, actor: Any, document: Document, changes: dict[str, Any], comment: str = ""
+) -> Document:
+    """Revise a draft (a new version keeps the previous text). Only drafts change."""
+    document = _lock(document)
+    require_perm(actor, "documents.draft", document.registry_org)
+    _ensure(document, "revise")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Không sửa được trường này."))
+    if "body" in changes and changes["body"].strip() and not files_allowed(document.secrecy):
+        raise ValidationError({"body": _secrecy_refusal(document.secrecy)})
+    before = snapshot(document, list(changes))
+    for field, value in changes.items():
+        setattr(document, field, value)
+    _check_choices(document.secrecy, document.urgency)
+    if not document.subject.strip():
+        raise ValidationError({"subject": "Cần trích yếu nội dung văn bản."})
+    _save(document, list(changes))
+    last = document.versions.order_by("-number").first()
+    DocumentVersion.objects.create(
+        document=document,
+        number=(last.number if last else 0) + 1,
+        subject=document.subject,
+        body=document.body,
+        comment=comment,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=document,
+        org=document.registry_org,
+        event="documents.revise",
+        changes=diff(before, snapshot(document, list(changes))),
+    )
+    return document
+
+
+def document_revise(
+    *, actor: Any, document: Document, subject: str, body: str = "", comment: str = ""
+) -> Document:
+    """The revise verb of the workflow: a new version of the draft's subject and body."""
+    return document_update_draft(
+        actor=actor, document=document, changes={"subject": subject, "body": body}, comment=comment
+    )
+
+
+def approval_steps(document: Document) -> list[tuple[str, str]]:
+    """(title, permission) of each approval step of ``document``: the most specific route (the unit
+    and type, the unit, the type, everyone) or one step "Lãnh đạo duyệt" when none is set."""
+    candidates = ApprovalStep.objects.filter(
+        route__org__in=[document.registry_org, None], route__doc_type__in=[document.doc_type, None]
+    ).select_related("route")
+    routes: dict[int, list[ApprovalStep]] = {}
+    for step in candidates:
+        routes.setdefault(step.route_id, []).append(step)
+    if not routes:
+        return [("Lãnh đạo duyệt", "documents.review")]
+
+    def specificity(steps: list[ApprovalStep]) -> tuple[bool, bool]:
+        route = steps[0].route
+        return (route.org_id is not None, route.doc_type_id is not None)
+
+    chosen = max(routes.values(), key=specificity)
+    return [(step.title, step.permission) for step in sorted(chosen, key=lambda s: s.order)]
+
+
+def current_step(document: Document) -> tuple[int, str, str]:
+    steps = approval_steps(document)
+    index = min(document.approval_step, len(steps) - 1)
+    title, permission = steps[index]
+    return index, title, permission
+
+
+def may_review(user: Any, document: Document) -> bool:
+    _index, _title, permission = current_step(document)
+    from dangvu.accounts.permissions import has_perm
+
+    return has_perm(user, permission, document.registry_org)
+
+
+@transaction.atomic
+def document_approve(*, actor: Any, document: Document, comment: str = "") -> Document:
+    """Approve the draft at its current step (a draft is sent for approval by this too); after the last
+    step it is approved for signing. The actor must hold the step's permission in the issuing unit."""
+    document = _lock(document)
+    _ensure(document, "approve")
+    index, title, permission = current_step(document)
+    require_perm(actor, permission, document.registry_org)
+    if not document.subject.strip():
+        raise ValidationError("Văn bản chưa có trích yếu.")
+    version = document.versions.order_by("-number").values_list("number", flat=True).first() or 1
+    Review.objects.create(
+        document=document,
+        step=index + 1,
+        step_title=title,
+        decision=Review.Decision.APPROVE,
+        comment=comment,
+        version=version,
+        actor=actor,
+    )
+    last = index + 1 >= len(approval_steps(document))
+    document.approval_step = index + 1
+    _save(document, ["approval_step"])
+    _move(
+        actor=actor,
+        document=document,
+        to_status=OutgoingStatus.APPROVED if last else OutgoingStatus.IN_REVIEW,
+        event="documents.approve",
+        data={"step": index + 1, "step_title": title, "comment": comment},
+    )
+    return document
+
+
+@transaction.atomic
+def document_return(*, actor: Any, document: Document, comment: str) -> Document:
+    """Send a draft back to its drafter for revision, with the reviewer's comments (routing restarts)."""
+    document = _lock(document)
+    _ensure(document, "return")
+    index, title, permission = current_step(document)
+    require_perm(actor, permission, document.registry_org)
+    if not comment.strip():
+        raise ValidationError({"comment": "Cần ghi ý kiến khi trả lại dự thảo."})
+    version = document.versions.order_by("-number").values_list("number", flat=True).first() or 1
+    Review.objects.create(
+        document=document,
+        step=index + 1,
+        step_title=title,
+        decision=Review.Decision.RETURN,
+        comment=comment,
+        version=version,
+        actor=actor,
+    )
+    document.approval_step = 0
+    _save(document, ["approval_step"])
+    _move(
+        actor=actor,
+        document=document,
+        to_status=OutgoingStatus.DRAFT,
+        event="documents.return",
+        data={"comment": comment},
+    )
+    if document.created_by_id:
+        from dangvu.notifications.services import notify
+
+        drafter = document.created_by
+        transaction.on_commit(
+            lambda: notify(
+                recipients=[drafter],
+                title=f"Dự thảo bị trả lại: {document.subject[:100]}",
+                body=comment,
+                url=document.get_absolute_url(),
+            )
+        )
+    return document
+
+
+@transaction.atomic
+def document_sign(*, actor: Any, document: Document, position: str = "") -> Document:
+    """The signer's personal PAdES signature on the approved draft's PDF (which carries empty places for
+    the number and the date). Requires ``signing.sign`` in the issuing unit. A document registered as
+    metadata only (secret) is not signed here: its paper original is."""
+    from dangvu.documents.drafting import render
+    from dangvu.signing.errors import SigningError
+    from dangvu.signing.services import sign_personal
+
+    document = _lock(document)
+    _ensure(document, "sign")
+    if not files_allowed(document.secrecy):
+        raise ValidationError(_secrecy_refusal(document.secrecy))
+    rendered = render(document)
+    try:
+        signed = sign_personal(
+            pdf=rendered.pdf,
+            actor=actor,
+            org=document.registry_org,
+            places=rendered.places,
+            position=position or document.signer_title,
+        )
+    except SigningError as error:
+        raise ValidationError(str(error.message)) from error
+    storage.store(
+        document=document,
+        kind=FileKind.SIGNED,
+        name=f"van-ban-{document.pk}-da-ky.pdf",
+        content=signed,
+        content_type="application/pdf",
+        actor=actor,
+    )
+    places = rendered.places
+    document.signature_report = {
+        "places": {
+            "number_field": places.number_field,
+            "date_field": places.date_field,
+            "page": places.page,
+            "box": list(places.box),
+        },
+        "signed_by": actor.get_username(),
+    }
+    _save(document, ["signature_report"])
+    _move(actor=actor, document=document, to_status=OutgoingStatus.SIGNED, event="documents.sign")
+    return document
+
+
+def _date_line(organ_place: str, on: date) -> str:
+    return f"{organ_place + ', ' if organ_place else ''}ngày {on:%d} tháng {on:%m} năm {on:%Y}"
+
+
+@transaction.atomic
+def document_issue(*, actor: Any, document: Document, on: date | None = None) -> Document:
+    """Issue: take the number atomically from the document's series, write the number and the date into
+    the signed PDF (an incremental update the personal signature permits) and apply the organisation's
+    seal; deliver to the recipient units. If the seal fails the document keeps its number and waits to
+    be sealed (``document_seal``): it is never renumbered. A metadata-only document (secret) gets its
+    number in the same series, without files. Requires ``documents.register`` in the issuing unit."""
+    from dangvu.documents.drafting import places_of
+    from dangvu.signing.errors import SigningError
+    from dangvu.signing.services import DocumentState, issue_document
+
+    document = _lock(document)
+    require_perm(actor, "documents.register", document.registry_org)
+    _ensure(document, "issue")
+    on = on or timezone.localdate()
+    metadata_only = not files_allowed(document.secrecy)
+    if not metadata_only and document.status != OutgoingStatus.SIGNED:
+        raise ValidationError("Văn bản chưa được ký số; chưa cấp số.")
+    taken = numbers.take_number(actor=actor, document=document, on=on)
+    organ = getattr(document.registry_org, "issuing", None)
+    document.number = taken.number
+    document.symbol = f"{taken.series.abbreviation}/{document.registry_org.abbreviation}"
+    document.number_text = numbers.number_text(
+        taken.number, taken.series.abbreviation, document.registry_org.abbreviation
+    )
+    document.issued_on = on
+    status = OutgoingStatus.ISSUED
+    data: dict[str, Any] = {"number": document.number_text}
+    if not metadata_only:
+        signed = document.files.filter(kind=FileKind.SIGNED).latest("created_at")
+        try:
+            result = issue_document(
+                pdf=storage.read(signed),
+                actor=actor,
+                org=document.registry_org,
+                places=places_of(document),
+                number=f"Số {document.number_text}",
+                date_text=_date_line(organ.place if organ else "", on),
+            )
+        except SigningError as error:
+            raise ValidationError(str(error.message)) from error
+        storage.store(
+            document=document,
+            kind=FileKind.ISSUED,
+            name=f"{document.number_text.replace('/', '-')}.pdf",
+            content=result.pdf,
+            content_type="application/pdf",
+            actor=actor,
+        )
+        if result.state is DocumentState.AWAITING_SEAL:
+            status = OutgoingStatus.AWAITING_SEAL
+            data["seal_error"] = str(result.seal_error.message) if result.seal_error else ""
+    _save(document, ["number", "symbol", "number_text", "issued_on"])
+    _move(actor=actor, document=document, to_status=status, event="documents.issue", data=data)
+    if status == OutgoingStatus.ISSUED:
+        _deliver(actor, document)
+    return document
+
+
+@transaction.atomic
+def document_seal(*, actor: Any, document: Document) -> Document:
+    """Apply the organisation's seal to a numbered document whose seal failed at issuing; deliver it."""
+    from dangvu.documents.drafting import places_of
+    from dangvu.signing.errors import SigningError
+    from dangvu.signing.services import seal_document
+
+    document = _lock(document)
+    require_perm(actor, "documents.register", document.registry_org)
+    _ensure(document, "seal")
+    numbered = document.files.filter(kind=FileKind.ISSUED).latest("created_at")
+    try:
+        sealed = seal_document(
+            pdf=storage.read(numbered), actor=actor, org=document.registry_org, places=places_of(document)
+        )
+    except SigningError as error:
+        raise ValidationError(str(error.message)) from error
+    storage.store(
+        document=document,
+        kind=FileKind.ISSUED,
+        name=numbered.name,
+        content=sealed,
+        content_type="application/pdf",
+        actor=actor,
+    )
+    _move(actor=actor, document=document, to_status=OutgoingStatus.ISSUED, event="documents.seal")
+    _deliver(actor, document)
+    return document
+
+
+@transaction.atomic
+def document_cancel(*, actor: Any, document: Document, reason: str) -> Document:
+    """Abandon a draft (before it is numbered); its versions stay."""
+    document = _lock(document)
+    require_perm(actor, "documents.draft", document.registry_org)
+    _ensure(document, "cancel")
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần ghi lý do hủy dự thảo."})
+    _move(
+        actor=actor,
+        document=document,
+        to_status=OutgoingStatus.CANCELLED,
+        event="documents.cancel",
+        data={"reason": reason},
+    )
+    return document
+
+
+def _deliver(actor: Any, document: Document) -> None:
+    """Send an issued document to its recipient units inside dangvu: each gets an incoming document in
+    its register (status "arrived", 01), pointing at the issued file."""
+    issued = document.files.filter(kind__in=[FileKind.ISSUED]).order_by("-created_at").first()
+    recipients = []
+    for delivery in document.deliveries.select_related("recipient").filter(status=""):
+        incoming = Document(
+            direction=Direction.INCOMING,
+            registry_org=delivery.recipient,
+            status=IncomingStatus.ARRIVED,
+            doc_type=document.doc_type,
+            number=document.number,
+            symbol=document.symbol,
+            number_text=document.number_text,
+            issued_on=document.issued_on,
+            subject=document.subject,
+            secrecy=document.secrecy,
+            urgency=document.urgency,
+            sender_name=document.registry_org.name,
+            sender_org=document.registry_org,
+            electronic=True,
+            source_delivery=delivery,
+            signature_report={"verified_from": document.pk},
+        )
+        incoming.number_key = numbers.number_key(incoming.number_text)
+        incoming.search_text = _search_text(incoming)
+        incoming.save()
+        if issued is not None:
+            storage.store(
+                document=incoming,
+                kind=FileKind.ORIGINAL,
+                name=issued.name,
+                content=storage.read(issued),
+                content_type=issued.content_type,
+            )
+        _report(delivery, DeliveryStatus.ARRIVED, actor)
+        recipients.append(delivery.recipient_id)
+    document.electronic = bool(recipients) or document.electronic
+    _save(document, ["electronic"])
+    if recipients:
+        audit_log(
+            actor=actor,
+            action="other",
+            obj=document,
+            org=document.registry_org,
+            event="documents.deliver",
+            data={"recipients": recipients},
+        )
+        transaction.on_commit(lambda: _notify_registers(recipients, document))
+
+
+def _notify_registers(org_ids: list[int], document: Document) -> None:
+    from dangvu.accounts.models import RoleAssignment
+    from dangvu.notifications.services import notify
+
+    clerks = {
+        a.user
+        for a in RoleAssignment.objects.active().filter(org_id__in=org_ids).select_related("user", "role")
+        if "documents.register" in (a.role.permissions or [])
+    }
+    if clerks:
+        notify(
+            recipients=sorted(clerks, key=lambda u: u.pk),
+            title=f"Văn bản đến: {document.number_text} — {document.subject[:80]}",
+            url="/documents/?direction=incoming&status=arrived",
+        )
+
+
+def _report(delivery: Delivery, status: str, actor: Any, note: str = "") -> None:
+    """Record a recipient's business status for a delivery (edXML 01–06), never going backwards except
+    to refuse."""
+    order = [c.value for c in DeliveryStatus]
+    if (
+        delivery.status
+        and status != DeliveryStatus.REFUSED
+        and order.index(status) <= order.index(delivery.status)
+    ):
+        return
+    delivery.status = status
+    if status == DeliveryStatus.ARRIVED:
+        delivery.sent_at = timezone.now()
+    delivery.save(update_fields=["status", "sent_at", "updated_at"])
+    DeliveryEvent.objects.create(
+        delivery=delivery,
+        status=status,
+        note=note[:300],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _report_incoming(document: Document, status: str, actor: Any) -> None:
+    if document.source_delivery_id:
+        _report(Delivery.objects.select_for_update().get(pk=document.source_delivery_id), status, actor)
+
+
+@transaction.atomic
+def delivery_report(*, actor: Any, delivery: Delivery, status: str, note: str = "") -> Delivery:
+    """The receiving side reports its business status (edXML codes) for a delivery to it. Requires
+    ``documents.register`` in the recipient unit."""
+    delivery = (
+        Delivery.objects.select_for_update().select_related("recipient", "document").get(pk=delivery.pk)
+    )
+    require_perm(actor, "documents.register", delivery.recipient)
+    if status not in DeliveryStatus.values:
+        raise ValidationError({"status": "Mã trạng thái không hợp lệ (01–06)."})
+    if not delivery.status:
+        raise ValidationError("Văn bản chưa được gửi đến đơn vị này.")
+    _report(delivery, status, actor, note)
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=delivery.document,
+        org=delivery.recipient,
+        event="documents.delivery_status",
+        data={"status": status, "note": note},
+    )
+    return delivery
+
+
+# --- Incoming ---------------------------------------------------------------------------------------
+
+
+def _content_type(content: bytes) -> str:
+    for magic, kind in ACCEPTED_TYPES.items():
+        if content.startswith(magic):
+            return kind
+    raise ValidationError({"file": "Chỉ nhận bản quét hoặc văn bản điện tử dạng PDF, PNG, JPEG hoặc TIFF."})
+
+
+def _check_pdf(content: bytes) -> dict[str, Any]:
+    """Refuse a PDF that cannot be read (corrupt, encrypted); verify its signatures if it has any."""
+    from dangvu.signing.errors import SigningError
+    from dangvu.signing.pdfdoc import read_pdf
+
+    try:
+        reader = read_pdf(content)
+    except SigningError as error:
+        raise ValidationError({"file": str(error.message)}) from error
+    if not reader.embedded_signatures:
+        return {}
+    from dangvu.signing.verify import verify_pdf
+
+    report = verify_pdf(content)
+    return {"verification": report.as_dict() if hasattr(report, "as_dict") else {"valid": bool(report.valid)}}
+
+
+def _next_incoming_number(org: Any, year: int) -> int:
+    series, _created = NumberSeries.objects.get_or_create(
+        org=org,
+        abbreviation="ĐẾN",
+        period=f"incoming:{year}",
+        defaults={"period_label": f"Sổ văn bản đến {year}"},
+    )
+    series = NumberSeries.objects.select_for_update().get(pk=series.pk)
+    series.last_number += 1
+    series.save(update_fields=["last_number"])
+    return series.last_number
+
+
+def default_deadline(received_on: date, urgency: str) -> date:
+    from dangvu.workcalendar.calendar import add_working_days
+
+    days = dict(DEFAULT_HANDLING_DAYS) | dict(getattr(settings, "DANGVU_DOCUMENTS_HANDLING_DAYS", {}))
+    return add_working_days(received_on, int(days.get(urgency, days[""])))
+
+
+@transaction.atomic
+def document_register_incoming(
+    *,
+    actor: Any,
+    org: Any,
+    doc_type: Any,
+    subject: str,
+    sender_name: str,
+    number_text: str = "",
+    issued_on: date | None = None,
+    received_on: date | None = None,
+    secrecy: str = "",
+    urgency: str = "",
+    pages: int | None = None,
+    deadline: date | None = None,
+    file_name: str = "",
+    content: bytes | None = None,
+) -> Document:
+    """Register a document received on paper (a scan) or electronically (a signed PDF) in ``org``'s
+    register of the year: the next incoming number, the handling deadline (given, or by the rule for its
+    urgency, in working days). The original is stored byte for byte; a signed PDF's signatures are
+    verified; OCR runs later in a job. Secret documents follow ``files_allowed``."""
+    require_perm(actor, "documents.register", org)
+    _check_choices(secrecy, urgency)
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ValidationError({"subject": "Cần trích yếu nội dung văn bản."})
+    if not sender_name.strip():
+        raise ValidationError({"sender_name": "Cần tên cơ quan gửi."})
+    today = timezone.localdate()
+    received_on = received_on or today
+    if received_on > today:
+        raise ValidationError({"received_on": "Ngày đến không được ở tương lai."})
+    if issued_on and issued_on > received_on:
+        raise ValidationError({"issued_on": "Ngày văn bản không được sau ngày đến."})
+    if content is not None and not files_allowed(secrecy):
+        raise ValidationError({"file": _secrecy_refusal(secrecy)})
+    content_type = _content_type(content) if content is not None else ""
+    report = _check_pdf(content) if content is not None and content_type == "application/pdf" else {}
+    document = Document(
+        direction=Direction.INCOMING,
+        registry_org=org,
+        status=IncomingStatus.REGISTERED,
+        doc_type=_doc_type(doc_type),
+        number_text=number_text.strip(),
+        issued_on=issued_on,
+        subject=subject,
+        sender_name=sender_name.strip(),
+        secrecy=secrecy,
+        urgency=urgency,
+        pages=pages,
+        received_on=received_on,
+        register_year=received_on.year,
+        incoming_number=_next_incoming_number(org, received_on.year),
+        deadline=deadline or default_deadline(received_on, urgency),
+        deadline_by_hand=deadline is not None,
+        electronic=bool(report),
+        signature_report=report,
+        ocr_status=_ocr_status(content_type),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    document.number_key = numbers.number_key(document.number_text) if document.number_text else ""
+    document.search_text = _search_text(document)
+    document.save()
+    if content is not None:
+        storage.store(
+            document=document,
+            kind=FileKind.ORIGINAL,
+            name=file_name or "van-ban-den",
+            content=content,
+            content_type=content_type,
+            actor=actor,
+        )
+    audit_created(actor=actor, obj=document, event="documents.register_incoming", org=org)
+    if document.ocr_status == "pending":
+        from dangvu.documents.tasks import ocr_document
+
+        transaction.on_commit(lambda: ocr_document(document.pk))
+    return document
+
+
+def _ocr_status(content_type: str) -> str:
+    if not content_type:
+        return ""
+    from dangvu.documents.ocr import ocr_available
+
+    return "pending" if ocr_available() else "off"
+
+
+@transaction.atomic
+def document_register_arrived(*, actor: Any, document: Document, deadline: date | None = None) -> Document:
+    """Register a document delivered by another unit inside dangvu: the next incoming number of this
+    year's register, the deadline; the sender sees status 03."""
+    document = _lock(document)
+    require_perm(actor, "documents.register", document.registry_org)
+    _ensure(document, "register")
+    today = timezone.localdate()
+    document.received_on = today
+    document.register_year = today.year
+    document.incoming_number = _next_incoming_number(document.registry_org, today.year)
+    document.deadline = deadline or default_deadline(today, document.urgency)
+    document.deadline_by_hand = deadline is not None
+    _save(document, ["received_on", "register_year", "incoming_number", "deadline", "deadline_by_hand"])
+    _move(
+        actor=actor,
+        document=document,
+        to_status=IncomingStatus.REGISTERED,
+        event="documents.register_arrived",
+        data={"incoming_number": document.incoming_number},
+    )
+    _report_incoming(document, DeliveryStatus.REGISTERED, actor)
+    return document
+
+
+@transaction.atomic
+def document_refuse(*, actor: Any, document: Document, reason: str) -> Document:
+    """Refuse a delivered document (wrong recipient, invalid signature): the sender sees status 02."""
+    document = _lock(document)
+    require_perm(actor, "documents.register", document.registry_org)
+    _ensure(document, "refuse")
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần ghi lý do từ chối."})
+    _move(
+        actor=actor,
+        document=document,
+        to_status=IncomingStatus.REFUSED,
+        event="documents.refuse",
+        data={"reason": reason},
+    )
+    if document.source_delivery_id:
+        _report(
+            Delivery.objects.select_for_update().get(pk=document.source_delivery_id),
+            DeliveryStatus.REFUSED,
+            actor,
+            reason,
+        )
+    return document
+
+
+@transaction.atomic
+def document_assign(
+    *,
+    actor: Any,
+    document: Document,
+    instruction: str,
+    lead_org: Any = None,
+    lead_user: Any = None,
+    coordinators: Sequence[Any] = (),
+    deadline: date | None = None,
+) -> Assignment:
+    """A leader's instruction (bút phê): the lead unit or person, the coordinating units and the
+    deadline. Forwarding is assigning again (the previous assignment ends). The lead is notified."""
+    document = _lock(document)
+    require_perm(actor, "documents.assign", document.registry_org)
+    _ensure(document, "assign")
+    if not instruction.strip():
+        raise ValidationError({"instruction": "Cần ghi ý kiến chỉ đạo."})
+    if lead_org is None and lead_user is None:
+        raise ValidationError({"lead_org": "Cần giao cho một đơn vị hoặc một người chủ trì."})
+    if deadline is not None and deadline < timezone.localdate():
+        raise ValidationError({"deadline": "Hạn xử lý không được ở quá khứ."})
+    document.assignments.filter(active=True).update(active=False)
+    assignment = Assignment.objects.create(
+        document=document,
+        instruction=instruction,
+        lead_org=lead_org,
+        lead_user=lead_user,
+        deadline=deadline or document.deadline,
+        assigned_by=actor,
+    )
+    if coordinators:
+        assignment.coordinators.set(coordinators)
+    if deadline is not None:
+        document.deadline, document.deadline_by_hand = deadline, True
+        _save(document, ["deadline", "deadline_by_hand"])
+    _move(
+        actor=actor,
+        document=document,
+        to_status=IncomingStatus.ASSIGNED,
+        event="documents.assign",
+        data={
+            "instruction": instruction,
+            "lead_org": getattr(lead_org, "pk", None),
+            "lead_user": getattr(lead_user, "pk", None),
+            "coordinators": [c.pk for c in coordinators],
+            "deadline": (deadline or document.deadline),
+        },
+    )
+    _report_incoming(document, DeliveryStatus.ASSIGNED, actor)
+    if lead_user is not None:
+        from dangvu.notifications.services import notify
+
+        transaction.on_commit(
+            lambda: notify(
+                recipients=[lead_user],
+                title=f"Được giao xử lý: {document.subject[:100]}",
+                body=instruction,
+                url=document.get_absolute_url(),
+            )
+        )
+    return assignment
+
+
+def may_handle(user: Any, document: Document) -> bool:
+    """The lead person, or someone who may handle documents in the lead or coordinating unit."""
+    from dangvu.accounts.permissions import has_perm
+
+    assignment = document.assignments.filter(active=True).first()
+    if assignment is None:
+        return False
+    if assignment.lead_user_id == getattr(user, "pk", None):
+        return True
+    units = [assignment.lead_org] if assignment.lead_org_id else []
+    return any(has_perm(user, "documents.handle", unit) for unit in units) or has_perm(
+        user, "documents.assign", document.registry_org
+    )
+
+
+@transaction.atomic
+def document_note(*, actor: Any, document: Document, text: str) -> ProgressNote:
+    """A progress note by whoever handles the document; it is now being handled."""
+    document = _lock(document)
+    if not may_handle(actor, document):
+        raise PermissionDenied("Bạn không được giao xử lý văn bản này.")
+    _ensure(document, "note")
+    if not text.strip():
+        raise ValidationError({"text": "Cần nội dung ghi chú."})
+    note = ProgressNote.objects.create(document=document, text=text, author=actor)
+    if document.status != IncomingStatus.IN_PROGRESS:
+        _move(actor=actor, document=document, to_status=IncomingStatus.IN_PROGRESS, event="documents.note")
+        _report_incoming(document, DeliveryStatus.PROCESSING, actor)
+    else:
+        audit_log(
+            actor=actor, action="other", obj=document, org=document.registry_org, event="documents.note"
+        )
+    return note
+
+
+@transaction.atomic
+def document_complete(
+    *,
+    actor: Any,
+    document: Document,
+    result: str,
+    note: str = "",
+    reply: Document | None = None,
+    file_in: FileHeading | None = None,
+) -> Document:
+    """Close the handling with its result (a reply document, a case, "for information"); file it."""
+    document = _lock(document)
+    if not may_handle(actor, document) and not _may_close_for_information(actor, document, result):
+        raise PermissionDenied("Bạn không được giao xử lý văn bản này.")
+    _ensure(document, "complete")
+    if result not in HandlingResult.values:
+        raise ValidationError({"result": "Kết quả xử lý không hợp lệ."})
+    if result == HandlingResult.REPLY and reply is None:
+        raise ValidationError({"reply": "Cần văn bản trả lời."})
+    document.result, document.result_note, document.reply = result, note, reply
+    document.completed_on = timezone.localdate()
+    if file_in is not None:
+        document.filed_in = file_in
+    _save(document, ["result", "result_note", "reply", "filed_in", "completed_on"])
+    document.assignments.filter(active=True).update(active=False)
+    _move(
+        actor=actor,
+        document=document,
+        to_status=IncomingStatus.DONE,
+        event="documents.complete",
+        data={"result": result, "note": note},
+    )
+    _report_incoming(document, DeliveryStatus.DONE, actor)
+    return document
+
+
+def _may_close_for_information(user: Any, document: Document, result: str) -> bool:
+    from dangvu.accounts.permissions import has_perm
+
+    return result == HandlingResult.INFORMATION and has_perm(
+        user, "documents.register", document.registry_org
+    )
+
+
+@transaction.atomic
+def document_file(*, actor: Any, document: Document, heading: FileHeading) -> Document:
+    """File a document in one of its unit's files (danh mục hồ sơ of the year)."""
+    document = _lock(document)
+    require_perm(actor, "documents.register", document.registry_org)
+    if heading.org_id != document.registry_org_id:
+        raise ValidationError({"heading": "Hồ sơ không thuộc danh mục của đơn vị này."})
+    before = snapshot(document, ["filed_in"])
+    document.filed_in = heading
+    _save(document, ["filed_in"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=document,
+        org=document.registry_org,
+        event="documents.file",
+        changes=diff(before, snapshot(document, ["filed_in"])),
+    )
+    return document
+
+
+def open_file(*, actor: Any, document: Document, kind: str | None = None) -> tuple[Any, bytes]:
+    """A document's file for viewing or download (the newest of ``kind``): every opening is logged;
+    a secret document's copy carries the viewer's name as a watermark."""
+    files = document.files.all()
+    if kind:
+        files = files.filter(kind=kind)
+    record = files.order_by("-created_at", "-pk").first()
+    if record is None:
+        raise ValidationError("Văn bản không có tệp.")
+    content = storage.read(record)
+    if document.secrecy and record.content_type == "application/pdf":
+        from dangvu.documents.watermark import watermark
+
+        content = watermark(
+            content,
+            f"{actor.get_full_name() or actor.get_username()} — {timezone.localtime():%d/%m/%Y %H:%M}",
+        )
+    with transaction.atomic():
+        audit_log(
+            actor=actor,
+            action="view",
+            obj=document,
+            org=document.registry_org,
+            event="documents.open_file",
+            data={"file": record.pk, "kind": record.kind, "sha256": record.sha256},
+        )
+    return record, content

@@ -1,0 +1,213 @@
+"""Document screens: the registers (incoming, outgoing) with search, one document with its actions,
+drafting, registering an incoming document, the verbs (generated forms), files, the KPI panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.permissions import require_perm_somewhere
+from dangvu.core.http import AuthenticatedHttpRequest
+from dangvu.core.paging import LargeListPaginator
+from dangvu.documents import kpi as kpis
+from dangvu.documents import selectors, services
+from dangvu.documents.forms import FilterForm, IncomingForm, OutgoingForm
+from dangvu.documents.models import Document
+from dangvu.documents.services import files_allowed, on_party_network
+from dangvu.documents.workflow import DOCUMENTS
+from dangvu.links.services import timeline
+from dangvu.orgs.models import Org
+
+
+def _attach(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _criteria(request: AuthenticatedHttpRequest, form: FilterForm) -> selectors.DocumentFilter:
+    if not form.is_valid():
+        return selectors.DocumentFilter()
+    data = form.cleaned_data
+    return selectors.DocumentFilter(
+        q=data["q"],
+        direction=data["direction"],
+        status=data["status"],
+        doc_type=data["doc_type"],
+        secrecy=data["secrecy"],
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+        overdue=data["overdue"],
+        mine=data["mine"],
+    )
+
+
+@login_required
+def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_perm_somewhere(request.user, "documents.view")
+    form = FilterForm(request.GET or None)
+    rows = selectors.documents(request.user, _criteria(request, form))
+    paginator = LargeListPaginator(rows, settings.DANGVU_PAGE_SIZE, exact_count=rows.order_by().count())
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "documents/list.html", {"form": form, "page_obj": page, "paginator": paginator})
+
+
+def _document(request: AuthenticatedHttpRequest, pk: int) -> Document:
+    return get_object_or_404(
+        Document.objects.visible_to(request.user).select_related("registry_org", "doc_type"), pk=pk
+    )
+
+
+@login_required
+def document_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    context = {
+        "document": document,
+        "files": document.files.all(),
+        "versions": document.versions.all()[:20],
+        "reviews": document.reviews.select_related("actor"),
+        "assignments": document.assignments.select_related(
+            "lead_org", "lead_user", "assigned_by"
+        ).prefetch_related("coordinators"),
+        "notes": document.notes.select_related("author"),
+        "deliveries": document.deliveries.select_related("recipient"),
+        "actions": DOCUMENTS.available(request.user, document),
+        "timeline": timeline(document, request.user, limit=50),
+        "metadata_only": not files_allowed(document.secrecy),
+    }
+    return render(request, "documents/detail.html", context)
+
+
+@login_required
+def document_new_outgoing(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_perm_somewhere(request.user, "documents.draft")
+    units = Org.objects.visible_to(request.user, "documents.draft").filter(status="active")
+    form = OutgoingForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            document = services.document_draft(actor=request.user, **data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Đã lưu dự thảo."))
+            return redirect(document.get_absolute_url())
+    return render(
+        request, "documents/form.html", {"form": form, "title": _("Soạn văn bản đi"), "multipart": False}
+    )
+
+
+@login_required
+def document_new_incoming(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_perm_somewhere(request.user, "documents.register")
+    units = Org.objects.visible_to(request.user, "documents.register").filter(status="active")
+    form = IncomingForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("file")
+        number = data.pop("number")
+        try:
+            document = services.document_register_incoming(
+                actor=request.user,
+                number_text=number,
+                file_name=upload.name if upload else "",
+                content=upload.read() if upload else None,
+                **data,
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Đã vào sổ văn bản đến số %(n)s.") % {"n": document.incoming_number})
+            return redirect(document.get_absolute_url())
+    return render(
+        request,
+        "documents/form.html",
+        {
+            "form": form,
+            "title": _("Vào sổ văn bản đến"),
+            "multipart": True,
+            "ocr_off": not _ocr_on(),
+            "party_network": on_party_network(),
+        },
+    )
+
+
+def _ocr_on() -> bool:
+    from dangvu.documents.ocr import ocr_available
+
+    return ocr_available()
+
+
+@login_required
+def document_verb(request: AuthenticatedHttpRequest, pk: int, verb: str) -> HttpResponse:
+    transition = DOCUMENTS.get(verb)
+    if transition is None:
+        raise Http404
+    document = _document(request, pk)
+    if not DOCUMENTS.may(request.user, transition, document):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện “%(verb)s”.") % {"verb": transition.title})
+    form = DOCUMENTS.form_class(verb)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            DOCUMENTS.fire(verb, actor=request.user, obj=document, values=form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(
+                request, _("Đã thực hiện: %(action)s.") % {"action": str(transition.title).lower()}
+            )
+            return redirect(document.get_absolute_url())
+    return render(
+        request,
+        "documents/form.html",
+        {
+            "form": form,
+            "title": f"{transition.title}: {document.subject[:80]}",
+            "document": document,
+            "confirm": transition.confirm,
+        },
+    )
+
+
+@login_required
+def document_file(request: AuthenticatedHttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    chosen = get_object_or_404(document.files.all(), pk=file_pk)
+    record, content = services.open_file(actor=request.user, document=document, kind=chosen.kind)
+    if record.pk != chosen.pk:  # an older version of that kind: serve exactly it
+        from dangvu.documents import storage
+
+        record, content = chosen, storage.read(chosen)
+    response = HttpResponse(content, content_type=record.content_type)
+    response["Content-Disposition"] = f'inline; filename="{record.name}"'
+    return response
+
+
+@login_required
+def kpi_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_perm_somewhere(request.user, "documents.view")
+    today = timezone.localdate()
+    figures = kpis.kpi(request.user, today.replace(month=1, day=1), today)
+    return render(request, "documents/kpi.html", {"kpi": figures, "year": today.year})
+
+
+@login_required
+def kpi_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The documents panel of a unit's page (htmx fragment): the unit's figures this year."""
+    org = get_object_or_404(
+        Org.objects.visible_to(request.user, "documents.view"), code=request.GET.get("org", "")[:40]
+    )
+    today = timezone.localdate()
+    rows = Document.objects.visible_to(request.user).filter(registry_org=org)
+    figures = kpis.kpi(request.user, today.replace(month=1, day=1), today, rows=rows)
+    return render(request, "documents/kpi_panel.html", {"kpi": figures, "org": org})
