@@ -216,7 +216,9 @@ def test_worklist_sections_show_a_bounded_number_of_rows(people, members, client
     monkeypatch.setattr("dangvu.members.views.WORKLIST_ROWS", 0)
     client.force_login(people.province)
     html = client.get("/members/worklists/", {"org": "XA"}).content.decode()
-    assert "Và 1 người khác — chọn đơn vị cấp dưới để xem." in html  # the probationer due for recognition
+    # The probationer due for recognition is counted, not silently dropped.
+    assert 'data-testid="recognition-total">1<' in html
+    assert 'data-testid="recognition-more">Đang hiện 0 trên 1 — chọn đơn vị cấp dưới để xem hết.<' in html
 
 
 def test_worklist_transfers_stay_within_the_units_the_user_sees(people, members, tree, admin_user, client):
