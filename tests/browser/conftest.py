@@ -61,7 +61,9 @@ def page(browser):
     page.on(
         "console",
         lambda message: (
-            violations.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
         ),
     )
     yield page
