@@ -2,9 +2,9 @@
 
 A form page whose action is registered here shows the consequence above the form, and its submit button
 carries it in data attributes; ``web/app.js`` then asks in a dialog before the form is sent (one dialog,
-``web/confirm.html``, for every page). Keys are the page's URL name, with the verb for member verbs:
-``"members:verb:remove"``, ``"orgs:dissolve"``. A workflow registry can feed this with
-``register_confirmation`` instead of the list in ``dangvu.web.apps``.
+``web/confirm.html``, for every page). Keys are the page's URL name (``"orgs:dissolve"``, with the verb
+for pages of ``<verb>`` URLs). A page of a workflow transition passes the transition's ``confirm`` text
+instead (``web/submit.html`` and ``web/consequence.html`` take either).
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ class Confirmation:
     title: Any  # lazily translated strings
     consequence: Any
     button: Any
-    # Ask only when this field has this value (the discipline form asks for khai trừ, not for khiển trách).
-    when_field: str = ""
-    when_value: str = ""
 
 
 _CONFIRMATIONS: dict[str, Confirmation] = {}

@@ -39,16 +39,16 @@ def test_removing_a_member_asks_first_and_names_the_consequence(page, live_serve
     log_in(page, live_server)
     page.goto(f"{live_server.url}/members/{official.pk}/")
     page.click("[data-testid=member-verbs]")
-    page.click("text=Xóa tên >> nth=-1")
+    page.click("[data-verb=remove]")
     page.wait_for_url(f"**/members/{official.pk}/remove/")
-    assert "không còn trong danh sách sinh hoạt" in page.inner_text("[data-testid=consequence]")
+    assert "tuổi đảng dừng từ ngày quyết định" in page.inner_text("[data-testid=consequence]")
     page.fill("#id_on", "20/11/2026")
     page.fill("#id_reason", "Bỏ sinh hoạt 3 tháng không có lý do")
     page.click("[data-testid=save]")
     dialog = page.locator("[data-testid=confirm-dialog]")
     dialog.wait_for(state="visible")
-    assert dialog.locator("#confirm-title").inner_text() == "Xóa tên đảng viên?"
-    assert "Muốn trở lại phải làm thủ tục kết nạp lại." in dialog.inner_text()
+    assert dialog.locator("#confirm-title").inner_text() == "Xóa tên: Nguyễn Văn Đức?"
+    assert "phải nộp lại Huy hiệu Đảng" in dialog.inner_text()
     dialog.locator("text=Quay lại").click()
     dialog.wait_for(state="hidden")
     assert Member.objects.get(pk=official.pk).status == "official"  # nothing was sent
@@ -59,25 +59,6 @@ def test_removing_a_member_asks_first_and_names_the_consequence(page, live_serve
     page.wait_for_url(f"{live_server.url}/members/{official.pk}/")
     assert "Đã thực hiện: xóa tên." in page.content()
     assert Member.objects.get(pk=official.pk).status == "removed"
-
-
-def test_a_discipline_asks_only_for_expulsion(page, live_server, official):
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/members/{official.pk}/discipline/")
-    page.select_option("#id_form", "khien-trach")
-    page.fill("#id_decided_on", "20/11/2026")
-    page.fill("#id_decision", "12-QĐ/ĐU")
-    page.select_option("#id_form", "khai-tru")
-    page.click("[data-testid=save]")
-    dialog = page.locator("[data-testid=confirm-dialog]")
-    dialog.wait_for(state="visible")
-    assert dialog.locator("#confirm-title").inner_text() == "Khai trừ ra khỏi Đảng?"
-    dialog.locator("text=Quay lại").click()
-    dialog.wait_for(state="hidden")
-    page.select_option("#id_form", "khien-trach")
-    page.click("[data-testid=save]")  # a reprimand is sent at once
-    page.wait_for_url(f"{live_server.url}/members/{official.pk}/")
-    assert Member.objects.get(pk=official.pk).disciplines.get().form == "khien-trach"
 
 
 def test_the_member_file_opens_in_tabs_and_remembers_the_open_one(page, live_server, official):

@@ -2,10 +2,12 @@
 
 import base64
 import re
+from datetime import date
 
 import pytest
 
 from dangvu.audit.models import AuditEntry
+from dangvu.members.services import member_create
 from dangvu.web.templatetags.dangvu import inline_svg
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,14 @@ def test_form_fields_have_labels_required_marks_and_errors_beside_them(people, t
 
 
 def test_a_final_action_names_its_consequence_and_asks_before_it_is_sent(people, tree, client):
+    official = member_create(
+        actor=people.admin,
+        org=tree.a1,
+        full_name="Nguyễn Văn Đức",
+        sex="male",
+        admitted_on=date(2005, 3, 1),
+        recognized_on=date(2006, 3, 1),
+    )
     client.force_login(people.province)
     html = client.get(f"/orgs/{tree.a2.pk}/dissolve/").content.decode()
     assert 'data-testid="consequence"' in html
@@ -43,6 +53,9 @@ def test_a_final_action_names_its_consequence_and_asks_before_it_is_sent(people,
     button = re.search(r'<button type="submit"[^>]*data-testid="save"[^>]*>([^<]*)</button>', html)
     assert 'data-confirm="Giải thể đơn vị?"' in button.group(0)
     assert button.group(1) == "Giải thể"
+    remove = client.get(f"/members/{official.pk}/remove/").content.decode()  # a workflow verb brings its own
+    assert "phải nộp lại Huy hiệu Đảng" in remove[remove.index('data-testid="consequence"') :]
+    assert 'data-confirm="Xóa tên: Nguyễn Văn Đức?"' in remove
     rename = client.get(f"/orgs/{tree.a2.pk}/rename/").content.decode()
     assert 'data-confirm="' not in rename
     assert 'data-testid="consequence"' not in rename

@@ -1,8 +1,7 @@
 // The UI kit's behaviour, driven by data attributes (no inline scripts: Content-Security-Policy).
 //
 // * data-confirm="Title" (+ data-confirm-body, data-confirm-button) on a submit button or a link: ask in
-//   the one dialog (web/confirm.html) before the form is sent or the link followed. With
-//   data-confirm-if-field="name" data-confirm-if-value="v", ask only when that field of the form has v.
+//   the one dialog (web/confirm.html) before the form is sent or the link followed.
 // * Tabs (Bootstrap's data-bs-toggle="tab"): the open tab is kept in the address (#tab-…), so a link
 //   or a reload opens the same tab.
 // * data-bulk on a table: a "select all" box (data-bulk-all), row boxes (data-bulk-item) and buttons
@@ -15,12 +14,8 @@
     return element && window.bootstrap ? { element: element, modal: bootstrap.Modal.getOrCreateInstance(element) } : null;
   }
 
-  function needsConfirm(trigger, form) {
-    if (!trigger || !trigger.hasAttribute("data-confirm")) { return false; }
-    var field = trigger.getAttribute("data-confirm-if-field");
-    if (!field) { return true; }
-    var control = form && form.elements.namedItem(field);
-    return !!control && control.value === trigger.getAttribute("data-confirm-if-value");
+  function needsConfirm(trigger) {
+    return !!trigger && trigger.hasAttribute("data-confirm");
   }
 
   function ask(trigger, proceed) {
@@ -48,7 +43,7 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var trigger = event.submitter || form.querySelector("[data-confirm]");
-    if (form.dataset.confirmed === "1" || !needsConfirm(trigger, form)) { return; }
+    if (form.dataset.confirmed === "1" || !needsConfirm(trigger)) { return; }
     event.preventDefault();
     ask(trigger, function () {
       form.dataset.confirmed = "1";
