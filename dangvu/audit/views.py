@@ -55,5 +55,6 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             entries = entries.filter(created_at__gte=datetime.combine(data["date_from"], time.min, tzinfo=tz))
         if data["date_to"]:
             entries = entries.filter(created_at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
-    page = Paginator(entries.order_by("-seq"), 50).get_page(request.GET.get("page"))
-    return render(request, "audit/list.html", {"form": form, "page_obj": page})
+    sort = "seq" if request.GET.get("sort") == "seq" else "-seq"  # newest first unless asked
+    page = Paginator(entries.order_by(sort), 50).get_page(request.GET.get("page"))
+    return render(request, "audit/list.html", {"form": form, "page_obj": page, "sort": sort})

@@ -73,9 +73,16 @@ def _criteria(request: AuthenticatedHttpRequest) -> tuple[selectors.MemberFilter
     )
 
 
+# The most rows a user can tick on the list and export or print by hand (one page holds far fewer).
+SELECTED_MAX = 500
+
+
 def _filtered(request: AuthenticatedHttpRequest) -> tuple[Any, member_forms.FilterForm]:
     criteria, form = _criteria(request)
-    return selectors.members(request.user, criteria), form
+    rows = selectors.members(request.user, criteria)
+    # Rows ticked on the list page (its "export/print the selected rows" buttons); still within the filters.
+    chosen = [int(value) for value in request.GET.getlist("id")[:SELECTED_MAX] if value.isdigit()]
+    return (rows.filter(pk__in=chosen) if chosen else rows), form
 
 
 @login_required

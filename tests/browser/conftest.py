@@ -52,8 +52,20 @@ def _reference_data(transactional_db):
 
 @pytest.fixture
 def page(browser):
+    """A fresh browser tab; the test fails if the page reported a Content-Security-Policy violation
+    (every test response carries a strict policy: tests/csp.py)."""
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == []

@@ -40,13 +40,14 @@ def test_log_in_switch_language_browse_tree_log_out(page, live_server, people, t
     page.wait_for_selector("text=Chi bộ thôn 1")
     page.click("text=Chi bộ thôn 2")
     assert page.locator("[data-testid=org-name]").inner_text().startswith("Chi bộ thôn 2")
-    assert "Đảng ủy xã An Phú" in page.locator(".breadcrumbs").inner_text()
+    assert "Đảng ủy xã An Phú" in page.locator(".breadcrumb").inner_text()
 
     page.fill("#q", "thon 1") if page.url.endswith("/orgs/") else page.goto(
         f"{live_server.url}/orgs/?q=thon+1"
     )
     assert "Chi bộ thôn 1" in page.content()
 
+    page.click("[data-testid=user-menu]")  # the user menu holds the profile and log-out
     page.click("[data-testid=logout]")
     page.wait_for_url(f"{live_server.url}/accounts/login/")
     assert "Bạn đã đăng xuất" in page.content()
@@ -59,7 +60,7 @@ def test_board_member_renames_a_unit_in_the_browser(page, live_server, people, t
     page.goto(f"{live_server.url}/orgs/{tree.a1.pk}/rename/")
     page.fill("#id_name", "Chi bộ thôn Một")
     page.fill("#id_effective_on", "2026-03-01")
-    page.click("form.stacked button[type=submit]")
+    page.click("[data-testid=save]")
     page.wait_for_selector("[data-testid=org-name]")
     assert page.locator("[data-testid=org-name]").inner_text().startswith("Chi bộ thôn Một")
     assert "Đã đổi tên đơn vị." in page.content()

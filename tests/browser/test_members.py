@@ -36,7 +36,7 @@ def test_search_open_edit_and_import(page, live_server, people, tree, tmp_path):
 
     page.click("[data-nav=members]")
     page.fill("#id_q", "nguyen van duc")
-    page.click("form.filters button[type=submit]")
+    page.click("[data-testid=filter-submit]")
     links = page.locator("[data-testid=member-link]")
     assert links.count() == 1
     links.first.click()

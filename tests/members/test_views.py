@@ -74,6 +74,15 @@ def test_export_to_xlsx_is_scoped_and_audited(people, members, client):
     assert AuditEntry.objects.get(action="export").data["rows"] == 2
 
 
+def test_export_of_ticked_rows_keeps_the_users_scope(people, members, client):
+    client.force_login(people.secretary)  # A1 only: Lê Văn Bình (B1) stays out even when ticked
+    ids = [m.pk for m in members]
+    response = client.get("/members/export.xlsx", {"id": ids})
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)] == ["Trần Văn Đức"]
+    assert AuditEntry.objects.get(action="export").data["filters"]["id"] == str(ids[-1])
+
+
 def test_member_file_shows_milestones_and_is_logged(people, members, client):
     client.force_login(people.secretary)
     duc = members[0]
@@ -193,6 +202,17 @@ def test_data_quality_page_finds_gaps_duplicates_and_cccd_mismatches(
     assert duplicates.count("Trần Văn Đức") == 2
     assert "Chữ số thứ 4 của CCCD không khớp giới tính/thế kỷ sinh." in html
     assert "Chữ số thứ 5–6 của CCCD không khớp năm sinh." in html
+    assert 'data-testid="checked">Đã kiểm tra toàn bộ 6 hồ sơ.<' in html
+
+
+def test_data_quality_page_says_how_many_files_it_checked(people, members, client, monkeypatch):
+    from dangvu.members import quality
+
+    real = quality.quality_report
+    monkeypatch.setattr(quality, "quality_report", lambda found: real(found, sample=0))
+    client.force_login(people.province)
+    html = client.get("/members/quality/", {"org": "XA"}).content.decode()
+    assert "Đã kiểm tra 0 hồ sơ đầu tiên (theo tên) trên 3; chọn đơn vị cấp dưới để kiểm tra hết." in html
 
 
 def test_party_age_filter_and_linked_documents_tab(people, members, tree, admin_user, client):
@@ -216,7 +236,9 @@ def test_worklist_sections_show_a_bounded_number_of_rows(people, members, client
     monkeypatch.setattr("dangvu.members.views.WORKLIST_ROWS", 0)
     client.force_login(people.province)
     html = client.get("/members/worklists/", {"org": "XA"}).content.decode()
-    assert "Và 1 người khác — chọn đơn vị cấp dưới để xem." in html  # the probationer due for recognition
+    # The probationer due for recognition is counted, not silently dropped.
+    assert 'data-testid="recognition-total">1<' in html
+    assert 'data-testid="recognition-more">Đang hiện 0 trên 1 — chọn đơn vị cấp dưới để xem hết.<' in html
 
 
 def test_worklist_transfers_stay_within_the_units_the_user_sees(people, members, tree, admin_user, client):

@@ -81,7 +81,7 @@ def test_gunicorn_with_several_workers_serves_pages_and_static_files(tmp_path):
         css = urllib.request.urlopen(f"{base}/static/web/app.css", timeout=5)  # noqa: S310
         assert css.status == 200
         assert css.headers["Content-Type"].startswith("text/css")
-        assert b"--red" in css.read()
+        assert b"--kit-red" in css.read()
         statuses = set()
         for _ in range(12):
             statuses.add(urllib.request.urlopen(f"{base}/accounts/login/", timeout=5).status)  # noqa: S310
