@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
@@ -7,9 +8,9 @@ from dangvu.accounts.views import admin_login
 from dangvu.api.main import api
 from dangvu.core.modules import modules
 
-admin.site.site_header = "Đảng vụ số — Quản trị"
-admin.site.site_title = "Đảng vụ số"
-admin.site.index_title = "Dữ liệu nền"
+admin.site.site_header = _("Đảng vụ số — Quản trị")
+admin.site.site_title = _("Đảng vụ số")
+admin.site.index_title = _("Dữ liệu nền")
 # One way in: the admin's own password form would skip the second factor and the lockout rules.
 admin.site.login = admin_login  # type: ignore[method-assign]
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebConfig(AppConfig):
@@ -6,4 +7,4 @@ class WebConfig(AppConfig):
 
     name = "dangvu.web"
     label = "web"
-    verbose_name = "Giao diện"
+    verbose_name = _("Giao diện")
