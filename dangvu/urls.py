@@ -7,6 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 from dangvu.accounts.views import admin_login
 from dangvu.api.main import api
 from dangvu.core.modules import modules
+from dangvu.web.language import set_language
 
 admin.site.site_header = _("Đảng vụ số — Quản trị")
 admin.site.site_title = _("Đảng vụ số")
@@ -19,7 +20,7 @@ urlpatterns = [
     path("", include(("dangvu.web.urls", "web"))),
     # Every module's pages, from its description (dangvu.core.modules): adding a module edits nothing here.
     *(path(f"{m.mount}/", include(m.urls)) for m in modules() if m.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

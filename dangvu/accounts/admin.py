@@ -18,7 +18,7 @@ from dangvu.core.admin import AuditedModelAdmin
 class DangvuUserAdmin(UserAdmin, AuditedModelAdmin):  # type: ignore[type-arg]
     list_display = ("username", "full_name", "email", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email", "search_text")
-    fieldsets = (*UserAdmin.fieldsets, (_("Đảng vụ số"), {"fields": ("full_name", "phone")}))  # type: ignore[misc]
+    fieldsets = (*UserAdmin.fieldsets, (_("Đảng vụ số"), {"fields": ("full_name", "phone", "language")}))  # type: ignore[misc]
 
 
 class RoleForm(forms.ModelForm):  # type: ignore[type-arg]

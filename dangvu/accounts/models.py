@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -20,6 +21,10 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    # Set by the language switch; empty until the person uses it (then the interface is Vietnamese).
+    language = models.CharField(
+        _("ngôn ngữ giao diện"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
     search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
