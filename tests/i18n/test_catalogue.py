@@ -110,7 +110,7 @@ def test_the_compiled_catalogue_is_up_to_date(path):
     assert compiled.exists(), f"{compiled} is missing: run `make messages` and commit it"
     source, built = _pairs(polib.pofile(str(path))), _pairs(polib.mofile(str(compiled)))
     stale = sorted(
-        f"{key[1]!r}: {built.get(key)!r} ≠ {source.get(key)!r}"
+        f"{key[1]!r}: compiled {built.get(key)!r}, catalogue {source.get(key)!r}"
         for key in source.keys() | built.keys()
         if source.get(key) != built.get(key)
     )
