@@ -162,7 +162,8 @@ def has_perm(user: Any, perm: str, org: Org | None = None) -> bool:
     return scope.contains(org)
 
 
-def _denied(perm: str) -> PermissionDenied:
+def permission_denied(perm: str) -> PermissionDenied:
+    """The 403 for lacking ``perm``, naming the permission in the reader's language."""
     declared = declared_permissions().get(perm)
     return PermissionDenied(
         format_lazy(
@@ -177,14 +178,14 @@ def require_perm(user: Any, perm: str, org: Org | _WholeTree) -> None:
     every unit). Every write names the unit it acts in."""
     allowed = holds_whole_tree(user, perm) if isinstance(org, _WholeTree) else has_perm(user, perm, org)
     if not allowed:
-        raise _denied(perm)
+        raise permission_denied(perm)
 
 
 def require_perm_somewhere(user: Any, perm: str) -> None:
     """For a page that offers an action (a form, a menu): 403 unless ``user`` holds ``perm`` in some
     unit. The write itself checks the unit with ``require_perm``."""
     if not has_perm(user, perm):
-        raise _denied(perm)
+        raise permission_denied(perm)
 
 
 def user_permissions(user: Any) -> set[str]:
