@@ -1,4 +1,5 @@
-"""The translation catalogues (dangvu/locale): complete, not guessed, and compiled.
+"""The translation catalogues (dangvu/locale, and a module's own <module>/locale): complete, not
+guessed, and compiled.
 
 Vietnamese is the source language (its catalogue's msgstr stay empty); every other catalogue must
 translate every entry. Update and compile with ``make messages``.
@@ -12,15 +13,16 @@ import polib
 import pytest
 from django.conf import settings
 
-LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
-CATALOGUES = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/django.po"))
+PACKAGE_DIR = Path(settings.BASE_DIR) / "dangvu"
+CATALOGUES = sorted(PACKAGE_DIR.glob("**/locale/*/LC_MESSAGES/django.po"))
+LOCALE_DIRS = sorted({path.parents[2] for path in CATALOGUES})
 TRANSLATIONS = [po for po in CATALOGUES if po.parts[-3] != settings.LANGUAGE_CODE]
 # A translator comment starting with this marks two sources that rightly share one translation.
 SHARED = "Same English as"
 
 
 def ids(paths):
-    return [path.parts[-3] for path in paths]
+    return [str(path.parent.parent.relative_to(PACKAGE_DIR)) for path in paths]
 
 
 def describe(entry: polib.POEntry) -> str:
@@ -32,8 +34,12 @@ def entries(path: Path) -> list[polib.POEntry]:
     return [entry for entry in polib.pofile(str(path)) if not entry.obsolete]
 
 
-def test_there_is_a_catalogue_for_every_language():
-    assert sorted(ids(CATALOGUES)) == sorted(code for code, _name in settings.LANGUAGES)
+@pytest.mark.parametrize(
+    "locale_dir", LOCALE_DIRS, ids=[str(d.relative_to(PACKAGE_DIR)) for d in LOCALE_DIRS]
+)
+def test_there_is_a_catalogue_for_every_language(locale_dir):
+    found = sorted(path.parts[-3] for path in locale_dir.glob("*/LC_MESSAGES/django.po"))
+    assert found == sorted(code for code, _name in settings.LANGUAGES)
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=ids(CATALOGUES))
