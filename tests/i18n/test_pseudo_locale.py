@@ -419,6 +419,9 @@ def crawl(client: Client, seeds: list[str], data: Data) -> tuple[set[str], dict[
             continue
         seen.add(key)
         response = client.get(path)
+        if response.status_code == 302:  # an old address that now leads elsewhere: render the target
+            queue.insert(0, (response.url, True))
+            continue
         assert response.status_code == 200, f"{path}: {response.status_code}"
         assert response.headers["Content-Language"] == PSEUDO
         page = VisibleText()
