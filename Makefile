@@ -46,6 +46,13 @@ check: lint typecheck test
 worker: $(STAMP)
 	$(BIN)/dangvu run_huey
 
+## Update the catalogues from the code (Vietnamese, English) and compile them; needs gettext (msgfmt).
+## Translate the new entries of dangvu/locale/en/LC_MESSAGES/django.po (see docs/glossary.md) and commit
+## the .po and .mo files.
+messages: $(STAMP)
+	$(BIN)/dangvu makemessages --locale vi --locale en
+	cd dangvu && ../$(BIN)/dangvu compilemessages
+
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 

@@ -90,10 +90,11 @@ MIDDLEWARE = [
     "dangvu.core.uploads.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Vietnamese unless the user (or, logged out, the cookie) chose English; never Accept-Language.
+    "dangvu.web.language.LanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "dangvu.accounts.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -211,6 +212,7 @@ OTP_TOTP_ISSUER = env_str("DANGVU_OTP_ISSUER", "Đảng vụ số")
 DANGVU_STAFF_2FA_REQUIRED = env_bool("DANGVU_STAFF_2FA_REQUIRED", PRODUCTION)
 
 # --- I18N -----------------------------------------------------------------------------------------------
+# Vietnamese whatever the browser asks for; English only through the switch (dangvu.web.language).
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "dangvu" / "locale"]

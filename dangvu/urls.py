@@ -1,15 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from dangvu.accounts.views import admin_login
 from dangvu.api.main import api
 from dangvu.core.modules import modules
+from dangvu.web.language import set_language
 
-admin.site.site_header = "Đảng vụ số — Quản trị"
-admin.site.site_title = "Đảng vụ số"
-admin.site.index_title = "Dữ liệu nền"
+admin.site.site_header = _("Đảng vụ số — Quản trị")
+admin.site.site_title = _("Đảng vụ số")
+admin.site.index_title = _("Dữ liệu nền")
 # One way in: the admin's own password form would skip the second factor and the lockout rules.
 admin.site.login = admin_login  # type: ignore[method-assign]
 
@@ -18,7 +20,7 @@ urlpatterns = [
     path("", include(("dangvu.web.urls", "web"))),
     # Every module's pages, from its description (dangvu.core.modules): adding a module edits nothing here.
     *(path(f"{m.mount}/", include(m.urls)) for m in modules() if m.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

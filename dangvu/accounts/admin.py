@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.models import ApiToken, Role, RoleAssignment, User
 from dangvu.accounts.permissions import permission_labels
@@ -17,12 +18,12 @@ from dangvu.core.admin import AuditedModelAdmin
 class DangvuUserAdmin(UserAdmin, AuditedModelAdmin):  # type: ignore[type-arg]
     list_display = ("username", "full_name", "email", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email", "search_text")
-    fieldsets = (*UserAdmin.fieldsets, ("Đảng vụ số", {"fields": ("full_name", "phone")}))  # type: ignore[misc]
+    fieldsets = (*UserAdmin.fieldsets, (_("Đảng vụ số"), {"fields": ("full_name", "phone", "language")}))  # type: ignore[misc]
 
 
 class RoleForm(forms.ModelForm):  # type: ignore[type-arg]
     permissions = forms.MultipleChoiceField(
-        label="Quyền", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Quyền"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:

@@ -6,9 +6,12 @@ import hashlib
 import secrets
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangvu.core.text import fold
 
@@ -16,13 +19,17 @@ from dangvu.core.text import fold
 class User(AbstractUser):
     """A person who logs in: office staff, leaders, members, administrators."""
 
-    full_name = models.CharField("họ và tên", max_length=150, blank=True)
-    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    # Set by the language switch; empty until the person uses it (then the interface is Vietnamese).
+    language = models.CharField(
+        _("ngôn ngữ giao diện"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
     search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
-        verbose_name = "người dùng"
-        verbose_name_plural = "người dùng"
+        verbose_name = _("người dùng")
+        verbose_name_plural = pgettext_lazy("plural", "người dùng")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -40,15 +47,15 @@ class User(AbstractUser):
 class Role(models.Model):
     """A named bundle of permissions (văn thư, chuyên viên, lãnh đạo, …). Data, edited by administrators."""
 
-    code = models.SlugField("mã", max_length=50, unique=True)
-    name = models.CharField("tên vai trò", max_length=120)
-    name_en = models.CharField("tên tiếng Anh", max_length=120, blank=True)
-    description = models.TextField("mô tả", blank=True)
-    permissions = models.JSONField("quyền", default=list, blank=True)
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên vai trò"), max_length=120)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=120, blank=True)
+    description = models.TextField(_("mô tả"), blank=True)
+    permissions = models.JSONField(_("quyền"), default=list, blank=True)
 
     class Meta:
-        verbose_name = "vai trò"
-        verbose_name_plural = "vai trò"
+        verbose_name = _("vai trò")
+        verbose_name_plural = pgettext_lazy("plural", "vai trò")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -69,25 +76,25 @@ class RoleAssignment(models.Model):
     """A user holds a role in one unit and, unless ``include_subtree`` is off, in every unit below it."""
 
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="người dùng"
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("người dùng")
     )
     role = models.ForeignKey(
-        Role, on_delete=models.PROTECT, related_name="assignments", verbose_name="vai trò"
+        Role, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("vai trò")
     )
     org = models.ForeignKey(
-        "orgs.Org", on_delete=models.PROTECT, related_name="role_assignments", verbose_name="đơn vị"
+        "orgs.Org", on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("đơn vị")
     )
-    include_subtree = models.BooleanField("gồm các đơn vị cấp dưới", default=True)
-    valid_from = models.DateField("từ ngày", default=timezone.localdate)
-    valid_to = models.DateField("đến ngày", null=True, blank=True)
-    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    include_subtree = models.BooleanField(_("gồm các đơn vị cấp dưới"), default=True)
+    valid_from = models.DateField(_("từ ngày"), default=timezone.localdate)
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "phân quyền"
-        verbose_name_plural = "phân quyền"
+        verbose_name = _("phân quyền")
+        verbose_name_plural = pgettext_lazy("plural", "phân quyền")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
@@ -111,7 +118,7 @@ class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField("tên", max_length=100, blank=True)
+    name = models.CharField(_("tên"), max_length=100, blank=True)
     prefix = models.CharField(max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -122,8 +129,8 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "mã truy cập API"
-        verbose_name_plural = "mã truy cập API"
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = pgettext_lazy("plural", "mã truy cập API")
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
@@ -141,13 +148,13 @@ class DefaultGrant(models.Model):
     """A permission a module's description gave a standard role by default, once. Kept so that an
     administrator who takes the permission away again does not see it come back at the next migrate."""
 
-    role_code = models.CharField("vai trò", max_length=50)
-    permission = models.CharField("quyền", max_length=100)
+    role_code = models.CharField(_("vai trò"), max_length=50)
+    permission = models.CharField(_("quyền"), max_length=100)
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "quyền mặc định đã cấp"
-        verbose_name_plural = "quyền mặc định đã cấp"
+        verbose_name = _("quyền mặc định đã cấp")
+        verbose_name_plural = pgettext_lazy("plural", "quyền mặc định đã cấp")
         constraints = [models.UniqueConstraint(fields=["role_code", "permission"], name="default_grant_once")]
 
     def __str__(self) -> str:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.modules import permissions as declared_permissions
 
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
 
 def permission_labels() -> dict[str, str]:
-    """Every permission code the installed modules declare, with its Vietnamese label."""
+    """Every permission code the installed modules declare, with its label (in the active language)."""
     return {code: str(permission.label) for code, permission in declared_permissions().items()}
 
 
@@ -160,21 +162,30 @@ def has_perm(user: Any, perm: str, org: Org | None = None) -> bool:
     return scope.contains(org)
 
 
+def permission_denied(perm: str) -> PermissionDenied:
+    """The 403 for lacking ``perm``, naming the permission in the reader's language."""
+    declared = declared_permissions().get(perm)
+    return PermissionDenied(
+        format_lazy(
+            _("Bạn không có quyền thực hiện thao tác này ({permission})."),
+            permission=declared.label if declared else perm,
+        )
+    )
+
+
 def require_perm(user: Any, perm: str, org: Org | _WholeTree) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``user`` holds ``perm`` in ``org`` (``WHOLE_TREE``: in
     every unit). Every write names the unit it acts in."""
     allowed = holds_whole_tree(user, perm) if isinstance(org, _WholeTree) else has_perm(user, perm, org)
     if not allowed:
-        label = permission_labels().get(perm, perm)
-        raise PermissionDenied(f"Bạn không có quyền thực hiện thao tác này ({label}).")
+        raise permission_denied(perm)
 
 
 def require_perm_somewhere(user: Any, perm: str) -> None:
     """For a page that offers an action (a form, a menu): 403 unless ``user`` holds ``perm`` in some
     unit. The write itself checks the unit with ``require_perm``."""
     if not has_perm(user, perm):
-        label = permission_labels().get(perm, perm)
-        raise PermissionDenied(f"Bạn không có quyền thực hiện thao tác này ({label}).")
+        raise permission_denied(perm)
 
 
 def user_permissions(user: Any) -> set[str]:

@@ -202,9 +202,6 @@ def can(user: Any, perm: str, obj: models.Model) -> bool:
 def require(user: Any, perm: str, obj: models.Model) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``can(user, perm, obj)``."""
     if not can(user, perm, obj):
-        from django.core.exceptions import PermissionDenied
+        from dangvu.accounts.permissions import permission_denied
 
-        from dangvu.accounts.permissions import permission_labels
-
-        label = permission_labels().get(perm, perm)
-        raise PermissionDenied(f"Bạn không có quyền thực hiện thao tác này ({label}).")
+        raise permission_denied(perm)

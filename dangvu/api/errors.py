@@ -1,22 +1,32 @@
 """One JSON error shape for every API failure, in Vietnamese and English.
 
 ``{"error": {"code": "...", "message": "<vi>", "message_en": "<en>", "details": [...]}}``
+
+``message`` is always Vietnamese and ``message_en`` English, whatever language the caller's interface
+uses (the API runs in Vietnamese: ``dangvu.web.language``). A business rule's message (a
+``ValidationError`` or ``PermissionDenied`` raised by a service) is rendered in both languages from the
+catalogue: lazily translated messages (``gettext_lazy``, ``format_lazy``) in each language, plain ones
+looked up in the English catalogue.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -68,6 +78,36 @@ _PYDANTIC_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+def _in_both_languages(render: Callable[[], T]) -> tuple[T, T]:
+    """What ``render`` gives in Vietnamese, then in English."""
+    with translation.override(settings.LANGUAGE_CODE):
+        vietnamese = render()
+    with translation.override("en"):
+        english = render()
+    return vietnamese, english
+
+
+def _english(vietnamese: str, english: str) -> str:
+    """``english``, or when the message was not lazy (the same in both), its catalogue entry."""
+    if english != vietnamese:
+        return english
+    with translation.override("en"):
+        return translation.gettext(vietnamese)
+
+
+def _business_rule_details(exc: DjangoValidationError) -> list[dict[str, str]]:
+    def messages() -> list[tuple[str, str]]:
+        if hasattr(exc, "error_dict"):
+            return [(field, message) for field, items in exc.message_dict.items() for message in items]
+        return [("", message) for message in exc.messages]
+
+    vietnamese, english = _in_both_languages(messages)
+    return [
+        {"field": field, "message": message, "message_en": _english(message, in_english)}
+        for (field, message), (_field, in_english) in zip(vietnamese, english, strict=True)
+    ]
+
+
 def _translate(error: dict[str, Any]) -> dict[str, Any]:
     context = error.get("ctx") or {}
     vi, en = _PYDANTIC_MESSAGES.get(
@@ -98,19 +138,18 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(DjangoValidationError)
     def _domain_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        if hasattr(exc, "error_dict"):
-            details = [
-                {"field": field, "message": message, "message_en": message}
-                for field, messages in exc.message_dict.items()
-                for message in messages
-            ]
-        else:
-            details = [{"field": "", "message": message, "message_en": message} for message in exc.messages]
-        first = details[0]["message"] if details else "Dữ liệu không hợp lệ."
+        details = _business_rule_details(exc)
+        first = details[0] if details else {"message": "Dữ liệu không hợp lệ.", "message_en": ""}
+        first_en = first["message_en"] if first["message_en"] != first["message"] else ""
         return respond(
             request,
             422,
-            error_body("validation_error", first, "The request was refused by a business rule.", details),
+            error_body(
+                "validation_error",
+                first["message"],
+                first_en or "The request was refused by a business rule.",
+                details,
+            ),
         )
 
     @api.exception_handler(AuthenticationError)
@@ -127,13 +166,15 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        vietnamese, english = _in_both_languages(lambda: str(exc))
+        english = _english(vietnamese, english)
         return respond(
             request,
             403,
             error_body(
                 "forbidden",
-                str(exc) or "Bạn không có quyền thực hiện thao tác này.",
-                "You are not allowed to do this.",
+                vietnamese or "Bạn không có quyền thực hiện thao tác này.",
+                english if english != vietnamese else "You are not allowed to do this.",
             ),
         )
 

@@ -10,6 +10,8 @@ from typing import Any, NoReturn
 import orjson
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangvu.accounts.querysets import ScopedQuerySet
 
@@ -35,18 +37,18 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATE = "create", "Tạo mới"
-        UPDATE = "update", "Sửa đổi"
-        DELETE = "delete", "Xóa"
-        VIEW = "view", "Xem"
-        EXPORT = "export", "Xuất dữ liệu"
-        LOGIN = "login", "Đăng nhập"
-        LOGIN_FAILED = "login_failed", "Đăng nhập thất bại"
-        LOGOUT = "logout", "Đăng xuất"
-        OTHER = "other", "Khác"
+        CREATE = "create", _("Tạo mới")
+        UPDATE = "update", _("Sửa đổi")
+        DELETE = "delete", _("Xóa")
+        VIEW = "view", _("Xem")
+        EXPORT = "export", _("Xuất dữ liệu")
+        LOGIN = "login", _("Đăng nhập")
+        LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
+        LOGOUT = "logout", _("Đăng xuất")
+        OTHER = "other", _("Khác")
 
-    seq = models.BigIntegerField("số thứ tự", unique=True)
-    created_at = models.DateTimeField("thời điểm", db_index=True)
+    seq = models.BigIntegerField(_("số thứ tự"), unique=True)
+    created_at = models.DateTimeField(_("thời điểm"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -56,28 +58,33 @@ class AuditEntry(models.Model):
         db_constraint=False,
         db_index=False,  # the log is filtered by the actor's name (actor_repr), never by this id
     )
-    actor_repr = models.CharField("người thực hiện", max_length=200, blank=True)
-    ip = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+    actor_repr = models.CharField(_("người thực hiện"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
-    channel = models.CharField("kênh", max_length=10, default="system")
-    action = models.CharField("hành động", max_length=20, choices=Action.choices)
-    event = models.CharField("sự kiện", max_length=80, blank=True)
-    object_type = models.CharField("loại bản ghi", max_length=80, blank=True)
-    object_id = models.CharField("mã bản ghi", max_length=64, blank=True)
-    object_repr = models.CharField("bản ghi", max_length=300, blank=True)
+    channel = models.CharField(_("kênh"), max_length=10, default="system")
+    action = models.CharField(_("hành động"), max_length=20, choices=Action.choices)
+    event = models.CharField(_("sự kiện"), max_length=80, blank=True)
+    object_type = models.CharField(_("loại bản ghi"), max_length=80, blank=True)
+    object_id = models.CharField(_("mã bản ghi"), max_length=64, blank=True)
+    object_repr = models.CharField(_("bản ghi"), max_length=300, blank=True)
     org = models.ForeignKey(
-        "orgs.Org", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+        "orgs.Org",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
     )
-    changes = models.JSONField("thay đổi", default=dict, blank=True)
-    data = models.JSONField("chi tiết", default=dict, blank=True)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+    data = models.JSONField(_("chi tiết"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "bản ghi nhật ký"
-        verbose_name_plural = "nhật ký hệ thống"
+        verbose_name = _("bản ghi nhật ký")
+        verbose_name_plural = pgettext_lazy("plural", "nhật ký hệ thống")
         ordering = ["-seq"]
         # Every entry updates every index, and imports write hundreds of thousands of entries: only the
         # lookups the log serves are indexed (a record's timeline, one action newest first, dates, units).
@@ -149,7 +156,7 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
-        verbose_name = "đầu chuỗi nhật ký"
+        verbose_name = _("đầu chuỗi nhật ký")
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"

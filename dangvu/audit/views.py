@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import require_perm_somewhere
 from dangvu.audit.models import AuditEntry
@@ -15,23 +16,23 @@ from dangvu.core.http import AuthenticatedHttpRequest
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label="Người thực hiện", required=False)
+    actor = forms.CharField(label=_("Người thực hiện"), required=False)
     action = forms.ChoiceField(
-        label="Hành động", required=False, choices=[("", "Tất cả"), *AuditEntry.Action.choices]
+        label=_("Hành động"), required=False, choices=[("", _("Tất cả")), *AuditEntry.Action.choices]
     )
-    object_type = forms.CharField(label="Loại bản ghi", required=False)
-    object_id = forms.CharField(label="Mã bản ghi", required=False)
+    object_type = forms.CharField(label=_("Loại bản ghi"), required=False)
+    object_id = forms.CharField(label=_("Mã bản ghi"), required=False)
     date_from = forms.DateField(
-        label="Từ ngày",
+        label=_("Từ ngày"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Ngày không hợp lệ."},
+        error_messages={"invalid": _("Ngày không hợp lệ.")},
     )
     date_to = forms.DateField(
-        label="Đến ngày",
+        label=_("Đến ngày"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Ngày không hợp lệ."},
+        error_messages={"invalid": _("Ngày không hợp lệ.")},
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from django.utils.translation import gettext_lazy as _
+
 from dangvu.core.enums import DatePrecision
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -13,7 +15,7 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 
 
 class DateError(ValueError):
-    """A value that is not a date; the message is Vietnamese and safe to show."""
+    """A value that is not a date; the message (in the active language when it is shown) is safe to show."""
 
 
 def _build(year: int, month: int | None, day: int | None) -> tuple[date, str]:
@@ -24,7 +26,7 @@ def _build(year: int, month: int | None, day: int | None) -> tuple[date, str]:
             return date(year, month, 1), DatePrecision.MONTH
         return date(year, month, day), DatePrecision.DAY
     except ValueError as error:
-        raise DateError("Ngày không tồn tại.") from error
+        raise DateError(_("Ngày không tồn tại.")) from error
 
 
 def parse_partial(value: object, *, excel_serials: bool = True) -> tuple[date, str] | None:
@@ -40,7 +42,7 @@ def parse_partial(value: object, *, excel_serials: bool = True) -> tuple[date, s
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value <= 80000:
             return _EXCEL_EPOCH + timedelta(days=int(value)), DatePrecision.DAY
-        raise DateError("Số ngày kiểu Excel không hợp lệ.")
+        raise DateError(_("Số ngày kiểu Excel không hợp lệ."))
     text = str(value).strip()
     if not text:
         return None
@@ -57,7 +59,7 @@ def parse_partial(value: object, *, excel_serials: bool = True) -> tuple[date, s
             return _build(int(year), int(second), int(first))
         if first:
             return _build(int(year), int(first), None)
-    raise DateError("Ngày không hợp lệ (dùng dd/mm/yyyy, yyyy-mm-dd, mm/yyyy hoặc yyyy).")
+    raise DateError(_("Ngày không hợp lệ (dùng dd/mm/yyyy, yyyy-mm-dd, mm/yyyy hoặc yyyy)."))
 
 
 def parse_full(value: object) -> date | None:
@@ -66,7 +68,7 @@ def parse_full(value: object) -> date | None:
     if parsed is None:
         return None
     if parsed[1] != DatePrecision.DAY:
-        raise DateError("Cần ngày đầy đủ (ngày/tháng/năm).")
+        raise DateError(_("Cần ngày đầy đủ (ngày/tháng/năm)."))
     return parsed[0]
 
 

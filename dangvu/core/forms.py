@@ -20,13 +20,14 @@ from dangvu.core.enums import DatePrecision
 
 
 class DateInput(forms.TextInput):
-    """A text input for a date with the picker hook and a Vietnamese placeholder."""
+    """A text input for a date with the picker hook and a placeholder (dd/mm/yyyy in every language)."""
 
     def __init__(self, attrs: dict[str, Any] | None = None, *, partial: bool = False) -> None:
         base = {
             "inputmode": "numeric",
             "autocomplete": "off",
-            "placeholder": "dd/mm/yyyy" if not partial else "dd/mm/yyyy, mm/yyyy, yyyy",
+            # Translated although the same in English: the format is the app's, not the language's.
+            "placeholder": _("dd/mm/yyyy") if not partial else _("dd/mm/yyyy, mm/yyyy, yyyy"),
             "data-datepicker": "partial" if partial else "day",
             "maxlength": "10",
         }

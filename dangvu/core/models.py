@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.text import fold
 
@@ -10,8 +11,8 @@ from dangvu.core.text import fold
 class TimeStampedModel(models.Model):
     """Creation and last-change times, kept by the database layer."""
 
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -20,7 +21,7 @@ class TimeStampedModel(models.Model):
 class SearchableModel(models.Model):
     """A folded copy of the text a user may search for (see dangvu.core.text.fold)."""
 
-    search_text = models.TextField("chuỗi tìm kiếm", blank=True, default="", editable=False)
+    search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, default="", editable=False)
 
     class Meta:
         abstract = True

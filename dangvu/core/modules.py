@@ -191,8 +191,8 @@ class StructureParticipant(Protocol):
         """``parts``: each new unit with the part's specification (the module reads its own keys, e.g.
         ``"members"``); records not given to a part go to the first part."""
 
-    def dissolve_blockers(self, org: Any) -> Sequence[str]:
-        """Why ``org`` cannot be dissolved yet (Vietnamese, one line per reason); empty when it can."""
+    def dissolve_blockers(self, org: Any) -> Sequence[StrOrPromise]:
+        """Why ``org`` cannot be dissolved yet (translatable, one line per reason); empty when it can."""
 
     def unit_dissolved(self, *, actor: Any, org: Any, on: date) -> None: ...
 

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LinksConfig(AppConfig):
     name = "dangvu.links"
     label = "links"
-    verbose_name = "Liên kết hồ sơ"
+    verbose_name = _("Liên kết hồ sơ")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Link(models.Model):
@@ -15,16 +17,16 @@ class Link(models.Model):
     source_id = models.CharField(max_length=64)
     target_type = models.CharField(max_length=80)
     target_id = models.CharField(max_length=64)
-    kind = models.CharField("quan hệ", max_length=40, default="related")
-    note = models.CharField("ghi chú", max_length=255, blank=True)
+    kind = models.CharField(_("quan hệ"), max_length=40, default="related")
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "liên kết"
-        verbose_name_plural = "liên kết"
+        verbose_name = _("liên kết")
+        verbose_name_plural = pgettext_lazy("plural", "liên kết")
         constraints = [
             models.UniqueConstraint(
                 fields=["source_type", "source_id", "target_type", "target_id", "kind"], name="link_unique"

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_log, object_type_of
@@ -41,9 +42,9 @@ def link_create(
     from dangvu.links.models import Link
 
     if not (_can_see(actor, source) and _can_see(actor, target)):
-        raise ValidationError("Không tìm thấy hồ sơ cần liên kết.")
+        raise ValidationError(_("Không tìm thấy hồ sơ cần liên kết."))
     if _ref(source) == _ref(target):
-        raise ValidationError("Không thể liên kết một hồ sơ với chính nó.")
+        raise ValidationError(_("Không thể liên kết một hồ sơ với chính nó."))
     (source_type, source_id), (target_type, target_id) = _ref(source), _ref(target)
     link, created = Link.objects.get_or_create(
         source_type=source_type,

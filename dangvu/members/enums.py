@@ -1,19 +1,22 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Re-exported: the member file stores partial dates.
 from dangvu.core.enums import DatePrecision as DatePrecision
 
 
 class MemberStatus(models.TextChoices):
-    PROBATIONARY = "probationary", "Dự bị"
-    OFFICIAL = "official", "Chính thức"
-    EXEMPT = "exempt", "Miễn sinh hoạt"
-    TRANSFERRING = "transferring", "Đang chuyển sinh hoạt"
-    TRANSFERRED_OUT = "transferred_out", "Đã chuyển ra ngoài hệ thống"
-    DECEASED = "deceased", "Từ trần"
-    REMOVED = "removed", "Xóa tên"
-    EXPELLED = "expelled", "Khai trừ"
-    LEFT = "left", "Ra khỏi Đảng"
+    # A context of their own: in English a status (“Expelled”) is not the act (“Expulsion”).
+    PROBATIONARY = "probationary", pgettext_lazy("member status", "Dự bị")
+    OFFICIAL = "official", pgettext_lazy("member status", "Chính thức")
+    EXEMPT = "exempt", pgettext_lazy("member status", "Miễn sinh hoạt")
+    TRANSFERRING = "transferring", pgettext_lazy("member status", "Đang chuyển sinh hoạt")
+    TRANSFERRED_OUT = "transferred_out", pgettext_lazy("member status", "Đã chuyển ra ngoài hệ thống")
+    DECEASED = "deceased", pgettext_lazy("member status", "Từ trần")
+    REMOVED = "removed", pgettext_lazy("member status", "Xóa tên")
+    EXPELLED = "expelled", pgettext_lazy("member status", "Khai trừ")
+    LEFT = "left", pgettext_lazy("member status", "Ra khỏi Đảng")
 
 
 # Statuses of people who are party members now; the roll-up keeps one counter column for each.
@@ -28,51 +31,51 @@ ENDED_STATUSES: tuple[str, ...] = (MemberStatus.REMOVED, MemberStatus.EXPELLED, 
 
 
 class Sex(models.TextChoices):
-    MALE = "male", "Nam"
-    FEMALE = "female", "Nữ"
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
 
 
 class TheoryLevel(models.TextChoices):
-    NONE = "", "Chưa qua đào tạo"
-    ELEMENTARY = "so-cap", "Sơ cấp"
-    INTERMEDIATE = "trung-cap", "Trung cấp"
-    ADVANCED = "cao-cap", "Cao cấp"
-    BACHELOR = "cu-nhan", "Cử nhân"
+    NONE = "", _("Chưa qua đào tạo")
+    ELEMENTARY = "so-cap", _("Sơ cấp")
+    INTERMEDIATE = "trung-cap", _("Trung cấp")
+    ADVANCED = "cao-cap", _("Cao cấp")
+    BACHELOR = "cu-nhan", _("Cử nhân")
 
 
 class StateManagementLevel(models.TextChoices):
-    NONE = "", "Chưa qua bồi dưỡng"
-    SPECIALIST = "chuyen-vien", "Chuyên viên"
-    PRINCIPAL = "chuyen-vien-chinh", "Chuyên viên chính"
-    SENIOR = "chuyen-vien-cao-cap", "Chuyên viên cao cấp"
+    NONE = "", _("Chưa qua bồi dưỡng")
+    SPECIALIST = "chuyen-vien", _("Chuyên viên")
+    PRINCIPAL = "chuyen-vien-chinh", _("Chuyên viên chính")
+    SENIOR = "chuyen-vien-cao-cap", _("Chuyên viên cao cấp")
 
 
 class TransferKind(models.TextChoices):
-    OFFICIAL = "official", "Chuyển sinh hoạt chính thức"
-    TEMPORARY = "temporary", "Chuyển sinh hoạt tạm thời"
+    OFFICIAL = "official", _("Chuyển sinh hoạt chính thức")
+    TEMPORARY = "temporary", _("Chuyển sinh hoạt tạm thời")
 
 
 class TransferStatus(models.TextChoices):
-    PENDING = "pending", "Chờ tiếp nhận"
-    RECEIVED = "received", "Đã tiếp nhận"
-    LEFT_SYSTEM = "left_system", "Chuyển ra ngoài hệ thống"
-    CANCELLED = "cancelled", "Đã hủy"
-    RETURNED = "returned", "Đã trở về (tạm thời)"
+    PENDING = "pending", _("Chờ tiếp nhận")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    LEFT_SYSTEM = "left_system", _("Chuyển ra ngoài hệ thống")
+    CANCELLED = "cancelled", _("Đã hủy")
+    RETURNED = "returned", _("Đã trở về (tạm thời)")
 
 
 class InterruptionReason(models.TextChoices):
-    EXPELLED = "expelled", "Khai trừ"
-    REMOVED = "removed", "Xóa tên"
-    LEFT = "left", "Ra khỏi Đảng"
-    LOST_CONTACT = "lost_contact", "Mất liên lạc"
-    TRANSFER_GAP = "transfer_gap", "Gián đoạn do chuyển sinh hoạt"
+    EXPELLED = "expelled", _("Khai trừ")
+    REMOVED = "removed", _("Xóa tên")
+    LEFT = "left", _("Ra khỏi Đảng")
+    LOST_CONTACT = "lost_contact", _("Mất liên lạc")
+    TRANSFER_GAP = "transfer_gap", _("Gián đoạn do chuyển sinh hoạt")
 
 
 class DisciplineForm(models.TextChoices):
-    REPRIMAND = "khien-trach", "Khiển trách"
-    WARNING = "canh-cao", "Cảnh cáo"
-    DISMISSAL = "cach-chuc", "Cách chức"
-    EXPULSION = "khai-tru", "Khai trừ"
+    REPRIMAND = "khien-trach", _("Khiển trách")
+    WARNING = "canh-cao", _("Cảnh cáo")
+    DISMISSAL = "cach-chuc", _("Cách chức")
+    EXPULSION = "khai-tru", _("Khai trừ")
 
 
 # QĐ 69-QĐ/TW: probationers can only be reprimanded or warned.
@@ -80,17 +83,17 @@ PROBATIONER_DISCIPLINE = frozenset({DisciplineForm.REPRIMAND, DisciplineForm.WAR
 
 
 class CardEventKind(models.TextChoices):
-    ISSUE = "issue", "Phát thẻ"
-    REISSUE = "reissue", "Cấp lại thẻ"
-    EXCHANGE = "exchange", "Đổi thẻ"
+    ISSUE = "issue", _("Phát thẻ")
+    REISSUE = "reissue", _("Cấp lại thẻ")
+    EXCHANGE = "exchange", _("Đổi thẻ")
 
 
 class AwardKind(models.TextChoices):
-    BADGE = "badge", "Huy hiệu Đảng"
-    OTHER = "other", "Khen thưởng khác"
+    BADGE = "badge", _("Huy hiệu Đảng")
+    OTHER = "other", _("Khen thưởng khác")
 
 
 class HistoryKind(models.TextChoices):
-    WORK = "work", "Công tác"
-    PARTY = "party", "Sinh hoạt đảng"
-    TRAINING = "training", "Đào tạo, bồi dưỡng"
+    WORK = "work", _("Công tác")
+    PARTY = "party", _("Sinh hoạt đảng")
+    TRAINING = "training", _("Đào tạo, bồi dưỡng")

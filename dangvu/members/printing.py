@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from dangvu.core.i18n import in_vietnamese
 from dangvu.core.pdf import PartyPdf, dmy
 from dangvu.members.milestones import party_age
 from dangvu.members.models import Member, Transfer
@@ -30,6 +31,7 @@ def _party_age_text(member: Member, on: date) -> str:
     return f"{age.years} năm {age.months} tháng"
 
 
+@in_vietnamese
 def member_file_pdf(member: Member, *, printed_by: str = "") -> bytes:
     """The member's file: identity, background, party milestones and the dated history (secret)."""
     today = timezone.localdate()
@@ -132,6 +134,7 @@ def member_file_pdf(member: Member, *, printed_by: str = "") -> bytes:
     return pdf.to_bytes()
 
 
+@in_vietnamese
 def member_list_pdf(
     members: Iterable[Member], *, title: str, subtitle: str = "", org: Org | None = None
 ) -> bytes:
@@ -177,6 +180,7 @@ def member_list_pdf(
     return pdf.to_bytes()
 
 
+@in_vietnamese
 def transfer_letter_pdf(transfer: Transfer, *, printed_by: str = "") -> bytes:
     """Giấy giới thiệu sinh hoạt đảng (HD 12-HD/BTCTW 2022 §4.2) for one transfer."""
     member: Any = transfer.member

@@ -10,6 +10,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvu.members.enums import CURRENT_STATUSES
 from dangvu.members.models import Member
@@ -30,9 +31,9 @@ def cccd_issues(member: Member) -> list[str]:
     expected = century + (1 if member.sex == "female" else 0)
     problems = []
     if int(member.cccd[3]) != expected:
-        problems.append("Chữ số thứ 4 của CCCD không khớp giới tính/thế kỷ sinh.")
+        problems.append(_("Chữ số thứ 4 của CCCD không khớp giới tính/thế kỷ sinh."))
     if member.birth_date_precision != "" and member.cccd[4:6] != f"{member.birth_date.year % 100:02d}":
-        problems.append("Chữ số thứ 5–6 của CCCD không khớp năm sinh.")
+        problems.append(_("Chữ số thứ 5–6 của CCCD không khớp năm sinh."))
     return problems
 
 
@@ -42,24 +43,24 @@ def value_issues(member: Member, today: date) -> list[str]:
     problems = cccd_issues(member)
     born = member.birth_date
     if born and born > today:
-        problems.append("Ngày sinh ở tương lai.")
+        problems.append(_("Ngày sinh ở tương lai."))
     if born and born.year < 1900:
-        problems.append("Năm sinh trước 1900.")
+        problems.append(_("Năm sinh trước 1900."))
     if born and member.admitted_on and relativedelta(member.admitted_on, born).years < 18:
-        problems.append("Vào Đảng khi chưa đủ 18 tuổi.")
+        problems.append(_("Vào Đảng khi chưa đủ 18 tuổi."))
     if member.admitted_on and member.admitted_on > today:
-        problems.append("Ngày vào Đảng ở tương lai.")
+        problems.append(_("Ngày vào Đảng ở tương lai."))
     if member.ceremony_on and member.admitted_on and member.ceremony_on < member.admitted_on:
-        problems.append("Lễ kết nạp trước ngày quyết định kết nạp.")
+        problems.append(_("Lễ kết nạp trước ngày quyết định kết nạp."))
     if member.recognized_on and member.admitted_on and member.recognized_on < member.admitted_on:
-        problems.append("Ngày chính thức trước ngày vào Đảng.")
+        problems.append(_("Ngày chính thức trước ngày vào Đảng."))
     old_enough = member.admitted_on is not None and relativedelta(today, member.admitted_on).years >= 2
     if member.status == "official" and old_enough and not member.recognized_on:
-        problems.append("Đảng viên chính thức nhưng thiếu ngày công nhận chính thức.")
+        problems.append(_("Đảng viên chính thức nhưng thiếu ngày công nhận chính thức."))
     if member.phone and not _PHONE.fullmatch(member.phone):
-        problems.append("Số điện thoại không đúng định dạng.")
+        problems.append(_("Số điện thoại không đúng định dạng."))
     if member.email and not _EMAIL.fullmatch(member.email):
-        problems.append("Địa chỉ thư điện tử không đúng định dạng.")
+        problems.append(_("Địa chỉ thư điện tử không đúng định dạng."))
     return problems
 
 
@@ -113,7 +114,7 @@ def quality_report(members: Any, sample: int = 200) -> dict[str, Any]:
     missing_by_field = {}
     for field, label in REQUIRED_FIELDS.items():
         condition: dict[str, Any] = {field: ""} if field == "hometown" else {f"{field}__isnull": True}
-        missing_by_field[label] = current.filter(**condition).count()
+        missing_by_field[str(label)] = current.filter(**condition).count()
     incomplete_count = incomplete.count()
     return {
         "total": total,

@@ -12,6 +12,7 @@ from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dangvu.core.i18n import in_vietnamese
 from dangvu.members import stats
 from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
 from dangvu.members.models import OrgMemberCount
@@ -48,6 +49,7 @@ def labelled(key: str, table: dict[str, int]) -> list[tuple[str, int]]:
     return [(k if k != "—" else "Chưa rõ", v) for k, v in table.items()]
 
 
+@in_vietnamese
 def yearly_report_xlsx(org: Org, year: int, *, subtree: bool = True) -> bytes:
     """Sheet "Tổng hợp": totals by status and every breakdown, with a chart per breakdown; sheet
     "Theo đơn vị": the directly subordinate units with their counts by status (from the roll-ups).
@@ -67,7 +69,7 @@ def yearly_report_xlsx(org: Org, year: int, *, subtree: bool = True) -> bytes:
         sheet,
         row,
         "Số lượng đảng viên",
-        [(STATUS_NAMES[s], figures["by_status"].get(s, 0)) for s in CURRENT_STATUSES]
+        [(str(STATUS_NAMES[s]), figures["by_status"].get(s, 0)) for s in CURRENT_STATUSES]
         + [("Tổng số", figures["total"])],
     )
     row = _table(
@@ -135,7 +137,7 @@ def _chart(sheet: Any, kind: str, heading: str, start: int, count: int, anchor_r
 
 def _units_sheet(book: Workbook, org: Org) -> None:
     sheet = book.create_sheet("Theo đơn vị")
-    headings = ["STT", "Đơn vị", *(STATUS_NAMES[s] for s in CURRENT_STATUSES), "Tổng số"]
+    headings = ["STT", "Đơn vị", *(str(STATUS_NAMES[s]) for s in CURRENT_STATUSES), "Tổng số"]
     for column, text in enumerate(headings, start=1):
         cell = sheet.cell(row=1, column=column, value=text)
         cell.font = BOLD

@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
@@ -26,6 +28,7 @@ from dangvu.members.enums import (
 )
 from dangvu.members.models import Member, MemberOrgPeriod, MemberStatusChange, PartyInterruption
 from dangvu.members.search import remember_words
+from dangvu.orgs.enums import OrgStatus
 
 # Fields a file correction may change; status, unit and milestones change only through the verbs.
 EDITABLE_FIELDS = (
@@ -68,11 +71,23 @@ _INTERRUPTION_FOR: dict[str, str] = {
 def check_org_accepts_members(org: Any) -> None:
     if not org.is_active:
         raise ValidationError(
-            {"org": f"Đơn vị “{org.name}” đã {org.get_status_display().lower()}, không nhận đảng viên."}
+            {
+                "org": format_lazy(
+                    _("Đơn vị “{name}” không còn hoạt động ({status}), không nhận đảng viên."),
+                    name=org.name,
+                    status=OrgStatus(org.status).label,
+                )
+            }
         )
     if not org.org_type.has_members:
         raise ValidationError(
-            {"org": f"“{org.name}” ({org.org_type.name}) không phải là nơi đảng viên sinh hoạt trực tiếp."}
+            {
+                "org": format_lazy(
+                    _("“{name}” ({type}) không phải là nơi đảng viên sinh hoạt trực tiếp."),
+                    name=org.name,
+                    type=org.org_type.name,
+                )
+            }
         )
 
 
@@ -115,12 +130,14 @@ def member_create(
     if status not in (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL):
         raise ValidationError(
             {
-                "status": "Chỉ nhập đảng viên dự bị hoặc chính thức; các trạng thái khác qua nghiệp vụ tương ứng."
+                "status": _(
+                    "Chỉ nhập đảng viên dự bị hoặc chính thức; các trạng thái khác qua nghiệp vụ tương ứng."
+                )
             }
         )
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "Trường không được phép."))
+        raise ValidationError(dict.fromkeys(sorted(unknown), _("Trường không được phép.")))
     member = Member(
         org=org,
         full_name=" ".join(full_name.split()),
@@ -157,7 +174,9 @@ def member_update(*, actor: Any, member: Member, changes: dict[str, Any], reason
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
-            dict.fromkeys(sorted(unknown), "Không sửa trực tiếp được trường này; dùng nghiệp vụ tương ứng.")
+            dict.fromkeys(
+                sorted(unknown), _("Không sửa trực tiếp được trường này; dùng nghiệp vụ tương ứng.")
+            )
         )
     before = snapshot(member)
     for field, value in changes.items():
@@ -210,10 +229,13 @@ def transition(
         LIFECYCLE.ensure_state(member, verb)
     if expected is not None and member.status not in expected:
         raise ValidationError(
-            f"Không thể thực hiện với đảng viên đang ở trạng thái “{member.get_status_display()}”."
+            format_lazy(
+                _("Không thể thực hiện với đảng viên đang ở trạng thái “{status}”."),
+                status=MemberStatus(member.status).label,
+            )
         )
     if effective_on > timezone.localdate():
-        raise ValidationError({"effective_on": "Ngày hiệu lực không được ở tương lai."})
+        raise ValidationError({"effective_on": _("Ngày hiệu lực không được ở tương lai.")})
     before = snapshot(member, ["status", "org", *extra_fields])
     old_status = member.status
     old_path = member.org.path
@@ -296,7 +318,7 @@ def member_set_status(
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
     if status not in MemberStatus.values:
-        raise ValidationError({"status": "Trạng thái không hợp lệ."})
+        raise ValidationError({"status": _("Trạng thái không hợp lệ.")})
     if status == member.status:
         return member
     return transition(
@@ -352,5 +374,7 @@ def members_move_all(*, actor: Any, from_org: Any, to_org: Any) -> int:
     """Move every member of ``from_org`` to ``to_org`` as part of a merge (``orgs.manage`` checked by the caller)."""
     members = list(Member.objects.select_for_update().filter(org=from_org).select_related("org"))
     if members and not to_org.is_active:
-        raise ValidationError({"org": f"Đơn vị “{to_org.name}” không còn hoạt động."})
+        raise ValidationError(
+            {"org": format_lazy(_("Đơn vị “{name}” không còn hoạt động."), name=to_org.name)}
+        )
     return _move_many(actor, members, to_org, "members.move_structural")

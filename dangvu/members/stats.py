@@ -233,7 +233,7 @@ def member_stats(org: Any, period_from: date, period_to: date, *, subtree: bool 
         cells, as_of, whole_months = _count_cells_live(members), None, False
     rollup = OrgMemberCount.objects.filter(org=org).first() if subtree else None
     by_status = rollup.as_dict() if rollup else _live_by_status(members) if not subtree else {}
-    theory_names = dict(TheoryLevel.choices)
+    theory_names = {value: str(label) for value, label in TheoryLevel.choices}
     year = period_to.year
     if whole_months:
         events = {

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.audit.services import audit_log
 from dangvu.members import rollups
 from dangvu.members.models import Member, Transfer
 from dangvu.members.services import members_move, members_move_all
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class MemberStructure:
@@ -52,19 +58,26 @@ class MemberStructure:
         if parts:
             members_move(actor=actor, member_ids=sorted(remaining), to_org=parts[0][0])
 
-    def dissolve_blockers(self, org: Any) -> Sequence[str]:
-        reasons = []
+    def dissolve_blockers(self, org: Any) -> Sequence[StrOrPromise]:
+        reasons: list[StrOrPromise] = []
         current = Member.objects.filter(org=org).current().count()
         if current:
             reasons.append(
-                f"Đơn vị còn {current} đảng viên đang sinh hoạt; hãy chuyển sinh hoạt cho họ trước khi giải thể."
+                format_lazy(
+                    _(
+                        "Đơn vị còn {count} đảng viên đang sinh hoạt; hãy chuyển sinh hoạt cho họ trước khi giải thể."
+                    ),
+                    count=current,
+                )
             )
         incoming = list(
             Transfer.objects.pending().filter(to_org=org).select_related("member").order_by("pk")[:20]
         )
         if incoming:
             names = ", ".join(t.member.full_name for t in incoming)
-            reasons.append(f"Có đảng viên đang chuyển sinh hoạt đến đơn vị này: {names}.")
+            reasons.append(
+                format_lazy(_("Có đảng viên đang chuyển sinh hoạt đến đơn vị này: {names}."), names=names)
+            )
         return reasons
 
     def unit_dissolved(self, *, actor: Any, org: Any, on: date) -> None:

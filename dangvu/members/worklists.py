@@ -16,6 +16,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
 from dangvu.members.milestones import (
@@ -94,12 +95,12 @@ def transfers_pending(org_queryset: Any, today: date) -> dict[str, list[Transfer
 
 
 REQUIRED_FIELDS = {
-    "birth_date": "Ngày sinh",
-    "cccd": "Số CCCD",
-    "admitted_on": "Ngày kết nạp",
-    "ethnicity": "Dân tộc",
-    "hometown": "Quê quán",
-    "file_number": "Số lý lịch",
+    "birth_date": _("Ngày sinh"),
+    "cccd": _("Số CCCD"),
+    "admitted_on": _("Ngày kết nạp"),
+    "ethnicity": _("Dân tộc"),
+    "hometown": _("Quê quán"),
+    "file_number": _("Số lý lịch"),
 }
 
 
@@ -116,7 +117,7 @@ def incomplete_files(members: Any) -> Any:
 
 
 def missing_fields(member: Member) -> list[str]:
-    return [label for field, label in REQUIRED_FIELDS.items() if not getattr(member, field)]
+    return [str(label) for field, label in REQUIRED_FIELDS.items() if not getattr(member, field)]
 
 
 # The fees module registers a provider: (members queryset, today) -> queryset of members in arrears.

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -17,18 +19,18 @@ class Notification(models.Model):
     """A message to one user, shown in the app and optionally sent by e-mail."""
 
     class Level(models.TextChoices):
-        INFO = "info", "Thông tin"
-        REMINDER = "reminder", "Nhắc việc"
-        WARNING = "warning", "Cảnh báo"
+        INFO = "info", _("Thông tin")
+        REMINDER = "reminder", _("Nhắc việc")
+        WARNING = "warning", _("Cảnh báo")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField("loại", max_length=60, blank=True)
-    level = models.CharField("mức", max_length=10, choices=Level.choices, default=Level.INFO)
-    title = models.CharField("tiêu đề", max_length=200)
-    body = models.TextField("nội dung", blank=True)
-    url = models.CharField("đường dẫn", max_length=300, blank=True)
+    kind = models.CharField(_("loại"), max_length=60, blank=True)
+    level = models.CharField(_("mức"), max_length=10, choices=Level.choices, default=Level.INFO)
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -36,8 +38,8 @@ class Notification(models.Model):
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "thông báo"
-        verbose_name_plural = "thông báo"
+        verbose_name = _("thông báo")
+        verbose_name_plural = pgettext_lazy("plural", "thông báo")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
 

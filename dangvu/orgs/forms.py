@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.orgs.models import Org, OrgType
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _date_field(label: str, required: bool = True) -> forms.DateField:
+def _date_field(label: StrOrPromise, required: bool = True) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
         widget=DATE_INPUT,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "Ngày không hợp lệ (định dạng ngày/tháng/năm)."},
+        error_messages={"invalid": _("Ngày không hợp lệ (định dạng ngày/tháng/năm).")},
     )
 
 
@@ -35,37 +40,39 @@ class UnitCodeField(forms.CharField):
             return None
         org = self.queryset.filter(code=code.strip()).first() if self.queryset is not None else None
         if org is None:
-            raise forms.ValidationError(f"Không tìm thấy đơn vị có mã “{code}”.")
+            raise forms.ValidationError(format_lazy(_("Không tìm thấy đơn vị có mã “{code}”."), code=code))
         return org
 
 
 class OrgCreateForm(forms.Form):
-    name = forms.CharField(label="Tên đơn vị", max_length=255)
-    code = forms.CharField(label="Mã đơn vị", max_length=40)
+    name = forms.CharField(label=_("Tên đơn vị"), max_length=255)
+    code = forms.CharField(label=_("Mã đơn vị"), max_length=40)
     abbreviation = forms.CharField(
-        label="Ký hiệu trên văn bản",
+        label=_("Ký hiệu trên văn bản"),
         max_length=20,
         required=False,
-        help_text="Để trống để dùng ký hiệu mặc định của loại đơn vị.",
+        help_text=_("Để trống để dùng ký hiệu mặc định của loại đơn vị."),
     )
     org_type = forms.ModelChoiceField(
-        label="Loại đơn vị", queryset=OrgType.objects.all(), error_messages={"required": "Chọn loại đơn vị."}
+        label=_("Loại đơn vị"),
+        queryset=OrgType.objects.all(),
+        error_messages={"required": _("Chọn loại đơn vị.")},
     )
-    established_on = _date_field("Ngày thành lập", required=False)
-    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
+    established_on = _date_field(_("Ngày thành lập"), required=False)
+    decision = forms.CharField(label=_("Căn cứ (số quyết định)"), max_length=200, required=False)
 
 
 class OrgRenameForm(forms.Form):
-    name = forms.CharField(label="Tên mới", max_length=255)
-    abbreviation = forms.CharField(label="Ký hiệu trên văn bản", max_length=20)
-    effective_on = _date_field("Có hiệu lực từ ngày")
-    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
+    name = forms.CharField(label=_("Tên mới"), max_length=255)
+    abbreviation = forms.CharField(label=_("Ký hiệu trên văn bản"), max_length=20)
+    effective_on = _date_field(_("Có hiệu lực từ ngày"))
+    decision = forms.CharField(label=_("Căn cứ (số quyết định)"), max_length=200, required=False)
 
 
 class OrgMoveForm(forms.Form):
-    new_parent = UnitCodeField(label="Mã đơn vị cấp trên mới", max_length=40)
-    effective_on = _date_field("Có hiệu lực từ ngày")
-    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
+    new_parent = UnitCodeField(label=_("Mã đơn vị cấp trên mới"), max_length=40)
+    effective_on = _date_field(_("Có hiệu lực từ ngày"))
+    decision = forms.CharField(label=_("Căn cứ (số quyết định)"), max_length=200, required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,10 +81,10 @@ class OrgMoveForm(forms.Form):
 
 class OrgMergeForm(forms.Form):
     sources = forms.CharField(
-        label="Mã các đơn vị hợp nhất vào đơn vị này (cách nhau bởi dấu phẩy)", max_length=2000
+        label=_("Mã các đơn vị hợp nhất vào đơn vị này (cách nhau bởi dấu phẩy)"), max_length=2000
     )
-    effective_on = _date_field("Có hiệu lực từ ngày")
-    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
+    effective_on = _date_field(_("Có hiệu lực từ ngày"))
+    decision = forms.CharField(label=_("Căn cứ (số quyết định)"), max_length=200, required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,29 +95,33 @@ class OrgMergeForm(forms.Form):
         found = {org.code: org for org in self.units.filter(code__in=codes)}
         missing = [code for code in codes if code not in found]
         if missing:
-            raise forms.ValidationError(f"Không tìm thấy đơn vị có mã: {', '.join(missing)}.")
+            raise forms.ValidationError(
+                format_lazy(_("Không tìm thấy đơn vị có mã: {codes}."), codes=", ".join(missing))
+            )
         if not codes:
-            raise forms.ValidationError("Nhập ít nhất một mã đơn vị.")
+            raise forms.ValidationError(_("Nhập ít nhất một mã đơn vị."))
         return [found[code] for code in codes]
 
 
 class OrgSplitForm(forms.Form):
-    effective_on = _date_field("Có hiệu lực từ ngày")
-    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200, required=False)
-    part1_name = forms.CharField(label="Đơn vị mới 1 — tên", max_length=255)
-    part1_code = forms.CharField(label="Đơn vị mới 1 — mã", max_length=40)
-    part2_name = forms.CharField(label="Đơn vị mới 2 — tên", max_length=255)
-    part2_code = forms.CharField(label="Đơn vị mới 2 — mã", max_length=40)
-    part3_name = forms.CharField(label="Đơn vị mới 3 — tên (không bắt buộc)", max_length=255, required=False)
-    part3_code = forms.CharField(label="Đơn vị mới 3 — mã", max_length=40, required=False)
+    effective_on = _date_field(_("Có hiệu lực từ ngày"))
+    decision = forms.CharField(label=_("Căn cứ (số quyết định)"), max_length=200, required=False)
+    part1_name = forms.CharField(label=_("Đơn vị mới 1 — tên"), max_length=255)
+    part1_code = forms.CharField(label=_("Đơn vị mới 1 — mã"), max_length=40)
+    part2_name = forms.CharField(label=_("Đơn vị mới 2 — tên"), max_length=255)
+    part2_code = forms.CharField(label=_("Đơn vị mới 2 — mã"), max_length=40)
+    part3_name = forms.CharField(
+        label=_("Đơn vị mới 3 — tên (không bắt buộc)"), max_length=255, required=False
+    )
+    part3_code = forms.CharField(label=_("Đơn vị mới 3 — mã"), max_length=40, required=False)
 
     def __init__(self, *args: Any, children: list[Org], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.children = children
         for child in children:
             self.fields[f"child_{child.pk}"] = forms.ChoiceField(
-                label=f"“{child.name}” chuyển về",
-                choices=[("1", "Đơn vị mới 1"), ("2", "Đơn vị mới 2"), ("3", "Đơn vị mới 3")],
+                label=format_lazy(_("“{name}” chuyển về"), name=child.name),
+                choices=[("1", _("Đơn vị mới 1")), ("2", _("Đơn vị mới 2")), ("3", _("Đơn vị mới 3"))],
             )
 
     def clean(self) -> dict[str, Any]:
@@ -131,17 +142,17 @@ class OrgSplitForm(forms.Form):
 
 
 class OrgDissolveForm(forms.Form):
-    effective_on = _date_field("Giải thể từ ngày")
-    decision = forms.CharField(label="Căn cứ (số quyết định)", max_length=200)
+    effective_on = _date_field(_("Giải thể từ ngày"))
+    decision = forms.CharField(label=_("Căn cứ (số quyết định)"), max_length=200)
     confirm = forms.BooleanField(
-        label="Tôi xác nhận giải thể đơn vị này", error_messages={"required": "Hãy đánh dấu xác nhận."}
+        label=_("Tôi xác nhận giải thể đơn vị này"), error_messages={"required": _("Hãy đánh dấu xác nhận.")}
     )
 
 
 class TermForm(forms.Form):
-    name = forms.CharField(label="Nhiệm kỳ", max_length=40, help_text="Ví dụ: 2025–2030")
-    starts_on = _date_field("Bắt đầu")
-    ends_on = _date_field("Kết thúc", required=False)
+    name = forms.CharField(label=_("Nhiệm kỳ"), max_length=40, help_text=_("Ví dụ: 2025–2030"))
+    starts_on = _date_field(_("Bắt đầu"))
+    ends_on = _date_field(_("Kết thúc"), required=False)
 
 
 def today() -> Any:

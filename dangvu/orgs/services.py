@@ -8,11 +8,13 @@ units stay attached to them; ``OrgSuccession`` rows say where each unit's work c
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import WHOLE_TREE, require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
@@ -20,17 +22,28 @@ from dangvu.core.modules import structure_participants
 from dangvu.orgs.enums import OrgEventKind, OrgStatus
 from dangvu.orgs.models import Org, OrgEvent, OrgNameVersion, OrgSuccession, OrgType, Term
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _require_active(org: Org, label: str = "Đơn vị") -> None:
+
+_UNIT = _("Đơn vị")
+
+
+def _require_active(org: Org, label: StrOrPromise = _UNIT) -> None:
     if not org.is_active:
         raise ValidationError(
-            f"{label} “{org.name}” đã {org.get_status_display().lower()}, không thể thực hiện thao tác này."
+            format_lazy(
+                _("{unit} “{name}” không còn hoạt động ({status}); không thể thực hiện thao tác này."),
+                unit=label,
+                name=org.name,
+                status=OrgStatus(org.status).label,
+            )
         )
 
 
 def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
     if Org.objects.filter(code=code).exclude(pk=exclude_pk).exists():
-        raise ValidationError({"code": f"Mã đơn vị “{code}” đã được dùng."})
+        raise ValidationError({"code": format_lazy(_("Mã đơn vị “{code}” đã được dùng."), code=code)})
 
 
 def _lock(org: Org) -> Org:
@@ -54,10 +67,10 @@ def org_create(
     require_perm(actor, "orgs.manage", parent if parent is not None else WHOLE_TREE)
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Tên đơn vị không được để trống."})
+        raise ValidationError({"name": _("Tên đơn vị không được để trống.")})
     _check_code_free(code)
     if parent is not None:
-        _require_active(parent, "Đơn vị cấp trên")
+        _require_active(parent, _("Đơn vị cấp trên"))
     fields = {
         "name": name,
         "code": code,
@@ -108,7 +121,7 @@ def org_rename(
     if abbreviation is not None:
         org.abbreviation = abbreviation.strip()
     if not org.name:
-        raise ValidationError({"name": "Tên đơn vị không được để trống."})
+        raise ValidationError({"name": _("Tên đơn vị không được để trống.")})
     org.refresh_derived()
     org.save(update_fields=["name", "abbreviation", "search_text", "sort_name", "updated_at"])
     OrgNameVersion.objects.filter(org=org, valid_to__isnull=True).update(valid_to=effective_on)
@@ -161,14 +174,14 @@ def org_move(*, actor: Any, org: Org, new_parent: Org, effective_on: date, decis
     require_perm(actor, "orgs.manage", org)
     require_perm(actor, "orgs.manage", new_parent)
     _require_active(org)
-    _require_active(new_parent, "Đơn vị cấp trên mới")
+    _require_active(new_parent, _("Đơn vị cấp trên mới"))
     if new_parent.path.startswith(org.path):
         raise ValidationError(
-            {"new_parent": "Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."}
+            {"new_parent": _("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")}
         )
     old_parent = Org.objects.get_parent(org)
     if old_parent is not None and old_parent.pk == new_parent.pk:
-        raise ValidationError({"new_parent": "Đơn vị đã trực thuộc đơn vị này."})
+        raise ValidationError({"new_parent": _("Đơn vị đã trực thuộc đơn vị này.")})
     _move_subtree(actor, org, new_parent)
     org.refresh_from_db()
     data = {"from_parent": old_parent.pk if old_parent else None, "to_parent": new_parent.pk}
@@ -203,16 +216,16 @@ def org_merge(*, actor: Any, sources: list[Org], target: Org, effective_on: date
     """
     target = _lock(target)
     require_perm(actor, "orgs.manage", target)
-    _require_active(target, "Đơn vị tiếp nhận")
+    _require_active(target, _("Đơn vị tiếp nhận"))
     if not sources:
-        raise ValidationError({"sources": "Chọn ít nhất một đơn vị để hợp nhất."})
+        raise ValidationError({"sources": _("Chọn ít nhất một đơn vị để hợp nhất.")})
     for source in sources:
         source = _lock(source)
         require_perm(actor, "orgs.manage", source)
         _require_active(source)
         if source.pk == target.pk or target.path.startswith(source.path):
             raise ValidationError(
-                {"target": "Đơn vị tiếp nhận không được là đơn vị bị hợp nhất hoặc cấp dưới của nó."}
+                {"target": _("Đơn vị tiếp nhận không được là đơn vị bị hợp nhất hoặc cấp dưới của nó.")}
             )
         for child in list(Org.objects.get_children(source)):
             _move_subtree(actor, child, Org.objects.get(pk=target.pk))
@@ -271,7 +284,7 @@ def org_split(
     require_perm(actor, "orgs.manage", source)
     _require_active(source)
     if len(parts) < 2:
-        raise ValidationError({"parts": "Chia tách cần ít nhất hai đơn vị mới."})
+        raise ValidationError({"parts": _("Chia tách cần ít nhất hai đơn vị mới.")})
     parent = Org.objects.get_parent(source)
     new_orgs: list[Org] = []
     for part in parts:
@@ -294,7 +307,13 @@ def org_split(
     for index, part in enumerate(parts):
         for child_id in part.get("children", []):
             if child_id not in children:
-                raise ValidationError({"parts": f"Đơn vị #{child_id} không trực thuộc “{source.name}”."})
+                raise ValidationError(
+                    {
+                        "parts": format_lazy(
+                            _("Đơn vị #{id} không trực thuộc “{name}”."), id=child_id, name=source.name
+                        )
+                    }
+                )
             _move_subtree(actor, Org.objects.get(pk=child_id), Org.objects.get(pk=new_orgs[index].pk))
             assigned_children.add(child_id)
     for child_id in set(children) - assigned_children:
@@ -331,7 +350,9 @@ def org_dissolve(*, actor: Any, org: Org, effective_on: date, decision: str = ""
     _require_active(org)
     if Org.objects.filter(path__startswith=org.path, status=OrgStatus.ACTIVE).exclude(pk=org.pk).exists():
         raise ValidationError(
-            "Đơn vị còn đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc hợp nhất chúng trước khi giải thể."
+            _(
+                "Đơn vị còn đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc hợp nhất chúng trước khi giải thể."
+            )
         )
     participants = structure_participants()
     blockers = [reason for participant in participants for reason in participant.dissolve_blockers(org)]
@@ -353,9 +374,9 @@ def term_add(*, actor: Any, org: Org, name: str, starts_on: date, ends_on: date 
     """Record a committee term (nhiệm kỳ); the previous open term ends the day before."""
     require_perm(actor, "orgs.manage", org)
     if ends_on is not None and ends_on <= starts_on:
-        raise ValidationError({"ends_on": "Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu."})
+        raise ValidationError({"ends_on": _("Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.")})
     if Term.objects.filter(org=org, starts_on=starts_on).exists():
-        raise ValidationError({"starts_on": "Đơn vị đã có nhiệm kỳ bắt đầu từ ngày này."})
+        raise ValidationError({"starts_on": _("Đơn vị đã có nhiệm kỳ bắt đầu từ ngày này.")})
     term = Term.objects.create(org=org, name=name.strip(), starts_on=starts_on, ends_on=ends_on)
     audit_created(actor=actor, obj=term, event="orgs.term_add", org=org)
     return term

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from dangvu.accounts.permissions import has_perm, require_perm, scope_for
 from dangvu.core.http import AuthenticatedHttpRequest
@@ -162,8 +163,8 @@ def create_child(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             established_on=d["established_on"],
             decision=d["decision"],
         ),
-        "Thêm đơn vị trực thuộc",
-        "Đã thêm đơn vị.",
+        _("Thêm đơn vị trực thuộc"),
+        _("Đã thêm đơn vị."),
     )
 
 
@@ -183,8 +184,8 @@ def rename(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             effective_on=d["effective_on"],
             decision=d["decision"],
         ),
-        "Đổi tên đơn vị",
-        "Đã đổi tên đơn vị.",
+        _("Đổi tên đơn vị"),
+        _("Đã đổi tên đơn vị."),
     )
 
 
@@ -201,8 +202,8 @@ def move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             effective_on=d["effective_on"],
             decision=d["decision"],
         ),
-        "Chuyển đơn vị sang trực thuộc đơn vị khác",
-        "Đã chuyển đơn vị.",
+        _("Chuyển đơn vị sang trực thuộc đơn vị khác"),
+        _("Đã chuyển đơn vị."),
     )
 
 
@@ -219,8 +220,8 @@ def merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             effective_on=d["effective_on"],
             decision=d["decision"],
         ),
-        "Hợp nhất các đơn vị khác vào đơn vị này",
-        "Đã hợp nhất.",
+        _("Hợp nhất các đơn vị khác vào đơn vị này"),
+        _("Đã hợp nhất."),
     )
 
 
@@ -242,7 +243,7 @@ def split(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         return new[0]
 
-    return _action(request, pk, factory, perform, "Chia tách đơn vị", "Đã chia tách đơn vị.")
+    return _action(request, pk, factory, perform, _("Chia tách đơn vị"), _("Đã chia tách đơn vị."))
 
 
 @login_required
@@ -254,8 +255,8 @@ def dissolve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         lambda org, d: services.org_dissolve(
             actor=request.user, org=org, effective_on=d["effective_on"], decision=d["decision"]
         ),
-        "Giải thể đơn vị",
-        "Đã giải thể đơn vị.",
+        _("Giải thể đơn vị"),
+        _("Đã giải thể đơn vị."),
     )
 
 
@@ -268,6 +269,6 @@ def add_term(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         lambda org, d: services.term_add(
             actor=request.user, org=org, name=d["name"], starts_on=d["starts_on"], ends_on=d["ends_on"]
         ),
-        "Thêm nhiệm kỳ",
-        "Đã thêm nhiệm kỳ.",
+        _("Thêm nhiệm kỳ"),
+        _("Đã thêm nhiệm kỳ."),
     )

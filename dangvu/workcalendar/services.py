@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import WHOLE_TREE, require_perm
 from dangvu.audit.services import audit_log, diff, snapshot
@@ -25,7 +26,7 @@ def calendar_day_set(*, actor: Any, day: date, kind: str, note: str = "") -> Cal
     the calendar version is bumped and open deadlines are recomputed by a job."""
     require_perm(actor, "calendar.manage", WHOLE_TREE)
     if kind not in CalendarDay.Kind.values:
-        raise ValidationError({"kind": "Loại ngày không hợp lệ."})
+        raise ValidationError({"kind": _("Loại ngày không hợp lệ.")})
     existing = CalendarDay.objects.select_for_update().filter(date=day).first()
     before = snapshot(existing) if existing else {}
     entry, _created = CalendarDay.objects.update_or_create(

@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangvu.accounts.permissions import has_perm, require_perm_somewhere
@@ -18,26 +20,33 @@ from dangvu.workcalendar.services import calendar_day_remove, calendar_day_set
 
 class CalendarDayForm(forms.Form):
     date = forms.DateField(
-        label="Ngày",
+        label=gettext_lazy("Ngày"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Ngày không hợp lệ."},
+        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ.")},
     )
-    kind = forms.ChoiceField(label="Loại", choices=CalendarDay.Kind.choices)
-    note = forms.CharField(label="Ghi chú / căn cứ", max_length=255, required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=CalendarDay.Kind.choices)
+    note = forms.CharField(label=gettext_lazy("Ghi chú / căn cứ"), max_length=255, required=False)
 
 
 class ComputeForm(forms.Form):
     start = forms.DateField(
-        label="Từ ngày",
+        label=gettext_lazy("Từ ngày"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Ngày không hợp lệ."},
+        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ.")},
     )
     days = forms.IntegerField(
-        label="Số ngày làm việc",
+        label=gettext_lazy("Số ngày làm việc"),
         min_value=0,
         max_value=10000,
-        error_messages={"min_value": "Số ngày không được âm.", "invalid": "Nhập một số nguyên."},
+        error_messages={
+            "min_value": gettext_lazy("Số ngày không được âm."),
+            "invalid": gettext_lazy("Nhập một số nguyên."),
+        },
     )
+
+
+# The interface language → the language the holidays package names Vietnam's public holidays in.
+HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
 
 
 @login_required
@@ -47,6 +56,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValueError:
         year = timezone.localdate().year
     year = min(max(year, 1990), 2100)
+    language = translation.get_language()
     form = CalendarDayForm()
     compute = ComputeForm(request.GET if "start" in request.GET else None)
     result = None
@@ -54,7 +64,10 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         result = calendar.add_working_days(compute.cleaned_data["start"], compute.cleaned_data["days"])
     context = {
         "year": year,
-        "holidays": sorted(calendar.public_holiday_names(year, "vi").items()),
+        # The holidays package names the holidays itself, in Vietnamese or in English.
+        "holidays": sorted(
+            calendar.public_holiday_names(year, HOLIDAY_LANGUAGES.get(language, "vi")).items()
+        ),
         "exceptions": CalendarDay.objects.filter(date__year=year).order_by("date"),
         "form": form,
         "compute": compute,
@@ -80,10 +93,11 @@ def add_day(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
         else:
-            messages.success(request, "Đã lưu ngày nghỉ / làm bù.")
+            messages.success(request, _("Đã lưu ngày nghỉ / làm bù."))
         return redirect(f"/calendar/?year={form.cleaned_data['date'].year}")
     messages.error(
-        request, "Dữ liệu không hợp lệ: " + "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        request,
+        _("Dữ liệu không hợp lệ: ") + "; ".join(str(e) for errs in form.errors.values() for e in errs),
     )
     return redirect("workcalendar:index")
 
@@ -95,5 +109,5 @@ def remove_day(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     day = get_object_or_404(CalendarDay, pk=pk)
     year = day.date.year
     calendar_day_remove(actor=request.user, day=day)
-    messages.success(request, "Đã xóa.")
+    messages.success(request, _("Đã xóa."))
     return redirect(f"/calendar/?year={year}")

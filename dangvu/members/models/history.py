@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangvu.accounts.querysets import ByPerson, ByUnit, ScopedQuerySet
 from dangvu.members.enums import (
@@ -23,14 +25,14 @@ class MemberOrgPeriod(models.Model):
     """The member belonged to ``org`` from ``started_on`` to ``ended_on`` (open while current)."""
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="org_periods")
-    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="chi bộ")
-    started_on = models.DateField("từ ngày", null=True, blank=True)
-    ended_on = models.DateField("đến ngày", null=True, blank=True)
-    note = models.CharField("ghi chú", max_length=255, blank=True)
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("chi bộ"))
+    started_on = models.DateField(_("từ ngày"), null=True, blank=True)
+    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = "quá trình sinh hoạt"
-        verbose_name_plural = "quá trình sinh hoạt"
+        verbose_name = _("quá trình sinh hoạt")
+        verbose_name_plural = pgettext_lazy("plural", "quá trình sinh hoạt")
         ordering = ["member", "-started_on", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -48,18 +50,18 @@ class MemberStatusChange(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=16, choices=MemberStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=MemberStatus.choices)
-    effective_on = models.DateField("ngày hiệu lực")
-    legal_basis = models.CharField("căn cứ", max_length=300, blank=True)
-    reason = models.CharField("lý do", max_length=500, blank=True)
-    event = models.CharField("nghiệp vụ", max_length=40)
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    legal_basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
+    reason = models.CharField(_("lý do"), max_length=500, blank=True)
+    event = models.CharField(_("nghiệp vụ"), max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "thay đổi trạng thái"
-        verbose_name_plural = "thay đổi trạng thái"
+        verbose_name = _("thay đổi trạng thái")
+        verbose_name_plural = pgettext_lazy("plural", "thay đổi trạng thái")
         ordering = ["member", "-effective_on", "-pk"]
 
     def __str__(self) -> str:
@@ -70,14 +72,14 @@ class PartyInterruption(models.Model):
     """A period out of party activity; party age does not count it (DOMAIN §4)."""
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="interruptions")
-    reason = models.CharField("lý do", max_length=16, choices=InterruptionReason.choices)
-    starts_on = models.DateField("từ ngày")
-    ends_on = models.DateField("đến ngày", null=True, blank=True, help_text="Trống nếu chưa kết thúc.")
-    note = models.CharField("ghi chú", max_length=255, blank=True)
+    reason = models.CharField(_("lý do"), max_length=16, choices=InterruptionReason.choices)
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"), null=True, blank=True, help_text=_("Trống nếu chưa kết thúc."))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = "thời gian gián đoạn"
-        verbose_name_plural = "thời gian gián đoạn"
+        verbose_name = _("thời gian gián đoạn")
+        verbose_name_plural = pgettext_lazy("plural", "thời gian gián đoạn")
         ordering = ["member", "starts_on"]
         constraints = [
             models.CheckConstraint(
@@ -92,16 +94,16 @@ class PartyInterruption(models.Model):
 
 class FamilyRelation(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="family")
-    relation = models.CharField("quan hệ", max_length=40, help_text="Bố, mẹ, vợ, chồng, con, …")
-    full_name = models.CharField("họ và tên", max_length=150)
-    birth_year = models.PositiveSmallIntegerField("năm sinh", null=True, blank=True)
-    occupation = models.CharField("nghề nghiệp", max_length=150, blank=True)
-    address = models.CharField("nơi ở", max_length=255, blank=True)
-    note = models.CharField("ghi chú (chính trị, lịch sử)", max_length=500, blank=True)
+    relation = models.CharField(_("quan hệ"), max_length=40, help_text=_("Bố, mẹ, vợ, chồng, con, …"))
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    occupation = models.CharField(_("nghề nghiệp"), max_length=150, blank=True)
+    address = models.CharField(_("nơi ở"), max_length=255, blank=True)
+    note = models.CharField(_("ghi chú (chính trị, lịch sử)"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = "quan hệ gia đình"
-        verbose_name_plural = "quan hệ gia đình"
+        verbose_name = _("quan hệ gia đình")
+        verbose_name_plural = pgettext_lazy("plural", "quan hệ gia đình")
         ordering = ["member", "pk"]
 
     def __str__(self) -> str:
@@ -112,14 +114,14 @@ class MemberHistory(models.Model):
     """A dated line of the member's work, party or training history (lý lịch)."""
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="history")
-    kind = models.CharField("loại", max_length=10, choices=HistoryKind.choices, default=HistoryKind.WORK)
-    starts_on = models.DateField("từ")
-    ends_on = models.DateField("đến", null=True, blank=True)
-    description = models.CharField("nội dung", max_length=500)
+    kind = models.CharField(_("loại"), max_length=10, choices=HistoryKind.choices, default=HistoryKind.WORK)
+    starts_on = models.DateField(_("từ"))
+    ends_on = models.DateField(_("đến"), null=True, blank=True)
+    description = models.CharField(_("nội dung"), max_length=500)
 
     class Meta:
-        verbose_name = "quá trình công tác"
-        verbose_name_plural = "quá trình công tác"
+        verbose_name = _("quá trình công tác")
+        verbose_name_plural = pgettext_lazy("plural", "quá trình công tác")
         ordering = ["member", "starts_on"]
 
     def __str__(self) -> str:
@@ -130,17 +132,17 @@ class Award(models.Model):
     """An award: the party badge (with its milestone) or another distinction."""
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="awards")
-    kind = models.CharField("loại", max_length=10, choices=AwardKind.choices, default=AwardKind.OTHER)
-    title = models.CharField("hình thức", max_length=200)
-    milestone_years = models.PositiveSmallIntegerField("mốc tuổi đảng", null=True, blank=True)
-    awarded_on = models.DateField("ngày trao")
-    decision = models.CharField("quyết định", max_length=200, blank=True)
-    posthumous = models.BooleanField("truy tặng", default=False)
-    early = models.BooleanField("tặng sớm", default=False)
+    kind = models.CharField(_("loại"), max_length=10, choices=AwardKind.choices, default=AwardKind.OTHER)
+    title = models.CharField(_("hình thức"), max_length=200)
+    milestone_years = models.PositiveSmallIntegerField(_("mốc tuổi đảng"), null=True, blank=True)
+    awarded_on = models.DateField(_("ngày trao"))
+    decision = models.CharField(_("quyết định"), max_length=200, blank=True)
+    posthumous = models.BooleanField(_("truy tặng"), default=False)
+    early = models.BooleanField(_("tặng sớm"), default=False)
 
     class Meta:
-        verbose_name = "khen thưởng"
-        verbose_name_plural = "khen thưởng"
+        verbose_name = _("khen thưởng")
+        verbose_name_plural = pgettext_lazy("plural", "khen thưởng")
         ordering = ["member", "-awarded_on"]
         constraints = [
             models.UniqueConstraint(
@@ -156,15 +158,15 @@ class Award(models.Model):
 
 class Discipline(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="disciplines")
-    form = models.CharField("hình thức", max_length=12, choices=DisciplineForm.choices)
-    decided_on = models.DateField("ngày quyết định")
-    decision = models.CharField("quyết định", max_length=200)
-    authority = models.CharField("cấp quyết định", max_length=200, blank=True)
-    reason = models.CharField("lý do", max_length=500, blank=True)
+    form = models.CharField(_("hình thức"), max_length=12, choices=DisciplineForm.choices)
+    decided_on = models.DateField(_("ngày quyết định"))
+    decision = models.CharField(_("quyết định"), max_length=200)
+    authority = models.CharField(_("cấp quyết định"), max_length=200, blank=True)
+    reason = models.CharField(_("lý do"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = "kỷ luật"
-        verbose_name_plural = "kỷ luật"
+        verbose_name = _("kỷ luật")
+        verbose_name_plural = pgettext_lazy("plural", "kỷ luật")
         ordering = ["member", "-decided_on"]
 
     def __str__(self) -> str:
@@ -175,16 +177,16 @@ class CardEvent(models.Model):
     """Issue, reissue or exchange of the party card; the member row holds the current number."""
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="card_events")
-    kind = models.CharField("loại", max_length=10, choices=CardEventKind.choices)
-    card_number = models.CharField("số thẻ", max_length=20)
-    previous_number = models.CharField("số thẻ cũ", max_length=20, blank=True)
-    issued_on = models.DateField("ngày cấp")
-    decision = models.CharField("quyết định", max_length=200, blank=True)
-    reason = models.CharField("lý do", max_length=300, blank=True)
+    kind = models.CharField(_("loại"), max_length=10, choices=CardEventKind.choices)
+    card_number = models.CharField(_("số thẻ"), max_length=20)
+    previous_number = models.CharField(_("số thẻ cũ"), max_length=20, blank=True)
+    issued_on = models.DateField(_("ngày cấp"))
+    decision = models.CharField(_("quyết định"), max_length=200, blank=True)
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "cấp, đổi thẻ đảng"
-        verbose_name_plural = "cấp, đổi thẻ đảng"
+        verbose_name = _("cấp, đổi thẻ đảng")
+        verbose_name_plural = pgettext_lazy("plural", "cấp, đổi thẻ đảng")
         ordering = ["member", "-issued_on", "-pk"]
 
     def __str__(self) -> str:
@@ -213,12 +215,12 @@ class Transfer(models.Model):
     """
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="transfers")
-    kind = models.CharField("loại", max_length=10, choices=TransferKind.choices)
+    kind = models.CharField(_("loại"), max_length=10, choices=TransferKind.choices)
     status = models.CharField(
-        "trạng thái", max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING
+        _("trạng thái"), max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
     from_org = models.ForeignKey(
-        "orgs.Org", on_delete=models.PROTECT, related_name="transfers_out", verbose_name="từ"
+        "orgs.Org", on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("từ")
     )
     to_org = models.ForeignKey(
         "orgs.Org",
@@ -226,29 +228,29 @@ class Transfer(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="transfers_in",
-        verbose_name="đến",
+        verbose_name=_("đến"),
     )
     destination = models.CharField(
-        "nơi đến (ngoài hệ thống)",
+        _("nơi đến (ngoài hệ thống)"),
         max_length=255,
         blank=True,
-        help_text="Khi nơi đến không quản lý trên hệ thống này.",
+        help_text=_("Khi nơi đến không quản lý trên hệ thống này."),
     )
-    letter_number = models.CharField("số giấy giới thiệu", max_length=50, blank=True)
-    issued_on = models.DateField("ngày giới thiệu")
-    due_on = models.DateField("hạn xuất trình", help_text="30 ngày làm việc kể từ ngày giới thiệu.")
-    until_on = models.DateField("đến ngày (tạm thời)", null=True, blank=True)
-    fees_paid_until = models.CharField("đã đóng đảng phí hết tháng", max_length=7, blank=True)
-    received_on = models.DateField("ngày tiếp nhận", null=True, blank=True)
-    reason = models.CharField("lý do", max_length=300, blank=True)
+    letter_number = models.CharField(_("số giấy giới thiệu"), max_length=50, blank=True)
+    issued_on = models.DateField(_("ngày giới thiệu"))
+    due_on = models.DateField(_("hạn xuất trình"), help_text=_("30 ngày làm việc kể từ ngày giới thiệu."))
+    until_on = models.DateField(_("đến ngày (tạm thời)"), null=True, blank=True)
+    fees_paid_until = models.CharField(_("đã đóng đảng phí hết tháng"), max_length=7, blank=True)
+    received_on = models.DateField(_("ngày tiếp nhận"), null=True, blank=True)
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
     previous_status = models.CharField(max_length=16, choices=MemberStatus.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TransferQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "chuyển sinh hoạt đảng"
-        verbose_name_plural = "chuyển sinh hoạt đảng"
+        verbose_name = _("chuyển sinh hoạt đảng")
+        verbose_name_plural = pgettext_lazy("plural", "chuyển sinh hoạt đảng")
         ordering = ["-issued_on", "-pk"]
         constraints = [
             models.UniqueConstraint(

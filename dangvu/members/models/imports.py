@@ -2,29 +2,31 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MemberImport(models.Model):
     """One upload of a member spreadsheet: its mapping, dry-run report and progress (runs as a job)."""
 
     class Status(models.TextChoices):
-        UPLOADED = "uploaded", "Đã tải lên"
-        CHECKED = "checked", "Đã kiểm tra"
-        RUNNING = "running", "Đang nhập"
-        DONE = "done", "Hoàn thành"
-        FAILED = "failed", "Thất bại"
+        UPLOADED = "uploaded", _("Đã tải lên")
+        CHECKED = "checked", _("Đã kiểm tra")
+        RUNNING = "running", _("Đang nhập")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Thất bại")
 
     class Mode(models.TextChoices):
-        ALL_OR_NOTHING = "all", "Chỉ nhập khi mọi dòng hợp lệ"
-        VALID_ONLY = "valid", "Nhập các dòng hợp lệ, bỏ qua dòng lỗi"
+        ALL_OR_NOTHING = "all", _("Chỉ nhập khi mọi dòng hợp lệ")
+        VALID_ONLY = "valid", _("Nhập các dòng hợp lệ, bỏ qua dòng lỗi")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     org = models.ForeignKey(
-        "orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị nhận"
+        "orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị nhận")
     )
     file = models.FileField(upload_to="imports/")
     filename = models.CharField(max_length=255)
-    mapping = models.JSONField("ánh xạ cột", default=dict, blank=True)
+    mapping = models.JSONField(_("ánh xạ cột"), default=dict, blank=True)
     mode = models.CharField(max_length=5, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
     total_rows = models.PositiveIntegerField(default=0)
@@ -32,14 +34,14 @@ class MemberImport(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
-    report = models.JSONField("báo cáo", default=list, blank=True)
+    report = models.JSONField(_("báo cáo"), default=list, blank=True)
     message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "lần nhập dữ liệu"
-        verbose_name_plural = "nhập dữ liệu đảng viên"
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = pgettext_lazy("plural", "nhập dữ liệu đảng viên")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

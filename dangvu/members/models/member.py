@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangvu.accounts.querysets import ByPerson, ByUnit, ScopedQuerySet
 from dangvu.core.fields import CodeField
@@ -27,8 +28,11 @@ from dangvu.members.enums import (
     TheoryLevel,
 )
 
-cccd_validator = RegexValidator(r"^\d{12}$", "Số CCCD phải gồm đúng 12 chữ số.")
-phone_validator = RegexValidator(r"^[0-9+ .()-]{8,20}$", "Số điện thoại không hợp lệ.")
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+cccd_validator = RegexValidator(r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."))
+phone_validator = RegexValidator(r"^[0-9+ .()-]{8,20}$", _("Số điện thoại không hợp lệ."))
 
 
 def cccd_prefix(digits: str) -> Q:
@@ -116,8 +120,8 @@ class NameWord(models.Model):
     word = models.CharField(max_length=60, primary_key=True)
 
     class Meta:
-        verbose_name = "từ trong họ tên"
-        verbose_name_plural = "từ trong họ tên"
+        verbose_name = _("từ trong họ tên")
+        verbose_name_plural = pgettext_lazy("plural", "từ trong họ tên")
 
     def __str__(self) -> str:
         return self.word
@@ -238,8 +242,8 @@ class Member(TimeStampedModel):
     objects = MemberQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "đảng viên"
-        verbose_name_plural = "đảng viên"
+        verbose_name = _("đảng viên")
+        verbose_name_plural = pgettext_lazy("plural", "đảng viên")
         indexes = [
             models.Index(fields=["org", "status"], name="member_org_status_idx"),
             # Name order, covering the list filters: a page of a big unit is found by walking this
@@ -257,7 +261,7 @@ class Member(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["cccd"],
                 name="member_cccd_unique",
-                violation_error_message="Số CCCD này đã có trong hồ sơ của một đảng viên khác.",
+                violation_error_message=_("Số CCCD này đã có trong hồ sơ của một đảng viên khác."),
             ),
             models.UniqueConstraint(fields=["card_number"], name="member_card_number_unique"),
             models.UniqueConstraint(fields=["file_number"], name="member_file_number_unique"),
@@ -319,20 +323,20 @@ class Member(TimeStampedModel):
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         today = timezone.localdate()
         for field in ("birth_date", "admitted_on", "ceremony_on", "recognized_on"):
             value = getattr(self, field)
             if value is not None and value > today:
-                errors[field] = "Ngày không được ở tương lai."
+                errors[field] = _("Ngày không được ở tương lai.")
         if self.birth_date and self.admitted_on and self.admitted_on <= self.birth_date:
-            errors["admitted_on"] = "Ngày kết nạp phải sau ngày sinh."
+            errors["admitted_on"] = _("Ngày kết nạp phải sau ngày sinh.")
         if self.admitted_on and self.ceremony_on and self.ceremony_on < self.admitted_on:
-            errors["ceremony_on"] = "Ngày lễ kết nạp không được trước ngày quyết định kết nạp."
+            errors["ceremony_on"] = _("Ngày lễ kết nạp không được trước ngày quyết định kết nạp.")
         if self.recognized_on and self.admitted_on and self.recognized_on <= self.admitted_on:
-            errors["recognized_on"] = "Ngày công nhận chính thức phải sau ngày kết nạp."
+            errors["recognized_on"] = _("Ngày công nhận chính thức phải sau ngày kết nạp.")
         if self.status == MemberStatus.PROBATIONARY and self.recognized_on:
-            errors["recognized_on"] = "Đảng viên dự bị chưa có ngày công nhận chính thức."
+            errors["recognized_on"] = _("Đảng viên dự bị chưa có ngày công nhận chính thức.")
         if errors:
             raise ValidationError(errors)
 

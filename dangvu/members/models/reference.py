@@ -5,6 +5,8 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangvu.core.versions import bump_version, current_version
 
@@ -12,13 +14,13 @@ from dangvu.core.versions import bump_version, current_version
 class Ethnicity(models.Model):
     """One of Vietnam's 54 ethnic groups (reference list)."""
 
-    code = models.CharField("mã", max_length=3, unique=True)
-    name = models.CharField("tên dân tộc", max_length=60, unique=True)
+    code = models.CharField(_("mã"), max_length=3, unique=True)
+    name = models.CharField(_("tên dân tộc"), max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = "dân tộc"
-        verbose_name_plural = "dân tộc"
+        verbose_name = _("dân tộc")
+        verbose_name_plural = pgettext_lazy("plural", "dân tộc")
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
@@ -28,13 +30,13 @@ class Ethnicity(models.Model):
 class Religion(models.Model):
     """A religion recognised in Vietnam, or "Không" (reference list)."""
 
-    code = models.CharField("mã", max_length=20, unique=True)
-    name = models.CharField("tôn giáo", max_length=80, unique=True)
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tôn giáo"), max_length=80, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = "tôn giáo"
-        verbose_name_plural = "tôn giáo"
+        verbose_name = _("tôn giáo")
+        verbose_name_plural = pgettext_lazy("plural", "tôn giáo")
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
@@ -59,19 +61,19 @@ class MemberRule(models.Model):
     an administrator should check against the original texts.
     """
 
-    key = models.CharField("quy tắc", max_length=60)
-    value = models.JSONField("giá trị")
-    effective_from = models.DateField("hiệu lực từ")
-    effective_to = models.DateField("hiệu lực đến", null=True, blank=True)
-    legal_basis = models.CharField("căn cứ", max_length=300, blank=True)
-    is_default = models.BooleanField("giá trị mặc định, chưa xác nhận", default=False)
-    description = models.CharField("mô tả", max_length=300, blank=True)
+    key = models.CharField(_("quy tắc"), max_length=60)
+    value = models.JSONField(_("giá trị"))
+    effective_from = models.DateField(_("hiệu lực từ"))
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    legal_basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
+    is_default = models.BooleanField(_("giá trị mặc định, chưa xác nhận"), default=False)
+    description = models.CharField(_("mô tả"), max_length=300, blank=True)
 
     objects = MemberRuleQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "quy tắc nghiệp vụ đảng viên"
-        verbose_name_plural = "quy tắc nghiệp vụ đảng viên"
+        verbose_name = _("quy tắc nghiệp vụ đảng viên")
+        verbose_name_plural = pgettext_lazy("plural", "quy tắc nghiệp vụ đảng viên")
         ordering = ["key", "-effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["key", "effective_from"], name="member_rule_unique_version")

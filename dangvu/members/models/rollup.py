@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangvu.members.enums import CURRENT_STATUSES
 
@@ -20,8 +22,8 @@ class OrgMemberCount(models.Model):
     transferring = models.BigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "số đảng viên (cộng dồn)"
-        verbose_name_plural = "số đảng viên (cộng dồn)"
+        verbose_name = _("số đảng viên (cộng dồn)")
+        verbose_name_plural = pgettext_lazy("plural", "số đảng viên (cộng dồn)")
 
     def __str__(self) -> str:
         return f"{self.org_id}: {self.total}"
@@ -49,8 +51,8 @@ class OrgMemberStat(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "ô thống kê đảng viên (tính sẵn)"
-        verbose_name_plural = "ô thống kê đảng viên (tính sẵn)"
+        verbose_name = _("ô thống kê đảng viên (tính sẵn)")
+        verbose_name_plural = pgettext_lazy("plural", "ô thống kê đảng viên (tính sẵn)")
         constraints = [
             models.UniqueConstraint(fields=["org", "dimension", "key"], name="member_stat_unique_cell")
         ]
