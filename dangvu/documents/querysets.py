@@ -12,7 +12,7 @@ from dangvu.accounts.querysets import ByPerson, ByUnit, ScopedQuerySet
 from dangvu.documents.enums import CLEARANCE, Secrecy
 
 if TYPE_CHECKING:
-    pass
+    from dangvu.documents.models import Document  # noqa: F401 - named in a string below
 
 
 def clearance_q(user: Any) -> Q:

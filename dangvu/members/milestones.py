@@ -28,7 +28,13 @@ class PartyAge:
         return {"years": self.years, "months": self.months, "days": self.days}
 
     def __str__(self) -> str:
-        return f"{self.years} năm {self.months} tháng {self.days} ngày"
+        from django.utils.translation import gettext
+
+        return gettext("%(years)s năm %(months)s tháng %(days)s ngày") % {
+            "years": self.years,
+            "months": self.months,
+            "days": self.days,
+        }
 
 
 def _shifted_start(start: date, interruptions: Iterable[PartyInterruption], on: date) -> date:

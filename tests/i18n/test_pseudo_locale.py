@@ -76,6 +76,7 @@ NOT_PAGES = {
     "members:file_pdf": "a download (PDF, the Party's printed form: Vietnamese)",
     "members:transfer_letter": "a download (PDF, the Party's printed form: Vietnamese)",
     "members:stats_report": "a download (the yearly report: Vietnamese)",
+    "documents:file": "a download (the document's own file)",
     "set_language": "POST only (the language switch)",
     "javascript-catalog": "JavaScript",
 }
@@ -248,6 +249,7 @@ class Data:
             collect(list(calendar.public_holiday_names(year, "vi").values()))
         collect([base64.b32encode(device.bin_key).decode() for device in TOTPDevice.objects.all()])
         collect([code.upper() for code, _name in settings.LANGUAGES])
+        collect([str(name) for _code, name in settings.LANGUAGES if name == "Pseudo"])  # the test's own
         for path in TOY_MODULE.glob("*.py"):
             collect(
                 [
@@ -304,6 +306,18 @@ def _page_key(path: str) -> tuple[str, str] | None:
 # --- The data every page needs ---------------------------------------------------------------------------
 
 
+def _blank_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def populate(people, tree) -> dict[str, str]:
     """A unit with every kind of record, and the pages that need a record or a parameter."""
     admin = people.admin
@@ -346,6 +360,19 @@ def populate(people, tree) -> dict[str, str]:
     )
     api_token_create(actor=admin, user=admin, name="Máy chủ báo cáo")
     TOTPDevice.objects.create(user=admin, confirmed=False, name="Ứng dụng xác thực")  # the setup page's
+    from dangvu.documents.services import document_draft, document_register_incoming
+
+    document_register_incoming(
+        actor=admin,
+        org=tree.xa,
+        doc_type="CV",
+        subject="V/v báo cáo quý IV",
+        sender_name="Tỉnh ủy Ninh Bình",
+        number_text="123-CV/TU",
+        file_name="quet.pdf",
+        content=_blank_pdf(),
+    )
+    document_draft(actor=admin, org=tree.xa, doc_type="NQ", subject="về chuyển đổi số", body="Nội dung.")
     return {
         "member": full.get_absolute_url(),
         "probationer": probationer.get_absolute_url(),
