@@ -177,6 +177,10 @@ else:
         "consumer": {"workers": env_int("DANGVU_JOB_WORKERS", 2), "worker_type": "thread"},
     }
 
+# A job's worker renews its lease every third of this; a job whose lease ran out (its worker was killed)
+# is marked failed, with a retry, by the next worker to start or within a minute (dangvu.core.jobs).
+DANGVU_JOB_LEASE_SECONDS = env_int("DANGVU_JOB_LEASE_SECONDS", 60)
+
 # --- Auth -----------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

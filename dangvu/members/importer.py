@@ -569,10 +569,13 @@ def run_import(
     mode: str = "all",
     mapping: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    on_imported: Callable[[Report], None] | None = None,
 ) -> Report:
     """Check (and unless ``dry_run``, import) a spreadsheet of members into ``org``'s subtree.
 
     ``mode="all"`` imports nothing if any row has a problem; ``mode="valid"`` imports the valid rows.
+    ``on_imported(report)`` runs inside the import's transaction, after its last write: what it writes
+    (a job's report and status) commits with the imported rows or not at all.
     """
     require_perm(actor, "members.manage", org)
     headers, rows, problems = read_table(upload)
@@ -643,5 +646,7 @@ def run_import(
                 "updated": report.updated,
             },
         )
-    report.imported = True
+        report.imported = True
+        if on_imported:
+            on_imported(report)
     return report
