@@ -249,6 +249,11 @@ DANGVU_UPLOAD_MAX_MB = env_int("DANGVU_UPLOAD_MAX_MB", 20)
 # What an uploaded archive (.xlsx, .docx) may declare it unpacks to, in all.
 DANGVU_UPLOAD_MAX_UNPACKED_MB = env_int("DANGVU_UPLOAD_MAX_UNPACKED_MB", 512)
 
+# What `dangvu backup` copies besides the database: these Django storages (those that exist: the uploaded
+# files and the audit checkpoints) and extra directories given as name=/path (dangvu.core.backup).
+DANGVU_BACKUP_STORAGES = env_list("DANGVU_BACKUP_STORAGES", "default,audit_checkpoints")
+DANGVU_BACKUP_DIRS = env_list("DANGVU_BACKUP_DIRS")
+
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "DANGVU_EMAIL_BACKEND",
