@@ -177,6 +177,10 @@ else:
         "consumer": {"workers": env_int("DANGVU_JOB_WORKERS", 2), "worker_type": "thread"},
     }
 
+# A job's worker renews its lease every third of this; a job whose lease ran out (its worker was killed)
+# is marked failed, with a retry, by the next worker to start or within a minute (dangvu.core.jobs).
+DANGVU_JOB_LEASE_SECONDS = env_int("DANGVU_JOB_LEASE_SECONDS", 60)
+
 # --- Auth -----------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -244,6 +248,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DANGVU_UPLOAD_MAX_MB = env_int("DANGVU_UPLOAD_MAX_MB", 20)
 # What an uploaded archive (.xlsx, .docx) may declare it unpacks to, in all.
 DANGVU_UPLOAD_MAX_UNPACKED_MB = env_int("DANGVU_UPLOAD_MAX_UNPACKED_MB", 512)
+
+# What `dangvu backup` copies besides the database: these Django storages (those that exist: the uploaded
+# files and the audit checkpoints) and extra directories given as name=/path (dangvu.core.backup).
+DANGVU_BACKUP_STORAGES = env_list("DANGVU_BACKUP_STORAGES", "default,audit_checkpoints")
+DANGVU_BACKUP_DIRS = env_list("DANGVU_BACKUP_DIRS")
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -31,3 +31,40 @@ class SearchableModel(models.Model):
 
     def refresh_search_text(self) -> None:
         self.search_text = fold(" ".join(part for part in self.searchable_parts() if part))
+
+
+class Job(models.Model):
+    """One background job of any module (an import, an OCR run, an export) and its latest attempt.
+
+    A worker that runs the job holds a lease (``lease_expires_at``) that its heartbeat renews; a worker
+    killed mid-job stops renewing it, and the next worker to start (or the reaper every minute) fails
+    the job so that the page offers a retry instead of showing "running" forever. See
+    ``dangvu.core.jobs``.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Đang chờ"
+        RUNNING = "running", "Đang chạy"
+        DONE = "done", "Hoàn thành"
+        FAILED = "failed", "Thất bại"
+
+    kind = models.CharField("loại", max_length=80)
+    key = models.CharField("mã", max_length=64)
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField("số lần chạy", default=0)
+    worker = models.CharField("tiến trình", max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField("lỗi", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tác vụ nền"
+        verbose_name_plural = "tác vụ nền"
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="core_job_kind_key")]
+        indexes = [models.Index(fields=["status", "lease_expires_at"], name="core_job_status_lease_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key} ({self.status})"

@@ -1,10 +1,12 @@
-"""Platform jobs: a liveness probe and the daily deadline reminders."""
+"""Platform jobs: a liveness probe, the daily deadline reminders and the reaper of abandoned jobs."""
 
 from __future__ import annotations
 
+from django.db import close_old_connections
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, task
+from huey.contrib.djhuey import HUEY, db_periodic_task, task
 
+from dangvu.core.jobs import jobs_reap
 from dangvu.notifications.reminders import send_due_reminders
 
 
@@ -17,3 +19,19 @@ def ping(value: int) -> int:
 @db_periodic_task(crontab(hour="7", minute="0"))
 def daily_reminders() -> int:
     return send_due_reminders()
+
+
+@HUEY.on_startup()
+def reap_jobs_at_start() -> None:
+    """A starting worker fails the jobs a killed worker left running (see ``dangvu.core.jobs``)."""
+    close_old_connections()
+    try:
+        jobs_reap()
+    finally:
+        close_old_connections()
+
+
+@db_periodic_task(crontab(minute="*"))
+def reap_jobs() -> int:
+    """Every minute: fail the jobs whose worker stopped renewing its lease (another machine's too)."""
+    return jobs_reap()

@@ -62,7 +62,8 @@ def check_zip(source: IO[bytes], limits: ZipLimits | None = None) -> zipfile.Zip
     limits = limits or ZipLimits.from_settings()
     try:
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    # NotImplementedError: a damaged header can declare a zip version or method Python lacks.
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
         raise HostileFile(
             "Tệp không phải là tệp nén hợp lệ (hỏng hoặc không đúng định dạng).", "not_archive"
         ) from error

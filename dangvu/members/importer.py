@@ -12,10 +12,13 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -187,7 +190,45 @@ def _merged_cells(archive: zipfile.ZipFile) -> list[Problem]:
 
 _MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"')
 NOT_XLSX = "Tệp không phải là tệp Excel .xlsx hợp lệ."
+DAMAGED_XLSX = "Tệp Excel bị hỏng (đọc đến dòng {row} thì lỗi); hãy mở bằng Excel, lưu lại rồi tải lên lại."
+# What a damaged or hostile file makes the readers (zipfile, zlib, the XML parser, openpyxl) raise.
+READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    ExpatError,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_header(value: Any) -> str:
+    """A header as text without control characters (a NUL cannot be stored, nor shown)."""
+    return _CONTROL.sub("", str(value)).strip() if value is not None else ""
+
+
 MERGED_CELL = "Ô gộp (merge) — hãy bỏ gộp ô trước khi nhập."
+
+
+def _cell_values(number: int, cells: Any, headers: list[str], problems: list[Problem]) -> list[Any]:
+    """A sheet row's values; a formula becomes a problem and an empty value."""
+    values: list[Any] = []
+    for index, cell in enumerate(cells):
+        value = cell.value
+        if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
+            column = headers[index] if index < len(headers) else ""
+            problems.append(Problem(number, column, "Ô chứa công thức — hãy dán giá trị (Paste Values)."))
+            values.append(None)
+        else:
+            values.append(value)
+    return values
 
 
 def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]], list[Problem]]:
@@ -202,37 +243,26 @@ def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]],
     try:
         problems = _merged_cells(archive)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as error:
-        raise ImportError_(NOT_XLSX) from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=False)
-    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=False)
         header_cells = next(rows)
+        headers = [_clean_header(c.value) for c in header_cells]
     except StopIteration as error:
         raise ImportError_("Trang tính đầu tiên không có dữ liệu.") from error
-    headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+    except READ_ERRORS as error:
+        raise ImportError_(NOT_XLSX) from error
 
     def body() -> Iterator[tuple[int, list[Any]]]:
-        for number, cells in enumerate(rows, start=2):
-            values: list[Any] = []
-            for index, cell in enumerate(cells):
-                value = cell.value
-                if getattr(cell, "data_type", None) == "f" or (
-                    isinstance(value, str) and value.startswith("=")
-                ):
-                    problems.append(
-                        Problem(
-                            number,
-                            headers[index] if index < len(headers) else "",
-                            "Ô chứa công thức — hãy dán giá trị (Paste Values).",
-                        )
-                    )
-                    values.append(None)
-                else:
-                    values.append(value)
-            if any(v not in (None, "") for v in values):
-                yield number, values
-        workbook.close()
+        number = 1
+        try:
+            for number, cells in enumerate(rows, start=2):
+                values = _cell_values(number, cells, headers, problems)
+                if any(v not in (None, "") for v in values):
+                    yield number, values
+        except READ_ERRORS as error:
+            raise ImportError_(DAMAGED_XLSX.format(row=number + 1)) from error
+        finally:
+            workbook.close()
 
     return headers, body(), problems
 
@@ -248,18 +278,31 @@ def _csv_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]], 
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # newline="": lines may end in \r\n, \n or \r alone, and a quoted cell may hold line breaks.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        headers = [h.strip() for h in next(reader)]
+        headers = [_clean_header(h) for h in next(reader)]
     except StopIteration as error:
         raise ImportError_("Tệp không có dữ liệu.") from error
+    except csv.Error as error:
+        raise ImportError_(_csv_message(1, error)) from error
 
     def body() -> Iterator[tuple[int, list[Any]]]:
-        for number, values in enumerate(reader, start=2):
-            if any(v.strip() for v in values):
-                yield number, values
+        number = 1
+        try:
+            for number, values in enumerate(reader, start=2):
+                if any(v.strip() for v in values):
+                    yield number, values
+        except csv.Error as error:
+            raise ImportError_(_csv_message(number + 1, error)) from error
 
     return headers, body(), []
+
+
+def _csv_message(row: int, error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return f"Dòng {row}: một ô dài quá {csv.field_size_limit():,} ký tự; tệp không đúng dạng danh sách."
+    return f"Tệp CSV hỏng ở dòng {row} (dấu ngoặc kép hoặc xuống dòng không khớp); hãy lưu lại từ Excel."
 
 
 def read_table(upload: Any) -> tuple[list[str], Iterator[tuple[int, list[Any]]], list[Problem]]:
@@ -325,6 +368,9 @@ class RowChecker:
         except DateError as error:
             problems.append(Problem(number, column, str(error)))
             return None
+        except (ValueError, OverflowError):  # "1" × 5,000, a superscript digit, 1e308 days
+            problems.append(Problem(number, column, "Ngày không hợp lệ."))
+            return None
         if parsed is None:
             return None
         value, precision = parsed
@@ -341,6 +387,12 @@ class RowChecker:
     ) -> tuple[Candidate | None, list[Problem]]:
         problems: list[Problem] = []
         text = {k: ("" if v is None else str(v).strip()) for k, v in raw.items()}
+        for key, value in text.items():
+            if _CONTROL.search(value):
+                # A NUL cannot be stored; the other control characters are never part of a record.
+                problems.append(Problem(number, columns.get(key, ""), "Ô chứa ký tự điều khiển (NUL…)."))
+                text[key] = _CONTROL.sub("", value)
+                raw[key] = text[key]
         values: dict[str, Any] = {}
         name = " ".join(text.get("full_name", "").split())
         if not name:
@@ -475,9 +527,18 @@ class RowChecker:
                 values[key] = text[key][:255]
         if text.get("card_number"):
             values["card_number"] = text["card_number"]
+        for key, value in values.items():
+            limit = _MAX_LENGTH.get(key)
+            if isinstance(value, str) and limit and len(value) > limit:
+                problems.append(Problem(number, columns.get(key, key), f"Dài quá {limit} ký tự."))
         if problems:
             return None, problems
         return Candidate(number, values, org), []
+
+
+_MAX_LENGTH = {
+    f.name: f.max_length for f in Member._meta.concrete_fields if getattr(f, "max_length", None) is not None
+}
 
 
 def _match_existing(candidates: list[Candidate], problems: list[Problem], actor: Any) -> None:
@@ -569,10 +630,13 @@ def run_import(
     mode: str = "all",
     mapping: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    on_imported: Callable[[Report], None] | None = None,
 ) -> Report:
     """Check (and unless ``dry_run``, import) a spreadsheet of members into ``org``'s subtree.
 
     ``mode="all"`` imports nothing if any row has a problem; ``mode="valid"`` imports the valid rows.
+    ``on_imported(report)`` runs inside the import's transaction, after its last write: what it writes
+    (a job's report and status) commits with the imported rows or not at all.
     """
     require_perm(actor, "members.manage", org)
     headers, rows, problems = read_table(upload)
@@ -643,5 +707,7 @@ def run_import(
                 "updated": report.updated,
             },
         )
-    report.imported = True
+        report.imported = True
+        if on_imported:
+            on_imported(report)
     return report

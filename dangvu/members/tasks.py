@@ -1,38 +1,28 @@
-"""Member jobs (thin: load by id, call the domain function)."""
+"""Member jobs (thin: load by id, call the domain function).
+
+Both import jobs run as platform jobs (``dangvu.core.jobs``): a worker killed mid-import leaves the
+import failed with a retry, never "running"; the real import writes its rows, the import's report and
+the job's "done" in one transaction, so a retry starts from a clean slate.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from dangvu.members.importer import ImportError_, run_import
+from dangvu.core.jobs import Attempt, JobKind, job_attempt, job_retry, register_job_kind
+from dangvu.core.models import Job
+from dangvu.members.importer import ImportError_, Report, run_import
 from dangvu.members.models import MemberImport
 
+IMPORT_CHECK = "members.import_check"
+IMPORT_RUN = "members.import_run"
+NOT_ALLOWED = "Bạn không còn quyền cập nhật đảng viên của đơn vị này."
 
-def _run(import_id: int, dry_run: bool) -> None:
-    job = MemberImport.objects.select_related("created_by", "org", "org__org_type").get(pk=import_id)
-    MemberImport.objects.filter(pk=job.pk).update(status=MemberImport.Status.RUNNING, processed_rows=0)
 
-    def progress(rows: int) -> None:
-        MemberImport.objects.filter(pk=job.pk).update(processed_rows=rows)
-
-    try:
-        with job.file.open("rb") as upload:
-            report = run_import(
-                actor=job.created_by,
-                org=job.org,
-                upload=upload,
-                dry_run=dry_run,
-                mode=job.mode,
-                mapping=job.mapping or None,
-                progress=progress,
-            )
-    except (ImportError_, PermissionError) as error:
-        MemberImport.objects.filter(pk=job.pk).update(
-            status=MemberImport.Status.FAILED, message=str(error)[:500], finished_at=timezone.now()
-        )
-        return
+def _finished(job: MemberImport, report: Report, dry_run: bool) -> None:
     data = report.as_dict()
     MemberImport.objects.filter(pk=job.pk).update(
         status=MemberImport.Status.DONE if report.imported else MemberImport.Status.CHECKED,
@@ -45,19 +35,87 @@ def _run(import_id: int, dry_run: bool) -> None:
         mapping=report.mapping,
         finished_at=timezone.now(),
         message="" if report.imported or dry_run else "Không nhập: tệp còn dòng lỗi.",
+        retryable=False,
     )
+
+
+def _run(import_id: int, dry_run: bool, attempt: Attempt) -> None:
+    job = MemberImport.objects.select_related("created_by", "org", "org__org_type").get(pk=import_id)
+    MemberImport.objects.filter(pk=job.pk).update(
+        status=MemberImport.Status.RUNNING, processed_rows=0, message="", retryable=False
+    )
+
+    def progress(rows: int) -> None:
+        MemberImport.objects.filter(pk=job.pk).update(processed_rows=rows)
+
+    def imported(report: Report) -> None:  # inside the import's transaction
+        _finished(job, report, dry_run)
+        attempt.finish()
+
+    try:
+        with job.file.open("rb") as upload:
+            report = run_import(
+                actor=job.created_by,
+                org=job.org,
+                upload=upload,
+                dry_run=dry_run,
+                mode=job.mode,
+                mapping=job.mapping or None,
+                progress=progress,
+                on_imported=imported,
+            )
+    except (ImportError_, PermissionDenied) as error:
+        message = NOT_ALLOWED if isinstance(error, PermissionDenied) else str(error)
+        MemberImport.objects.filter(pk=job.pk).update(
+            status=MemberImport.Status.FAILED, message=message[:500], finished_at=timezone.now()
+        )
+        return
+    if not report.imported:
+        _finished(job, report, dry_run)
     if report.imported and report.created + report.updated >= 1000:
         rebuild_member_stats()  # a large import changes the big units' breakdowns noticeably
 
 
-@db_task()
-def check_member_import(import_id: int) -> None:
-    _run(import_id, dry_run=True)
+def _import_failed(key: str, message: str) -> None:
+    """A crashed or abandoned import job: the page shows the reason and a retry button."""
+    MemberImport.objects.filter(pk=int(key)).update(
+        status=MemberImport.Status.FAILED, message=message[:500], retryable=True, finished_at=timezone.now()
+    )
 
 
 @db_task()
-def run_member_import(import_id: int) -> None:
-    _run(import_id, dry_run=False)
+def check_member_import(import_id: int | str) -> None:
+    with job_attempt(IMPORT_CHECK, import_id) as attempt:
+        _run(int(import_id), dry_run=True, attempt=attempt)
+
+
+@db_task()
+def run_member_import(import_id: int | str) -> None:
+    with job_attempt(IMPORT_RUN, import_id) as attempt:
+        _run(int(import_id), dry_run=False, attempt=attempt)
+
+
+register_job_kind(JobKind(IMPORT_CHECK, check_member_import, _import_failed))
+register_job_kind(JobKind(IMPORT_RUN, run_member_import, _import_failed))
+
+
+def member_import_retry(*, member_import: MemberImport) -> None:
+    """Queue again the step (check or import) that a crashed or killed worker did not finish."""
+    failed = (
+        Job.objects.filter(kind__in=(IMPORT_CHECK, IMPORT_RUN), key=str(member_import.pk))
+        .filter(status=Job.Status.FAILED)
+        .order_by("-finished_at")
+        .first()
+    )
+    if failed is None or not member_import.retryable:
+        raise ValueError(f"import {member_import.pk} has no failed job to retry")
+    MemberImport.objects.filter(pk=member_import.pk).update(
+        status=MemberImport.Status.RUNNING if failed.kind == IMPORT_RUN else MemberImport.Status.UPLOADED,
+        message="",
+        retryable=False,
+        finished_at=None,
+    )
+    job_retry(failed)
 
 
 @db_task()

@@ -21,6 +21,7 @@ from dangvu.accounts.permissions import has_perm, require_perm, require_perm_som
 from dangvu.accounts.querysets import can, require
 from dangvu.audit.services import audit_log
 from dangvu.core.http import AuthenticatedHttpRequest
+from dangvu.core.jobs import job_enqueue
 from dangvu.core.paging import LargeListPaginator
 from dangvu.links.services import linked_records, timeline
 from dangvu.members import forms as member_forms
@@ -541,7 +542,7 @@ def stats_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    from dangvu.members.tasks import check_member_import
+    from dangvu.members.tasks import IMPORT_CHECK
 
     require_perm_somewhere(request.user, "members.manage")
     form = member_forms.ImportForm(
@@ -558,7 +559,7 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             filename=upload.name[:255],
             mode=form.cleaned_data["mode"],
         )
-        transaction.on_commit(lambda: check_member_import(job.pk))
+        job_enqueue(IMPORT_CHECK, job.pk)
         return redirect("members:import_detail", pk=job.pk)
     jobs = MemberImport.objects.filter(created_by=request.user)[:20]
     return render(request, "members/import.html", {"form": form, "jobs": jobs})
@@ -566,12 +567,15 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    from dangvu.members.tasks import run_member_import
+    from dangvu.members.tasks import IMPORT_RUN, member_import_retry
 
     job = get_object_or_404(MemberImport.objects.filter(created_by=request.user).select_related("org"), pk=pk)
     if request.method == "POST" and job.status == MemberImport.Status.CHECKED:
         MemberImport.objects.filter(pk=job.pk).update(status=MemberImport.Status.RUNNING)
-        transaction.on_commit(lambda: run_member_import(job.pk))
+        job_enqueue(IMPORT_RUN, job.pk)
+        return redirect("members:import_detail", pk=job.pk)
+    if request.method == "POST" and job.status == MemberImport.Status.FAILED and job.retryable:
+        member_import_retry(member_import=job)
         return redirect("members:import_detail", pk=job.pk)
     template = "members/import_detail.html#progress" if request.htmx else "members/import_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job})

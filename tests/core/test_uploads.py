@@ -119,3 +119,12 @@ def test_the_api_applies_the_same_cap(tree, people, settings):
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
+
+
+def test_an_archive_declaring_an_unknown_zip_version_is_not_an_archive():
+    damaged = bytearray(_small_zip())
+    central = damaged.find(b"PK\x01\x02")
+    damaged[central + 6] = 0xFF  # "version needed to extract": 25.5
+    with pytest.raises(HostileFile) as refused:
+        check_zip(io.BytesIO(bytes(damaged)))
+    assert refused.value.code == "not_archive"

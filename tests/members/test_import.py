@@ -232,3 +232,56 @@ def test_a_large_file_goes_through_copy_with_every_row_linked_and_audited(tree, 
 
     member_update(actor=people.province, member=member_file, changes={"hometown": "Xã An Phú"})
     assert verify_chain().ok
+
+
+def test_a_nul_or_control_character_in_a_cell_is_a_row_problem(tree, people):
+    text = HEADER + GOOD[0].replace("Nguyễn Văn An", "Nguyễn\x00Văn An") + "\n" + GOOD[1] + "\n"
+    report = run_import(actor=people.province, org=tree.xa, upload=upload(text), dry_run=False)
+    assert [(p.row, p.column, p.message) for p in report.problems] == [
+        (2, "Họ và tên", "Ô chứa ký tự điều khiển (NUL…).")
+    ]
+    assert (report.imported, Member.objects.count()) == (False, 0)
+
+
+def test_csv_lines_ending_in_a_lone_carriage_return(tree, people):
+    text = (HEADER + "\n".join(GOOD)).replace("\n", "\r")
+    report = run_import(actor=people.province, org=tree.xa, upload=upload(text), dry_run=False)
+    assert (report.total_rows, report.created, report.problems) == (3, 3, [])
+
+
+def test_damaged_files_and_huge_cells_are_refused_with_a_message(tree, people):
+    huge = HEADER + "A" * 200_000 + ",Nam\n"
+    with pytest.raises(ImportError_, match="Dòng 2: một ô dài quá 131,072 ký tự"):
+        run_import(actor=people.province, org=tree.xa, upload=upload(huge))
+    book = xlsx([["Họ và tên", "Giới tính"], *[[f"Người {i}", "Nam"] for i in range(300)]]).read()
+    with pytest.raises(ImportError_, match=r"Tệp Excel bị hỏng|không phải là tệp Excel \.xlsx hợp lệ"):
+        run_import(
+            actor=people.province, org=tree.xa, upload=SimpleUploadedFile("a.xlsx", _corrupt_sheet(book))
+        )
+    long_date = HEADER.split(",")[:3]
+    report = run_import(
+        actor=people.province,
+        org=tree.a1,
+        upload=upload(",".join(long_date) + "\nAn,Nam," + "1" * 5000 + "\n"),
+    )
+    assert [(p.row, p.message) for p in report.problems] == [(2, "Ngày không hợp lệ.")]
+
+
+def _corrupt_sheet(data: bytes) -> bytes:
+    """The same workbook with its sheet's compressed bytes damaged in the middle (the CRC fails on read)."""
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    damaged = bytearray(data)
+    for offset in range(start + info.compress_size // 2, start + info.compress_size // 2 + 16):
+        damaged[offset] ^= 0x55
+    return bytes(damaged)
+
+
+def test_a_value_longer_than_its_field_is_a_row_problem(tree, people):
+    text = HEADER + GOOD[0].replace("Nguyễn Văn An", "Nguyễn " + "A" * 200) + "\n"
+    report = run_import(actor=people.province, org=tree.xa, upload=upload(text), dry_run=False)
+    assert [(p.row, p.column, p.message) for p in report.problems] == [(2, "Họ và tên", "Dài quá 150 ký tự.")]
+    assert Member.objects.count() == 0

@@ -36,6 +36,8 @@ class MemberImport(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     report = models.JSONField(_("báo cáo"), default=list, blank=True)
     message = models.CharField(max_length=500, blank=True)
+    # The job crashed or its worker was killed: nothing was written and the page offers a retry.
+    retryable = models.BooleanField("có thể chạy lại", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
