@@ -76,6 +76,22 @@ def _frozen_today() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """A transactional test flushes every table, the data migrations' rows included (unit types, roles,
+    rules, document types): load them again, whatever test ran before (tests/reference.py)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from tests.reference import reload_reference_data
+
+    reload_reference_data()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches() -> Any:
     """Each test starts with empty caches (the database is rolled back between tests; caches are not)."""
     from django.core.cache import cache

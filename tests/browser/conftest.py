@@ -39,16 +39,6 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """Transactional tests flush the database, data migrations included: load the reference data again."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("dangvu.orgs.migrations.0003_org_types").forward(apps, None)
-    import_module("dangvu.accounts.migrations.0002_roles").forward(apps, None)
-
 
 @pytest.fixture
 def page(browser):

@@ -72,12 +72,6 @@ def test_same_seed_gives_the_same_members():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY bulk path is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_copy_path_restores_constraints_and_indexes():
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("dangvu.orgs.migrations.0003_org_types").forward(apps, None)
-    import_module("dangvu.members.migrations.0004_reference_data").forward(apps, None)
     result, _ids, _plan = seed(members=3000, seed=4, national=False, use_copy=True)
     assert result.members == Member.objects.count() == 3000
     root = Org.objects.get(depth=1)

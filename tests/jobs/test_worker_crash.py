@@ -31,16 +31,6 @@ def _postgresql_only():
         pytest.skip("the kill -9 test needs PostgreSQL (DATABASE_URL=postgres://…)")
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """Transactional tests flush the database, data migrations included: load the reference data again."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("dangvu.orgs.migrations.0003_org_types").forward(apps, None)
-    import_module("dangvu.accounts.migrations.0002_roles").forward(apps, None)
-
 
 def worker_env(tmp_path, settings):
     db = connection.settings_dict
