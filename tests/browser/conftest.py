@@ -39,7 +39,6 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-
 @pytest.fixture
 def page(browser):
     """A fresh browser tab; the test fails if the page reported a Content-Security-Policy violation

@@ -27,7 +27,6 @@ CSV = "\ufeffHọ và tên,Giới tính,Ngày sinh,Số CCCD,Mã chi bộ\n" + "
 )
 
 
-
 def checksums(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

@@ -31,7 +31,6 @@ def _postgresql_only():
         pytest.skip("the kill -9 test needs PostgreSQL (DATABASE_URL=postgres://…)")
 
 
-
 def worker_env(tmp_path, settings):
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
