@@ -322,6 +322,15 @@ DANGVU_SIGNING_FETCH_REVOCATION = env_bool("DANGVU_SIGNING_FETCH_REVOCATION", Fa
 DANGVU_SIGNING_CRL_URL = env_str(
     "DANGVU_SIGNING_CRL_URL", "http://127.0.0.1:8000/api/v1/signing/crl/dangvu-demo-root.crl"
 )
+# Documents (docs/configuration.md): the Party network (QĐ 337-QĐ/TW: MẬT files only there), the master keys
+# that wrap each secret file's key (the first encrypts; the others still decrypt during a rotation), and the
+# handling days per urgency ("normal=10,khan=5,thuong-khan=3,hoa-toc=1"; working days).
+DANGVU_PARTY_NETWORK = env_bool("DANGVU_PARTY_NETWORK", False)
+DANGVU_DOCUMENTS_MASTER_KEYS = env_list("DANGVU_DOCUMENTS_MASTER_KEYS")
+DANGVU_DOCUMENTS_HANDLING_DAYS = {
+    ("" if urgency == "normal" else urgency): int(days)
+    for urgency, _sep, days in (item.partition("=") for item in env_list("DANGVU_DOCUMENTS_HANDLING_DAYS"))
+}
 _DEMO_POLICY = "2.25.160517346236541137216376372553913361207"
 DANGVU_SIGNING_ORGANISATION_POLICIES = env_list("DANGVU_SIGNING_ORGANISATION_POLICIES", f"{_DEMO_POLICY}.2")
 DANGVU_SIGNING_PERSON_POLICIES = env_list("DANGVU_SIGNING_PERSON_POLICIES", f"{_DEMO_POLICY}.1")
