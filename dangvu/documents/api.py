@@ -53,6 +53,16 @@ class DocumentOut(BaseModel):
     received_on: date | None
     deadline: date | None
     files: list[str]
+    ocr_status: str = Field(
+        description="Nhận dạng chữ: pending, done, failed, off, hoặc trống (không có bản quét)"
+    )
+    ocr_proposals: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            "Đề xuất từ bản quét để văn thư kiểm tra (number_text, issued_on, sender_name, doc_type, place): "
+            '{"value": …, "source": dòng trên bản quét}; dùng thao tác correct để ghi vào sổ'
+        ),
+    )
     deliveries: list[DeliveryOut]
     actions: list[str] = Field(description="Các thao tác người gọi được làm với văn bản lúc này")
 
@@ -132,6 +142,8 @@ def _out(request: HttpRequest, document: Document) -> dict[str, Any]:
         "received_on": document.received_on,
         "deadline": document.deadline,
         "files": sorted({f.kind for f in document.files.all()}),
+        "ocr_status": document.ocr_status,
+        "ocr_proposals": document.ocr_proposals or {},
         "deliveries": [
             {
                 "recipient": d.recipient_id,

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from dangvu.audit.services import audit_log
 from dangvu.core.text import fold
-from dangvu.documents import ocr, storage
+from dangvu.documents import ocr, recognition, storage
 from dangvu.documents.enums import FileKind
 from dangvu.documents.models import Document
 
@@ -40,13 +40,14 @@ def run_ocr(document_id: int) -> None:
         )
         document.ocr_text = text[:500_000]
         document.ocr_status = "done"
+        document.ocr_proposals = recognition.propose(text, recognition.known_types()).as_json()
         document.search_text = fold(" ".join([document.search_text, text]))[:200_000]
-        document.save(update_fields=["ocr_text", "ocr_status", "search_text", "updated_at"])
+        document.save(update_fields=["ocr_text", "ocr_status", "ocr_proposals", "search_text", "updated_at"])
         audit_log(
             actor=None,
             action="other",
             obj=document,
             org=document.registry_org,
             event="documents.ocr",
-            data={"characters": len(text)},
+            data={"characters": len(text), "proposed": sorted(set(document.ocr_proposals) - {"notes"})},
         )

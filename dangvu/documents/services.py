@@ -790,6 +790,57 @@ def document_register_incoming(
     return document
 
 
+CORRECTABLE = ("number_text", "issued_on", "sender_name", "doc_type", "subject", "pages")
+
+
+@transaction.atomic
+def document_correct(
+    *,
+    actor: Any,
+    document: Document,
+    number_text: str = "",
+    issued_on: date | None = None,
+    sender_name: str = "",
+    doc_type: Any = None,
+    subject: str = "",
+    pages: int | None = None,
+) -> Document:
+    """Correct what the register says of an incoming document (after checking the scan, or taking the
+    OCR's proposals): only the values given change; the change is audited field by field. The incoming
+    number and the date received never change here."""
+    document = _lock(document)
+    require_perm(actor, "documents.register", document.registry_org)
+    _ensure(document, "correct")
+    before = snapshot(document, list(CORRECTABLE))
+    if number_text.strip():
+        document.number_text = number_text.strip()[:80]
+    if issued_on is not None:
+        if document.received_on and issued_on > document.received_on:
+            raise ValidationError({"issued_on": "Ngày văn bản không được sau ngày đến."})
+        document.issued_on = issued_on
+    if sender_name.strip():
+        document.sender_name = " ".join(sender_name.split())[:255]
+    if doc_type:
+        document.doc_type = _doc_type(doc_type)
+    if subject.strip():
+        document.subject = " ".join(subject.split())
+    if pages is not None:
+        document.pages = pages
+    changes = diff(before, snapshot(document, list(CORRECTABLE)))
+    if not changes:
+        return document
+    _save(document, list(CORRECTABLE))
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=document,
+        org=document.registry_org,
+        event="documents.correct",
+        changes=changes,
+    )
+    return document
+
+
 def _ocr_status(content_type: str) -> str:
     if not content_type:
         return ""

@@ -3,6 +3,7 @@ drafting, registering an incoming document, the verbs (generated forms), files, 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -11,8 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangvu.accounts.permissions import require_perm_somewhere
 from dangvu.core.http import AuthenticatedHttpRequest
@@ -85,7 +88,60 @@ def document_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "timeline": timeline(document, request.user, limit=50),
         "metadata_only": not files_allowed(document.secrecy),
     }
+    context["proposals"], context["use_proposals"] = _proposals(document, context["actions"])
     return render(request, "documents/detail.html", context)
+
+
+_PROPOSAL_LABELS = {
+    "number_text": gettext_lazy("Số, ký hiệu"),
+    "issued_on": gettext_lazy("Ngày văn bản"),
+    "sender_name": gettext_lazy("Cơ quan gửi"),
+    "doc_type": gettext_lazy("Loại văn bản"),
+}
+
+
+def _proposals(document: Document, actions: Any) -> tuple[list[dict[str, Any]], str]:
+    """The OCR's proposals that differ from the register (label, registered, proposed, the scanned line)
+    and the link that opens the "correct" form filled with them (when the user may correct)."""
+    from urllib.parse import urlencode
+
+    from dangvu.documents.models import DocumentType
+
+    rows, prefill = [], {}
+    for name, label in _PROPOSAL_LABELS.items():
+        proposal = (document.ocr_proposals or {}).get(name)
+        if not isinstance(proposal, dict) or not proposal.get("value"):
+            continue
+        value = str(proposal["value"])
+        current: Any = getattr(document, name)
+        if name == "issued_on":
+            shown = date.fromisoformat(value).strftime("%d/%m/%Y")
+            prefill[name] = shown
+            same = current is not None and current.isoformat() == value
+            current = current.strftime("%d/%m/%Y") if current else ""
+        elif name == "doc_type":
+            kind = DocumentType.objects.filter(code=value).first()
+            if kind is None:
+                continue
+            shown, prefill[name], same = str(kind.name), value, kind.pk == document.doc_type_id
+            current = document.doc_type.name
+        else:
+            shown, prefill[name] = value, value
+            same = str(current or "").casefold() == value.casefold()
+        rows.append(
+            {
+                "label": label,
+                "current": current,
+                "proposed": shown,
+                "source": proposal.get("source", ""),
+                "same": same,
+            }
+        )
+    may_correct = any(action.name == "correct" for action in actions)
+    link = ""
+    if may_correct and any(not row["same"] for row in rows):
+        link = reverse("documents:verb", args=[document.pk, "correct"]) + "?" + urlencode(prefill)
+    return rows, link
 
 
 @login_required
@@ -156,7 +212,10 @@ def document_verb(request: AuthenticatedHttpRequest, pk: int, verb: str) -> Http
     document = _document(request, pk)
     if not DOCUMENTS.may(request.user, transition, document):
         raise PermissionDenied(_("Bạn không có quyền thực hiện “%(verb)s”.") % {"verb": transition.title})
-    form = DOCUMENTS.form_class(verb)(request.POST or None)
+    form_class = DOCUMENTS.form_class(verb)
+    # A link may prefill the form (the OCR proposals' "use them" link): only known fields, bounded.
+    initial = {name: value[:300] for name, value in request.GET.items() if name in form_class.base_fields}
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             DOCUMENTS.fire(verb, actor=request.user, obj=document, values=form.cleaned_data)

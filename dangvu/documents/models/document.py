@@ -90,6 +90,9 @@ class Document(TimeStampedModel):
     )
     ocr_status = models.CharField(max_length=10, blank=True, default="")
     ocr_text = models.TextField(blank=True, default="", editable=False)
+    # What the OCR text suggests for the register (dangvu.documents.recognition), for the clerk to
+    # confirm with the "correct" verb: {field: {"value", "source"}}.
+    ocr_proposals = models.JSONField(default=dict, blank=True, editable=False)
     signature_report = models.JSONField(default=dict, blank=True, editable=False)
     search_text = models.TextField(blank=True, default="", editable=False)
     created_by = models.ForeignKey(
