@@ -8,9 +8,9 @@ import subprocess
 from django.db import transaction
 
 from dangvu.audit.services import audit_log
-from dangvu.core.text import fold
 from dangvu.documents import ocr, recognition, storage
 from dangvu.documents.enums import FileKind
+from dangvu.documents.fulltext import words_only
 from dangvu.documents.models import Document
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def run_ocr(document_id: int) -> None:
         document.ocr_text = text[:500_000]
         document.ocr_status = "done"
         document.ocr_proposals = recognition.propose(text, recognition.known_types()).as_json()
-        document.search_text = fold(" ".join([document.search_text, text]))[:200_000]
+        document.search_text = words_only(document.search_text, text)[:200_000]
         document.save(update_fields=["ocr_text", "ocr_status", "ocr_proposals", "search_text", "updated_at"])
         audit_log(
             actor=None,

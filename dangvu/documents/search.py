@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from dangvu.core.search import filter_search
+from dangvu.documents.fulltext import match
 from dangvu.documents.models import Document
 from dangvu.documents.numbers import number_key
 
@@ -21,7 +21,7 @@ def search_documents(user: Any, query: str, rows: Any = None) -> Any:
     text = (query or "").strip()[:200]
     if not text:
         return rows.select_related("registry_org", "doc_type")
-    matches = filter_search(rows, text)
+    matches = match(rows, text)
     if _LOOKS_LIKE_NUMBER.match(text):
         key = number_key(text)
         matches = rows.filter(Q(number_key=key) | Q(pk__in=matches.values("pk")))

@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
-from dangvu.core.text import fold
 from dangvu.documents import numbers, storage
 from dangvu.documents.enums import (
     METADATA_ONLY,
@@ -36,6 +35,7 @@ from dangvu.documents.enums import (
     Secrecy,
     Urgency,
 )
+from dangvu.documents.fulltext import words_only
 from dangvu.documents.models import (
     ApprovalStep,
     Assignment,
@@ -88,19 +88,8 @@ def _secrecy_refusal(secrecy: str) -> str:
 
 
 def _search_text(document: Document) -> str:
-    return fold(
-        " ".join(
-            filter(
-                None,
-                [
-                    document.number_text,
-                    document.subject,
-                    document.sender_name,
-                    document.body,
-                    document.ocr_text,
-                ],
-            )
-        )
+    return words_only(
+        document.number_text, document.subject, document.sender_name, document.body, document.ocr_text
     )[:200_000]
 
 

@@ -45,7 +45,7 @@ def test_a_rotated_master_key_rewraps_every_secret_file_and_the_old_key_can_go(t
     out = io.StringIO()
     call_command("rewrap_document_keys", stdout=out)
     assert "1 secret file key(s) rewrapped" in out.getvalue()
-    assert AuditEntry.objects.filter(action="documents.rewrap_keys").exists()
+    assert AuditEntry.objects.filter(event="documents.rewrap_keys").exists()
 
     settings.DANGVU_DOCUMENTS_MASTER_KEYS = [new]
     record.refresh_from_db()

@@ -21,7 +21,8 @@ class Command(BaseCommand):
             count = rewrap_all()
             audit_log(
                 actor=None,
-                action="documents.rewrap_keys",
+                action="other",
+                event="documents.rewrap_keys",
                 data={"files": count, "master_key": master_keys()[0][0]},
             )
         self.stdout.write(f"{count} secret file key(s) rewrapped with master key {master_keys()[0][0]}.")
