@@ -5,9 +5,12 @@ single spaces (``words_only``), so one tokenisation serves both databases and th
 
 * embedded default (SQLite): an FTS5 table over that column (external content, kept in step by
   database triggers, created in migration 0004), queried with prefix terms (``"chuyen"* "doi"*``);
-* PostgreSQL: a GIN index on ``to_tsvector('simple', search_text)`` — the ``simple`` configuration
-  because the text is already folded and Vietnamese has no stemmer — queried with ``to_tsquery`` prefix
-  terms (``chuyen:* & doi:*``).
+* PostgreSQL: a stored generated column ``search_vector = to_tsvector('simple', search_text)`` (the
+  ``simple`` configuration because the text is already folded and Vietnamese has no stemmer) with a GIN
+  index, queried with ``to_tsquery`` prefix terms (``chuyen:* & doi:*``). Stored, because for a common
+  word the planner walks the newest documents first and tests each one: recomputing the vector per row
+  made that 20× slower (bench/bench_document_search.py). The column is not a model field: the database
+  computes it on every write.
 
 Why not trigram indexes over everything (what members use): bodies and OCR text are long; a trigram
 index on them is several times the text, where the word index is a fraction of it (bench/
@@ -51,7 +54,7 @@ def match(rows: models.QuerySet[M], query: str) -> models.QuerySet[M]:
     table = rows.model._meta.db_table
     if connection.vendor == "postgresql":
         expression = RawSQL(  # noqa: S611 - fixed SQL, the query is a parameter
-            f"to_tsvector('simple'::regconfig, \"{table}\".\"search_text\") @@ to_tsquery('simple'::regconfig, %s)",
+            f"\"{table}\".\"search_vector\" @@ to_tsquery('simple'::regconfig, %s)",
             [" & ".join(f"{word}:*" for word in words)],
             output_field=models.BooleanField(),
         )
@@ -93,10 +96,14 @@ SQLITE_DROP = [
     "DROP TABLE IF EXISTS documents_document_fts",
 ]
 POSTGRES_CREATE = [
-    "CREATE INDEX IF NOT EXISTS documents_document_fts ON documents_document "
-    "USING gin (to_tsvector('simple'::regconfig, search_text))",
+    "ALTER TABLE documents_document ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
+    "CREATE INDEX IF NOT EXISTS documents_document_fts ON documents_document USING gin (search_vector)",
 ]
-POSTGRES_DROP = ["DROP INDEX IF EXISTS documents_document_fts"]
+POSTGRES_DROP = [
+    "DROP INDEX IF EXISTS documents_document_fts",
+    "ALTER TABLE documents_document DROP COLUMN IF EXISTS search_vector",
+]
 
 
 def create_schema(schema_editor: Any) -> None:
