@@ -29,12 +29,13 @@ from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import AuditBatch, Target, audit_log, created_changes, diff, snapshot
 from dangvu.core.bulk import insert_rows, inserting, paused_gc
 from dangvu.core.dates import DateError, parse_partial
+from dangvu.core.spreadsheets.safety import formula_error, looks_like_formula
 from dangvu.core.text import fold
 from dangvu.core.uploads import HostileFile, check_zip, max_upload_bytes, too_large_message
 from dangvu.members import rollups
 from dangvu.members.enums import MemberStatus, Sex
 from dangvu.members.models import Ethnicity, Member, MemberOrgPeriod, MemberStatusChange, Religion
-from dangvu.members.models.member import derived_values
+from dangvu.members.models.member import FORMULA_FREE_FIELDS, derived_values
 from dangvu.members.search import remember_words
 from dangvu.members.services import member_update
 from dangvu.orgs.models import Org
@@ -527,6 +528,10 @@ class RowChecker:
                 values[key] = text[key][:255]
         if text.get("card_number"):
             values["card_number"] = text["card_number"]
+        for key in FORMULA_FREE_FIELDS:
+            if looks_like_formula(values.get(key)):
+                label = columns.get(key) or FIELD_LABELS.get(key, key)
+                problems.append(Problem(number, columns.get(key, key), str(formula_error(label))))
         for key, value in values.items():
             limit = _MAX_LENGTH.get(key)
             if isinstance(value, str) and limit and len(value) > limit:

@@ -25,8 +25,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def looks_like_formula(value: object) -> bool:
-    """True if ``value`` is text a spreadsheet could run as a formula."""
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    """True if ``value`` is text a spreadsheet could run as a formula (spaces before the sign too:
+    some programs trim a cell before reading it)."""
+    return isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS)
 
 
 def formula_error(label: Any) -> Any:
