@@ -16,7 +16,8 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,12 +30,12 @@ from dangvu.core.models import Export, Job
 
 EXPORT_JOB = "core.export"
 NOT_ALLOWED = "Bạn không còn quyền xem dữ liệu này; tệp không được tạo."
-Writer = Callable[[Any, dict[str, Any], IO[bytes], Callable[[int], None]], int]
+Writer = Callable[[Any, dict[str, Any], str, Callable[[int], None]], int]
 
 
 @dataclass(frozen=True)
 class Exporter:
-    """``write(actor, params, target, progress)`` writes the file and returns its row count; it checks
+    """``write(actor, params, path, progress)`` writes the file and returns its row count; it checks
     the actor's permissions itself (they may have changed since the export was asked for)."""
 
     kind: str
@@ -79,17 +80,22 @@ def export_run(export_id: int, attempt: Attempt) -> None:
     def progress(rows: int) -> None:
         Export.objects.filter(pk=export.pk).update(processed_rows=rows)
 
-    with tempfile.TemporaryFile(suffix=".tmp") as target, translation.override(export.language):
+    # A path, not a file object: the writer then streams to disk (see spreadsheets.writer).
+    with (
+        tempfile.TemporaryDirectory(prefix="dangvu-export-") as folder,
+        translation.override(export.language),
+    ):
+        path = Path(folder) / "export.xlsx"
         try:
-            rows = _EXPORTERS[export.kind].write(actor, export.params, target, progress)
+            rows = _EXPORTERS[export.kind].write(actor, export.params, str(path), progress)
         except PermissionDenied:
             Export.objects.filter(pk=export.pk).update(
                 status=Export.Status.FAILED, message=NOT_ALLOWED, finished_at=timezone.now()
             )
             attempt.finish()  # nothing to retry: the job did its work, the answer is a refusal
             return
-        target.seek(0)
-        export.file.save(export.filename, File(target), save=False)
+        with path.open("rb") as written:
+            export.file.save(export.filename, File(written), save=False)
     Export.objects.filter(pk=export.pk).update(
         status=Export.Status.DONE,
         file=export.file.name,

@@ -6,7 +6,8 @@ user's language; dates are real dates (dd/mm/yyyy), a partial birth date ("1980"
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -30,30 +31,44 @@ EXPORT_KIND = "members.list"
 SELECTED_MAX = 500
 
 
+Reader = Callable[[dict[str, Any]], Any]
+
+
 @dataclass(frozen=True)
 class ExportColumn:
+    """``reader()`` is called once per export (in the reader's language) and returns the function
+    that turns a ``values()`` row into the cell: per-row work stays a dict look-up."""
+
     key: str
     label: Any  # lazily translated
     width: float
     fields: tuple[str, ...]
-    value: Callable[[dict[str, Any]], Any]
+    reader: Callable[[], Reader]
     kind: str = "text"
 
 
-def _birth(row: dict[str, Any]) -> Any:
-    born, precision = row["birth_date"], row["birth_date_precision"]
-    if born is None or precision == DatePrecision.DAY:
-        return born
-    return f"{born.year}" if precision == DatePrecision.YEAR else f"{born:%m/%Y}"
+def _birth() -> Reader:
+    day, year = DatePrecision.DAY, DatePrecision.YEAR
+
+    def read(row: dict[str, Any]) -> Any:
+        born, precision = row["birth_date"], row["birth_date_precision"]
+        if born is None or precision == day:
+            return born
+        return f"{born.year}" if precision == year else f"{born:%m/%Y}"
+
+    return read
 
 
-def _choice(field: str, choices: Any) -> Callable[[dict[str, Any]], Any]:
-    labels = dict(choices)
-    return lambda row: str(labels.get(row[field], row[field] or ""))
+def _choice(field: str, choices: Any) -> Callable[[], Reader]:
+    def reader() -> Reader:
+        labels = {value: str(label) for value, label in choices}  # translated once per export
+        return lambda row: labels.get(row[field], row[field] or "")
+
+    return reader
 
 
-def _plain(field: str) -> Callable[[dict[str, Any]], Any]:
-    return lambda row: row[field]
+def _plain(field: str) -> Callable[[], Reader]:
+    return lambda: operator.itemgetter(field)
 
 
 COLUMNS: list[ExportColumn] = [
@@ -159,6 +174,32 @@ def filtered_members(user: Any, params: QueryDict) -> tuple[Any, member_forms.Fi
     return (rows.filter(pk__in=chosen) if chosen else rows), form
 
 
+def value_fields(columns: Sequence[ExportColumn]) -> list[str]:
+    """What to read from the database (``values()``) for ``columns``."""
+    return sorted({f for c in columns for f in c.fields})
+
+
+def table_columns(columns: Sequence[ExportColumn]) -> list[Column]:
+    """The sheet's columns: STT first, then ``columns`` with labels in the current language."""
+    return [Column("number", gettext("STT"), 7, "number")] + [
+        Column(c.key, str(c.label), c.width, c.kind)  # type: ignore[arg-type]
+        for c in columns
+    ]
+
+
+def table_rows(values: Iterable[dict[str, Any]], columns: Sequence[ExportColumn]) -> Iterator[dict[str, Any]]:
+    """Numbered rows of ``columns`` (keyed by the sheet's labels, in order) from ``values()`` rows."""
+    labels = [c.label for c in table_columns(columns)]
+    readers = [operator.itemgetter(_NUMBER), *(c.reader() for c in columns)]
+    pairs = list(zip(labels, readers, strict=True))
+    for number, row in enumerate(values, start=1):
+        row[_NUMBER] = number  # the row is ours: one dict look-up like every other cell
+        yield {label: read(row) for label, read in pairs}
+
+
+_NUMBER = "__number"
+
+
 def _query(params: dict[str, list[str]]) -> QueryDict:
     query = QueryDict(mutable=True)
     for key, values in params.items():
@@ -182,7 +223,7 @@ def member_list_xlsx(
     *,
     actor: Any,
     params: dict[str, list[str]],
-    target: IO[bytes],
+    target: IO[bytes] | str,
     progress: Callable[[int], None] | None = None,
     expected_rows: int | None = None,
 ) -> int:
@@ -193,19 +234,12 @@ def member_list_xlsx(
     columns = chosen_columns(query.getlist("col"))
     if expected_rows is None:
         expected_rows = members.order_by().count()
-    fields = sorted({f for c in columns for f in c.fields})
-    values = members.values(*fields).iterator(chunk_size=5000)
-
-    def rows() -> Iterator[list[Any]]:
-        for number, row in enumerate(values, start=1):
-            yield [number, *(c.value(row) for c in columns)]
-
+    values = members.values(*value_fields(columns)).iterator(chunk_size=5000)
     count = write_table(
         target,
         _sheet(actor, form),
-        [Column("number", gettext("STT"), 7, "number")]
-        + [Column(c.key, str(c.label), c.width, c.kind) for c in columns],  # type: ignore[arg-type]
-        rows(),
+        table_columns(columns),
+        table_rows(values, columns),
         expected_rows=expected_rows,
         progress=progress,
     )
@@ -241,7 +275,7 @@ def member_export_request(*, actor: Any, params: dict[str, list[str]]) -> Export
     )
 
 
-def _write_job(actor: Any, params: dict[str, Any], target: IO[bytes], progress: Callable[[int], None]) -> int:
+def _write_job(actor: Any, params: dict[str, Any], target: str, progress: Callable[[int], None]) -> int:
     return member_list_xlsx(actor=actor, params=params, target=target, progress=progress)
 
 

@@ -22,7 +22,6 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import IO, Any, BinaryIO, Literal, cast
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -63,26 +62,23 @@ def _sheet_names(base: str, count: int) -> list[str]:
     return [base if n == 1 else f"{base} ({n})" for n in range(1, count + 1)]
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    if value is None or isinstance(value, str | int | float | date):
-        return value
-    return str(value)
-
-
 def write_table(
     target: IO[bytes] | str,
     sheet: Sheet,
     columns: Sequence[Column],
-    rows: Iterable[Sequence[Any]],
+    rows: Iterable[dict[str, Any]],
     *,
     expected_rows: int,
     per_sheet: int | None = None,
     progress: Callable[[int], None] | None = None,
     progress_every: int = 10_000,
 ) -> int:
-    """Write ``rows`` (one value per column) to ``target``; returns how many rows were written.
+    """Write ``rows`` (dicts keyed by the columns' labels, in the columns' order; values are text,
+    numbers, dates, naive datetimes or None) to ``target``; returns how many rows were written. Text
+    is always written as text, never as a formula.
+
+    Give ``target`` as a path for large tables: the writer streams rows to disk then, whereas with a
+    file object it keeps the whole file in memory until the end (+100 MB for 1,000,000 rows).
 
     ``expected_rows`` (a count made just before) decides how many sheets the table takes; rows past
     ``sheets × per_sheet`` (added after the count) are not written, and the return value says so.
@@ -95,15 +91,15 @@ def write_table(
         raise ValueError(f"column labels must be unique: {labels}")
     written = 0
 
-    def records() -> Iterator[dict[str, Any]]:
+    def counted() -> Iterator[dict[str, Any]]:
         nonlocal written
         for row in rows:
             written += 1
             if progress and written % progress_every == 0:
                 progress(written)
-            yield {label: _cell(value) for label, value in zip(labels, row, strict=True)}
+            yield row
 
-    source = records()
+    source = counted()
     names = _sheet_names(sheet.name, max(1, math.ceil(expected_rows / per_sheet)))
     title = Format().set_bold().set_font_size(14)
     subtitle = Format().set_italic()
