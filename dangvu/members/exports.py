@@ -190,7 +190,7 @@ def table_columns(columns: Sequence[ExportColumn]) -> list[Column]:
 def table_rows(values: Iterable[dict[str, Any]], columns: Sequence[ExportColumn]) -> Iterator[dict[str, Any]]:
     """Numbered rows of ``columns`` (keyed by the sheet's labels, in order) from ``values()`` rows."""
     labels = [c.label for c in table_columns(columns)]
-    readers = [operator.itemgetter(_NUMBER), *(c.reader() for c in columns)]
+    readers: list[Reader] = [operator.itemgetter(_NUMBER), *(c.reader() for c in columns)]
     pairs = list(zip(labels, readers, strict=True))
     for number, row in enumerate(values, start=1):
         row[_NUMBER] = number  # the row is ours: one dict look-up like every other cell

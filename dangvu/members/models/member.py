@@ -328,7 +328,8 @@ class Member(TimeStampedModel):
         errors: dict[str, StrOrPromise] = {}
         for field in FORMULA_FREE_FIELDS:
             if looks_like_formula(getattr(self, field)):
-                errors[field] = formula_error(capfirst(self._meta.get_field(field).verbose_name))
+                label = self._meta.get_field(field).verbose_name  # type: ignore[union-attr]
+                errors[field] = formula_error(capfirst(label))
         today = timezone.localdate()
         for field in ("birth_date", "admitted_on", "ceremony_on", "recognized_on"):
             value = getattr(self, field)
