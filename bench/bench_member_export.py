@@ -82,7 +82,9 @@ def _values(rows: int) -> Iterator[dict[str, Any]]:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    import common
+
+    return common.peak_rss_mb()
 
 
 def _cpu() -> float:
