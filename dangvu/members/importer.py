@@ -210,10 +210,12 @@ def _cell_values(
     headers: list[str],
     problems: list[Problem],
 ) -> list[Any]:
-    """A sheet row's values; a formula (found in the sheet's XML, or text starting with "=") becomes a
-    problem and an empty value."""
+    """A sheet row's values with its formula cells emptied (the sheet's scan reported them); text
+    starting with "=" (a formula typed as text) becomes a problem too."""
     for index, value in enumerate(values):
-        if (number, index) in formulas or (isinstance(value, str) and value.startswith("=")):
+        if (number, index) in formulas:
+            values[index] = None
+        elif isinstance(value, str) and value.startswith("="):
             column = headers[index] if index < len(headers) else ""
             problems.append(Problem(number, column, FORMULA_CELL))
             values[index] = None
@@ -237,6 +239,12 @@ def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]],
     except READ_ERRORS as error:
         raise ImportError_(NOT_XLSX) from error
     problems = [Problem(line, ref, MERGED_CELL) for line, ref in sheet.merged]
+    # Every formula cell, from the scan of the sheet's XML: a reader may skip a line whose only cell
+    # is a formula without a stored result, and a formula's result is not the member's data.
+    problems += [
+        Problem(line, headers[index] if index < len(headers) else "", FORMULA_CELL)
+        for line, index in sorted(sheet.formulas)
+    ]
 
     def body() -> Iterator[tuple[int, list[Any]]]:
         number = 1
