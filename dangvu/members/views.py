@@ -505,6 +505,17 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The .xlsx template to fill in: the recognised columns, an example row, drop-down lists."""
+    from dangvu.members.template import import_template_xlsx
+
+    require_perm_somewhere(request.user, "members.manage")
+    response = HttpResponse(import_template_xlsx(request.user), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-dang-vien.xlsx"'
+    return response
+
+
+@login_required
 def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from dangvu.members.tasks import IMPORT_RUN, member_import_retry
 

@@ -73,6 +73,7 @@ NOT_PAGES = {
     "notifications:mark_read": "POST only",
     "members:export": "a download (.xlsx)",
     "web:export_file": "a download (.xlsx)",
+    "members:import_template": "a download (.xlsx: the importer's Vietnamese column names)",
     "members:list_pdf": "a download (PDF, the Party's printed form: Vietnamese)",
     "members:file_pdf": "a download (PDF, the Party's printed form: Vietnamese)",
     "members:transfer_letter": "a download (PDF, the Party's printed form: Vietnamese)",
