@@ -82,3 +82,15 @@ def report(title: str, rows: list[tuple[str, str]]) -> None:
     print(f"\n## {title}")
     for label, value in rows:
         print(f"  {label:<58} {value}")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (``VmHWM``: unlike ``ru_maxrss``, which a child
+    inherits from its parent at fork, it starts afresh at exec)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -248,6 +248,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DANGVU_UPLOAD_MAX_MB = env_int("DANGVU_UPLOAD_MAX_MB", 20)
 # What an uploaded archive (.xlsx, .docx) may declare it unpacks to, in all.
 DANGVU_UPLOAD_MAX_UNPACKED_MB = env_int("DANGVU_UPLOAD_MAX_UNPACKED_MB", 512)
+# A sheet declaring up to this much XML is read by calamine (fast, ~2x this in memory); larger ones by
+# openpyxl's streaming read-only mode (dangvu.core.spreadsheets.reader).
+DANGVU_IMPORT_CALAMINE_MAX_MB = env_int("DANGVU_IMPORT_CALAMINE_MAX_MB", 100)
+# Exports of up to this many rows are written inside the request; larger ones by a background job.
+DANGVU_EXPORT_INSTANT_MAX_ROWS = env_int("DANGVU_EXPORT_INSTANT_MAX_ROWS", 5000)
 
 # What `dangvu backup` copies besides the database: these Django storages (those that exist: the uploaded
 # files and the audit checkpoints) and extra directories given as name=/path (dangvu.core.backup).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,3 +69,38 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key} ({self.status})"
+
+
+class Export(models.Model):
+    """A large export (a spreadsheet or printout of many rows) written by a background job; the
+    user who asked follows its progress on a page and downloads the file from there. The module that
+    writes it is named by ``kind`` (``dangvu.core.exports.register_exporter``)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang xuất")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Thất bại")
+
+    kind = models.CharField(_("loại"), max_length=80)
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    language = models.CharField(_("ngôn ngữ"), max_length=10, default="vi")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("người yêu cầu")
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    expected_rows = models.PositiveIntegerField(_("số dòng dự kiến"), default=0)
+    processed_rows = models.PositiveIntegerField(_("số dòng đã ghi"), default=0)
+    file = models.FileField(_("tệp"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    message = models.CharField(_("thông báo"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp xuất")
+        verbose_name_plural = _("tệp xuất")
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="core_export_user_idx")]
+
+    def __str__(self) -> str:
+        return self.filename

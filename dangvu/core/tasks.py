@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db import close_old_connections
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, task
 
-from dangvu.core.jobs import jobs_reap
+from dangvu.core.exports import EXPORT_JOB, export_failed, export_run
+from dangvu.core.jobs import JobKind, job_attempt, jobs_reap, register_job_kind
 from dangvu.notifications.reminders import send_due_reminders
 
 
@@ -35,3 +36,13 @@ def reap_jobs_at_start() -> None:
 def reap_jobs() -> int:
     """Every minute: fail the jobs whose worker stopped renewing its lease (another machine's too)."""
     return jobs_reap()
+
+
+@db_task()
+def run_export(export_id: int | str) -> None:
+    """A large export (``dangvu.core.exports``), under the platform's job lease."""
+    with job_attempt(EXPORT_JOB, export_id) as attempt:
+        export_run(int(export_id), attempt)
+
+
+register_job_kind(JobKind(EXPORT_JOB, run_export, export_failed))

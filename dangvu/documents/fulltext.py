@@ -54,7 +54,7 @@ def match(rows: models.QuerySet[M], query: str) -> models.QuerySet[M]:
     table = rows.model._meta.db_table
     if connection.vendor == "postgresql":
         expression = RawSQL(  # noqa: S611 - fixed SQL, the query is a parameter
-            f"\"{table}\".\"search_vector\" @@ to_tsquery('simple'::regconfig, %s)",
+            f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)',
             [" & ".join(f"{word}:*" for word in words)],
             output_field=models.BooleanField(),
         )

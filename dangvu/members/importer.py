@@ -24,17 +24,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from python_calamine import CalamineError
 
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import AuditBatch, Target, audit_log, created_changes, diff, snapshot
 from dangvu.core.bulk import insert_rows, inserting, paused_gc
 from dangvu.core.dates import DateError, parse_partial
+from dangvu.core.spreadsheets.reader import TooManyFormulas, first_sheet
+from dangvu.core.spreadsheets.safety import formula_error, looks_like_formula
 from dangvu.core.text import fold
-from dangvu.core.uploads import HostileFile, check_zip, max_upload_bytes, too_large_message
+from dangvu.core.uploads import HostileFile, max_upload_bytes, too_large_message
 from dangvu.members import rollups
 from dangvu.members.enums import MemberStatus, Sex
 from dangvu.members.models import Ethnicity, Member, MemberOrgPeriod, MemberStatusChange, Religion
-from dangvu.members.models.member import derived_values
+from dangvu.members.models.member import FORMULA_FREE_FIELDS, derived_values
 from dangvu.members.search import remember_words
 from dangvu.members.services import member_update
 from dangvu.orgs.models import Org
@@ -168,31 +171,11 @@ def _read_bytes(upload: Any) -> bytes:
     return data
 
 
-def _merged_cells(archive: zipfile.ZipFile) -> list[Problem]:
-    """Merged cells of the first sheet, found by streaming its XML (never the whole sheet in memory)."""
-    names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
-    if not names:
-        return []
-    problems = []
-    tail = b""
-    with archive.open(names[0]) as stream:
-        while chunk := stream.read(1024 * 1024):
-            text = tail + chunk
-            consumed = 0
-            for match in _MERGE_REF.finditer(text):
-                ref = match.group(1).decode()
-                problems.append(Problem(int(re.sub(r"\D", "", ref.split(":")[0])), ref, MERGED_CELL))
-                consumed = match.end()
-            # Keep the end of the chunk (past the last match) in case a tag is cut in two.
-            tail = text[max(consumed, len(text) - 64) :]
-    return problems
-
-
-_MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"')
 NOT_XLSX = "Tệp không phải là tệp Excel .xlsx hợp lệ."
 DAMAGED_XLSX = "Tệp Excel bị hỏng (đọc đến dòng {row} thì lỗi); hãy mở bằng Excel, lưu lại rồi tải lên lại."
 # What a damaged or hostile file makes the readers (zipfile, zlib, the XML parser, openpyxl) raise.
 READ_ERRORS = (
+    CalamineError,
     zipfile.BadZipFile,
     zlib.error,
     ParseError,
@@ -217,54 +200,66 @@ def _clean_header(value: Any) -> str:
 MERGED_CELL = "Ô gộp (merge) — hãy bỏ gộp ô trước khi nhập."
 
 
-def _cell_values(number: int, cells: Any, headers: list[str], problems: list[Problem]) -> list[Any]:
-    """A sheet row's values; a formula becomes a problem and an empty value."""
-    values: list[Any] = []
-    for index, cell in enumerate(cells):
-        value = cell.value
-        if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
+FORMULA_CELL = "Ô chứa công thức — hãy dán giá trị (Paste Values)."
+
+
+def _cell_values(
+    number: int,
+    values: list[Any],
+    formulas: set[tuple[int, int]],
+    headers: list[str],
+    problems: list[Problem],
+) -> list[Any]:
+    """A sheet row's values with its formula cells emptied (the sheet's scan reported them); text
+    starting with "=" (a formula typed as text) becomes a problem too."""
+    for index, value in enumerate(values):
+        if (number, index) in formulas:
+            values[index] = None
+        elif isinstance(value, str) and value.startswith("="):
             column = headers[index] if index < len(headers) else ""
-            problems.append(Problem(number, column, "Ô chứa công thức — hãy dán giá trị (Paste Values)."))
-            values.append(None)
-        else:
-            values.append(value)
+            problems.append(Problem(number, column, FORMULA_CELL))
+            values[index] = None
     return values
 
 
 def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]], list[Problem]]:
-    from openpyxl import load_workbook
-
+    """The first sheet, read by ``dangvu.core.spreadsheets.reader`` once its archive passed
+    ``check_zip``: line 1 holds the headers."""
     try:
-        archive = check_zip(io.BytesIO(data))
+        sheet = first_sheet(data)
+        rows = sheet.rows
+        _number, header_values = next(rows)
+        headers = [_clean_header(v) for v in header_values]
     except HostileFile as error:
-        if error.code == "not_archive":
-            raise ImportError_(NOT_XLSX) from error
-        raise ImportError_(str(error)) from error
-    try:
-        problems = _merged_cells(archive)
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=False)
-        header_cells = next(rows)
-        headers = [_clean_header(c.value) for c in header_cells]
+        raise ImportError_(NOT_XLSX if error.code == "not_archive" else str(error)) from error
+    except TooManyFormulas as error:
+        raise ImportError_(TOO_MANY_FORMULAS) from error
     except StopIteration as error:
         raise ImportError_("Trang tính đầu tiên không có dữ liệu.") from error
     except READ_ERRORS as error:
         raise ImportError_(NOT_XLSX) from error
+    problems = [Problem(line, ref, MERGED_CELL) for line, ref in sheet.merged]
+    # Every formula cell, from the scan of the sheet's XML: a reader may skip a line whose only cell
+    # is a formula without a stored result, and a formula's result is not the member's data.
+    problems += [
+        Problem(line, headers[index] if index < len(headers) else "", FORMULA_CELL)
+        for line, index in sorted(sheet.formulas)
+    ]
 
     def body() -> Iterator[tuple[int, list[Any]]]:
         number = 1
         try:
-            for number, cells in enumerate(rows, start=2):
-                values = _cell_values(number, cells, headers, problems)
+            for number, values in rows:
+                values = _cell_values(number, values, sheet.formulas, headers, problems)
                 if any(v not in (None, "") for v in values):
                     yield number, values
         except READ_ERRORS as error:
             raise ImportError_(DAMAGED_XLSX.format(row=number + 1)) from error
-        finally:
-            workbook.close()
 
     return headers, body(), problems
+
+
+TOO_MANY_FORMULAS = "Tệp chứa quá nhiều ô công thức; hãy dán giá trị (Paste Values) rồi tải lên lại."
 
 
 def _csv_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]], list[Problem]]:
@@ -527,6 +522,10 @@ class RowChecker:
                 values[key] = text[key][:255]
         if text.get("card_number"):
             values["card_number"] = text["card_number"]
+        for key in FORMULA_FREE_FIELDS:
+            if looks_like_formula(values.get(key)):
+                label = columns.get(key) or FIELD_LABELS.get(key, key)
+                problems.append(Problem(number, columns.get(key, key), str(formula_error(label))))
         for key, value in values.items():
             limit = _MAX_LENGTH.get(key)
             if isinstance(value, str) and limit and len(value) > limit:

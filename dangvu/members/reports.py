@@ -13,6 +13,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dangvu.core.i18n import in_vietnamese
+from dangvu.core.spreadsheets.safety import text_cell
 from dangvu.members import stats
 from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
 from dangvu.members.models import OrgMemberCount
@@ -62,7 +63,7 @@ def yearly_report_xlsx(org: Org, year: int, *, subtree: bool = True) -> bytes:
     sheet.title = "Tổng hợp"
     sheet["A1"] = f"BÁO CÁO THỐNG KÊ ĐẢNG VIÊN NĂM {year}"
     sheet["A1"].font = TITLE
-    sheet["A2"] = org.name
+    text_cell(sheet["A2"], org.name)  # a unit name is shown, never run as a formula
     sheet["A3"] = f"Kỳ báo cáo: {period_from:%d/%m/%Y} – {period_to:%d/%m/%Y}"
     row = 5
     row = _table(
@@ -147,7 +148,9 @@ def _units_sheet(book: Workbook, org: Org) -> None:
     for number, child in enumerate(children, start=1):
         count = counts.get(child.pk)
         values = [getattr(count, s, 0) if count else 0 for s in CURRENT_STATUSES]
-        sheet.append([number, child.name, *values, sum(values)])
+        sheet.append([number, None, *values, sum(values)])
+        text_cell(sheet.cell(row=sheet.max_row, column=2), child.name)
     if not children:
         sheet.append(["", "Không có đơn vị trực thuộc"])
     sheet.column_dimensions[get_column_letter(2)].width = 48
+    sheet.freeze_panes = "A2"

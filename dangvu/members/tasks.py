@@ -14,6 +14,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from dangvu.core.jobs import Attempt, JobKind, job_attempt, job_retry, register_job_kind
 from dangvu.core.models import Job
+from dangvu.members import exports as _exports  # noqa: F401  (registers the list's exporter for the worker)
 from dangvu.members.importer import ImportError_, Report, run_import
 from dangvu.members.models import MemberImport
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("stats/charts/", views.org_charts, name="org_charts"),
     path("quality/", views.quality_view, name="quality"),
     path("import/", views.import_view, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("transfers/<int:pk>/receive/", views.transfer_receive, name="receive"),
     path("transfers/<int:pk>/letter.pdf", views.transfer_letter, name="transfer_letter"),

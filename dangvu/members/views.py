@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 from typing import Any
 
 from django import forms
@@ -11,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,9 +24,19 @@ from dangvu.audit.services import audit_log
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.core.jobs import job_enqueue
 from dangvu.core.paging import LargeListPaginator
+from dangvu.core.spreadsheets.writer import XLSX_TYPE
 from dangvu.links.services import linked_records, timeline
 from dangvu.members import forms as member_forms
 from dangvu.members import selectors, services, stats, worklists
+from dangvu.members.exports import (
+    COLUMNS,
+    DEFAULT_COLUMNS,
+    export_filename,
+    filtered_members,
+    member_criteria,
+    member_export_request,
+    member_list_xlsx,
+)
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
 from dangvu.members.models import Member, MemberImport, Transfer
 from dangvu.members.reports import SECTIONS, SEX_NAMES, STATUS_NAMES, labelled
@@ -41,49 +52,12 @@ def _units(request: AuthenticatedHttpRequest, perm: str) -> Any:
     )
 
 
-def _band(value: str) -> tuple[int, int] | None:
-    """A "low-high" choice of the filter form as years."""
-    if not value:
-        return None
-    low, high = value.split("-")
-    return int(low), int(high)
-
-
 def _criteria(request: AuthenticatedHttpRequest) -> tuple[selectors.MemberFilter, member_forms.FilterForm]:
-    """The list's filters from the page's form (an unknown or invisible unit lists nothing)."""
-    form = member_forms.FilterForm(request.GET or None)
-    if not form.is_valid():
-        return selectors.MemberFilter(), form
-    data = form.cleaned_data
-    org = None
-    if data["org"]:
-        org = Org.objects.visible_to(request.user).filter(code=data["org"].strip()).first()
-        if org is None:
-            return selectors.MemberFilter(nothing=True), form
-    return (
-        selectors.MemberFilter(
-            q=data["q"],
-            org=org,
-            status=data["status"],
-            sex=data["sex"],
-            age=_band(data["age"]),
-            party_age=_band(data["party_age"]),
-            ethnicity=data["ethnicity"],
-        ),
-        form,
-    )
-
-
-# The most rows a user can tick on the list and export or print by hand (one page holds far fewer).
-SELECTED_MAX = 500
+    return member_criteria(request.user, request.GET)
 
 
 def _filtered(request: AuthenticatedHttpRequest) -> tuple[Any, member_forms.FilterForm]:
-    criteria, form = _criteria(request)
-    rows = selectors.members(request.user, criteria)
-    # Rows ticked on the list page (its "export/print the selected rows" buttons); still within the filters.
-    chosen = [int(value) for value in request.GET.getlist("id")[:SELECTED_MAX] if value.isdigit()]
-    return (rows.filter(pk__in=chosen) if chosen else rows), form
+    return filtered_members(request.user, request.GET)
 
 
 @login_required
@@ -106,61 +80,26 @@ def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "paginator": paginator,
             "form": form,
             "can_create": has_perm(request.user, "members.manage"),
+            "export_columns": [(c.key, c.label, c.key in DEFAULT_COLUMNS) for c in COLUMNS],
+            "export_filters": [
+                (k, v) for k, values in request.GET.lists() if k not in ("page", "col", "id") for v in values
+            ],
         },
     )
 
 
 @login_required
-def member_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    """The filtered list as .xlsx (streamed; audited as an export)."""
-    from openpyxl import Workbook
-
-    members, _form = _filtered(request)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Đảng viên")
-    sheet.append(
-        [
-            "STT",
-            "Họ và tên",
-            "Giới tính",
-            "Ngày sinh",
-            "Trạng thái",
-            "Chi bộ",
-            "Ngày vào Đảng",
-            "Ngày chính thức",
-        ]
-    )
-    count = 0
-    for count, member in enumerate(members.iterator(chunk_size=2000), start=1):
-        sheet.append(
-            [
-                count,
-                member.full_name,
-                member.get_sex_display(),
-                member.birth_date_display(),
-                member.get_status_display(),
-                member.org.name,
-                member.admitted_on,
-                member.recognized_on,
-            ]
-        )
-    with transaction.atomic():
-        audit_log(
-            actor=request.user,
-            action="export",
-            event="members.export",
-            object_type="members.member",
-            data={"rows": count, "filters": request.GET.dict()},
-        )
-    from io import BytesIO
-
+def member_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The filtered list (or the ticked rows) as .xlsx with the chosen columns: written at once when
+    small, otherwise by a background job whose page shows progress and the download link."""
+    params = {k: v for k, v in request.GET.lists() if k != "page"}
+    export = member_export_request(actor=request.user, params=params)
+    if export is not None:
+        return redirect("web:export", pk=export.pk)
     buffer = BytesIO()
-    book.save(buffer)
-    response = StreamingHttpResponse(
-        iter([buffer.getvalue()]),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="dang-vien-{timezone.localdate():%Y%m%d}.xlsx"'
+    member_list_xlsx(actor=request.user, params=params, target=buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
     return response
 
 
@@ -563,6 +502,17 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("members:import_detail", pk=job.pk)
     jobs = MemberImport.objects.filter(created_by=request.user)[:20]
     return render(request, "members/import.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The .xlsx template to fill in: the recognised columns, an example row, drop-down lists."""
+    from dangvu.members.template import import_template_xlsx
+
+    require_perm_somewhere(request.user, "members.manage")
+    response = HttpResponse(import_template_xlsx(request.user), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-dang-vien.xlsx"'
+    return response
 
 
 @login_required

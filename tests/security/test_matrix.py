@@ -77,6 +77,8 @@ RULES: dict[str, Rule] = {
     "": P,  # redirects to the home page (which asks to sign in)
     "home/": S,
     "search/": S,
+    "exports/<int:pk>/": Rule("own"),  # a background export's page: only its requester
+    "exports/<int:pk>/file": Rule("own"),
     "accounts/login/": P,
     "accounts/login/otp/": P,
     "accounts/logout/": P,
@@ -110,6 +112,7 @@ RULES: dict[str, Rule] = {
     "members/stats/charts/": Rule("fragment"),  # an htmx fragment for ?org= (404 without one)
     "members/quality/": somewhere("members.view"),
     "members/import/": somewhere("members.manage"),
+    "members/import/template.xlsx": somewhere("members.manage"),
     "members/import/<int:pk>/": Rule("own"),  # only the import's own author
     "members/transfers/<int:pk>/receive/": custom("transfer"),
     "members/transfers/<int:pk>/letter.pdf": on("transfer", "members.manage"),

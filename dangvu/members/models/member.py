@@ -12,12 +12,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangvu.accounts.querysets import ByPerson, ByUnit, ScopedQuerySet
 from dangvu.core.fields import CodeField
 from dangvu.core.models import TimeStampedModel
+from dangvu.core.spreadsheets.safety import formula_error, looks_like_formula
 from dangvu.core.text import fold, sort_key
 from dangvu.members.enums import (
     CURRENT_STATUSES,
@@ -324,6 +326,10 @@ class Member(TimeStampedModel):
 
     def clean(self) -> None:
         errors: dict[str, StrOrPromise] = {}
+        for field in FORMULA_FREE_FIELDS:
+            if looks_like_formula(getattr(self, field)):
+                label = self._meta.get_field(field).verbose_name  # type: ignore[union-attr]
+                errors[field] = formula_error(capfirst(label))
         today = timezone.localdate()
         for field in ("birth_date", "admitted_on", "ceremony_on", "recognized_on"):
             value = getattr(self, field)
@@ -339,6 +345,26 @@ class Member(TimeStampedModel):
             errors["recognized_on"] = _("Đảng viên dự bị chưa có ngày công nhận chính thức.")
         if errors:
             raise ValidationError(errors)
+
+
+# Text that can never start like a spreadsheet formula (see dangvu.core.spreadsheets.safety): names,
+# places, addresses, work. Free notes may start with "-" (a list) and are not exported.
+FORMULA_FREE_FIELDS = (
+    "full_name",
+    "other_names",
+    "birth_place",
+    "hometown",
+    "permanent_address",
+    "current_address",
+    "email",
+    "general_education",
+    "professional_degree",
+    "foreign_languages",
+    "occupation",
+    "work_unit",
+    "position",
+    "introducers",
+)
 
 
 def derived_values(full_name: str, other_names: str = "") -> dict[str, str]:

@@ -1,0 +1,282 @@
+"""The member list as .xlsx: one service for the web list (instant or as a background job) and any
+other caller. Columns are chosen by the user among those a list reader may see (contact details,
+addresses and the CCCD stay in the member file, which has its own permission); labels follow the
+user's language; dates are real dates (dd/mm/yyyy), a partial birth date ("1980", "05/1980") is text.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.audit.services import audit_log
+from dangvu.core.exports import Exporter, export_start, instant_max_rows, register_exporter
+from dangvu.core.models import Export
+from dangvu.core.spreadsheets.writer import Column, Sheet, write_table
+from dangvu.members import forms as member_forms
+from dangvu.members import selectors
+from dangvu.members.enums import DatePrecision, MemberStatus, Sex, TheoryLevel
+from dangvu.orgs.models import Org
+
+EXPORT_KIND = "members.list"
+# The most rows a user can tick on the list and export or print by hand (one page holds far fewer).
+SELECTED_MAX = 500
+
+
+Reader = Callable[[dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """``reader()`` is called once per export (in the reader's language) and returns the function
+    that turns a ``values()`` row into the cell: per-row work stays a dict look-up."""
+
+    key: str
+    label: Any  # lazily translated
+    width: float
+    fields: tuple[str, ...]
+    reader: Callable[[], Reader]
+    kind: str = "text"
+
+
+def _birth() -> Reader:
+    day, year = DatePrecision.DAY, DatePrecision.YEAR
+
+    def read(row: dict[str, Any]) -> Any:
+        born, precision = row["birth_date"], row["birth_date_precision"]
+        if born is None or precision == day:
+            return born
+        return f"{born.year}" if precision == year else f"{born:%m/%Y}"
+
+    return read
+
+
+def _choice(field: str, choices: Any) -> Callable[[], Reader]:
+    def reader() -> Reader:
+        labels = {value: str(label) for value, label in choices}  # translated once per export
+        return lambda row: labels.get(row[field], row[field] or "")
+
+    return reader
+
+
+def _plain(field: str) -> Callable[[], Reader]:
+    return lambda: operator.itemgetter(field)
+
+
+COLUMNS: list[ExportColumn] = [
+    ExportColumn("full_name", _("Họ và tên"), 28, ("full_name",), _plain("full_name")),
+    ExportColumn("other_names", _("Tên gọi khác"), 16, ("other_names",), _plain("other_names")),
+    ExportColumn("birth_date", _("Ngày sinh"), 12, ("birth_date", "birth_date_precision"), _birth, "date"),
+    ExportColumn("sex", _("Giới tính"), 9, ("sex",), _choice("sex", Sex.choices)),
+    ExportColumn("ethnicity", _("Dân tộc"), 10, ("ethnicity__name",), _plain("ethnicity__name")),
+    ExportColumn("religion", _("Tôn giáo"), 10, ("religion__name",), _plain("religion__name")),
+    ExportColumn("hometown", _("Quê quán"), 28, ("hometown",), _plain("hometown")),
+    ExportColumn("org", _("Chi bộ"), 32, ("org__name",), _plain("org__name")),
+    ExportColumn("status", _("Trạng thái"), 14, ("status",), _choice("status", MemberStatus.choices)),
+    ExportColumn("admitted_on", _("Ngày vào Đảng"), 13, ("admitted_on",), _plain("admitted_on"), "date"),
+    ExportColumn("ceremony_on", _("Ngày lễ kết nạp"), 13, ("ceremony_on",), _plain("ceremony_on"), "date"),
+    ExportColumn(
+        "recognized_on", _("Ngày chính thức"), 13, ("recognized_on",), _plain("recognized_on"), "date"
+    ),
+    ExportColumn("card_number", _("Số thẻ đảng viên"), 14, ("card_number",), _plain("card_number")),
+    ExportColumn("file_number", _("Số lý lịch"), 12, ("file_number",), _plain("file_number")),
+    ExportColumn("occupation", _("Nghề nghiệp"), 18, ("occupation",), _plain("occupation")),
+    ExportColumn("work_unit", _("Đơn vị công tác"), 24, ("work_unit",), _plain("work_unit")),
+    ExportColumn("position", _("Chức vụ"), 18, ("position",), _plain("position")),
+    ExportColumn(
+        "general_education", _("Giáo dục phổ thông"), 10, ("general_education",), _plain("general_education")
+    ),
+    ExportColumn(
+        "professional_degree",
+        _("Chuyên môn, nghiệp vụ"),
+        18,
+        ("professional_degree",),
+        _plain("professional_degree"),
+    ),
+    ExportColumn(
+        "political_theory",
+        _("Lý luận chính trị"),
+        14,
+        ("political_theory",),
+        _choice("political_theory", TheoryLevel.choices),
+    ),
+]
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+# STT comes first in every export; these twelve are what an export holds unless the user chooses.
+DEFAULT_COLUMNS = (
+    "full_name",
+    "birth_date",
+    "sex",
+    "ethnicity",
+    "religion",
+    "hometown",
+    "org",
+    "status",
+    "admitted_on",
+    "recognized_on",
+    "card_number",
+)
+
+
+def chosen_columns(keys: Sequence[str]) -> list[ExportColumn]:
+    """The known columns among ``keys`` in the list's order; the default twelve if none is known."""
+    wanted = set(keys)
+    chosen = [c for c in COLUMNS if c.key in wanted]
+    return chosen or [COLUMN_BY_KEY[k] for k in DEFAULT_COLUMNS]
+
+
+def _band(value: str) -> tuple[int, int] | None:
+    """A "low-high" choice of the filter form as years."""
+    if not value:
+        return None
+    low, high = value.split("-")
+    return int(low), int(high)
+
+
+def member_criteria(user: Any, params: QueryDict) -> tuple[selectors.MemberFilter, member_forms.FilterForm]:
+    """The list's filters from the page's query (an unknown or invisible unit lists nothing)."""
+    form = member_forms.FilterForm(params or None)
+    if not form.is_valid():
+        return selectors.MemberFilter(), form
+    data = form.cleaned_data
+    org = None
+    if data["org"]:
+        org = Org.objects.visible_to(user).filter(code=data["org"].strip()).first()
+        if org is None:
+            return selectors.MemberFilter(nothing=True), form
+    return (
+        selectors.MemberFilter(
+            q=data["q"],
+            org=org,
+            status=data["status"],
+            sex=data["sex"],
+            age=_band(data["age"]),
+            party_age=_band(data["party_age"]),
+            ethnicity=data["ethnicity"],
+        ),
+        form,
+    )
+
+
+def filtered_members(user: Any, params: QueryDict) -> tuple[Any, member_forms.FilterForm]:
+    """The members of the list's filters; with ``id`` values, only those ticked rows (still filtered)."""
+    criteria, form = member_criteria(user, params)
+    rows = selectors.members(user, criteria)
+    chosen = [int(value) for value in params.getlist("id")[:SELECTED_MAX] if value.isdigit()]
+    return (rows.filter(pk__in=chosen) if chosen else rows), form
+
+
+def value_fields(columns: Sequence[ExportColumn]) -> list[str]:
+    """What to read from the database (``values()``) for ``columns``."""
+    return sorted({f for c in columns for f in c.fields})
+
+
+def table_columns(columns: Sequence[ExportColumn]) -> list[Column]:
+    """The sheet's columns: STT first, then ``columns`` with labels in the current language."""
+    return [Column("number", gettext("STT"), 7, "number")] + [
+        Column(c.key, str(c.label), c.width, c.kind)  # type: ignore[arg-type]
+        for c in columns
+    ]
+
+
+def table_rows(values: Iterable[dict[str, Any]], columns: Sequence[ExportColumn]) -> Iterator[dict[str, Any]]:
+    """Numbered rows of ``columns`` (keyed by the sheet's labels, in order) from ``values()`` rows."""
+    labels = [c.label for c in table_columns(columns)]
+    readers: list[Reader] = [operator.itemgetter(_NUMBER), *(c.reader() for c in columns)]
+    pairs = list(zip(labels, readers, strict=True))
+    for number, row in enumerate(values, start=1):
+        row[_NUMBER] = number  # the row is ours: one dict look-up like every other cell
+        yield {label: read(row) for label, read in pairs}
+
+
+_NUMBER = "__number"
+
+
+def _query(params: dict[str, list[str]]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, values in params.items():
+        query.setlist(key, [str(v) for v in values])
+    return query
+
+
+def _sheet(user: Any, form: member_forms.FilterForm) -> Sheet:
+    unit = ""
+    if form.is_valid() and form.cleaned_data["org"]:
+        org = Org.objects.visible_to(user).filter(code=form.cleaned_data["org"].strip()).first()
+        unit = org.name if org else ""
+    today = timezone.localdate()
+    subtitle = gettext("Đơn vị: {unit} — ngày xuất: {day}").format(
+        unit=unit or gettext("mọi đơn vị được xem"), day=f"{today:%d/%m/%Y}"
+    )
+    return Sheet(name=gettext("Đảng viên"), title=gettext("DANH SÁCH ĐẢNG VIÊN"), subtitle=subtitle)
+
+
+def member_list_xlsx(
+    *,
+    actor: Any,
+    params: dict[str, list[str]],
+    target: IO[bytes] | str,
+    progress: Callable[[int], None] | None = None,
+    expected_rows: int | None = None,
+) -> int:
+    """Write the member list of ``params`` (the list page's query: filters, ticked ``id``s, chosen
+    ``col``s) as .xlsx to ``target``; returns the row count. Side effect: one audit entry."""
+    query = _query(params)
+    members, form = filtered_members(actor, query)
+    columns = chosen_columns(query.getlist("col"))
+    if expected_rows is None:
+        expected_rows = members.order_by().count()
+    values = members.values(*value_fields(columns)).iterator(chunk_size=5000)
+    count = write_table(
+        target,
+        _sheet(actor, form),
+        table_columns(columns),
+        table_rows(values, columns),
+        expected_rows=expected_rows,
+        progress=progress,
+    )
+    with transaction.atomic():
+        audit_log(
+            actor=actor,
+            action="export",
+            event="members.export",
+            object_type="members.member",
+            data={"rows": count, "filters": dict(params), "format": "xlsx"},
+        )
+    return count
+
+
+def export_filename() -> str:
+    return f"dang-vien-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def member_export_request(*, actor: Any, params: dict[str, list[str]]) -> Export | None:
+    """Decide how to export the list of ``params``: ``None`` if it is small enough to write in the
+    request, otherwise the queued background export (its page shows progress and the download)."""
+    members, _form = filtered_members(actor, _query(params))
+    limit = instant_max_rows()
+    counted = members.order_by().values("pk")[: limit + 1].count()
+    if counted <= limit:
+        return None
+    return export_start(
+        actor=actor,
+        kind=EXPORT_KIND,
+        params=params,
+        filename=export_filename(),
+        expected_rows=members.order_by().count(),
+    )
+
+
+def _write_job(actor: Any, params: dict[str, Any], target: str, progress: Callable[[int], None]) -> int:
+    return member_list_xlsx(actor=actor, params=params, target=target, progress=progress)
+
+
+register_exporter(Exporter(EXPORT_KIND, _write_job))
