@@ -7,6 +7,7 @@ switches on the production hardening and requires a secret key and allowed hosts
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -133,7 +134,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE transactions take the write lock up front: no lock upgrades, no "database is locked"
-        # surprises when two requests write at once (the audit chain reads then writes its head row).
+        # surprises when two requests write at once (the audit chainer reads the last link, then writes).
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
@@ -230,7 +231,7 @@ STATIC_ROOT = Path(env_str("DANGVU_STATIC_ROOT", str(DATA_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DANGVU_MEDIA_ROOT", str(DATA_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -253,6 +254,16 @@ DANGVU_UPLOAD_MAX_UNPACKED_MB = env_int("DANGVU_UPLOAD_MAX_UNPACKED_MB", 512)
 DANGVU_IMPORT_CALAMINE_MAX_MB = env_int("DANGVU_IMPORT_CALAMINE_MAX_MB", 100)
 # Exports of up to this many rows are written inside the request; larger ones by a background job.
 DANGVU_EXPORT_INSTANT_MAX_ROWS = env_int("DANGVU_EXPORT_INSTANT_MAX_ROWS", 5000)
+
+# The audit log's checkpoints: a storage the database account cannot write (dangvu.audit.chain;
+# docs/configuration.md). Any Django storage backend: an S3 bucket with object lock in production.
+STORAGES["audit_checkpoints"] = {
+    "BACKEND": env_str("DANGVU_AUDIT_CHECKPOINT_BACKEND", "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": json.loads(
+        env_str("DANGVU_AUDIT_CHECKPOINT_OPTIONS")
+        or json.dumps({"location": str(DATA_DIR / "audit-checkpoints")})
+    ),
+}
 
 # What `dangvu backup` copies besides the database: these Django storages (those that exist: the uploaded
 # files and the audit checkpoints) and extra directories given as name=/path (dangvu.core.backup).
@@ -313,6 +324,17 @@ DANGVU_SEARCH_COMMON_WORDS = env_str(
     "DANGVU_SEARCH_COMMON_WORDS",
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly",
 )
+
+# --- Audit log (dangvu.audit.chain; docs/configuration.md) ------------------------------------------------
+# The key of the log's MACs, kept out of the database (or a file holding it); derived from the secret key
+# when neither is set.
+DANGVU_AUDIT_KEY = env_str("DANGVU_AUDIT_KEY")
+DANGVU_AUDIT_KEY_FILE = env_str("DANGVU_AUDIT_KEY_FILE")
+DANGVU_AUDIT_CHECKPOINT_MINUTES = env_int("DANGVU_AUDIT_CHECKPOINT_MINUTES", 15)
+DANGVU_AUDIT_CHECKPOINT_MAIL = env_list("DANGVU_AUDIT_CHECKPOINT_MAIL")
+# SQLite has one writer: a member import commits in batches of about this many milliseconds so that
+# logins and file views interleave (0: one transaction). PostgreSQL imports in one transaction.
+DANGVU_IMPORT_BATCH_MS = env_int("DANGVU_IMPORT_BATCH_MS", 200)
 
 # --- Signing (dangvu.signing; see docs/signing.md) ---------------------------------------------------
 # Keys, certificates, trust roots and revocation lists live in files here, never in the database.
