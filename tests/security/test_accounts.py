@@ -127,3 +127,51 @@ def test_the_profile_shows_the_confirmation_fields(people, with_device):
     assert 'id="id_2fa_password"' in html
     assert "id_token" in html
     assert "_password" in html
+
+
+def _api(user):
+    _row, key = api_token_create(actor=user, user=user)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def test_the_api_creates_a_token_only_with_the_password_or_a_fresh_code(people):
+    client = _api(people.clerk)
+    before = ApiToken.objects.filter(user=people.clerk).count()
+    refused = client.post("/api/v1/me/tokens", {"name": "script"}, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "reauthentication_required"
+    wrong = client.post(
+        "/api/v1/me/tokens", {"name": "script", "password": "sai"}, content_type="application/json"
+    )
+    assert wrong.status_code == 403
+    assert ApiToken.objects.filter(user=people.clerk).count() == before
+    made = client.post(
+        "/api/v1/me/tokens", {"name": "script", "password": PASSWORD}, content_type="application/json"
+    )
+    assert made.status_code == 201
+    body = made.json()
+    assert body["name"] == "script"
+    assert body["token"].startswith(body["prefix"])
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {body['token']}").get("/api/v1/me").status_code == 200
+
+
+def test_the_api_revokes_a_token_only_with_the_password_or_a_fresh_code(people):
+    device = TOTPDevice.objects.create(user=people.clerk, name="app", confirmed=True)
+    client = _api(people.clerk)
+    token, _key = api_token_create(actor=people.clerk, user=people.clerk)
+    url = f"/api/v1/me/tokens/{token.pk}/revoke"
+    assert client.post(url, {"otp": "000000"}, content_type="application/json").status_code == 403
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+    # A wrong code makes the next one wait a little (django-otp's back-off): let the wait pass.
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    done = client.post(url, {"otp": f"{totp(device.bin_key):06d}"}, content_type="application/json")
+    assert done.status_code == 200
+    assert done.json()["revoked_at"] is not None
+    # Someone else's token is not found, whatever the password.
+    other, _other_key = api_token_create(actor=people.secretary, user=people.secretary)
+    response = client.post(
+        f"/api/v1/me/tokens/{other.pk}/revoke", {"password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 404
