@@ -11,7 +11,9 @@ and answers 400 when
 * a query-string **number** does not fit a 64-bit integer (a unit or record id is always one);
 * a **free-text** query parameter (``q``, ``search``, ``query``) is longer than ``TEXT_MAX`` characters
   (a 60,000-character search is too complex a ``LIKE`` pattern for SQLite), or any other query-string
-  value is longer than ``VALUE_MAX``.
+  value is longer than ``VALUE_MAX``;
+* a JSON body sent to the API is not an object (``[null, null]``, ``0``): every operation takes one,
+  and ninja would read a list attribute by attribute, find nothing and answer 200 for nothing.
 
 The refusal is Vietnamese (with the English in the catalogue); the API answers in its error shape
 (``{"error": {"code", "message", "message_en", "details": [{"field", …}]}}``).
