@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,13 +47,18 @@ PRODUCTION = ENVIRONMENT == "production"
 # Off unless asked for: even `make run` shows users the Vietnamese error pages, never a traceback.
 DEBUG = env_bool("DANGVU_DEBUG", False)
 
-SECRET_KEY = env_str("DANGVU_SECRET_KEY")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("DANGVU_SECRET_KEY must be set when DANGVU_ENV=production")
-    SECRET_KEY = "dev-only-insecure-key-" + "x" * 40
-
+# The development key is public (it is in this file): anyone could forge sessions and password-reset
+# links with it. It is refused wherever the configuration looks like production: DANGVU_ENV=production,
+# or a host other than this machine's loopback names allowed (the site is reachable from elsewhere).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-" + "x" * 40
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]", "testserver"})
 ALLOWED_HOSTS = env_list("DANGVU_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+SECRET_KEY = env_str("DANGVU_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY and (PRODUCTION or set(ALLOWED_HOSTS) - LOOPBACK_HOSTS):
+    raise ImproperlyConfigured(
+        "DANGVU_SECRET_KEY must be set (50+ random characters) when DANGVU_ENV=production or "
+        "DANGVU_ALLOWED_HOSTS names a host other than 127.0.0.1/localhost: the development key is public."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DANGVU_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -65,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_htmx",
+    "csp",
     "template_partials",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -88,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "dangvu.core.uploads.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Vietnamese unless the user (or, logged out, the cookie) chose English; never Accept-Language.
     "dangvu.web.language.LanguageMiddleware",
+    # NUL characters, unbounded paging numbers and over-long search text: 400 before any view.
+    "dangvu.core.hostile.RequestGuardMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "dangvu.accounts.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -202,9 +212,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 
 AXES_FAILURE_LIMIT = env_int("DANGVU_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DANGVU_LOCKOUT_MINUTES", 15))
-# Lock the account, not the address: a Party office often sits behind one NAT address, and locking it
-# would lock out every colleague after one person's typos.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock a username from one address (the pair): locking by username alone let anyone keep `admin` locked
+# from anywhere; locking the address alone would lock every colleague behind an office's NAT address.
+# Guessing one username from many addresses is slowed down instead (dangvu.accounts.throttle).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+DANGVU_LOGIN_SLOWDOWN_AFTER = env_int("DANGVU_LOGIN_SLOWDOWN_AFTER", 5)
+DANGVU_LOGIN_SLOWDOWN_MAX_SECONDS = env_int("DANGVU_LOGIN_SLOWDOWN_MAX_SECONDS", 60)
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -290,6 +303,24 @@ CSRF_FAILURE_VIEW = "dangvu.web.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy on every response (django-csp, csp.middleware.CSPMiddleware): only this site's
+# own scripts, styles, images and fonts; no inline script or style anywhere (the UI kit keeps its JS and
+# CSS in files), no plugins, no framing, forms post only here. tests/browser fails on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DANGVU_SSL_REDIRECT", True)
@@ -316,6 +347,8 @@ LOGGING = {
 # --- Product settings -----------------------------------------------------------------------------------
 # How many rows one page of a list shows.
 DANGVU_PAGE_SIZE = env_int("DANGVU_PAGE_SIZE", 50)
+# Citizen IDs of members outside their scope a user may meet in a day (dangvu.members.identity).
+DANGVU_IDENTITY_CONFLICTS_PER_DAY = env_int("DANGVU_IDENTITY_CONFLICTS_PER_DAY", 5)
 # Units with at least this many members read precomputed statistics (rebuilt nightly and after imports).
 DANGVU_STATS_PRECOMPUTE_MIN = env_int("DANGVU_STATS_PRECOMPUTE_MIN", 20_000)
 # Name words so frequent that the search index also pairs them with the other words of a name; after a

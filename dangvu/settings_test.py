@@ -23,5 +23,3 @@ STORAGES = {
 }
 # A module that exists only for the tests, plugged in the way every module is: one line here.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.toymodule"]  # noqa: F405
-# Every page under a strict Content-Security-Policy, so browser tests catch inline scripts and styles.
-MIDDLEWARE = [*MIDDLEWARE, "tests.csp.StrictContentSecurityPolicy"]  # noqa: F405

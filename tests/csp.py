@@ -1,13 +1,8 @@
-"""A strict Content-Security-Policy on every test response that has none (django-csp will send the real one).
-
-The browser tests then fail on any inline script, inline style or data: image a page uses.
-"""
+"""The Content-Security-Policy every response carries (django-csp, ``CONTENT_SECURITY_POLICY`` in
+dangvu/settings.py): the browser tests fail on any inline script, inline style or data: image a page
+uses, and tests/security/test_headers.py checks that each page sends exactly this policy."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-
-from django.http import HttpRequest, HttpResponse
 
 STRICT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
@@ -15,12 +10,7 @@ STRICT_CSP = (
 )
 
 
-class StrictContentSecurityPolicy:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = STRICT_CSP
-        return response
+def directives(policy: str) -> dict[str, str]:
+    """A policy as {directive: sources} (django-csp does not keep the directives' order)."""
+    parts = (part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    return {part[0]: part[1] if len(part) > 1 else "" for part in parts}

@@ -10,10 +10,11 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from dangvu.accounts import grants, twofactor
+        from dangvu.accounts import grants, throttle, twofactor
         from dangvu.core.modules import ModuleDescription, Permission
 
         twofactor.connect()
+        throttle.connect()
         # Infrastructure, not domain flow: after every migrate, give the standard roles the permissions
         # newly installed modules grant them by default (once; see dangvu.accounts.grants).
         post_migrate.connect(grants.on_post_migrate, sender=self, dispatch_uid="dangvu-default-grants")

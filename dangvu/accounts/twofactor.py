@@ -103,3 +103,22 @@ class SecondFactorMiddleware:
                 status=401,
             )
         return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+def confirm_identity(user: Any, password: str, token: str) -> bool:
+    """Whether ``password`` is the user's or ``token`` a fresh code of their authenticator (a code
+    already used cannot be replayed; wrong codes slow further tries down). A failure is a security
+    event in the audit log."""
+    from django.db import transaction
+
+    from dangvu.audit.services import audit_log
+
+    confirmed = bool(password) and user.check_password(password)
+    if not confirmed and token.isdigit():
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None and device.verify_is_allowed()[0]:
+            confirmed = bool(device.verify_token(token))
+    if not confirmed:
+        with transaction.atomic():
+            audit_log(actor=user, action="other", obj=user, event="security.reauth_failed")
+    return confirmed

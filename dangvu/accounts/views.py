@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dangvu.accounts.forms import LoginForm, OtpForm
+from dangvu.accounts.forms import ConfirmIdentityForm, LoginForm, OtpForm
 from dangvu.accounts.models import ApiToken, RoleAssignment, User
 from dangvu.accounts.services import api_token_revoke
 from dangvu.accounts.twofactor import SESSION_KEY, is_verified
@@ -145,8 +145,12 @@ def profile_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "accounts/profile.html",
         {
+            "confirm_form": ConfirmIdentityForm(request.user, auto_id="id_2fa_%s"),
             "assignments": assignments,
-            "tokens": tokens,
+            "tokens": [
+                (token, ConfirmIdentityForm(request.user, auto_id=f"id_token{token.pk}_%s"))
+                for token in tokens
+            ],
             "has_2fa": _confirmed_device(request.user) is not None,
         },
     )
@@ -187,9 +191,36 @@ def two_factor_setup_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+_REAUTH_FAILURES = "dangvu_reauth_failures"
+_REAUTH_LIMIT = 5
+
+
+def _identity_confirmed(request: AuthenticatedHttpRequest) -> bool:
+    """Whether the POST carries the user's password or a fresh code (``ConfirmIdentityForm``); after
+    ``_REAUTH_LIMIT`` wrong answers in a row the session ends (guessing the password behind an open
+    session stops there)."""
+    form = ConfirmIdentityForm(request.user, request.POST)
+    if form.is_valid():
+        request.session.pop(_REAUTH_FAILURES, None)
+        return True
+    failures = int(request.session.get(_REAUTH_FAILURES, 0)) + 1
+    request.session[_REAUTH_FAILURES] = failures
+    if failures >= _REAUTH_LIMIT:
+        auth_logout(request)
+        messages.error(request, _("Nhập sai mật khẩu hoặc mã nhiều lần; phiên làm việc đã kết thúc."))
+    else:
+        messages.error(
+            request,
+            _("Cần nhập đúng mật khẩu hiện tại hoặc một mã xác thực mới để xác nhận thao tác này."),
+        )
+    return False
+
+
 @login_required
 @require_POST
 def two_factor_disable_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not _identity_confirmed(request):
+        return redirect("accounts:profile")
     with transaction.atomic():
         deleted, _rows = TOTPDevice.objects.filter(user=request.user).delete()
         if deleted:
@@ -203,6 +234,8 @@ def two_factor_disable_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    if not _identity_confirmed(request):
+        return redirect("accounts:profile")
     api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Đã thu hồi mã truy cập."))
     return redirect("accounts:profile")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import Annotated
 
 from django.utils.translation import gettext_lazy as _
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from dangvu.core.enums import DatePrecision
 
@@ -81,3 +84,20 @@ def format_partial(value: date | None, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return f"{value:%m/%Y}"
     return f"{value:%d/%m/%Y}"
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: object) -> object:
+    """Accept a date only as the ISO text ``YYYY-MM-DD`` (or a ``date`` from Python code): pydantic's
+    lax mode also reads ``0`` or ``"0"`` as a Unix time (1970-01-01) and a datetime at midnight."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise PydanticCustomError("date_parsing", "Input should be a date in the format YYYY-MM-DD")
+
+
+# The date of every API input (query parameters and bodies): strict ISO text, so ``0`` is not a date.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -38,6 +37,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PydanticField
 
+from dangvu.core.dates import IsoDate
 from dangvu.core.modules import import_string
 
 if TYPE_CHECKING:
@@ -243,7 +243,7 @@ def _schema_type(spec: Input) -> tuple[Any, Any]:
     default: Any = ... if spec.required else spec.default
     extra: dict[str, Any] = {"description": spec.description or str(spec.label)}
     if spec.kind == "date":
-        annotation: Any = date
+        annotation: Any = IsoDate
     elif spec.kind == "int" and spec.choices:
         annotation = Literal[tuple(value for value, _label in spec.choices)]
     elif spec.kind == "int":

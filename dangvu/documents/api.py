@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from dangvu.api.schemas import ERRORS
 from dangvu.api.workflows import add_workflow_operations
+from dangvu.core.dates import IsoDate
 from dangvu.core.uploads import max_upload_bytes, too_large_message
 from dangvu.documents import selectors, services
 from dangvu.documents.enums import DeliveryStatus, FileKind
@@ -81,8 +82,8 @@ class DocumentFilters(Schema):
     doc_type: str | None = Field(None, max_length=20, description="Ký hiệu loại văn bản")
     secrecy: str | None = Field(None, max_length=10)
     org: int | None = Field(None, description="Đơn vị (gồm cấp dưới)")
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
 
@@ -107,12 +108,12 @@ class IncomingIn(Schema):
     subject: str = Field(min_length=1, max_length=1000)
     sender_name: str = Field(min_length=1, max_length=255)
     number: str = Field("", max_length=80, description="Số, ký hiệu như trên văn bản")
-    issued_on: date | None = None
-    received_on: date | None = None
+    issued_on: IsoDate | None = None
+    received_on: IsoDate | None = None
     secrecy: Literal["", "mat", "toi-mat", "tuyet-mat"] = ""
     urgency: Literal["", "khan", "thuong-khan", "hoa-toc"] = ""
     pages: int | None = Field(None, ge=1, le=10_000)
-    deadline: date | None = None
+    deadline: IsoDate | None = None
 
 
 class StatusIn(Schema):

@@ -115,13 +115,18 @@ class TimelineItem:
 
 
 def timeline(obj: models.Model, user: Any, limit: int = 200) -> list[TimelineItem]:
-    """The record's history: its audit entries and its links, newest first."""
+    """The record's history: its audit entries and its links, newest first.
+
+    Each audit entry only for a user who may read it in the audit log (``audit.view`` over its unit,
+    ``AuditEntry.objects.visible_to``): who opened a member's file, and the before → after of its
+    fields (a full citizen ID among them), are the audit log's, not every reader's of the record."""
     object_type, object_id = _ref(obj)
+    entries = AuditEntry.objects.visible_to(user).for_object(object_type, object_id)
     items = [
         TimelineItem(
             at=e.created_at, kind="audit", title=e.get_action_display(), actor=e.actor_repr, detail=e
         )
-        for e in AuditEntry.objects.for_object(object_type, object_id).order_by("-id")[:limit]
+        for e in entries.order_by("-id")[:limit]
     ]
     items += [
         TimelineItem(at=r.created_at, kind="link", title=str(r.obj), actor="", detail=r)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from dangvu.accounts.permissions import require_perm, scope_for
 from dangvu.api.schemas import ERRORS
 from dangvu.api.workflows import add_workflow_operations
-from dangvu.core.dates import DateError, parse_partial
+from dangvu.core.dates import DateError, IsoDate, parse_partial
 from dangvu.members import selectors, services
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
 from dangvu.members.models import Ethnicity, Member, Religion
@@ -137,9 +137,9 @@ class MemberFields(Schema):
     sex: Literal["male", "female"] | None = None
     birth_date: str | None = Field(None, description="YYYY-MM-DD, or YYYY-MM / YYYY when only partly known")
     cccd: str | None = Field(None, max_length=12)
-    admitted_on: date | None = None
-    ceremony_on: date | None = None
-    recognized_on: date | None = None
+    admitted_on: IsoDate | None = None
+    ceremony_on: IsoDate | None = None
+    recognized_on: IsoDate | None = None
     ethnicity: str | None = Field(None, description="Tên hoặc mã dân tộc")
     religion: str | None = Field(None, description="Tên hoặc mã tôn giáo")
     other_names: str | None = None
@@ -321,7 +321,7 @@ def update_member(request: HttpRequest, member_id: int, payload: MemberFields) -
 
 
 @router.get("/{member_id}/party-age", response={200: PartyAgeOut, **ERRORS}, summary="Tuổi đảng vào một ngày")
-def get_party_age(request: HttpRequest, member_id: int, on: date | None = None) -> dict[str, int]:
+def get_party_age(request: HttpRequest, member_id: int, on: IsoDate | None = None) -> dict[str, int]:
     member = _member_for(request, member_id)
     age = party_age(member, on or timezone.localdate())
     if age is None:
@@ -358,7 +358,7 @@ org_router = Router(tags=["members"])
     summary="Thống kê đảng viên của đơn vị và cấp dưới",
 )
 def member_stats(
-    request: HttpRequest, org_id: int, period_from: date | None = None, period_to: date | None = None
+    request: HttpRequest, org_id: int, period_from: IsoDate | None = None, period_to: IsoDate | None = None
 ) -> dict[str, Any]:
     from dangvu.members.stats import member_stats as compute
 

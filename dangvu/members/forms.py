@@ -41,6 +41,11 @@ class MemberFileForm(forms.ModelForm):  # type: ignore[type-arg]
         if self.instance.pk and self.instance.birth_date is not None:
             self.initial["birth_date"] = (self.instance.birth_date, self.instance.birth_date_precision)
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # The citizen ID's uniqueness is the service's to check (dangvu.members.identity): the model's
+        # constraint message would tell anyone that the number is in a member file elsewhere.
+        return {*super()._get_validation_exclusions(), "cccd"}  # type: ignore[misc]
+
     def clean_birth_date(self) -> Any:
         # The model field holds the date; its precision travels beside it (``values``).
         parsed = self.cleaned_data["birth_date"]

@@ -35,7 +35,7 @@ from dangvu.core.spreadsheets.reader import TooManyFormulas, first_sheet
 from dangvu.core.spreadsheets.safety import formula_error, looks_like_formula
 from dangvu.core.text import fold
 from dangvu.core.uploads import HostileFile, max_upload_bytes, too_large_message
-from dangvu.members import rollups
+from dangvu.members import identity, rollups
 from dangvu.members.enums import MemberStatus, Sex
 from dangvu.members.models import Ethnicity, Member, MemberOrgPeriod, MemberStatusChange, Religion
 from dangvu.members.models.member import FORMULA_FREE_FIELDS, derived_values
@@ -552,13 +552,14 @@ def _match_existing(candidates: list[Candidate], problems: list[Problem], actor:
         if candidate is None:
             continue
         if not has_perm(actor, "members.manage", member.org):
-            problems.append(
-                Problem(
-                    candidate.row,
-                    "CCCD",
-                    "Số CCCD / số lý lịch đã thuộc một đảng viên ngoài phạm vi của bạn.",
-                )
-            )
+            if has_perm(actor, "members.view", member.org):
+                message = "Số CCCD / số lý lịch đã thuộc một đảng viên bạn không được sửa hồ sơ."
+            else:
+                # Outside the user's scope: a neutral answer, the conflict goes to the level that sees
+                # both records (dangvu.members.identity), never "a member elsewhere has it".
+                identity.record_conflict(identity.HiddenIdentityConflict(actor, member, candidate.org))
+                message = str(identity.NEUTRAL)
+            problems.append(Problem(candidate.row, "CCCD", message))
             continue
         candidate.existing = member
 

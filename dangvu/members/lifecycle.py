@@ -28,6 +28,7 @@ from dangvu.members.enums import (
     TransferKind,
     TransferStatus,
 )
+from dangvu.members.identity import reports_identity_conflicts
 from dangvu.members.milestones import badge_eligibility, probation_ends_on
 from dangvu.members.models import Award, CardEvent, Discipline, Member, PartyInterruption, Transfer
 from dangvu.members.models.reference import rule
@@ -44,6 +45,7 @@ def _not_future(value: date, label: str) -> None:
         raise ValidationError(f"{label} không được ở tương lai.")
 
 
+@reports_identity_conflicts
 @transaction.atomic
 def member_admit(
     *,

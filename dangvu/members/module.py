@@ -94,6 +94,41 @@ def _transfers(user: Any, today: date, limit: int) -> WorkSection | None:
     )
 
 
+def _identity_conflicts(user: Any, today: date, limit: int) -> WorkSection | None:
+    """Citizen IDs someone below tried to record that belong to a member file they cannot see, for the
+    unit that sees both records (dangvu.members.identity)."""
+    from dangvu.members.models import IdentityConflict
+
+    rows = (
+        IdentityConflict.objects.visible_to(user)
+        .open()
+        .select_related("existing", "requested_org", "reported_by")
+        .order_by("created_at", "pk")
+    )
+    count = _capped_count(rows)
+    if not count:
+        return None
+    return WorkSection(
+        key="members.identity_conflicts",
+        title=str(_("Số CCCD trùng cần xem xét")),
+        count=count,
+        items=[
+            WorkItem(
+                title=row.existing.full_name,
+                url=row.existing.get_absolute_url(),
+                detail=str(
+                    _("%(user)s nhập số CCCD này cho %(unit)s")
+                    % {
+                        "user": row.reported_by.username if row.reported_by else "—",
+                        "unit": row.requested_org.name,
+                    }
+                ),
+            )
+            for row in rows[:limit]
+        ],
+    )
+
+
 def _incomplete(user: Any, today: date, limit: int) -> WorkSection | None:
     """Member files missing required information, in the units the user manages."""
     from dangvu.members import worklists
@@ -194,6 +229,9 @@ def describe() -> ModuleDescription:
             WorkSource("members.recognition", _("Xét công nhận"), "members.manage", _recognition, 10),
             WorkSource("members.transfers_in", _("Chuyển đến"), "members.manage", _transfers, 20),
             WorkSource("members.incomplete", _("Hồ sơ thiếu"), "members.manage", _incomplete, 90),
+            WorkSource(
+                "members.identity_conflicts", _("CCCD trùng"), "members.manage", _identity_conflicts, 15
+            ),
         ],
         counters=[CounterSource("members.current", "members.stats", _figures)],
         search=[SearchSource("members", _("Đảng viên"), "members.view", _search)],

@@ -26,6 +26,7 @@ from dangvu.members.enums import (
     InterruptionReason,
     MemberStatus,
 )
+from dangvu.members.identity import check_cccd, reports_identity_conflicts
 from dangvu.members.models import Member, MemberOrgPeriod, MemberStatusChange, PartyInterruption
 from dangvu.members.search import remember_words
 from dangvu.orgs.enums import OrgStatus
@@ -106,6 +107,7 @@ def _save_validated(member: Member, fields: list[str] | None = None) -> None:
     remember_words([member.search_text])
 
 
+@reports_identity_conflicts
 @transaction.atomic
 def member_create(
     *,
@@ -138,6 +140,7 @@ def member_create(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), _("Trường không được phép.")))
+    check_cccd(actor, cccd, org)
     member = Member(
         org=org,
         full_name=" ".join(full_name.split()),
@@ -166,6 +169,7 @@ def member_create(
     return member
 
 
+@reports_identity_conflicts
 @transaction.atomic
 def member_update(*, actor: Any, member: Member, changes: dict[str, Any], reason: str = "") -> Member:
     """Correct the member file (identity, background, dates). Every change is audited before → after."""
@@ -183,6 +187,8 @@ def member_update(*, actor: Any, member: Member, changes: dict[str, Any], reason
         setattr(member, field, value)
     if "cccd" in changes:
         member.cccd = member.cccd or None
+        if member.cccd and member.cccd != before.get("cccd"):
+            check_cccd(actor, member.cccd, member.org, exclude_pk=member.pk)
     if "file_number" in changes:
         member.file_number = member.file_number or None
     _save_validated(member, sorted(changes))

@@ -7,13 +7,14 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from dangvu.api.schemas import ERRORS
+from dangvu.core.dates import IsoDate
 from dangvu.workcalendar.calendar import add_working_days, working_days_between
 
 router = Router(tags=["calendar"])
 
 
 class AddWorkingDaysIn(Schema):
-    start: date = Field(description="Ngày bắt đầu (không tính), YYYY-MM-DD")
+    start: IsoDate = Field(description="Ngày bắt đầu (không tính), YYYY-MM-DD")
     days: int = Field(ge=0, le=10000, description="Số ngày làm việc")
 
 
@@ -22,8 +23,8 @@ class DateOut(Schema):
 
 
 class BetweenIn(Schema):
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
 
 
 class CountOut(Schema):

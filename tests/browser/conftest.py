@@ -42,7 +42,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh browser tab; the test fails if the page reported a Content-Security-Policy violation
-    (every test response carries a strict policy: tests/csp.py)."""
+    (every response carries the strict policy of django-csp: tests/csp.py)."""
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15000)

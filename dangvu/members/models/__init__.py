@@ -1,5 +1,6 @@
 """The party-member database: the member file, its dated history, reference lists and rules."""
 
+from dangvu.members.models.conflicts import IdentityConflict
 from dangvu.members.models.history import (
     Award,
     CardEvent,
@@ -22,6 +23,7 @@ __all__ = [
     "Discipline",
     "Ethnicity",
     "FamilyRelation",
+    "IdentityConflict",
     "Member",
     "MemberHistory",
     "MemberImport",
