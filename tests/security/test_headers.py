@@ -82,6 +82,7 @@ PRODUCTION = {
     "DANGVU_ALLOWED_HOSTS": "dangvu.example.vn",
     "DANGVU_SECRET_KEY": "q8Vn2-xT7wLr4Zp9Kc3Hs6Bd1Mf5Jg0Ya8Ue2Wo7Ri4Tl9Nx6Cv3Qb",
     "DANGVU_SIGNING_KEY_PASSPHRASE": "a-real-passphrase-for-the-keys",
+    "DANGVU_AUDIT_KEY": "Zr4Lq8Wn1Xs6Tv3Bk9Pm2Hc7Jd5Gf0Ya4Ue8Wo2Ri6Tl1Nx5Cv9Qb",  # the audit chain's own key
 }
 
 
