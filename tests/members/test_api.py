@@ -192,7 +192,12 @@ def test_lifecycle_verbs_over_the_api(people, tree):
     assert "Chưa hết 12 tháng dự bị" in early.json()["error"]["message"]
     extended = client.post(
         f"/api/v1/members/{member['id']}/extend-probation",
-        {"working_days": 30, "on": "2026-02-24", "reason": "Chờ xác minh lý lịch", "resolution_on": "2026-02-23"},
+        {
+            "working_days": 30,
+            "on": "2026-02-24",
+            "reason": "Chờ xác minh lý lịch",
+            "resolution_on": "2026-02-23",
+        },
         content_type="application/json",
         **auth,
     )
