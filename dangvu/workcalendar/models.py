@@ -26,8 +26,8 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("ngày"), unique=True)
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
-    note = models.CharField(_("ghi chú / căn cứ"), max_length=255, blank=True)
-    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    legal_basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
     source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ADMIN)
     created_at = models.DateTimeField(auto_now_add=True)
 

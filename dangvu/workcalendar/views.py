@@ -29,7 +29,9 @@ class CalendarDayForm(forms.Form):
     )
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=CalendarDay.Kind.choices)
     note = forms.CharField(label=gettext_lazy("Ghi chú"), max_length=255, required=False)
-    legal_basis = forms.CharField(label=gettext_lazy("Căn cứ pháp lý"), max_length=300, required=False)
+    legal_basis = forms.CharField(
+        label=gettext_lazy("Căn cứ (thông báo của Chính phủ)"), max_length=300, required=False
+    )
 
 
 class ConfirmYearForm(forms.Form):
