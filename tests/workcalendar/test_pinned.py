@@ -18,7 +18,7 @@ from dangvu.workcalendar.calendar import (
     working_days_between,
 )
 from dangvu.workcalendar.models import CalendarDay, CalendarYear
-from dangvu.workcalendar.services import calendar_year_confirm
+from dangvu.workcalendar.services import calendar_day_set, calendar_year_confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +211,24 @@ def test_seed_command_pins_more_years():
     call_command("calendar_seed", "--year", "2040")
     assert CalendarYear.objects.get(year=2040).provisional
     assert CalendarDay.objects.filter(date__year=2040, source="package").count() >= 11
+
+
+def test_a_day_off_moves_rule_deadlines_in_every_module_but_not_dates_set_by_hand(
+    tree, admin_user, django_capture_on_commit_callbacks
+):
+    from dangvu.documents.models import Document
+    from dangvu.documents.services import default_deadline, document_register_incoming
+
+    common = {"actor": admin_user, "org": tree.xa, "doc_type": "CV", "sender_name": "Tỉnh ủy"}
+    ruled = document_register_incoming(subject="Theo quy tắc", received_on=date(2026, 11, 30), **common)
+    by_hand = document_register_incoming(
+        subject="Hạn tự đặt", received_on=date(2026, 11, 30), deadline=date(2026, 12, 10), **common
+    )
+    before = ruled.deadline
+    assert before == default_deadline(date(2026, 11, 30), "")
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_day_set(actor=admin_user, day=date(2026, 12, 2), kind=CalendarDay.Kind.DAY_OFF)
+    assert Document.objects.get(pk=ruled.pk).deadline == add_working_days(before, 1)
+    assert Document.objects.get(pk=by_hand.pk).deadline == date(2026, 12, 10)
+    moved = AuditEntry.objects.get(event="documents.deadline_recomputed", object_id=str(ruled.pk))
+    assert moved.changes == {"deadline": [before.isoformat(), add_working_days(before, 1).isoformat()]}
