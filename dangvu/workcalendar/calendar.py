@@ -14,6 +14,7 @@ formula and only the year's exceptions (weekday holidays, working weekends) are 
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,7 +25,7 @@ import holidays
 
 from dangvu.core.versions import bump_version as shared_bump
 from dangvu.core.versions import current_version
-from dangvu.workcalendar.seed import FIRST_YEAR, LAST_YEAR, package_year
+from dangvu.workcalendar.seed import FIRST_YEAR, LAST_YEAR, package_years
 
 _VERSION_KEY = "dangvu:calendar:version"
 _MAX_DAYS = 100_000
@@ -68,26 +69,10 @@ def _pinned_years(version: int) -> dict[int, tuple[bool, str]]:
     return {y: (p, b) for y, p, b in CalendarYear.objects.values_list("year", "provisional", "legal_basis")}
 
 
-@lru_cache(maxsize=512)
-def _exceptions_cached(year: int, version: int) -> YearCalendar:
-    from dangvu.workcalendar.models import CalendarDay
+_EMPTY_BASIS = ""
 
-    off: set[date] = set()
-    working: set[date] = set()
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        return YearCalendar((), (), frozenset(), frozenset(), True, "")
-    pinned = _pinned_years(version).get(year)
-    if pinned is None:
-        rows, provisional, basis = package_year(year)
-        for row in rows:
-            (working if row.kind == CalendarDay.Kind.WORKING_DAY else off).add(row.day)
-    else:
-        provisional, basis = pinned
-    # The table's days (all of a pinned year; an administrator's days in any year) override.
-    for day, kind in CalendarDay.objects.filter(date__year=year).values_list("date", "kind"):
-        off.discard(day)
-        working.discard(day)
-        (working if kind == CalendarDay.Kind.WORKING_DAY else off).add(day)
+
+def _build(off: set[date], working: set[date], provisional: bool, basis: str) -> YearCalendar:
     return YearCalendar(
         off_weekdays=tuple(sorted(d for d in off if d.weekday() < 5)),
         working_weekends=tuple(sorted(d for d in working if d.weekday() >= 5)),
@@ -96,6 +81,74 @@ def _exceptions_cached(year: int, version: int) -> YearCalendar:
         provisional=provisional,
         legal_basis=basis,
     )
+
+
+class _YearCache:
+    """The years' calendars of the current version, filled a range at a time (one query for the
+    table's days, one call to the package for the years not pinned)."""
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+        self.years: dict[int, YearCalendar] = {}
+        self.lock = threading.Lock()
+
+    def cache_clear(self) -> None:
+        self.version, self.years = None, {}
+
+    def fill(self, years: range, version: int) -> None:
+        with self.lock:
+            self._fill(years, version)
+
+    def _fill(self, years: range, version: int) -> None:
+        from dangvu.workcalendar.models import CalendarDay
+
+        if version != self.version:
+            self.version, self.years = version, {}
+        missing = [y for y in years if y not in self.years]
+        if not missing:
+            return
+        supported = [y for y in missing if FIRST_YEAR <= y <= LAST_YEAR]
+        for year in missing:
+            if year not in supported:
+                self.years[year] = _build(set(), set(), True, _EMPTY_BASIS)
+        if not supported:
+            return
+        pinned = _pinned_years(version)
+        computed = package_years([y for y in supported if y not in pinned])
+        days: dict[int, tuple[set[date], set[date]]] = {y: (set(), set()) for y in supported}
+        meta: dict[int, tuple[bool, str]] = {}
+        for year in supported:
+            if year in pinned:
+                meta[year] = pinned[year]
+                continue
+            rows, provisional, basis = computed[year]
+            meta[year] = (provisional, basis)
+            for row in rows:
+                days[year][1 if row.kind == CalendarDay.Kind.WORKING_DAY else 0].add(row.day)
+        # The table's days (all of a pinned year; an administrator's days in any year) override.
+        table = CalendarDay.objects.filter(
+            date__gte=date(supported[0], 1, 1), date__lte=date(supported[-1], 12, 31)
+        ).values_list("date", "kind")
+        for day, kind in table:
+            if day.year not in days:
+                continue
+            off, working = days[day.year]
+            off.discard(day)
+            working.discard(day)
+            (working if kind == CalendarDay.Kind.WORKING_DAY else off).add(day)
+        for year in supported:
+            self.years[year] = _build(*days[year], *meta[year])
+
+    def __call__(self, year: int, version: int) -> YearCalendar:
+        hit = self.years.get(year) if version == self.version else None
+        if hit is not None:
+            return hit
+        with self.lock:
+            self._fill(range(year, year + 1), version)
+            return self.years[year]
+
+
+_exceptions_cached = _YearCache()
 
 
 def year_calendar(year: int) -> YearCalendar:
@@ -157,6 +210,8 @@ def working_days_between(start: date, end: date) -> int:
     count = _weekdays_through(end) - _weekdays_through(start)
     first_year = max(start.year, FIRST_YEAR)
     last_year = min(end.year, LAST_YEAR)
+    if first_year <= last_year:
+        _exceptions_cached.fill(range(first_year, last_year + 1), version)
     for year in range(first_year, last_year + 1):
         calendar = _exceptions_cached(year, version)
         count -= _count(calendar.off_weekdays, start, end)

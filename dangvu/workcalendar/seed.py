@@ -21,10 +21,10 @@ import holidays
 FIRST_YEAR = 1901
 LAST_YEAR = 2100
 
-# The years the migration pins. Later and earlier years are computed from the package on demand
-# (provisional) until someone runs ``dangvu calendar_seed --year N``.
-SEED_FIRST_YEAR = 1990
-SEED_LAST_YEAR = 2030
+# The migration pins every year the package supports, so the package is read only when the table is
+# seeded (``calendar_seed --replace`` after an upgrade that brings a new announcement), never to answer.
+SEED_FIRST_YEAR = FIRST_YEAR
+SEED_LAST_YEAR = LAST_YEAR
 
 # The government's announcements the package's swaps come from (its own references), by year.
 ANNOUNCEMENTS = {
@@ -68,32 +68,49 @@ class SeedDay:
     legal_basis: str
 
 
-def package_year(year: int) -> tuple[list[SeedDay], bool, str]:
-    """The days of ``year`` as the package computes them, whether the year is provisional, and the
-    year's legal basis."""
+def _year_basis(year: int) -> tuple[bool, str]:
     provisional = year > last_announced_year()
     base = labour_code(year)
     if provisional:
-        year_basis = f"Tạm tính theo {base}; chưa có thông báo của Chính phủ"
-    else:
-        year_basis = "; ".join(filter(None, [base, ANNOUNCEMENTS.get(year, "")]))
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        return [], True, year_basis
+        return True, f"Tạm tính theo {base}; chưa có thông báo của Chính phủ"
+    return False, "; ".join(filter(None, [base, ANNOUNCEMENTS.get(year, "")]))
+
+
+def package_years(years: list[int] | range) -> dict[int, tuple[list[SeedDay], bool, str]]:
+    """The days of each of ``years`` as the package computes them (one call to the package for all),
+    whether the year is provisional, and the year's legal basis."""
+    result: dict[int, tuple[list[SeedDay], bool, str]] = {}
+    wanted = sorted(set(years))
+    supported = [y for y in wanted if FIRST_YEAR <= y <= LAST_YEAR]
+    for year in wanted:
+        result[year] = ([], *_year_basis(year)) if year in supported else ([], True, _year_basis(year)[1])
+    if not supported:
+        return result
     # The swaps of a year are listed with the year they were decided in (31/12/2018 off for Saturday
-    # 5/1/2019): ask for the neighbours too and keep this year's days.
-    calendar = holidays.country_holidays("VN", years=[year - 1, year, year + 1], language="vi")
-    announcement = ANNOUNCEMENTS.get(year, "Thông báo nghỉ lễ của Chính phủ")
-    rows: list[SeedDay] = []
+    # 5/1/2019): ask for the neighbours too and keep each year's own days.
+    calendar = holidays.country_holidays(
+        "VN", years=range(supported[0] - 1, supported[-1] + 2), language="vi"
+    )
     for day, name in sorted(calendar.items()):
-        if day.year != year:
-            continue
-        substituted = "thay cho" in name
-        basis = announcement if substituted else base
-        rows.append(SeedDay(day, "day_off" if substituted else "holiday", name[:255], basis))
+        if day.year in result and day.year in supported:
+            substituted = "thay cho" in name
+            basis = (
+                ANNOUNCEMENTS.get(day.year, "Thông báo nghỉ lễ của Chính phủ")
+                if substituted
+                else labour_code(day.year)
+            )
+            result[day.year][0].append(
+                SeedDay(day, "day_off" if substituted else "holiday", name[:255], basis)
+            )
     for day in sorted(getattr(calendar, "weekend_workdays", ())):
-        if day.year == year and day not in calendar:
-            rows.append(SeedDay(day, "working_day", "Làm bù", announcement))
-    return rows, provisional, year_basis
+        if day.year in result and day.year in supported and day not in calendar:
+            basis = ANNOUNCEMENTS.get(day.year, "Thông báo nghỉ lễ của Chính phủ")
+            result[day.year][0].append(SeedDay(day, "working_day", "Làm bù", basis))
+    return result
+
+
+def package_year(year: int) -> tuple[list[SeedDay], bool, str]:
+    return package_years([year])[year]
 
 
 def seed_years(apps: Any, years: range | list[int], *, replace: bool = False) -> int:
@@ -103,10 +120,11 @@ def seed_years(apps: Any, years: range | list[int], *, replace: bool = False) ->
     day_model = apps.get_model("workcalendar", "CalendarDay")
     year_model = apps.get_model("workcalendar", "CalendarYear")
     written = 0
+    computed = package_years(list(years))
     for year in years:
         if year_model.objects.filter(year=year).exists() and not replace:
             continue
-        rows, provisional, basis = package_year(year)
+        rows, provisional, basis = computed[year]
         admin_days = set(
             day_model.objects.filter(date__year=year, source="admin").values_list("date", flat=True)
         )

@@ -62,7 +62,7 @@ def test_pinned_days_carry_their_legal_basis():
 
 def test_upgrading_the_package_cannot_move_a_pinned_day(monkeypatch):
     # A future package release that forgot the 2025 swap changes nothing: the table is the truth.
-    monkeypatch.setattr(calendar, "package_year", lambda year: ([], True, "other"))
+    monkeypatch.setattr(calendar, "package_years", lambda years: {y: ([], True, "other") for y in years})
     calendar.bump_version()
     assert add_working_days(date(2025, 4, 25), 1) == date(2025, 4, 26)
     assert not is_working_day(date(2025, 5, 2))
@@ -72,7 +72,7 @@ def test_unannounced_years_are_provisional_and_estimated_from_the_labour_code():
     assert not is_provisional(2025)
     assert not is_provisional(2026)
     assert is_provisional(2027)
-    assert is_provisional(2045)  # not pinned: computed from the package at run time
+    assert is_provisional(2045)
     assert "Tạm tính" in CalendarYear.objects.get(year=2027).legal_basis
     # 2045: Labour Code holidays still apply (1/1 on a Sunday → Monday 2/1 off).
     assert not is_working_day(date(2045, 1, 2))
@@ -206,11 +206,24 @@ def test_calendar_page_says_provisional(people, client):
     assert "6150/TB-BLĐTBXH" in html
 
 
-def test_seed_command_pins_more_years():
-    assert not CalendarYear.objects.filter(year=2040).exists()
+def test_a_year_missing_from_the_table_is_computed_from_the_package_and_provisional():
+    CalendarDay.objects.filter(date__year=2045).delete()
+    CalendarYear.objects.filter(year=2045).delete()
+    calendar.bump_version()
+    assert is_provisional(2045)
+    assert not is_working_day(date(2045, 1, 2))  # 1/1/2045 is a Sunday: Monday off in lieu
+
+
+def test_seed_command_rereads_a_year_and_keeps_the_administrators_days(admin_user):
+    CalendarDay.objects.filter(date__year=2040, source="package").delete()
+    CalendarYear.objects.filter(year=2040).delete()
+    CalendarDay.objects.create(date=date(2040, 3, 5), kind="day_off", source="admin", note="Nghỉ thêm")
     call_command("calendar_seed", "--year", "2040")
     assert CalendarYear.objects.get(year=2040).provisional
     assert CalendarDay.objects.filter(date__year=2040, source="package").count() >= 11
+    call_command("calendar_seed", "--year", "2040", "--replace")
+    assert CalendarDay.objects.get(date=date(2040, 3, 5)).source == "admin"
+    assert not is_working_day(date(2040, 3, 5))
 
 
 def test_a_day_off_moves_rule_deadlines_in_every_module_but_not_dates_set_by_hand(

@@ -1,4 +1,4 @@
-"""Pin 1990–2030 from the holidays package into the product's own table (see workcalendar/seed.py)."""
+"""Pin 1901–2100 (every year the package's lunar calendar covers) from the holidays package into the product's own table (see workcalendar/seed.py)."""
 
 from django.db import migrations
 
