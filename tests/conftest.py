@@ -97,10 +97,11 @@ def _fresh_caches() -> Any:
     from django.core.cache import cache
 
     from dangvu.members.models.reference import all_rules
-    from dangvu.workcalendar.calendar import _exceptions_cached
+    from dangvu.workcalendar.calendar import _exceptions_cached, _pinned_years
 
     cache.clear()
     _exceptions_cached.cache_clear()
+    _pinned_years.cache_clear()
     all_rules.cache_clear()
     return
 

@@ -55,6 +55,16 @@ class TransferKind(models.TextChoices):
     TEMPORARY = "temporary", _("Chuyển sinh hoạt tạm thời")
 
 
+class TemporaryCategory(models.TextChoices):
+    """Why a member takes part elsewhere for a while; each has its limits as a rule
+    (``temporary_transfer_<category>``)."""
+
+    WORK = "work", _("Đi công tác, làm việc ở nơi khác")
+    RESIDENCE = "residence", _("Cư trú ở nơi khác")
+    STUDY = "study", _("Học tập tập trung")
+    SPECIAL = "special", _("Trường hợp đặc biệt")
+
+
 class TransferStatus(models.TextChoices):
     PENDING = "pending", _("Chờ tiếp nhận")
     RECEIVED = "received", _("Đã tiếp nhận")

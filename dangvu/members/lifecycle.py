@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
+from dangvu.members import clocks, transfer_rules
+from dangvu.members.calendar import transfer_due_on
 from dangvu.members.enums import (
     CURRENT_STATUSES,
     PROBATIONER_DISCIPLINE,
@@ -34,7 +36,6 @@ from dangvu.members.models import Award, CardEvent, Discipline, Member, PartyInt
 from dangvu.members.models.reference import rule
 from dangvu.members.services import check_org_accepts_members, lock, member_create, transition
 from dangvu.members.workflow import LIFECYCLE
-from dangvu.workcalendar.calendar import add_working_days
 
 PROB, FULL, EXEMPT = MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL, MemberStatus.EXEMPT
 ACTIVE = frozenset({PROB, FULL, EXEMPT})
@@ -58,36 +59,34 @@ def member_admit(
     ceremony_on: date | None = None,
     considered_on: date | None = None,
     over_age_approval: str = "",
+    decision_received_on: date | None = None,
+    late_ceremony_agreement: str = "",
+    admission_extension_days: int = 0,
     **fields: Any,
 ) -> Member:
     """Admit a new member (kết nạp): probationary from the ceremony date.
 
-    Refuses an applicant under 18 or over 60 on the day the chi bộ considered the case (over 60 needs
-    the provincial committee's approval, given as ``over_age_approval``), and a ceremony before the
-    decision.
+    ``considered_on`` is the date of the chi bộ's resolution proposing admission: it starts the
+    committee's clock (``clocks.admission_decision_clock``) and is the day the age is counted on (18–60
+    in months; over 60 needs ``over_age_approval``). Refuses a ceremony before the decision, or more
+    than the limit after ``decision_received_on`` without ``late_ceremony_agreement``, and an extension
+    over the rule. Side effects: as ``member_create``, plus one audit entry with the clock dates.
     """
     considered = considered_on or admitted_on
     _not_future(admitted_on, "Ngày quyết định kết nạp")
+    if considered > admitted_on:
+        raise ValidationError({"considered_on": "Nghị quyết chi bộ không được sau quyết định kết nạp."})
     if ceremony_on is not None:
         _not_future(ceremony_on, "Ngày lễ kết nạp")
-        if ceremony_on < admitted_on:
-            raise ValidationError({"ceremony_on": "Lễ kết nạp không được trước ngày quyết định kết nạp."})
-    age = relativedelta(considered, birth_date)
-    minimum = int(rule("admission_age_min_years", considered, default=18))
-    maximum = int(rule("admission_age_max_years", considered, default=60))
-    if age.years < minimum:
-        raise ValidationError(
-            {"birth_date": f"Người vào Đảng phải đủ {minimum} tuổi khi chi bộ xét (mới {age.years} tuổi)."}
+        clocks.check_ceremony(
+            ceremony_on=ceremony_on,
+            admitted_on=admitted_on,
+            received_on=decision_received_on,
+            late_agreement=late_ceremony_agreement,
         )
-    over = age.years > maximum or (age.years == maximum and (age.months or age.days))
-    if over and not over_age_approval.strip():
-        raise ValidationError(
-            {
-                "birth_date": f"Người trên {maximum} tuổi chỉ được kết nạp khi có ý kiến "
-                "của cấp ủy trực thuộc Trung ương."
-            }
-        )
-    return member_create(
+    clocks.check_admission_age(birth_date, considered, over_age_approval)
+    clocks.check_extension(admission_extension_days, considered)
+    member = member_create(
         actor=actor,
         org=org,
         full_name=full_name,
@@ -100,12 +99,33 @@ def member_admit(
         event="members.admit",
         **fields,
     )
+    record = {
+        "admission_resolution_on": considered_on,
+        "decision_received_on": decision_received_on,
+        "late_ceremony_agreement": late_ceremony_agreement.strip(),
+        "over_age_approval": over_age_approval.strip(),
+        "admission_extension_days": admission_extension_days,
+    }
+    for field, value in record.items():
+        setattr(member, field, value)
+    member.save(update_fields=[*record, "updated_at"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=member,
+        event="members.admission_record",
+        changes={k: [None, v] for k, v in record.items() if v},
+    )
+    return member
 
 
 @transaction.atomic
-def member_recognize(*, actor: Any, member: Member, decided_on: date, decision: str = "") -> Member:
+def member_recognize(
+    *, actor: Any, member: Member, decided_on: date, decision: str = "", resolution_on: date | None = None
+) -> Member:
     """Recognize a probationer as a full member. Official status dates from the end of the 12 months,
-    even when the chi bộ or the committee acted late (DOMAIN §2.13)."""
+    even when the chi bộ or the committee acted late (DOMAIN §2.13). ``resolution_on``: the date of the
+    chi bộ's resolution proposing it (starts the committee's clock; kept if recorded before)."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
     end = probation_ends_on(member)
@@ -113,6 +133,13 @@ def member_recognize(*, actor: Any, member: Member, decided_on: date, decision: 
         raise ValidationError("Chưa có ngày lễ kết nạp: không tính được ngày hết thời gian dự bị.")
     if decided_on < end:
         raise ValidationError(f"Chưa hết 12 tháng dự bị (hết vào ngày {end:%d/%m/%Y}).")
+    extra: tuple[str, ...] = ("recognized_on",)
+    if resolution_on is not None:
+        _check_recognition_resolution(resolution_on, end)
+        if resolution_on > decided_on:
+            raise ValidationError({"resolution_on": "Nghị quyết chi bộ không được sau quyết định công nhận."})
+        member.recognition_resolution_on = resolution_on
+        extra = (*extra, "recognition_resolution_on")
     member.recognized_on = end
     return transition(
         actor=actor,
@@ -122,7 +149,7 @@ def member_recognize(*, actor: Any, member: Member, decided_on: date, decision: 
         verb="recognize",
         effective_on=end,
         legal_basis=decision,
-        extra_fields=("recognized_on",),
+        extra_fields=extra,
         audit_data={"decided_on": decided_on},
     )
 
@@ -148,15 +175,32 @@ def member_end_probation(
     )
 
 
+def _check_recognition_resolution(resolution_on: date, end: date) -> None:
+    _not_future(resolution_on, "Ngày nghị quyết chi bộ")
+    if resolution_on < end:
+        raise ValidationError(
+            {
+                "resolution_on": f"Chi bộ xét công nhận sau khi hết 12 tháng dự bị (hết vào ngày {end:%d/%m/%Y})."
+            }
+        )
+
+
 @transaction.atomic
 def member_extend_probation(
-    *, actor: Any, member: Member, working_days: int, decided_on: date, reason: str, decision: str = ""
+    *,
+    actor: Any,
+    member: Member,
+    working_days: int,
+    decided_on: date,
+    reason: str,
+    decision: str = "",
+    resolution_on: date | None = None,
 ) -> Member:
-    """Extend the time limit to consider a probationer's recognition (gia hạn xét công nhận chính thức).
-
-    The limit (30 working days after the 12 months end) may be extended once, by up to 30 working
-    days (QĐ 294 §4.3.1, rule ``recognition_extension_max_working_days``), with a reason. Official
-    status, once recognized, still dates from the end of the 12 months.
+    """Extend, once, the competent committee's time limit to decide recognition (gia hạn xét công nhận
+    chính thức): by up to 30 working days (rule ``decision_extension_max_working_days``) on the
+    committee's 30 working days from the chi bộ's resolution (``resolution_on``, recorded here if not
+    yet). The chi bộ's own 30 working days after the probation ends cannot be extended. Official status,
+    once recognized, still dates from the end of the 12 months.
     """
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
@@ -169,17 +213,32 @@ def member_extend_probation(
     end = probation_ends_on(member)
     if end is None:
         raise ValidationError("Chưa có ngày lễ kết nạp nên chưa tính được thời hạn xét công nhận.")
-    maximum = int(rule("recognition_extension_max_working_days", end, default=30))
-    if not 1 <= working_days <= maximum:
-        raise ValidationError({"working_days": f"Số ngày gia hạn phải từ 1 đến {maximum} ngày làm việc."})
+    resolution = resolution_on or member.recognition_resolution_on
+    if resolution is None:
+        raise ValidationError(
+            {
+                "resolution_on": "Chỉ gia hạn thời hạn của cấp có thẩm quyền, tính từ nghị quyết của chi bộ: "
+                "ghi ngày nghị quyết. Thời hạn 30 ngày làm việc của chi bộ không được gia hạn."
+            }
+        )
+    _check_recognition_resolution(resolution, end)
+    if decided_on < resolution:
+        raise ValidationError({"on": "Quyết định gia hạn không được trước nghị quyết của chi bộ."})
+    if working_days < 1:
+        raise ValidationError({"working_days": "Số ngày gia hạn phải từ 1 ngày làm việc."})
+    clocks.check_extension(working_days, resolution)
     if not reason.strip():
         raise ValidationError({"reason": "Cần ghi rõ lý do gia hạn."})
-    _set_field(
-        actor,
-        member,
-        "recognition_extension_days",
-        working_days,
+    before = snapshot(member, ["recognition_resolution_on", "recognition_extension_days"])
+    member.recognition_resolution_on = resolution
+    member.recognition_extension_days = working_days
+    member.save(update_fields=["recognition_resolution_on", "recognition_extension_days", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=member,
         event="members.extend_probation",
+        changes=diff(before, snapshot(member, ["recognition_resolution_on", "recognition_extension_days"])),
         data={"decided_on": decided_on.isoformat(), "reason": reason, "decision": decision},
     )
     return member
@@ -221,6 +280,8 @@ def member_transfer_out(
     reason: str = "",
     until_on: date | None = None,
     fees_paid_until: str = "",
+    category: str = "",
+    decided_on: date | None = None,
 ) -> Transfer:
     """Introduce a member to another unit (giới thiệu chuyển sinh hoạt).
 
@@ -247,14 +308,12 @@ def member_transfer_out(
     if to_org is not None:
         _check_destination(to_org, member)
     if kind == TransferKind.TEMPORARY:
-        if until_on is None or until_on <= issued_on:
-            raise ValidationError(
-                {"until_on": "Chuyển sinh hoạt tạm thời cần ngày kết thúc sau ngày giới thiệu."}
-            )
-        months = int(rule("temporary_transfer_max_months", issued_on, default=24))
-        if until_on > issued_on + relativedelta(months=months):
-            raise ValidationError({"until_on": f"Chuyển sinh hoạt tạm thời không quá {months} tháng."})
-    days = int(rule("transfer_present_working_days", issued_on, default=30))
+        transfer_rules.check_temporary_duration(category=category, issued_on=issued_on, until_on=until_on)
+        decided_on = None
+    else:
+        category = ""
+        if decided_on is not None and decided_on > issued_on:
+            raise ValidationError({"decided_on": "Ngày quyết định không được sau ngày giới thiệu."})
     outside = kind == TransferKind.OFFICIAL and to_org is None
     transfer = Transfer.objects.create(
         member=member,
@@ -264,8 +323,10 @@ def member_transfer_out(
         destination=destination.strip(),
         letter_number=letter_number,
         issued_on=issued_on,
-        due_on=add_working_days(issued_on, days),
+        due_on=transfer_due_on(issued_on),
         until_on=until_on,
+        category=category,
+        decided_on=decided_on,
         fees_paid_until=fees_paid_until,
         reason=reason,
         previous_status=member.status,

@@ -85,13 +85,16 @@ def probation_ends_on(member: Member) -> date | None:
 
 
 def recognition_due_on(member: Member) -> date | None:
-    """The last day to consider recognition: 30 working days after the probation ends, plus the one
-    extension (up to 30 working days) the competent committee may grant."""
+    """The next recognition limit: the competent committee's (30 working days from the chi bộ's
+    resolution, plus its one extension) once the chi bộ has resolved; before that the chi bộ's own 30
+    working days after the probation ends, which no one can extend (``members.clocks``)."""
+    if member.recognition_resolution_on is not None:
+        days = int(rule("recognition_decision_working_days", member.recognition_resolution_on, default=30))
+        return add_working_days(member.recognition_resolution_on, days + member.recognition_extension_days)
     end = probation_ends_on(member)
     if end is None:
         return None
-    days = int(rule("recognition_working_days", end, default=30)) + member.recognition_extension_days
-    return add_working_days(end, days)
+    return add_working_days(end, int(rule("recognition_working_days", end, default=30)))
 
 
 def date_of_party_age(

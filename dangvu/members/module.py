@@ -200,6 +200,7 @@ def _search(user: Any, query: str, limit: int) -> list[SearchHit]:
 
 
 def describe() -> ModuleDescription:
+    from dangvu.members.calendar import MemberCalendar
     from dangvu.members.structure import MemberStructure
 
     managers = ("quan-tri", "ban-to-chuc", "bi-thu-chi-bo")
@@ -236,4 +237,5 @@ def describe() -> ModuleDescription:
         counters=[CounterSource("members.current", "members.stats", _figures)],
         search=[SearchSource("members", _("Đảng viên"), "members.view", _search)],
         structure=MemberStructure(),
+        calendar=MemberCalendar(),
     )

@@ -20,6 +20,7 @@ from dangvu.members.enums import (
     CardEventKind,
     DisciplineForm,
     MemberStatus,
+    TemporaryCategory,
     TransferKind,
 )
 
@@ -65,6 +66,7 @@ LIFECYCLE = Workflow(
             inputs=(
                 Input("decided_on", _("Ngày quyết định"), "date"),
                 Input("decision", _("Số quyết định"), required=False, max_length=100),
+                Input("resolution_on", _("Ngày nghị quyết chi bộ đề nghị"), "date", required=False),
             ),
             order=10,
         ),
@@ -88,6 +90,7 @@ LIFECYCLE = Workflow(
                 Input("on", _("Ngày quyết định"), "date", arg="decided_on"),
                 Input("reason", _("Lý do"), "textarea"),
                 Input("decision", _("Số quyết định"), required=False, max_length=100),
+                Input("resolution_on", _("Ngày nghị quyết chi bộ đề nghị"), "date", required=False),
             ),
             order=11,
         ),
@@ -122,7 +125,20 @@ LIFECYCLE = Workflow(
                     max_length=255,
                 ),
                 Input("issued_on", _("Ngày giới thiệu"), "date"),
+                Input(
+                    "category",
+                    _("Diện chuyển tạm thời"),
+                    "choice",
+                    choices=TemporaryCategory.choices,
+                    required=False,
+                ),
                 Input("until_on", _("Đến ngày (chuyển tạm thời)"), "date", required=False),
+                Input(
+                    "decided_on",
+                    _("Ngày quyết định dẫn đến chuyển sinh hoạt (chuyển chính thức)"),
+                    "date",
+                    required=False,
+                ),
                 Input("letter_number", _("Số giấy giới thiệu"), required=False, max_length=50),
                 Input(
                     "fees_paid_until",

@@ -27,6 +27,7 @@ from dangvu.members.milestones import (
 )
 from dangvu.members.models import Member, Transfer
 from dangvu.members.models.reference import rule
+from dangvu.members.transfer_rules import started_late
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def transfers_pending(org_queryset: Any, today: date) -> dict[str, list[Transfer
     outgoing = list(base.filter(from_org__in=org_queryset))
     for transfer in [*incoming, *outgoing]:
         transfer.overdue = transfer.due_on < today  # type: ignore[attr-defined]
+        transfer.started_late = started_late(transfer)  # type: ignore[attr-defined]
     return {"incoming": incoming, "outgoing": outgoing}
 
 

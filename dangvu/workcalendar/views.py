@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +18,7 @@ from dangvu.accounts.permissions import has_perm, require_perm_somewhere
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.workcalendar import calendar
 from dangvu.workcalendar.models import CalendarDay
-from dangvu.workcalendar.services import calendar_day_remove, calendar_day_set
+from dangvu.workcalendar.services import calendar_day_remove, calendar_day_set, calendar_year_confirm
 
 
 class CalendarDayForm(forms.Form):
@@ -25,7 +28,14 @@ class CalendarDayForm(forms.Form):
         error_messages={"invalid": gettext_lazy("Ngày không hợp lệ.")},
     )
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=CalendarDay.Kind.choices)
-    note = forms.CharField(label=gettext_lazy("Ghi chú / căn cứ"), max_length=255, required=False)
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), max_length=255, required=False)
+    legal_basis = forms.CharField(
+        label=gettext_lazy("Căn cứ (thông báo của Chính phủ)"), max_length=300, required=False
+    )
+
+
+class ConfirmYearForm(forms.Form):
+    legal_basis = forms.CharField(label=gettext_lazy("Căn cứ (thông báo của Chính phủ)"), max_length=300)
 
 
 class ComputeForm(forms.Form):
@@ -44,6 +54,18 @@ class ComputeForm(forms.Form):
         },
     )
 
+    def clean_start(self) -> Any:
+        start = self.cleaned_data["start"]
+        if not calendar.SUPPORTED_FIRST <= start <= date(calendar.SUPPORTED_LAST.year - 30, 12, 31):
+            raise forms.ValidationError(
+                _("Lịch làm việc chỉ tính được từ %(first)s đến %(last)s.")
+                % {
+                    "first": f"{calendar.SUPPORTED_FIRST:%d/%m/%Y}",
+                    "last": f"{calendar.SUPPORTED_LAST:%d/%m/%Y}",
+                }
+            )
+        return start
+
 
 # The interface language → the language the holidays package names Vietnam's public holidays in.
 HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
@@ -60,18 +82,41 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CalendarDayForm()
     compute = ComputeForm(request.GET if "start" in request.GET else None)
     result = None
+    result_provisional = False
     if compute.is_bound and compute.is_valid():
         result = calendar.add_working_days(compute.cleaned_data["start"], compute.cleaned_data["days"])
+        result_provisional = any(
+            calendar.is_provisional(y) for y in range(compute.cleaned_data["start"].year, result.year + 1)
+        )
+    year_days = calendar.year_calendar(year)
+    names = calendar.public_holiday_names(year, HOLIDAY_LANGUAGES.get(language, "vi"))
+    rows = {d.date: d for d in CalendarDay.objects.filter(date__year=year)}
+    # The table's rows as they are now (the cached calendar follows them once the change commits).
+    days = [
+        {
+            "date": day,
+            "working": rows[day].kind == CalendarDay.Kind.WORKING_DAY
+            if day in rows
+            else day in year_days.working,
+            "label": (rows[day].note if day in rows else "")
+            or names.get(day, "")
+            or (str(rows[day].get_kind_display()) if day in rows else ""),
+            "legal_basis": rows[day].legal_basis if day in rows else year_days.legal_basis,
+            "row": rows.get(day),
+        }
+        for day in sorted(year_days.off | year_days.working | set(rows))
+    ]
     context = {
         "year": year,
-        # The holidays package names the holidays itself, in Vietnamese or in English.
-        "holidays": sorted(
-            calendar.public_holiday_names(year, HOLIDAY_LANGUAGES.get(language, "vi")).items()
-        ),
-        "exceptions": CalendarDay.objects.filter(date__year=year).order_by("date"),
+        "provisional": year_days.provisional,
+        "year_basis": year_days.legal_basis,
+        "days_off": [d for d in days if not d["working"]],
+        "working_days": [d for d in days if d["working"]],
         "form": form,
+        "confirm_form": ConfirmYearForm(),
         "compute": compute,
         "result": result,
+        "result_provisional": result_provisional,
         "can_manage": has_perm(request.user, "calendar.manage"),
     }
     return render(request, "workcalendar/index.html", context)
@@ -89,6 +134,7 @@ def add_day(request: AuthenticatedHttpRequest) -> HttpResponse:
                 day=form.cleaned_data["date"],
                 kind=form.cleaned_data["kind"],
                 note=form.cleaned_data["note"],
+                legal_basis=form.cleaned_data["legal_basis"],
             )
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
@@ -110,4 +156,22 @@ def remove_day(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     year = day.date.year
     calendar_day_remove(actor=request.user, day=day)
     messages.success(request, _("Đã xóa."))
+    return redirect(f"/calendar/?year={year}")
+
+
+@login_required
+@require_POST
+def confirm_year(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    """The government has announced the year: its days stop being provisional."""
+    require_perm_somewhere(request.user, "calendar.manage")
+    form = ConfirmYearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cần ghi căn cứ: số, ngày thông báo của Chính phủ."))
+        return redirect(f"/calendar/?year={year}")
+    try:
+        calendar_year_confirm(actor=request.user, year=year, legal_basis=form.cleaned_data["legal_basis"])
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("Đã xác nhận lịch nghỉ năm %(year)d.") % {"year": year})
     return redirect(f"/calendar/?year={year}")

@@ -57,7 +57,7 @@ def test_add_working_days_over_tet(people, schema):
     client, auth = api(people.clerk)
     response = client.get("/api/v1/calendar/add-working-days", {"start": "2026-02-13", "days": 1}, **auth)
     assert response.status_code == 200
-    assert response.json() == {"date": "2026-02-23"}
+    assert response.json() == {"date": "2026-02-23", "provisional": False}
     assert_conforms(schema, "/api/v1/calendar/add-working-days", "get", response)
 
 

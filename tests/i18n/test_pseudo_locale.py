@@ -70,6 +70,7 @@ NOT_PAGES = {
     "accounts:token_revoke": "POST only",
     "workcalendar:add_day": "POST only",
     "workcalendar:remove_day": "POST only",
+    "workcalendar:confirm_year": "POST only",
     "notifications:mark_read": "POST only",
     "members:export": "a download (.xlsx)",
     "web:export_file": "a download (.xlsx)",

@@ -192,15 +192,21 @@ def test_lifecycle_verbs_over_the_api(people, tree):
     assert "Chưa hết 12 tháng dự bị" in early.json()["error"]["message"]
     extended = client.post(
         f"/api/v1/members/{member['id']}/extend-probation",
-        {"working_days": 30, "on": "2026-01-05", "reason": "Chờ xác minh lý lịch"},
+        {
+            "working_days": 30,
+            "on": "2026-02-24",
+            "reason": "Chờ xác minh lý lịch",
+            "resolution_on": "2026-02-23",
+        },
         content_type="application/json",
         **auth,
     )
     assert extended.status_code == 200, extended.content
-    assert extended.json()["recognition_due_on"] == "2026-05-20"  # 3/4 + 30 working days
+    # The committee's 30 working days from the chi bộ's resolution, extended by 30 (Giỗ Tổ, 30/4, 1/5).
+    assert extended.json()["recognition_due_on"] == "2026-05-21"
     again = client.post(
         f"/api/v1/members/{member['id']}/extend-probation",
-        {"working_days": 5, "on": "2026-01-06", "reason": "Thêm"},
+        {"working_days": 5, "on": "2026-02-25", "reason": "Thêm"},
         content_type="application/json",
         **auth,
     )

@@ -153,12 +153,18 @@ def test_transfer_outside_the_system_and_temporary_transfer(tree, official, admi
     assert OrgMemberCount.objects.get(org=tree.a1).total == 1
     with pytest.raises(ValidationError, match="ngày kết thúc"):
         lifecycle.member_transfer_out(
-            actor=admin_user, member=probationer, kind="temporary", to_org=tree.b1, issued_on=date(2026, 3, 2)
+            actor=admin_user,
+            member=probationer,
+            kind="temporary",
+            category="work",
+            to_org=tree.b1,
+            issued_on=date(2026, 3, 2),
         )
     temporary = lifecycle.member_transfer_out(
         actor=admin_user,
         member=probationer,
         kind="temporary",
+        category="work",
         to_org=tree.b1,
         issued_on=date(2026, 3, 2),
         until_on=date(2026, 9, 1),

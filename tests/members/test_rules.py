@@ -101,6 +101,12 @@ def test_next_award_date(after, expected):
 
 def test_recognition_limit_extended_once_by_up_to_30_working_days(tree, admin_user):
     member = make(tree, status="probationary", admitted_on=date(2025, 2, 1), ceremony_on=date(2025, 2, 13))
+    # The chi bộ's own limit (30 working days after 13/2/2026, across Tết Bính Ngọ) cannot be extended.
+    assert recognition_due_on(member) == date(2026, 4, 3)
+    with pytest.raises(ValidationError, match="Thời hạn 30 ngày làm việc của chi bộ không được gia hạn"):
+        lifecycle.member_extend_probation(
+            actor=admin_user, member=member, working_days=30, decided_on=date(2026, 3, 30), reason="Chờ"
+        )
     with pytest.raises(ValidationError, match="từ 1 đến 30 ngày làm việc"):
         lifecycle.member_extend_probation(
             actor=admin_user,
@@ -108,10 +114,16 @@ def test_recognition_limit_extended_once_by_up_to_30_working_days(tree, admin_us
             working_days=31,
             decided_on=date(2026, 3, 30),
             reason="Chờ xác minh",
+            resolution_on=date(2026, 3, 2),
         )
     with pytest.raises(ValidationError, match="lý do"):
         lifecycle.member_extend_probation(
-            actor=admin_user, member=member, working_days=30, decided_on=date(2026, 3, 30), reason=" "
+            actor=admin_user,
+            member=member,
+            working_days=30,
+            decided_on=date(2026, 3, 30),
+            reason=" ",
+            resolution_on=date(2026, 3, 2),
         )
     lifecycle.member_extend_probation(
         actor=admin_user,
@@ -119,12 +131,16 @@ def test_recognition_limit_extended_once_by_up_to_30_working_days(tree, admin_us
         working_days=30,
         decided_on=date(2026, 3, 30),
         reason="Chờ xác minh lý lịch",
+        resolution_on=date(2026, 3, 2),
     )
     member.refresh_from_db()
-    # 3/4/2026 + 30 working days, past Giỗ Tổ (Sunday 26/4, so Monday 27/4 is off), 30/4 and 1/5.
-    assert recognition_due_on(member) == date(2026, 5, 20)
+    # 2/3/2026 + 30 + 30 working days, past Giỗ Tổ (Sunday 26/4, so Monday 27/4 is off), 30/4 and 1/5.
+    assert recognition_due_on(member) == date(2026, 5, 28)
     entry = AuditEntry.objects.get(event="members.extend_probation", object_id=str(member.pk))
-    assert entry.changes == {"recognition_extension_days": [0, 30]}
+    assert entry.changes == {
+        "recognition_extension_days": [0, 30],
+        "recognition_resolution_on": [None, "2026-03-02"],
+    }
     assert entry.data["reason"] == "Chờ xác minh lý lịch"
     with pytest.raises(ValidationError, match="chỉ được gia hạn một lần"):
         lifecycle.member_extend_probation(

@@ -60,13 +60,13 @@ def test_negative_day_count_is_refused():
 def test_compensatory_saturday_and_extra_day_off_change_open_deadlines(
     admin_user, django_capture_on_commit_callbacks
 ):
-    # Before: Friday 21/8/2026 + 1 = Monday 24/8.
-    assert add_working_days(date(2026, 8, 21), 1) == date(2026, 8, 24)
+    # Before: Friday 20/8/2027 + 1 = Monday 23/8 (2027 is not announced yet).
+    assert add_working_days(date(2027, 8, 20), 1) == date(2027, 8, 23)
     with django_capture_on_commit_callbacks(execute=True):
         calendar_day_set(
-            actor=admin_user, day=date(2026, 8, 22), kind=CalendarDay.Kind.WORKING_DAY, note="Làm bù"
+            actor=admin_user, day=date(2027, 8, 21), kind=CalendarDay.Kind.WORKING_DAY, note="Làm bù"
         )
-    assert add_working_days(date(2026, 8, 21), 1) == date(2026, 8, 22)
+    assert add_working_days(date(2027, 8, 20), 1) == date(2027, 8, 21)
 
     assert add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 9)
     with django_capture_on_commit_callbacks(execute=True):
@@ -84,24 +84,24 @@ def test_compensatory_saturday_and_extra_day_off_change_open_deadlines(
     assert sorted(events) == ["create", "create", "delete"]
 
 
-def test_calendar_change_runs_the_registered_deadline_recomputations(
-    admin_user, django_capture_on_commit_callbacks
+def test_calendar_change_asks_every_module_participant_with_the_changed_days(
+    admin_user, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from dangvu.workcalendar import calendar
-
     seen = []
-    hook = lambda: seen.append(add_working_days(date(2026, 3, 6), 1)) or 1  # noqa: E731
-    calendar.register_deadline_recompute(hook)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            calendar_day_set(actor=admin_user, day=date(2026, 3, 9), kind=CalendarDay.Kind.DAY_OFF)
-    finally:
-        calendar._recompute_hooks.remove(hook)
-    assert seen == [date(2026, 3, 10)]
+
+    class Recorder:
+        def recompute_deadlines(self, *, actor, first, last):
+            seen.append((actor, first, last, add_working_days(date(2026, 3, 6), 1)))
+            return 1
+
+    monkeypatch.setattr("dangvu.core.modules.calendar_participants", lambda: [Recorder()])
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_day_set(actor=admin_user, day=date(2026, 3, 9), kind=CalendarDay.Kind.DAY_OFF)
+    assert seen == [(admin_user, date(2026, 3, 9), date(2026, 3, 9), date(2026, 3, 10))]
 
 
 def test_only_calendar_managers_change_the_calendar(people):
     with pytest.raises(PermissionDenied):
         calendar_day_set(actor=people.clerk, day=date(2026, 3, 9), kind=CalendarDay.Kind.DAY_OFF)
-    assert not CalendarDay.objects.exists()
+    assert not CalendarDay.objects.filter(date=date(2026, 3, 9)).exists()
     assert add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 9)

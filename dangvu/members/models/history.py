@@ -16,6 +16,7 @@ from dangvu.members.enums import (
     HistoryKind,
     InterruptionReason,
     MemberStatus,
+    TemporaryCategory,
     TransferKind,
     TransferStatus,
 )
@@ -237,6 +238,15 @@ class Transfer(models.Model):
         help_text=_("Khi nơi đến không quản lý trên hệ thống này."),
     )
     letter_number = models.CharField(_("số giấy giới thiệu"), max_length=50, blank=True)
+    category = models.CharField(
+        _("diện chuyển tạm thời"), max_length=12, choices=TemporaryCategory.choices, blank=True
+    )
+    decided_on = models.DateField(
+        _("ngày quyết định dẫn đến chuyển sinh hoạt"),
+        null=True,
+        blank=True,
+        help_text=_("Quyết định điều động, nghỉ hưu, thôi việc… (chuyển chính thức)."),
+    )
     issued_on = models.DateField(_("ngày giới thiệu"))
     due_on = models.DateField(_("hạn xuất trình"), help_text=_("30 ngày làm việc kể từ ngày giới thiệu."))
     until_on = models.DateField(_("đến ngày (tạm thời)"), null=True, blank=True)

@@ -231,7 +231,27 @@ class Member(TimeStampedModel):
     recognition_extension_days = models.PositiveSmallIntegerField(
         _("gia hạn xét công nhận (ngày làm việc)"),
         default=0,
-        help_text=_("Thời hạn xét công nhận chính thức được gia hạn một lần, tối đa 30 ngày làm việc."),
+        help_text=_(
+            "Thời hạn cấp có thẩm quyền xét công nhận chính thức được gia hạn một lần, tối đa 30 ngày làm việc."
+        ),
+    )
+    # The clocks of admission and recognition (``members.clocks``): what starts them and what the
+    # committee recorded to stretch them.
+    admission_resolution_on = models.DateField(
+        _("ngày nghị quyết chi bộ đề nghị kết nạp"), null=True, blank=True
+    )
+    admission_extension_days = models.PositiveSmallIntegerField(
+        _("gia hạn xét kết nạp (ngày làm việc)"), default=0
+    )
+    decision_received_on = models.DateField(_("ngày nhận quyết định kết nạp"), null=True, blank=True)
+    late_ceremony_agreement = models.CharField(
+        _("ý kiến cấp ủy cấp trên cho tổ chức lễ kết nạp muộn"), max_length=300, blank=True
+    )
+    over_age_approval = models.CharField(
+        _("ý kiến cấp ủy trực thuộc Trung ương (kết nạp người trên 60 tuổi)"), max_length=300, blank=True
+    )
+    recognition_resolution_on = models.DateField(
+        _("ngày nghị quyết chi bộ đề nghị công nhận chính thức"), null=True, blank=True
     )
     notes = models.TextField(_("ghi chú"), blank=True)
 
