@@ -11,7 +11,8 @@ Why Typst (the ``typst`` wheel bundles the compiler) rather than WeasyPrint, mea
 
 * Typst: 16–20 ms a document once its compiler is warm (about 100 pages/s), one wheel with no system
   library; WeasyPrint 70: 50–110 ms (20–40 pages/s) and it needs Pango/HarfBuzz from the system
-  packages; the fpdf2 code it replaces: about 190 ms (the font files are parsed for each document).
+  packages; bare fpdf2 with the same font added per document (as ``dangvu.core.pdf`` does): about
+  190 ms. ``bench/bench_document_render.py`` measures it again in one run.
 * Typst reports where laid-out elements landed (``query``): the empty places for the number and the
   date and the signature box are found wherever the text pushed them, with no second layout pass.
 * Its templates are short text files with functions (``party-document``), readable by an
@@ -59,7 +60,7 @@ class Output:
 
 
 def template_dir() -> Path:
-    configured = getattr(settings, "DANGVU_DOCUMENT_TEMPLATES_DIR", "")
+    configured = settings.DANGVU_DOCUMENT_TEMPLATES_DIR
     return Path(configured) if configured else TEMPLATE_DIR
 
 
