@@ -390,3 +390,47 @@ def test_a_register_outside_the_callers_units_is_not_found_and_bad_input_is_refu
     assert own.status_code == 200
     assert own["Content-Disposition"] == f'attachment; filename="so-van-ban-den-{tree.xb.code}-2026.xlsx"'
     assert AuditEntry.objects.filter(event="documents.export_register").count() == 1
+
+
+def test_the_register_page_shows_its_form_until_the_input_is_complete(office, tree):
+    client = Client()
+    client.force_login(office.clerk)
+
+    page = client.get("/documents/register/")
+    incomplete = client.get(
+        f"/documents/register/?org={tree.xa.code}&direction=incoming&year=abc&format=xlsx"
+    )
+
+    assert (page.status_code, incomplete.status_code) == (200, 200)
+    assert incomplete["Content-Type"].startswith("text/html")
+    assert b'data-testid="download-register"' in incomplete.content
+    assert not AuditEntry.objects.filter(event="documents.export_register").exists()
+
+
+def test_the_register_reads_the_same_number_of_queries_for_one_or_three_documents(office, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangvu.documents.registers import register_of
+
+    def register_incoming(count):
+        for _ in range(count):
+            document = services.document_register_incoming(
+                actor=office.clerk, org=tree.xa, doc_type="CV", subject="Công văn", sender_name="Tỉnh ủy"
+            )
+            services.document_assign(
+                actor=office.leader, document=document, instruction="Giao xử lý", lead_user=office.clerk
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            register = register_of(office.clerk, org=tree.xa, direction="incoming", year=2026)
+        return len(captured), len(register.rows)
+
+    register_incoming(1)
+    one = queries()
+    register_incoming(2)
+    three = queries()
+
+    assert (one[1], three[1]) == (1, 3)
+    assert one[0] == three[0]
