@@ -170,6 +170,17 @@ def test_issued_from_the_template_the_number_and_date_are_filled_and_both_signat
     assert "triển khai ký số, lưu trữ điện tử" in text
     checked = pdfsig(pdf, tmp_path)
     assert [s["validation"] for s in checked.values()] == ["Signature is Valid.", "Signature is Valid."]
+    fonts = {
+        str(field["/T"]): str(field["/AP"]["/N"]["/Resources"]["/Font"]["/DGV"]["/BaseFont"])
+        for field in (
+            f.get_object() for f in PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/AcroForm"]["/Fields"]
+        )
+        if str(field["/T"]) in (drafting.NUMBER_FIELD, drafting.DATE_FIELD)
+    }
+    assert fonts == {  # the date line in italics (HD 36)
+        drafting.NUMBER_FIELD: "/DGVSIG+LiberationSerif",
+        drafting.DATE_FIELD: "/DGVSIH+LiberationSerif-Italic",
+    }
 
 
 def copy_templates(tmp_path, settings):
