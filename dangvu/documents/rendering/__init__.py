@@ -140,7 +140,7 @@ def document_data(document: Any) -> dict[str, Any]:
         "is_letter": bool(document.doc_type.is_letter),
         "subject": document.subject,
         "body": _lines(document.body),
-        "greeting": greeting if document.doc_type.is_letter else [],
+        "greeting": greeting,  # "Kính gửi:" of a letter (cong-van.typ); other templates ignore it
         "secrecy": document.get_secrecy_display().upper() if document.secrecy else "",
         "urgency": document.get_urgency_display().upper() if document.urgency else "",
         "authority": document.authority,
