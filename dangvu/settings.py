@@ -369,6 +369,11 @@ DANGVU_AUDIT_CHECKPOINT_MAIL = env_list("DANGVU_AUDIT_CHECKPOINT_MAIL")
 # logins and file views interleave (0: one transaction). PostgreSQL imports in one transaction.
 DANGVU_IMPORT_BATCH_MS = env_int("DANGVU_IMPORT_BATCH_MS", 200)
 
+# --- Party-format documents (dangvu.documents.rendering; see docs/document-templates.md) ---------------
+# A folder of Typst templates that replaces the built-in one (copy dangvu/documents/rendering/templates
+# there and edit); empty: the built-in templates.
+DANGVU_DOCUMENT_TEMPLATES_DIR = env_str("DANGVU_DOCUMENT_TEMPLATES_DIR")
+
 # --- Signing (dangvu.signing; see docs/signing.md) ---------------------------------------------------
 # Keys, certificates, trust roots and revocation lists live in files here, never in the database.
 DANGVU_SIGNING_DIR = Path(env_str("DANGVU_SIGNING_DIR", str(DATA_DIR / "signing")))

@@ -17,9 +17,10 @@ from dangvu.api.schemas import ERRORS
 from dangvu.api.workflows import add_workflow_operations
 from dangvu.core.dates import IsoDate
 from dangvu.core.uploads import max_upload_bytes, too_large_message
-from dangvu.documents import selectors, services
+from dangvu.documents import printing, registers, selectors, services
 from dangvu.documents.enums import DeliveryStatus, FileKind
 from dangvu.documents.models import Delivery, Document
+from dangvu.documents.rendering.docx import CONTENT_TYPE as DOCX
 from dangvu.documents.workflow import DOCUMENTS
 from dangvu.orgs.models import Org
 
@@ -236,6 +237,40 @@ def register_incoming(
     return Status(201, _respond(request, document.pk))
 
 
+class RegisterQuery(Schema):
+    direction: Literal["incoming", "outgoing"] = Field(
+        description="incoming: sổ văn bản đến; outgoing: sổ văn bản đi"
+    )
+    year: int = Field(ge=1930, le=2100)
+    format: Literal["xlsx", "pdf"] = "xlsx"
+    org: int | None = Field(
+        None, description="Đơn vị có sổ (id); để trống: đơn vị của người gọi (gốc phạm vi được xem)"
+    )
+
+
+@router.get(
+    "/register",
+    response={200: None, **ERRORS},
+    summary="Sổ đăng ký văn bản đến/đi của một đơn vị trong một năm (.xlsx hoặc PDF); được ghi nhật ký",
+)
+def get_register(request: HttpRequest, query: Query[RegisterQuery]) -> HttpResponse:
+    units = Org.objects.visible_to(request.user, "documents.view")
+    if query.org is not None:
+        org = get_object_or_404(units, pk=query.org)
+    else:
+        # The caller's own unit when their scope is one subtree (a clerk's commune and its cells).
+        top = units.order_by("path").first()
+        if top is None or units.exclude(path__startswith=top.path).exists():
+            raise ValidationError({"org": "Cần chọn đơn vị có sổ (org)."})
+        org = top
+    name, content, content_type = registers.register_export(
+        actor=request.user, org=org, direction=query.direction, year=query.year, format=query.format
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @router.get("/{document_id}", response={200: DocumentOut, **ERRORS}, summary="Một văn bản")
 def get_document(request: HttpRequest, document_id: int) -> dict[str, Any]:
     return _respond(request, document_id)
@@ -256,6 +291,18 @@ def get_file(request: HttpRequest, document_id: int, kind: str | None = None) ->
     record, content = services.open_file(actor=request.user, document=document, kind=kind)
     response = HttpResponse(content, content_type=record.content_type)
     response["Content-Disposition"] = f'attachment; filename="{record.name}"'
+    return response
+
+
+@router.get(
+    "/{document_id}/docx",
+    response={200: None, **ERRORS},
+    summary="Văn bản đi dạng Word (.docx) theo thể thức của Đảng, để chỉnh sửa; mỗi lần tải được ghi nhật ký",
+)
+def get_docx(request: HttpRequest, document_id: int) -> HttpResponse:
+    name, content = printing.draft_docx(actor=request.user, document=_load(request, document_id))
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -93,3 +93,18 @@ class IncomingForm(forms.Form):
         if upload is not None and upload.size > max_upload_bytes():
             raise forms.ValidationError(too_large_message())
         return upload
+
+
+class RegisterForm(forms.Form):
+    """Which register to print: a unit, incoming or outgoing, a year, a format."""
+
+    org = UnitField(label=_("Đơn vị"), source="documents.view")
+    direction = forms.ChoiceField(label=_("Sổ"), choices=Direction.choices, initial=Direction.INCOMING)
+    year = forms.IntegerField(label=_("Năm"), min_value=1930, max_value=2100)
+    format = forms.ChoiceField(
+        label=_("Định dạng"), choices=[("xlsx", _("Excel (.xlsx)")), ("pdf", _("PDF"))]
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = units  # type: ignore[attr-defined]

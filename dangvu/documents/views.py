@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangvu.accounts.permissions import require_perm_somewhere
+from dangvu.accounts.permissions import has_perm, require_perm_somewhere
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.core.paging import LargeListPaginator
 from dangvu.documents import kpi as kpis
-from dangvu.documents import selectors, services
-from dangvu.documents.forms import FilterForm, IncomingForm, OutgoingForm
+from dangvu.documents import printing, registers, selectors, services
+from dangvu.documents.forms import FilterForm, IncomingForm, OutgoingForm, RegisterForm
 from dangvu.documents.models import Document
+from dangvu.documents.rendering.docx import CONTENT_TYPE as DOCX
 from dangvu.documents.services import files_allowed, on_party_network
 from dangvu.documents.workflow import DOCUMENTS
 from dangvu.links.services import timeline
@@ -87,6 +88,9 @@ def document_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "actions": DOCUMENTS.available(request.user, document),
         "timeline": timeline(document, request.user, limit=50),
         "metadata_only": not files_allowed(document.secrecy),
+        "exportable": document.direction == "outgoing"
+        and not document.secrecy
+        and has_perm(request.user, "documents.draft", document.registry_org),
     }
     context["proposals"], context["use_proposals"] = _proposals(document, context["actions"])
     return render(request, "documents/detail.html", context)
@@ -250,6 +254,52 @@ def document_file(request: AuthenticatedHttpRequest, pk: int, file_pk: int) -> H
     response = HttpResponse(content, content_type=record.content_type)
     response["Content-Disposition"] = f'inline; filename="{record.name}"'
     return response
+
+
+def _download(request: AuthenticatedHttpRequest, pk: int, export: Any, content_type: str) -> HttpResponse:
+    document = _document(request, pk)
+    try:
+        name, content = export(actor=request.user, document=document)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(document.get_absolute_url())
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if content_type == "application/pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response
+
+
+@login_required
+def document_draft_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The outgoing document laid out in the Party format, as the signer will sign it."""
+    return _download(request, pk, printing.draft_pdf, "application/pdf")
+
+
+@login_required
+def document_draft_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The outgoing document as .docx, to edit in a word processor."""
+    return _download(request, pk, printing.draft_docx, DOCX)
+
+
+@login_required
+def register_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Print a unit's register of incoming or outgoing documents for a year (.xlsx or PDF)."""
+    require_perm_somewhere(request.user, "documents.view")
+    units = Org.objects.visible_to(request.user, "documents.view")
+    form = RegisterForm(request.GET or None, units=units, initial={"year": timezone.localdate().year})
+    if form.is_valid():
+        data = form.cleaned_data
+        name, content, content_type = registers.register_export(
+            actor=request.user,
+            org=data["org"],
+            direction=data["direction"],
+            year=data["year"],
+            format=data["format"],
+        )
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "documents/register.html", {"form": form})
 
 
 @login_required

@@ -33,6 +33,11 @@ CHARSET = "".join(
     )
 )
 FONT_NAME = "DGVSIG+LiberationSerif"
+STYLES = ("Regular", "Italic")  # the date of a Party document is set in italics (HD 36-HD/VPTW)
+
+
+def font_name(style: str = "Regular") -> str:
+    return FONT_NAME if style == "Regular" else f"DGVSIH+LiberationSerif-{style}"
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,10 @@ class SubsetFont:
 
 
 @functools.cache
-def vietnamese_font() -> SubsetFont:
-    font = TTFont(str(FONT_DIR / "LiberationSerif-Regular.ttf"))
+def vietnamese_font(style: str = "Regular") -> SubsetFont:
+    if style not in STYLES:
+        raise ValueError(style)
+    font = TTFont(str(FONT_DIR / f"LiberationSerif-{style}.ttf"))
     options = Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
@@ -114,9 +121,10 @@ def _to_unicode(font: SubsetFont) -> bytes:
     return b"\n".join(lines)
 
 
-def embed_font(writer: BasePdfFileWriter) -> generic.IndirectObject:
+def embed_font(writer: BasePdfFileWriter, style: str = "Regular") -> generic.IndirectObject:
     """Add the font's objects to ``writer``; returns the Type0 font to name in a /Resources /Font."""
-    font = vietnamese_font()
+    font = vietnamese_font(style)
+    name = font_name(style)
     file_ref = writer.add_object(
         generic.StreamObject(
             {
@@ -130,10 +138,11 @@ def embed_font(writer: BasePdfFileWriter) -> generic.IndirectObject:
         generic.DictionaryObject(
             {
                 pdf_name("/Type"): pdf_name("/FontDescriptor"),
-                pdf_name("/FontName"): pdf_name("/" + FONT_NAME),
-                pdf_name("/Flags"): generic.NumberObject(34),  # serif, non-symbolic
+                pdf_name("/FontName"): pdf_name("/" + name),
+                # serif, non-symbolic (and italic)
+                pdf_name("/Flags"): generic.NumberObject(34 if style == "Regular" else 34 | 64),
                 pdf_name("/FontBBox"): _array(font.bbox),
-                pdf_name("/ItalicAngle"): generic.NumberObject(0),
+                pdf_name("/ItalicAngle"): generic.NumberObject(0 if style == "Regular" else -12),
                 pdf_name("/Ascent"): generic.NumberObject(font.ascent),
                 pdf_name("/Descent"): generic.NumberObject(font.descent),
                 pdf_name("/CapHeight"): generic.NumberObject(font.cap_height),
@@ -148,7 +157,7 @@ def embed_font(writer: BasePdfFileWriter) -> generic.IndirectObject:
             {
                 pdf_name("/Type"): pdf_name("/Font"),
                 pdf_name("/Subtype"): pdf_name("/CIDFontType2"),
-                pdf_name("/BaseFont"): pdf_name("/" + FONT_NAME),
+                pdf_name("/BaseFont"): pdf_name("/" + name),
                 pdf_name("/CIDSystemInfo"): generic.DictionaryObject(
                     {
                         pdf_name("/Registry"): pdf_string("Adobe"),
@@ -170,7 +179,7 @@ def embed_font(writer: BasePdfFileWriter) -> generic.IndirectObject:
             {
                 pdf_name("/Type"): pdf_name("/Font"),
                 pdf_name("/Subtype"): pdf_name("/Type0"),
-                pdf_name("/BaseFont"): pdf_name("/" + FONT_NAME),
+                pdf_name("/BaseFont"): pdf_name("/" + name),
                 pdf_name("/Encoding"): pdf_name("/Identity-H"),
                 pdf_name("/DescendantFonts"): generic.ArrayObject([cid_font]),
                 pdf_name("/ToUnicode"): to_unicode,
@@ -179,10 +188,12 @@ def embed_font(writer: BasePdfFileWriter) -> generic.IndirectObject:
     )
 
 
-def text_operators(lines: list[tuple[str, float]], *, x: float, top: float, leading: float = 1.2) -> bytes:
+def text_operators(
+    lines: list[tuple[str, float]], *, x: float, top: float, leading: float = 1.2, style: str = "Regular"
+) -> bytes:
     """Content-stream operators drawing ``(text, size)`` lines from ``top`` down, left-aligned at ``x``,
-    in the font named /DGV."""
-    font = vietnamese_font()
+    in the font named /DGV (embedded in ``style``)."""
+    font = vietnamese_font(style)
     out = [b"BT"]
     y = top
     for text, size in lines:

@@ -189,11 +189,17 @@ def add_text_fields(data: bytes, specs: list[TextFieldSpec]) -> bytes:
     return written(writer)
 
 
-def fill_text_fields(writer: BasePdfFileWriter, values: dict[str, str], *, size: float = 13) -> None:
-    """Set the value and draw the appearance (Vietnamese text, centred) of each named empty text field.
+def fill_text_fields(
+    writer: BasePdfFileWriter,
+    values: dict[str, str],
+    *,
+    size: float = 13,
+    italic: frozenset[str] = frozenset(),
+) -> None:
+    """Set the value and draw the appearance (Vietnamese text, centred; in italics for the fields named
+    in ``italic``, as the date line of a Party document) of each named empty text field.
     Refuses a field that already has a value: a document number is never overwritten."""
-    font_ref: generic.IndirectObject | None = None
-    font = vietnamese_font()
+    font_refs: dict[str, generic.IndirectObject] = {}
     for name, value in values.items():
         field, ref = text_field(writer.root, name)
         if field_value(field):
@@ -203,6 +209,8 @@ def fill_text_fields(writer: BasePdfFileWriter, values: dict[str, str], *, size:
                 field=name,
                 value=field_value(field),
             )
+        style = "Italic" if name in italic else "Regular"
+        font = vietnamese_font(style)
         rect = tuple(float(v) for v in field["/Rect"])
         width, height = rect[2] - rect[0], rect[3] - rect[1]
         fitted = size
@@ -210,11 +218,12 @@ def fill_text_fields(writer: BasePdfFileWriter, values: dict[str, str], *, size:
             fitted -= 0.5
         x = max(1.0, (width - font.width(value, fitted)) / 2)
         top = height - max(0.0, (height - fitted * 1.15) / 2)
-        font_ref = font_ref or embed_font(writer)
-        content = b"/Tx BMC q " + text_operators([(value, fitted)], x=x, top=top) + b" Q EMC"
+        if style not in font_refs:
+            font_refs[style] = embed_font(writer, style)
+        content = b"/Tx BMC q " + text_operators([(value, fitted)], x=x, top=top, style=style) + b" Q EMC"
         field[pdf_name("/V")] = pdf_string(value)
         field[pdf_name("/AP")] = generic.DictionaryObject(
-            {pdf_name("/N"): _appearance(writer, rect, content, font_ref)}  # type: ignore[arg-type]
+            {pdf_name("/N"): _appearance(writer, rect, content, font_refs[style])}  # type: ignore[arg-type]
         )
         if ref is not None:
             writer.mark_update(ref)

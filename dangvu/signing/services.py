@@ -253,7 +253,11 @@ def fill_number(*, pdf: bytes, places: Places, number: str, date_text: str) -> b
 
     require_intact(reader)
     writer = IncrementalPdfFileWriter.from_reader(reader)
-    fill_text_fields(writer, {places.number_field: number.strip(), places.date_field: date_text.strip()})
+    fill_text_fields(
+        writer,
+        {places.number_field: number.strip(), places.date_field: date_text.strip()},
+        italic=frozenset({places.date_field}),  # "Ninh Bình, ngày … tháng … năm …" in italics (HD 36)
+    )
     return written(writer)
 
 

@@ -80,6 +80,8 @@ NOT_PAGES = {
     "members:transfer_letter": "a download (PDF, the Party's printed form: Vietnamese)",
     "members:stats_report": "a download (the yearly report: Vietnamese)",
     "documents:file": "a download (the document's own file)",
+    "documents:draft_pdf": "a download (PDF in the Party format: Vietnamese)",
+    "documents:draft_docx": "a download (.docx in the Party format: Vietnamese)",
     "set_language": "POST only (the language switch)",
     "javascript-catalog": "JavaScript",
 }

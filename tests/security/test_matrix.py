@@ -127,6 +127,11 @@ RULES: dict[str, Rule] = {
     "documents/kpi/panel/": Rule("fragment"),  # for ?org= (404 for a unit the user may not see)
     "documents/<int:pk>/": on("document", "documents.view"),
     "documents/<int:pk>/files/<int:file_pk>/": on("document", "documents.view"),
+    # An outgoing document's layout (documents.draft in its unit; the matrix's record is incoming: refused
+    # with a message, so only the negative side is checked).
+    "documents/<int:pk>/draft.pdf": custom("document"),
+    "documents/<int:pk>/draft.docx": custom("document"),
+    "documents/register/": somewhere("documents.view"),
     "documents/<int:pk>/<slug:verb>/": custom("document"),
     "toy/": S,
     "toy/panel/": Rule("fragment"),
@@ -152,6 +157,8 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/documents/incoming": somewhere("documents.register"),
     "GET /api/v1/documents/{document_id}": on("document", "documents.view"),
     "GET /api/v1/documents/{document_id}/file": on("document", "documents.view"),
+    "GET /api/v1/documents/{document_id}/docx": custom("document"),
+    "GET /api/v1/documents/register": S,  # a register of a unit the caller sees (404 otherwise)
     "POST /api/v1/documents/{document_id}/deliveries/{unit}/status": custom("document"),
     "GET /api/v1/signing/trust-roots": P,
     "GET /api/v1/signing/crl/{name}": P,
