@@ -7,6 +7,7 @@ switches on the production hardening and requires a secret key and allowed hosts
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -254,6 +255,16 @@ DANGVU_IMPORT_CALAMINE_MAX_MB = env_int("DANGVU_IMPORT_CALAMINE_MAX_MB", 100)
 # Exports of up to this many rows are written inside the request; larger ones by a background job.
 DANGVU_EXPORT_INSTANT_MAX_ROWS = env_int("DANGVU_EXPORT_INSTANT_MAX_ROWS", 5000)
 
+# The audit log's checkpoints: a storage the database account cannot write (dangvu.audit.chain;
+# docs/configuration.md). Any Django storage backend: an S3 bucket with object lock in production.
+STORAGES["audit_checkpoints"] = {
+    "BACKEND": env_str("DANGVU_AUDIT_CHECKPOINT_BACKEND", "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": json.loads(
+        env_str("DANGVU_AUDIT_CHECKPOINT_OPTIONS")
+        or json.dumps({"location": str(DATA_DIR / "audit-checkpoints")})
+    ),
+}
+
 # What `dangvu backup` copies besides the database: these Django storages (those that exist: the uploaded
 # files and the audit checkpoints) and extra directories given as name=/path (dangvu.core.backup).
 DANGVU_BACKUP_STORAGES = env_list("DANGVU_BACKUP_STORAGES", "default,audit_checkpoints")
@@ -313,6 +324,15 @@ DANGVU_SEARCH_COMMON_WORDS = env_str(
     "DANGVU_SEARCH_COMMON_WORDS",
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly",
 )
+
+# --- Audit log (dangvu.audit.chain; docs/configuration.md) ------------------------------------------------
+# The key of the log's MACs, kept out of the database; derived from the secret key when unset.
+DANGVU_AUDIT_KEY = env_str("DANGVU_AUDIT_KEY")
+DANGVU_AUDIT_CHECKPOINT_MINUTES = env_int("DANGVU_AUDIT_CHECKPOINT_MINUTES", 15)
+DANGVU_AUDIT_CHECKPOINT_MAIL = env_list("DANGVU_AUDIT_CHECKPOINT_MAIL")
+# SQLite has one writer: a member import commits in batches of about this many milliseconds so that
+# logins and file views interleave (0: one transaction). PostgreSQL imports in one transaction.
+DANGVU_IMPORT_BATCH_MS = env_int("DANGVU_IMPORT_BATCH_MS", 200)
 
 # --- Signing (dangvu.signing; see docs/signing.md) ---------------------------------------------------
 # Keys, certificates, trust roots and revocation lists live in files here, never in the database.

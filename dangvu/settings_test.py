@@ -16,6 +16,10 @@ HUEY = {"huey_class": "huey.MemoryHuey", "name": "dangvu-test", "immediate": Tru
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "audit_checkpoints": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "audit-checkpoints")},
+    },
 }
 # A module that exists only for the tests, plugged in the way every module is: one line here.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.toymodule"]  # noqa: F405

@@ -11,7 +11,7 @@ from dangvu.audit.models import AuditEntry
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = (
-        "seq",
+        "id",
         "created_at",
         "actor_repr",
         "action",

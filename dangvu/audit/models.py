@@ -1,8 +1,10 @@
-"""The audit log: append-only, each entry chained to the previous one by a SHA-256 hash."""
+"""The audit log: append-only entries, each sealed with a keyed MAC when written, and chained in commit
+order by a background job (``dangvu.audit.chain``); see that module for the design."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import UTC
 from typing import Any, NoReturn
@@ -32,8 +34,10 @@ class AuditEntryQuerySet(ScopedQuerySet["AuditEntry"]):
 class AuditEntry(models.Model):
     """One change (or sensitive read) of a record: who, when, from where, what, before → after.
 
-    ``seq`` counts entries without gaps; ``entry_hash`` covers every field and ``prev_hash``, so editing,
-    deleting or inserting a row breaks the chain that ``dangvu verify_audit`` recomputes.
+    Written without any lock on a shared row: ``id`` comes from the table's sequence (a rolled-back
+    transaction leaves a gap, which is not a deletion). ``mac`` is an HMAC of every field under a key
+    that is not in the database, so an edited or forged row is detected; the row's place in the log is
+    its ``AuditChainLink``, written by the chaining job in commit order.
     """
 
     class Action(models.TextChoices):
@@ -47,7 +51,6 @@ class AuditEntry(models.Model):
         LOGOUT = "logout", _("Đăng xuất")
         OTHER = "other", _("Khác")
 
-    seq = models.BigIntegerField(_("số thứ tự"), unique=True)
     created_at = models.DateTimeField(_("thời điểm"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,24 +80,23 @@ class AuditEntry(models.Model):
     )
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
     data = models.JSONField(_("chi tiết"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bản ghi nhật ký")
         verbose_name_plural = pgettext_lazy("plural", "nhật ký hệ thống")
-        ordering = ["-seq"]
+        ordering = ["-id"]
         # Every entry updates every index, and imports write hundreds of thousands of entries: only the
         # lookups the log serves are indexed (a record's timeline, one action newest first, dates, units).
         indexes = [
-            models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),
-            models.Index(fields=["action", "seq"], name="audit_action_idx"),
+            models.Index(fields=["object_type", "object_id", "id"], name="audit_entry_object_idx"),
+            models.Index(fields=["action", "id"], name="audit_entry_action_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -105,8 +107,8 @@ class AuditEntry(models.Model):
         raise TypeError("Audit entries are append-only")
 
     def hashed_payload(self) -> dict[str, Any]:
+        """What ``mac`` covers: every field but the id (unknown until the row is inserted)."""
         return {
-            "seq": self.seq,
             "created_at": self.created_at.astimezone(UTC).isoformat(),
             "actor_id": self.actor_id,
             "actor_repr": self.actor_repr,
@@ -121,11 +123,10 @@ class AuditEntry(models.Model):
             "org_id": self.org_id,
             "changes": self.changes,
             "data": self.data,
-            "prev_hash": self.prev_hash,
         }
 
-    def compute_hash(self) -> str:
-        return payload_hash(self.hashed_payload())
+    def compute_mac(self) -> str:
+        return payload_mac(self.hashed_payload())
 
 
 def canonical_json(value: Any) -> str:
@@ -143,20 +144,43 @@ def canonical_json(value: Any) -> str:
         return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def payload_hash(payload: dict[str, Any]) -> str:
-    """SHA-256 of an entry's canonical payload."""
-    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+def audit_key() -> bytes:
+    """The key of the log's MACs: ``DANGVU_AUDIT_KEY``, else derived from ``SECRET_KEY``. Never stored in
+    the database, so that someone who can write to the database cannot recompute a valid MAC."""
+    configured = getattr(settings, "DANGVU_AUDIT_KEY", "")
+    if configured:
+        return str(configured).encode()
+    return hashlib.sha256(b"dangvu-audit-key:" + str(settings.SECRET_KEY).encode()).digest()
 
 
-class AuditChainHead(models.Model):
-    """The single row that holds the last sequence number and hash; locked while an entry is appended."""
+def payload_mac(payload: dict[str, Any], key: bytes | None = None) -> str:
+    """HMAC-SHA-256 of an entry's canonical payload under the audit key."""
+    return hmac.new(key or audit_key(), canonical_json(payload).encode(), hashlib.sha256).hexdigest()
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+def link_mac(seq: int, entry_id: int, entry_mac: str, previous: str, key: bytes | None = None) -> str:
+    """HMAC of one link of the chain: its position, the entry it places there, and the link before."""
+    message = f"{seq}:{entry_id}:{entry_mac}:{previous}".encode()
+    return hmac.new(key or audit_key(), message, hashlib.sha256).hexdigest()
+
+
+GENESIS = "0" * 64
+
+
+class AuditChainLink(models.Model):
+    """The place of one audit entry in the log: position ``seq`` (1, 2, 3… without gaps) in commit order.
+
+    Written only by the chaining job, never updated or deleted. ``mac`` covers the position, the entry
+    id, the entry's own MAC and the previous link's ``mac``: removing, reordering or inserting entries
+    breaks it, and without the key it cannot be recomputed.
+    """
+
+    seq = models.BigIntegerField(_("số thứ tự trong chuỗi"), primary_key=True)
+    entry_id = models.BigIntegerField(unique=True)
+    mac = models.CharField(max_length=64)
 
     class Meta:
-        verbose_name = _("đầu chuỗi nhật ký")
+        verbose_name = _("mắt xích nhật ký")
 
     def __str__(self) -> str:
-        return f"audit head #{self.last_seq}"
+        return f"audit link #{self.seq} → entry {self.entry_id}"

@@ -1,4 +1,10 @@
-"""Writing and checking the audit log. Every module records its changes through ``audit_log``."""
+"""Writing the audit log. Every module records its changes through ``audit_log`` (or, in bulk,
+``audit_log_many``/``AuditBatch``).
+
+Writing takes no lock on any shared row: the entry is inserted with its own MAC (``AuditEntry.mac``) and
+chained after commit by the chaining job (``dangvu.audit.chain``), so no request waits on another
+request's transaction to write its entry.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +20,11 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from dangvu.audit.chain import ChainReport as ChainReport
+from dangvu.audit.chain import chain_soon
+from dangvu.audit.chain import verify_chain as verify_chain
 from dangvu.audit.context import current_origin
-from dangvu.audit.models import AuditChainHead, AuditEntry, canonical_json, payload_hash
+from dangvu.audit.models import AuditEntry, audit_key, canonical_json, payload_mac
 from dangvu.core.bulk import JsonText, inserting
 
 # Columns that are derived or bookkeeping, never worth an audit diff.
@@ -134,18 +143,16 @@ def audit_log(
     object_id: str | int = "",
     object_repr: str = "",
 ) -> AuditEntry:
-    """Append one entry to the audit chain, inside the caller's transaction.
+    """Append one entry to the audit log, inside the caller's transaction.
 
     Call it from the service function that makes the change, so the entry commits or rolls back with
-    it. Locks the chain head: entries are strictly ordered and their ``seq`` has no gaps.
+    it. Locks nothing shared: the entry is visible in the log as soon as the caller commits, and the
+    chaining job places it in the chain (in commit order) within seconds after that.
     """
-    AuditChainHead.objects.bulk_create([AuditChainHead(id=1)], ignore_conflicts=True)
-    head = AuditChainHead.objects.select_for_update().get(id=1)
     origin = current_origin()
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     unit = org if org is not None else _org_of(obj)
     entry = AuditEntry(
-        seq=head.last_seq + 1,
         created_at=timezone.now(),
         actor=actor_obj,
         actor_repr=str(actor_obj.username) if actor_obj else (str(actor) if actor else "hệ thống"),
@@ -160,11 +167,10 @@ def audit_log(
         org=unit,
         changes=_normalized(changes),
         data=_normalized(data),
-        prev_hash=head.last_hash,
     )
-    entry.entry_hash = entry.compute_hash()
+    entry.mac = entry.compute_mac()
     entry.save(force_insert=True)
-    AuditChainHead.objects.filter(id=1).update(last_seq=entry.seq, last_hash=entry.entry_hash)
+    chain_soon()
     return entry
 
 
@@ -200,17 +206,14 @@ class Target:
 
 
 class AuditBatch:
-    """Entries appended as one locked batch, as bulk imports write them (one COPY).
+    """Entries appended as one batch, as bulk imports write them (one COPY).
 
-    Creating the batch locks the chain head, so it must run inside a transaction; ``entries`` only
-    computes rows and hashes (no database work: it may run while another COPY is in flight);
-    ``writing`` stores them and moves the head on. The chain, fields and hashes are ``audit_log``'s.
+    Locks nothing (see ``audit_log``); ``entries`` only computes rows and MACs (no database work: it may
+    run while another COPY is in flight); ``writing`` stores them. Fields and MACs are ``audit_log``'s.
     """
 
     def __init__(self, *, actor: Any, action: str, event: str) -> None:
-        AuditChainHead.objects.bulk_create([AuditChainHead(id=1)], ignore_conflicts=True)
-        head = AuditChainHead.objects.select_for_update().get(id=1)
-        self.seq, self.previous = head.last_seq, head.last_hash
+        self.key = audit_key()
         self.now = timezone.now()
         origin = current_origin()
         actor_obj = actor if getattr(actor, "is_authenticated", False) else None
@@ -227,34 +230,29 @@ class AuditBatch:
         }
 
     def entries(self, targets: list[Target], changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The next entries of the chain as rows (``{attname: value}``), in order."""
+        """The entries as rows (``{attname: value}``), in order."""
         rows = []
-        seq, previous = self.seq, self.previous
         for target, change in zip(targets, changes, strict=True):
-            seq += 1
             if not _is_plain_json(change):
                 change = _normalized(change)
             changes_json = canonical_json(change)
             payload = self.common | {
-                "seq": seq,
                 "object_type": target.object_type,
                 "object_id": target.object_id,
                 "object_repr": target.object_repr[:300],
                 "org_id": target.org_id,
                 "changes": change,
-                "prev_hash": previous,
             }
-            previous = payload_hash(payload)
+            mac = payload_mac(payload, self.key)
             rows.append(
                 payload
                 | {
                     "created_at": self.now,
                     "changes": JsonText(changes_json),
                     "data": JsonText("{}"),
-                    "entry_hash": previous,
+                    "mac": mac,
                 }
             )
-        self.seq, self.previous = seq, previous
         return rows
 
     @contextlib.contextmanager
@@ -262,7 +260,7 @@ class AuditBatch:
         """Store ``rows`` (from ``entries``); their COPY overlaps the ``with`` block (see ``inserting``)."""
         with inserting(AuditEntry, rows):
             yield
-        AuditChainHead.objects.filter(id=1).update(last_seq=self.seq, last_hash=self.previous)
+        chain_soon()
 
 
 @transaction.atomic
@@ -275,7 +273,7 @@ def audit_log_many(
     targets: list[Target] | None = None,
     changes: list[dict[str, Any]],
 ) -> int:
-    """Append one entry per object (or ``Target``) in a single locked batch (see ``AuditBatch``)."""
+    """Append one entry per object (or ``Target``) in a single batch (see ``AuditBatch``)."""
     if targets is None:
         targets = [Target.of(obj) for obj in objects or []]
     if not targets:
@@ -285,44 +283,3 @@ def audit_log_many(
     with batch.writing(rows):
         pass
     return len(rows)
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    checked: int
-    first_bad_seq: int | None = None
-    problem: str = ""
-
-
-def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Recompute every hash in order; name the first altered, missing or inserted entry."""
-    expected_prev = "0" * 64
-    expected_seq = 1
-    checked = 0
-    last_id_seq = 0
-    while True:
-        batch = list(AuditEntry.objects.filter(seq__gt=last_id_seq).order_by("seq")[:batch_size])
-        if not batch:
-            break
-        for entry in batch:
-            if entry.seq != expected_seq:
-                return ChainReport(
-                    False, checked, expected_seq, f"thiếu bản ghi số {expected_seq} (gặp số {entry.seq})"
-                )
-            if entry.prev_hash != expected_prev:
-                return ChainReport(
-                    False, checked, entry.seq, f"bản ghi số {entry.seq} không nối với bản ghi trước"
-                )
-            if entry.compute_hash() != entry.entry_hash:
-                return ChainReport(False, checked, entry.seq, f"bản ghi số {entry.seq} đã bị sửa")
-            expected_prev = entry.entry_hash
-            expected_seq += 1
-            checked += 1
-        last_id_seq = batch[-1].seq
-    head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and (head.last_seq != checked or (checked and head.last_hash != expected_prev)):
-        return ChainReport(
-            False, checked, checked + 1, f"thiếu các bản ghi cuối (đầu chuỗi ghi số {head.last_seq})"
-        )
-    return ChainReport(True, checked)

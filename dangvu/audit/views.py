@@ -57,5 +57,6 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         if data["date_to"]:
             entries = entries.filter(created_at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
     sort = "seq" if request.GET.get("sort") == "seq" else "-seq"  # newest first unless asked
-    page = Paginator(entries.order_by(sort), 50).get_page(request.GET.get("page"))
+    # Entries are numbered by their id as they are written (the chain places them within seconds).
+    page = Paginator(entries.order_by(sort.replace("seq", "id")), 50).get_page(request.GET.get("page"))
     return render(request, "audit/list.html", {"form": form, "page_obj": page, "sort": sort})

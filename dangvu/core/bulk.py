@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -40,6 +41,22 @@ def paused_gc() -> Iterator[None]:
     finally:
         gc.enable()
         gc.collect(1)
+
+
+def timed_batches(items: list[Any], seconds: float, first: int = 50) -> Iterator[list[Any]]:
+    """``items`` in consecutive batches sized so that the caller's work on each takes about ``seconds``.
+
+    The time from yielding a batch to being asked for the next is the caller's work on it; the next
+    batch is scaled from that rate (at most four times larger, at least one item).
+    """
+    start, size = 0, max(1, first)
+    while start < len(items):
+        batch = items[start : start + size]
+        began = time.perf_counter()
+        yield batch
+        elapsed = max(time.perf_counter() - began, 1e-4)
+        start += len(batch)
+        size = max(1, min(size * 4, int(len(batch) * seconds * 0.8 / elapsed)))
 
 
 class JsonText(str):

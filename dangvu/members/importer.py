@@ -20,15 +20,16 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from python_calamine import CalamineError
 
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import AuditBatch, Target, audit_log, created_changes, diff, snapshot
-from dangvu.core.bulk import insert_rows, inserting, paused_gc
+from dangvu.core.bulk import insert_rows, inserting, paused_gc, timed_batches
 from dangvu.core.dates import DateError, parse_partial
 from dangvu.core.spreadsheets.reader import TooManyFormulas, first_sheet
 from dangvu.core.spreadsheets.safety import formula_error, looks_like_formula
@@ -581,7 +582,7 @@ def _create_all(actor: Any, candidates: list[Candidate]) -> int:
         )
         row |= derived_values(row["full_name"], row.get("other_names", ""))
         rows.append(row)
-    batch = AuditBatch(actor=actor, action="create", event="members.import")  # locks the chain head
+    batch = AuditBatch(actor=actor, action="create", event="members.import")
     object_type = Member._meta.label_lower
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     # The server digests each COPY while the next rows are computed (see ``inserting``).
@@ -673,9 +674,17 @@ def run_import(
     report.problems.sort(key=lambda p: (p.row, p.column))
     if dry_run or (mode == "all" and report.problems) or not candidates:
         return report
+    new = [c for c in candidates if c.existing is None]
+    if connection.vendor == "sqlite" and settings.DANGVU_IMPORT_BATCH_MS > 0 and len(new) > 1:
+        # SQLite has one writer: commit the new members in batches of about DANGVU_IMPORT_BATCH_MS so that
+        # logins and file views interleave (every batch whole: members, history, audit entries). The
+        # last batch commits with the updates and the report below.
+        for chunk in timed_batches(new[:-1], settings.DANGVU_IMPORT_BATCH_MS / 1000):
+            with transaction.atomic():
+                report.created += _create_all(actor, chunk)
+        new = new[-1:]
     with transaction.atomic():
-        new = [c for c in candidates if c.existing is None]
-        report.created = _create_all(actor, new)
+        report.created += _create_all(actor, new) if new else 0
         for c in candidates:
             if c.existing is None:
                 continue
