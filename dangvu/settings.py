@@ -326,8 +326,10 @@ DANGVU_SEARCH_COMMON_WORDS = env_str(
 )
 
 # --- Audit log (dangvu.audit.chain; docs/configuration.md) ------------------------------------------------
-# The key of the log's MACs, kept out of the database; derived from the secret key when unset.
+# The key of the log's MACs, kept out of the database (or a file holding it); derived from the secret key
+# when neither is set.
 DANGVU_AUDIT_KEY = env_str("DANGVU_AUDIT_KEY")
+DANGVU_AUDIT_KEY_FILE = env_str("DANGVU_AUDIT_KEY_FILE")
 DANGVU_AUDIT_CHECKPOINT_MINUTES = env_int("DANGVU_AUDIT_CHECKPOINT_MINUTES", 15)
 DANGVU_AUDIT_CHECKPOINT_MAIL = env_list("DANGVU_AUDIT_CHECKPOINT_MAIL")
 # SQLite has one writer: a member import commits in batches of about this many milliseconds so that

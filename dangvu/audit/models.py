@@ -145,8 +145,13 @@ def canonical_json(value: Any) -> str:
 
 
 def audit_key() -> bytes:
-    """The key of the log's MACs: ``DANGVU_AUDIT_KEY``, else derived from ``SECRET_KEY``. Never stored in
-    the database, so that someone who can write to the database cannot recompute a valid MAC."""
+    """The key of the log's MACs: ``DANGVU_AUDIT_KEY``, or the content of ``DANGVU_AUDIT_KEY_FILE``, else
+    derived from ``SECRET_KEY``. Never stored in the database, so that someone who can write to the
+    database cannot recompute a valid MAC."""
+    key_file = getattr(settings, "DANGVU_AUDIT_KEY_FILE", "")
+    if key_file:
+        with open(key_file, "rb") as stream:
+            return stream.read().strip()
     configured = getattr(settings, "DANGVU_AUDIT_KEY", "")
     if configured:
         return str(configured).encode()

@@ -616,6 +616,10 @@ def _create_all(actor: Any, candidates: list[Candidate]) -> int:
     return len(members)
 
 
+# SQLite: the new members of the first batch of a large import (later ones are sized by time); an import of
+# no more new members commits in one transaction.
+FIRST_BATCH = 500
+
 # Candidate values are keyed by field name; rows by column attribute name.
 _ATTNAMES = {"ethnicity": "ethnicity_id", "religion": "religion_id", "org": "org_id"}
 
@@ -675,14 +679,19 @@ def run_import(
     if dry_run or (mode == "all" and report.problems) or not candidates:
         return report
     new = [c for c in candidates if c.existing is None]
-    if connection.vendor == "sqlite" and settings.DANGVU_IMPORT_BATCH_MS > 0 and len(new) > 1:
-        # SQLite has one writer: commit the new members in batches of about DANGVU_IMPORT_BATCH_MS so that
-        # logins and file views interleave (every batch whole: members, history, audit entries). The
-        # last batch commits with the updates and the report below.
-        for chunk in timed_batches(new[:-1], settings.DANGVU_IMPORT_BATCH_MS / 1000):
+    if connection.vendor == "sqlite" and settings.DANGVU_IMPORT_BATCH_MS > 0 and len(new) > FIRST_BATCH:
+        # SQLite has one writer: a large import commits its new members in batches of about
+        # DANGVU_IMPORT_BATCH_MS so that logins and file views interleave (each batch whole: members,
+        # history, audit entries). The last batch commits with the updates and the report below. A small
+        # import (one batch) stays one transaction.
+        done = 0
+        for chunk in timed_batches(new, settings.DANGVU_IMPORT_BATCH_MS / 1000, first=FIRST_BATCH):
+            if done + len(chunk) == len(new):
+                new = chunk
+                break
             with transaction.atomic():
                 report.created += _create_all(actor, chunk)
-        new = new[-1:]
+            done += len(chunk)
     with transaction.atomic():
         report.created += _create_all(actor, new) if new else 0
         for c in candidates:

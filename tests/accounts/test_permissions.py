@@ -131,7 +131,7 @@ def test_role_assign_and_revoke_are_audited_and_take_effect(tree, people):
     assert not has_perm(user, "orgs.view", tree.a2)
     assert list(
         AuditEntry.objects.filter(object_type="accounts.roleassignment")
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", flat=True)
     ) == ["create", "update"]
 
