@@ -121,7 +121,7 @@ def timeline(obj: models.Model, user: Any, limit: int = 200) -> list[TimelineIte
         TimelineItem(
             at=e.created_at, kind="audit", title=e.get_action_display(), actor=e.actor_repr, detail=e
         )
-        for e in AuditEntry.objects.for_object(object_type, object_id).order_by("-seq")[:limit]
+        for e in AuditEntry.objects.for_object(object_type, object_id).order_by("-id")[:limit]
     ]
     items += [
         TimelineItem(at=r.created_at, kind="link", title=str(r.obj), actor="", detail=r)
