@@ -14,10 +14,11 @@ Design (what the audit log guarantees is summed up in the README):
   entries commits (``chain_soon`` → the huey task ``chain_audit``), every minute as a backstop
   (``dangvu.audit.tasks``), and on demand in ``verify_chain``.
 * **Only what is new is read.** On PostgreSQL an entry with a small id may commit after entries with
-  larger ids (a long import). The chainer therefore remembers a watermark (a sequence value and the
-  transaction horizon at that moment): once every transaction that was running then has ended, every
-  entry numbered up to that value is visible, and later runs look only above it. On SQLite ids are
-  given out under the one write lock, so they follow commit order.
+  larger ids (a long import). The chainer therefore remembers watermarks (the entry sequence's value,
+  the next transaction id and the time): once every transaction that was running then has ended, every
+  entry numbered up to that value is visible, and later runs look only above it. An entry that is
+  missed anyway is chained by the hourly run over every entry and by ``verify_chain``. On SQLite ids
+  are given out under the one write lock, so they follow commit order.
 * **Anchored outside the database.** ``checkpoint_write`` (every ``DANGVU_AUDIT_CHECKPOINT_MINUTES``
   when the chain moved) stores the chain's length, last entry and last link MAC, signed with the key,
   in the Django storage ``audit_checkpoints`` — a directory or an object store that the database
@@ -99,8 +100,10 @@ def last_link() -> tuple[int, str]:
     return last or (0, GENESIS)
 
 
-def _horizon() -> tuple[int, int, int]:
-    """PostgreSQL: (the entry sequence's last value, the next transaction id, the oldest running one)."""
+def _horizon() -> tuple[int, int, float, int, float | None]:
+    """PostgreSQL, now: the entry sequence's last value, the next transaction id, the clock, the oldest
+    running transaction id, and when the oldest open transaction (of the sessions this role can see) began.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')::regclass), 0)",
@@ -109,10 +112,13 @@ def _horizon() -> tuple[int, int, int]:
         (last_value,) = cursor.fetchone() or (0,)
         cursor.execute(
             "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
-            "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+            "extract(epoch FROM clock_timestamp())::float8, "
+            "pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+            "(SELECT extract(epoch FROM min(xact_start))::float8 FROM pg_stat_activity "
+            " WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL)"
         )
-        xmax, xmin = cursor.fetchone() or (0, 0)
-    return int(last_value), int(xmax), int(xmin)
+        xmax, clock, xmin, oldest = cursor.fetchone() or (0, 0.0, 0, None)
+    return int(last_value), int(xmax), float(clock), int(xmin), oldest
 
 
 def _floor(full: bool) -> tuple[int, Any]:
@@ -124,13 +130,18 @@ def _floor(full: bool) -> tuple[int, Any]:
         last = AuditChainLink.objects.order_by("-seq").values_list("entry_id", flat=True).first()
         return last or 0, None
     floor, pending = cache.get(_WATERMARK) or (0, [])
-    last_value, xmax, xmin = _horizon()
-    # A watermark (ids up to ``value``, transactions below ``before``) is reached when no transaction
-    # running when it was taken is still running: every entry numbered up to ``value`` is visible now.
-    reached = [value for value, before in pending if before <= xmin]
-    waiting = [(value, before) for value, before in pending if before > xmin]
-    new_floor = max([floor, *reached])
-    waiting = [*waiting[-20:], (last_value, xmax)]
+    last_value, xmax, clock, xmin, oldest = _horizon()
+
+    # A watermark (ids up to ``value``, taken at ``taken`` when ``before`` was the next transaction id) is
+    # reached when every transaction running then has ended: every entry numbered up to ``value`` is
+    # visible now. Both tests are needed: a transaction draws an entry's number a moment before it
+    # gets its transaction id, and sessions of other roles show no start time.
+    def reached(before: int, taken: float) -> bool:
+        return before <= xmin and (oldest is None or oldest > taken)
+
+    new_floor = max([floor, *(value for value, before, taken in pending if reached(before, taken))])
+    waiting = [item for item in pending if not reached(item[1], item[2])]
+    waiting = [*waiting[-20:], (last_value, xmax, clock)]
     return floor, (new_floor, waiting)
 
 

@@ -282,3 +282,19 @@ def test_numbers_left_unused_by_a_rolled_back_part_of_an_import_are_not_deletion
     report = verify_chain()
     assert report.ok, report
     assert report.checked == AuditEntry.objects.count()
+
+
+def test_the_periodic_job_chains_and_writes_a_checkpoint_when_one_is_due(tree, admin_user, settings):
+    from dangvu.audit.tasks import chain_audit_every_minute
+
+    entry = audit_log(actor=admin_user, action="view", obj=tree.a1, event="test.view")
+    chain_audit_every_minute.call_local()
+    total = AuditEntry.objects.count()
+    assert AuditChainLink.objects.get(entry_id=entry.pk).seq <= total == AuditChainLink.objects.count()
+    assert [c.seq for c in checkpoints_newest_first()] == [total]
+    audit_log(actor=admin_user, action="view", obj=tree.a1, event="test.view")
+    chain_audit_every_minute.call_local()  # the clock stands still: the next one is not due yet
+    assert [c.seq for c in checkpoints_newest_first()] == [total]
+    settings.DANGVU_AUDIT_CHECKPOINT_MINUTES = 0
+    chain_audit_every_minute.call_local()
+    assert [c.seq for c in checkpoints_newest_first()] == [total + 1, total]
