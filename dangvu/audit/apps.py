@@ -10,7 +10,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
 
-        from dangvu.audit import auth_events, tasks  # noqa: F401 - tasks registers the chaining jobs
+        from dangvu.audit import auth_events, checks, tasks  # noqa: F401 - registers the checks and jobs
         from dangvu.core.modules import ModuleDescription, NavEntry, Permission
 
         auth_events.connect()

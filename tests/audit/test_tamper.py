@@ -298,3 +298,24 @@ def test_the_periodic_job_chains_and_writes_a_checkpoint_when_one_is_due(tree, a
     settings.DANGVU_AUDIT_CHECKPOINT_MINUTES = 0
     chain_audit_every_minute.call_local()
     assert [c.seq for c in checkpoints_newest_first()] == [total + 1, total]
+
+
+def test_the_deploy_check_asks_for_an_audit_key_of_its_own(settings):
+    from dangvu.audit.checks import audit_key_is_its_own
+
+    settings.DANGVU_AUDIT_KEY, settings.DANGVU_AUDIT_KEY_FILE = "", ""
+    assert [m.id for m in audit_key_is_its_own()] == ["dangvu.audit.W001"]
+    settings.DANGVU_AUDIT_KEY = "k" * 43
+    assert audit_key_is_its_own() == []
+
+
+def test_the_key_comes_from_the_configuration_and_changes_every_mac(tree, admin_user, settings, tmp_path):
+    from dangvu.audit.models import audit_key
+
+    write(tree, admin_user, 2)
+    assert verify_chain().ok
+    (tmp_path / "audit.key").write_bytes(b"another key\n")
+    settings.DANGVU_AUDIT_KEY_FILE = str(tmp_path / "audit.key")
+    assert audit_key() == b"another key"
+    report = verify_chain()
+    assert (report.ok, report.first_bad_seq) == (False, 1)

@@ -22,6 +22,7 @@ def production_env(tmp_path):
             "DJANGO_SETTINGS_MODULE": "dangvu.settings",
             "DANGVU_ENV": "production",
             "DANGVU_SECRET_KEY": secrets.token_urlsafe(50),
+            "DANGVU_AUDIT_KEY": secrets.token_urlsafe(32),
             "DANGVU_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DANGVU_DATA_DIR": str(tmp_path),
             "DANGVU_SSL_REDIRECT": "false",  # TLS ends at the reverse proxy in front; here we talk to gunicorn directly
