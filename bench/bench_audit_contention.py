@@ -20,16 +20,30 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from http.cookiejar import CookieJar
 from pathlib import Path
+from typing import Any
 
 import common
 
 PASSWORD = "mat-khau-bench-2026"  # noqa: S105 - a benchmark user's password
+USERS = 20  # logins rotate over these users (one user's logins would queue on its own row)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def parse() -> argparse.Namespace:
@@ -39,8 +53,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--logins", type=float, default=5.0, help="logins per second")
     parser.add_argument("--opens", type=float, default=20.0, help="member files opened per second")
     parser.add_argument(
-        "--seconds", type=float, default=0, help="length of the quiet phase (0: as the import)"
+        "--seconds", type=float, default=0, help="length of each phase (0: as the import alone)"
     )
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--import-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--csv", default="", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -91,63 +106,77 @@ def import_only(csv: str) -> None:
         pass
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def opener() -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect)
+
+
+def log_in(client: urllib.request.OpenerDirector, base: str, username: str) -> None:
+    page = client.open(f"{base}/accounts/login/", timeout=120).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None, "no CSRF token on the login page"
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token.group(1), "username": username, "password": PASSWORD}
+    ).encode()
+    try:
+        client.open(f"{base}/accounts/login/", data=form, timeout=120)
+    except urllib.error.HTTPError as answer:
+        if answer.code == 302:
+            return
+        raise
+    raise AssertionError(f"the login of {username} was refused")
+
+
 class Load:
-    """Open-loop load at fixed rates; latencies in milliseconds by kind."""
+    """Open-loop load at fixed rates against the server; latencies in milliseconds by kind."""
 
-    def __init__(self, member_ids: list[int], logins: float, opens: float) -> None:
-        self.member_ids = member_ids
+    def __init__(
+        self, base: str, users: list[str], member_ids: list[int], logins: float, opens: float
+    ) -> None:
+        self.base, self.users, self.member_ids = base, users, member_ids
         self.logins, self.opens = logins, opens
-        self.pool = ThreadPoolExecutor(max_workers=48)
+        self.pool = ThreadPoolExecutor(max_workers=64)
         self.lock = threading.Lock()
+        self.local = threading.local()
+        self.errors = 0
 
-    def login(self) -> float:
-        from django.test import Client
+    def login(self, index: int) -> None:
+        log_in(opener(), self.base, self.users[index % len(self.users)])
 
-        client = Client(REMOTE_ADDR="10.0.0.9")
-        started = time.perf_counter()
-        response = client.post("/accounts/login/", {"username": "bench-audit-reader", "password": PASSWORD})
-        assert response.status_code == 302, response.status_code
-        return (time.perf_counter() - started) * 1000
+    def open_file(self, index: int) -> None:
+        if not hasattr(self.local, "client"):
+            self.local.client = opener()
+            log_in(self.local.client, self.base, self.users[0])
+        member_id = self.member_ids[index % len(self.member_ids)]
+        with self.local.client.open(f"{self.base}/members/{member_id}/", timeout=120) as answer:
+            assert answer.status == 200
+            answer.read()
 
-    def open_file(self, client: object, member_id: int) -> float:
-        started = time.perf_counter()
-        response = client.get(f"/members/{member_id}/")  # type: ignore[attr-defined]
-        assert response.status_code == 200, response.status_code
-        return (time.perf_counter() - started) * 1000
-
-    def run(self, seconds: float, stop: threading.Event | None = None) -> dict[str, list[float]]:
-        from django.db import connections
-        from django.test import Client
-
-        from dangvu.accounts.models import User
-
-        reader = User.objects.get(username="bench-audit-reader")
+    def run(self, seconds: float) -> dict[str, list[float]]:
         results: dict[str, list[float]] = {"login": [], "open": []}
-        futures = []
-        local = threading.local()
 
         def timed(kind: str, index: int) -> None:
+            started = time.perf_counter()
             try:
-                if kind == "login":
-                    value = self.login()
-                else:
-                    if not hasattr(local, "client"):
-                        local.client = Client(REMOTE_ADDR="10.0.0.8")
-                        local.client.force_login(reader)
-                    value = self.open_file(local.client, self.member_ids[index % len(self.member_ids)])
+                self.login(index) if kind == "login" else self.open_file(index)
+            except (OSError, AssertionError):
                 with self.lock:
-                    results[kind].append(value)
-            finally:
-                connections.close_all()
+                    self.errors += 1
+                return
+            with self.lock:
+                results[kind].append((time.perf_counter() - started) * 1000)
 
         schedule = sorted(
             [(i / self.logins, "login", i) for i in range(int(seconds * self.logins))]
             + [(i / self.opens, "open", i) for i in range(int(seconds * self.opens))]
         )
         began = time.perf_counter()
+        futures = []
         for at, kind, index in schedule:
-            if stop is not None and stop.is_set():
-                break
             delay = began + at - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
@@ -162,20 +191,34 @@ def p95(values: list[float]) -> float:
     return values[max(0, int(len(values) * 0.95) - 1)] if values else float("nan")
 
 
-def monitor(stop: threading.Event, seen: dict[str, int]) -> None:
-    """Count backends waiting on a lock, by whether they run the import or a request."""
+MONITOR = """
+SELECT a.pid, a.query_start::text, a.application_name, a.locktype_query,
+       COALESCE((SELECT array_agg(b.application_name) FROM pg_stat_activity b
+                 WHERE b.pid = ANY(pg_blocking_pids(a.pid))), '{}')
+FROM (SELECT pid, query_start, application_name, left(query, 60) AS locktype_query
+      FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()) a
+"""
+
+
+def monitor(stop: threading.Event, waits: dict[tuple[int, str], tuple[str, str, list[str]]]) -> None:
+    """Every 20 ms: the backends waiting on a lock, who they are and who blocks them."""
     import psycopg
 
     with psycopg.connect(common.DATABASE_URL, autocommit=True) as connection:
         while not stop.is_set():
-            rows = connection.execute(
-                "SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-            ).fetchall()
-            for (query,) in rows:
-                seen["samples"] += 1
-                seen["import" if "COPY" in query or "member" in query.lower() else "request"] += 1
-            seen["polls"] += 1
+            for pid, started, name, query, blockers in connection.execute(MONITOR).fetchall():
+                waits[(pid, started)] = (name, query, list(blockers))
             time.sleep(0.02)
+
+
+def start(command: list[str], env: dict[str, str], name: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command,
+        env=env | {"PGAPPNAME": name},
+        cwd=common.ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def main() -> None:
@@ -185,72 +228,105 @@ def main() -> None:
         import_only(args.csv)
         return
     common.ensure_national(args.members)
-    from django.db import connection
-
     from dangvu.accounts.models import Role, User
     from dangvu.accounts.services import role_assign
     from dangvu.members.models import Member
     from dangvu.orgs.models import Org
 
     admin, _ = User.objects.get_or_create(username="bench-audit-admin", defaults={"is_superuser": True})
-    admin.is_superuser = True
-    admin.save()
-    reader, created = User.objects.get_or_create(username="bench-audit-reader")
-    reader.set_password(PASSWORD)
-    reader.save()
     province = Org.objects.filter(depth=1).order_by("path").first()
-    if created:
-        role_assign(actor=admin, user=reader, role=Role.objects.get(code="quan-tri"), org=province)
+    assert province is not None
+    users = [f"bench-audit-reader-{i}" for i in range(USERS)]
+    for username in users:
+        reader, created = User.objects.get_or_create(username=username)
+        if created:
+            reader.set_password(PASSWORD)
+            reader.save()
+            role_assign(actor=admin, user=reader, role=Role.objects.get(code="quan-tri"), org=province)
     member_ids = list(
         Member.objects.filter(org__path__startswith=province.path).values_list("pk", flat=True)[:500]
     )
     csv = Path(common.ROOT / "var" / "bench" / f"audit-import-{args.rows}.csv")
     csv.parent.mkdir(parents=True, exist_ok=True)
     make_csv(args.rows, csv)
-    connection.close()
 
-    load = Load(member_ids, args.logins, args.opens)
-    load.run(2)  # warm-up
-    # The import's length sets the phases' length (measured first without load if not given).
-    env = os.environ | {"DATABASE_URL": common.DATABASE_URL}
+    port = free_port()
+    env = os.environ | {
+        "DATABASE_URL": common.DATABASE_URL,
+        "PYTHONPATH": str(common.ROOT),
+        "DANGVU_BIND": f"127.0.0.1:{port}",
+        "DANGVU_WEB_WORKERS": str(args.workers),
+        "DANGVU_WEB_THREADS": "1",
+        "DANGVU_DB_CONN_MAX_AGE": "600",
+    }
+    bin_dir = Path(sys.executable).parent
+    server = start([str(bin_dir / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "dangvu.wsgi"], env, "web")
+    jobs = start([str(bin_dir / "dangvu"), "run_huey", "--workers", "1"], env, "jobs")
     script = [sys.executable, __file__, str(args.rows), "--import-only", "--csv", str(csv)]
-    seconds = args.seconds
-    if not seconds:
-        probe = subprocess.run(script, env=env, capture_output=True, text=True, check=True)
-        seconds = max(5.0, float(probe.stdout.split()[-1]))
-    quiet = load.run(seconds)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{base}/accounts/login/", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        load = Load(base, users, member_ids, args.logins, args.opens)
+        load.run(3)  # warm-up: every worker and thread has a session
+        seconds = args.seconds
+        if not seconds:  # the phases last as long as the import alone
+            probe = subprocess.run(script, env=env, capture_output=True, text=True, check=True)
+            seconds = max(5.0, float(probe.stdout.split()[-1]))
+        load.errors = 0
+        quiet = load.run(seconds)
+        quiet_errors = load.errors
 
-    stop, seen = threading.Event(), {"samples": 0, "import": 0, "request": 0, "polls": 0}
-    watcher = threading.Thread(target=monitor, args=(stop, seen))
-    watcher.start()
-    started = time.perf_counter()
-    importer = subprocess.Popen(script, env=env, stdout=subprocess.PIPE, text=True)
-    busy = load.run(seconds)
-    out, _ = importer.communicate()
-    import_seconds = time.perf_counter() - started
-    stop.set()
-    watcher.join()
+        stop, waits = threading.Event(), {}
+        watcher = threading.Thread(target=monitor, args=(stop, waits))
+        watcher.start()
+        started = time.perf_counter()
+        importer = subprocess.Popen(
+            script, env=env | {"PGAPPNAME": "import"}, stdout=subprocess.PIPE, text=True
+        )
+        load.errors = 0
+        busy = load.run(seconds)
+        out, _ = importer.communicate()
+        import_seconds = time.perf_counter() - started
+        stop.set()
+        watcher.join()
+    finally:
+        for process in (server, jobs):
+            process.terminate()
+            process.wait(timeout=60)
 
     from django.core.management import call_command
 
     verified = "passes"
     try:
         call_command("verify_audit", verbosity=0)
-    except Exception as error:
+    except Exception as error:  # reported, not raised
         verified = f"FAILS: {error}"
+    request_waits = [w for w in waits.values() if w[0] == "web"]
+    behind_import = [w for w in request_waits if "import" in w[2]]
     rows = []
     for kind in ("login", "open"):
         a, b = p95(quiet[kind]), p95(busy[kind])
         rows.append((f"{kind}: p95 without / with the import (ms)", f"{a:.0f} / {b:.0f}  ratio {b / a:.2f}"))
-        rows.append((f"{kind}: requests without / with", f"{len(quiet[kind])} / {len(busy[kind])}"))
+        rows.append((f"{kind}: requests done without / with", f"{len(quiet[kind])} / {len(busy[kind])}"))
     rows += [
+        ("failed requests without / with", f"{quiet_errors} / {load.errors}"),
         ("import", f"{args.rows:,} rows; {out.strip()} (created, seconds); wall {import_seconds:.1f} s"),
-        ("lock waits seen: request backends / import backends", f"{seen['request']} / {seen['import']}"),
-        ("monitor polls (every 20 ms)", str(seen["polls"])),
+        ("lock waits of requests (sampled every 20 ms)", str(len(request_waits))),
+        ("  of which behind the import", str(len(behind_import))),
+        ("lock waits of other backends", str(len(waits) - len(request_waits))),
         ("verify_audit afterwards", verified),
     ]
+    for name, query, blockers in list(waits.values())[:5]:
+        rows.append((f"  a wait: {name} blocked by {','.join(blockers) or '?'}", query.replace("\n", " ")))
     common.report(
-        f"Audit contention: {args.logins:g} logins/s + {args.opens:g} file opens/s during an import", rows
+        f"Audit contention: {args.logins:g} logins/s + {args.opens:g} file opens/s during an import "
+        f"(gunicorn {args.workers} workers, a job worker chaining)",
+        rows,
     )
 
 
