@@ -186,6 +186,16 @@ class Load:
         return results
 
 
+def serial(request: Any, count: int = 5) -> float:
+    """The median time of ``count`` requests sent one after the other (milliseconds)."""
+    times = []
+    for index in range(count):
+        started = time.perf_counter()
+        request(index)
+        times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)[count // 2]
+
+
 def p95(values: list[float]) -> float:
     values = sorted(values)
     return values[max(0, int(len(values) * 0.95) - 1)] if values else float("nan")
@@ -273,6 +283,13 @@ def main() -> None:
                 time.sleep(0.2)
         load = Load(base, users, member_ids, args.logins, args.opens)
         load.run(3)  # warm-up: every worker and thread has a session
+        # Below saturation: measured one at a time, the requests' service times bound the rates so that
+        # the workers are busy at most half the time (the machine may be shared).
+        service = {"login": serial(load.login), "open": serial(load.open_file)}
+        capacity = min(args.workers, os.cpu_count() or 1)
+        busy_share = (args.logins * service["login"] + args.opens * service["open"]) / 1000 / capacity
+        scale = min(1.0, 0.5 / busy_share)
+        load.logins, load.opens = args.logins * scale, args.opens * scale
         seconds = args.seconds
         if not seconds:  # the phases last as long as the import alone
             probe = subprocess.run(script, env=env, capture_output=True, text=True, check=True)
@@ -308,7 +325,13 @@ def main() -> None:
         verified = f"FAILS: {error}"
     request_waits = [w for w in waits.values() if w[0] == "web"]
     behind_import = [w for w in request_waits if "import" in w[2]]
-    rows = []
+    rows = [
+        ("service time one at a time: login / open (ms)", f"{service['login']:.0f} / {service['open']:.0f}"),
+        (
+            "rates used: logins/s, opens/s",
+            f"{load.logins:.2f}, {load.opens:.2f} (asked {args.logins:g}, {args.opens:g})",
+        ),
+    ]
     for kind in ("login", "open"):
         a, b = p95(quiet[kind]), p95(busy[kind])
         rows.append((f"{kind}: p95 without / with the import (ms)", f"{a:.0f} / {b:.0f}  ratio {b / a:.2f}"))
@@ -324,7 +347,7 @@ def main() -> None:
     for name, query, blockers in list(waits.values())[:5]:
         rows.append((f"  a wait: {name} blocked by {','.join(blockers) or '?'}", query.replace("\n", " ")))
     common.report(
-        f"Audit contention: {args.logins:g} logins/s + {args.opens:g} file opens/s during an import "
+        f"Audit contention: {load.logins:.2f} logins/s + {load.opens:.2f} file opens/s during an import "
         f"(gunicorn {args.workers} workers, a job worker chaining)",
         rows,
     )

@@ -153,12 +153,13 @@ def chain_pending(full: bool = False) -> int:
     """
     linked = 0
     floor, watermark = _floor(full)
+    cursor = floor  # within this run, each batch starts after the last entry the one before linked
     while True:
         try:
             with transaction.atomic():
                 if not _try_lock():
                     return linked
-                count = _chain_batch(floor)
+                count, cursor = _chain_batch(cursor)
         except IntegrityError:  # another chainer (SQLite, no advisory lock) took these positions first
             logger.info("audit chaining raced another chainer; the next run continues")
             return linked
@@ -171,7 +172,8 @@ def chain_pending(full: bool = False) -> int:
     return linked
 
 
-def _chain_batch(floor: int) -> int:
+def _chain_batch(floor: int) -> tuple[int, int]:
+    """Link up to ``CHAIN_BATCH`` unlinked entries numbered above ``floor``: (how many, the last id)."""
     unlinked = (
         AuditEntry.objects.filter(id__gt=floor)
         .filter(~Exists(AuditChainLink.objects.filter(entry_id=OuterRef("id"))))
@@ -180,7 +182,7 @@ def _chain_batch(floor: int) -> int:
     )
     rows = list(unlinked)
     if not rows:
-        return 0
+        return 0, floor
     key = audit_key()
     seq, previous = last_link()
     links = []
@@ -189,7 +191,7 @@ def _chain_batch(floor: int) -> int:
         previous = link_mac(seq, entry_id, entry_mac, previous, key)
         links.append(AuditChainLink(seq=seq, entry_id=entry_id, mac=previous))
     AuditChainLink.objects.bulk_create(links, batch_size=2000)
-    return len(links)
+    return len(links), rows[-1][0]
 
 
 # --- Checkpoints ----------------------------------------------------------------------------------------

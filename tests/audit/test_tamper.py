@@ -319,3 +319,15 @@ def test_the_key_comes_from_the_configuration_and_changes_every_mac(tree, admin_
     assert audit_key() == b"another key"
     report = verify_chain()
     assert (report.ok, report.first_bad_seq) == (False, 1)
+
+
+def test_a_backlog_is_chained_in_batches_in_order(tree, admin_user, monkeypatch):
+    from dangvu.audit import chain
+
+    monkeypatch.setattr(chain, "CHAIN_BATCH", 3)
+    for i in range(8):
+        audit_log(actor=admin_user, action="view", obj=tree.a1, event="test.view", data={"n": i})
+    assert chain_pending() == AuditEntry.objects.count()
+    ids = list(AuditEntry.objects.order_by("id").values_list("id", flat=True))
+    assert list(AuditChainLink.objects.order_by("seq").values_list("entry_id", flat=True)) == ids
+    assert verify_chain().ok
