@@ -134,7 +134,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE transactions take the write lock up front: no lock upgrades, no "database is locked"
-        # surprises when two requests write at once (the audit chain reads then writes its head row).
+        # surprises when two requests write at once (the audit chainer reads the last link, then writes).
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
