@@ -1,5 +1,14 @@
 """The party-member database: the member file, its dated history, reference lists and rules."""
 
+from dangvu.members.models.authority import (
+    DecisionAuthority,
+    DecisionDelegation,
+    DecisionLevel,
+    DecisionVerb,
+    DelegablePower,
+    MemberProposal,
+    ProposalStatus,
+)
 from dangvu.members.models.history import (
     Award,
     CardEvent,
@@ -18,6 +27,11 @@ from dangvu.members.models.rollup import OrgMemberCount, OrgMemberStat
 
 __all__ = [
     "Award",
+    "DecisionAuthority",
+    "DecisionDelegation",
+    "DecisionLevel",
+    "DecisionVerb",
+    "DelegablePower",
     "CardEvent",
     "Discipline",
     "Ethnicity",
@@ -26,6 +40,7 @@ __all__ = [
     "MemberHistory",
     "MemberImport",
     "MemberOrgPeriod",
+    "MemberProposal",
     "MemberQuerySet",
     "MemberRule",
     "MemberStatusChange",
@@ -33,6 +48,7 @@ __all__ = [
     "OrgMemberCount",
     "OrgMemberStat",
     "PartyInterruption",
+    "ProposalStatus",
     "Religion",
     "Transfer",
 ]
