@@ -34,7 +34,15 @@ class DecisionAuthorityAdmin(AuditedModelAdmin):
 
 @admin.register(DecisionDelegation)
 class DecisionDelegationAdmin(AuditedModelAdmin):
-    list_display = ("org", "power", "decision_number", "decision_date", "granted_by", "valid_from", "valid_to")
+    list_display = (
+        "org",
+        "power",
+        "decision_number",
+        "decision_date",
+        "granted_by",
+        "valid_from",
+        "valid_to",
+    )
     list_filter = ("power",)
     raw_id_fields = ("org", "granted_by")
     search_fields = ("org__name", "decision_number")

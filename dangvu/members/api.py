@@ -484,7 +484,9 @@ def list_member_proposals(request: HttpRequest, member_id: int) -> dict[str, Any
     response={201: ProposalOut, **ERRORS},
     summary="Ghi nhận nghị quyết đề nghị của chi bộ (cấp có thẩm quyền quyết định sau)",
 )
-def create_member_proposal(request: HttpRequest, member_id: int, payload: ProposalIn) -> Status[dict[str, Any]]:
+def create_member_proposal(
+    request: HttpRequest, member_id: int, payload: ProposalIn
+) -> Status[dict[str, Any]]:
     from dangvu.members.proposals import proposal_create
 
     member = _member_for(request, member_id)
@@ -522,7 +524,9 @@ def _proposal_for(request: HttpRequest, proposal_id: int) -> Any:
     return get_object_or_404(_proposals(request.user).select_related("member__org"), pk=proposal_id)
 
 
-@proposal_router.get("/{proposal_id}", response={200: ProposalOut, **ERRORS}, summary="Một đề nghị của chi bộ")
+@proposal_router.get(
+    "/{proposal_id}", response={200: ProposalOut, **ERRORS}, summary="Một đề nghị của chi bộ"
+)
 def get_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     return _proposal(_proposal_for(request, proposal_id))
 
@@ -535,7 +539,9 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
 def decide_proposal(request: HttpRequest, proposal_id: int, payload: ProposalDecideIn) -> dict[str, Any]:
     from dangvu.members.proposals import proposal_decide
 
-    proposal = proposal_decide(actor=request.user, proposal=_proposal_for(request, proposal_id), **payload.model_dump())
+    proposal = proposal_decide(
+        actor=request.user, proposal=_proposal_for(request, proposal_id), **payload.model_dump()
+    )
     return _proposal(_proposal_for(request, proposal.pk))
 
 
@@ -547,5 +553,7 @@ def decide_proposal(request: HttpRequest, proposal_id: int, payload: ProposalDec
 def return_proposal(request: HttpRequest, proposal_id: int, payload: ProposalReturnIn) -> dict[str, Any]:
     from dangvu.members.proposals import proposal_return
 
-    proposal = proposal_return(actor=request.user, proposal=_proposal_for(request, proposal_id), reason=payload.reason)
+    proposal = proposal_return(
+        actor=request.user, proposal=_proposal_for(request, proposal_id), reason=payload.reason
+    )
     return _proposal(_proposal_for(request, proposal.pk))

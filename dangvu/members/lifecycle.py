@@ -552,7 +552,11 @@ def discipline_record(
     if decider is not None and decider.threshold is not None:
         if members_on_roll is None:
             members_on_roll = full_members_on_roll(member.org)
-        if votes_for is not None and votes_against is not None and votes_for + votes_against > members_on_roll:
+        if (
+            votes_for is not None
+            and votes_against is not None
+            and votes_for + votes_against > members_on_roll
+        ):
             raise ValidationError(
                 {"votes_against": "Tổng số phiếu không được lớn hơn số đảng viên chính thức trong danh sách."}
             )

@@ -136,7 +136,11 @@ def _proposals(user: Any, today: date, limit: int) -> WorkSection | None:
                 url=p.get_absolute_url(),
                 detail=str(
                     _("%(unit)s, nghị quyết %(number)s ngày %(date)s")
-                    % {"unit": p.member.org.name, "number": p.resolution_number, "date": f"{p.resolution_date:%d/%m/%Y}"}
+                    % {
+                        "unit": p.member.org.name,
+                        "number": p.resolution_number,
+                        "date": f"{p.resolution_date:%d/%m/%Y}",
+                    }
                 ),
             )
             for p in waiting[:limit]

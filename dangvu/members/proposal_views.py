@@ -94,7 +94,9 @@ class DecideForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do trả lại"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Lý do trả lại"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def _open_proposal(request: AuthenticatedHttpRequest, pk: int) -> MemberProposal:
@@ -127,7 +129,9 @@ def proposal_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.proposal_return(actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
+            services.proposal_return(
+                actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             _attach(form, error)
         else:
@@ -136,7 +140,9 @@ def proposal_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _proposal_page(request, proposal, form, _("Trả lại đề nghị"))
 
 
-def _proposal_page(request: AuthenticatedHttpRequest, proposal: MemberProposal, form: forms.Form, title: Any) -> HttpResponse:
+def _proposal_page(
+    request: AuthenticatedHttpRequest, proposal: MemberProposal, form: forms.Form, title: Any
+) -> HttpResponse:
     return render(
         request,
         "members/proposal_form.html",
@@ -168,7 +174,9 @@ def authority_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_perm_somewhere(request.user, "members.view")
     today = timezone.localdate()
     rules = DecisionAuthority.objects.select_related("org_type").order_by("verb", "org_type", "-valid_from")
-    delegations = DecisionDelegation.objects.select_related("org", "granted_by").order_by("org__path", "-valid_from")
+    delegations = DecisionDelegation.objects.select_related("org", "granted_by").order_by(
+        "org__path", "-valid_from"
+    )
     return render(
         request,
         "members/authority.html",

@@ -53,7 +53,9 @@ DATE_INPUT: dict[str, str] = {
     "discipline": "decided_on",
 }
 # Inputs the decision supplies; the proposal carries the others (reason, milestone, …).
-DECISION_INPUTS = frozenset({"decision", "signer", "authority", "votes_for", "votes_against", "members_on_roll"})
+DECISION_INPUTS = frozenset(
+    {"decision", "signer", "authority", "votes_for", "votes_against", "members_on_roll"}
+)
 
 
 def detail_inputs(verb: str) -> list[Any]:
@@ -86,12 +88,16 @@ def _deciding(verb: str, member: Member, on: date) -> Authority:
     authority = authority_for(verb, member.org, on) if verb in DecisionVerb.values else None
     if authority is not None and authority.by_cell:
         raise ValidationError(
-            {"verb": f"“{verb_label(verb)}” do chi bộ quyết định: ghi nhận quyết định của chi bộ, không lập đề nghị."}
+            {
+                "verb": f"“{verb_label(verb)}” do chi bộ quyết định: ghi nhận quyết định của chi bộ, không lập đề nghị."
+            }
         )
     if verb not in TRANSITION_OF:
         raise ValidationError({"verb": "Nghiệp vụ này không lập đề nghị trên hồ sơ đảng viên."})
     if authority is None:
-        raise ValidationError({"verb": f"Chưa có quy định về cấp quyết định “{verb_label(verb)}” vào ngày này."})
+        raise ValidationError(
+            {"verb": f"Chưa có quy định về cấp quyết định “{verb_label(verb)}” vào ngày này."}
+        )
     if authority.unit is None:
         raise ValidationError(
             {"verb": f"Không xác định được đơn vị có thẩm quyền quyết định “{verb_label(verb)}”."}

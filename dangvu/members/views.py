@@ -228,7 +228,9 @@ def _proposal_context(request: AuthenticatedHttpRequest, member: Member) -> dict
     from dangvu.members.proposals import proposable
 
     rows = list(
-        MemberProposal.objects.visible_to(request.user).filter(member=member).select_related("proposed_by")[:50]
+        MemberProposal.objects.visible_to(request.user)
+        .filter(member=member)
+        .select_related("proposed_by")[:50]
     )
     decidable = {
         p.pk

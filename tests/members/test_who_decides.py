@@ -129,12 +129,15 @@ def test_the_commune_board_decides_for_its_chi_bo_but_not_for_another_commune(pe
     assert "remove" in {t.name for t in LIFECYCLE.available(commune, member)}
     other = official(people.admin, tree.b1, "Lê Văn Bình")
     client, auth = api(commune)
-    assert client.post(
-        f"/api/v1/members/{other.pk}/remove",
-        {"on": "2026-11-20", "reason": "Bỏ sinh hoạt", "decision": "3-QĐ/ĐU"},
-        content_type="application/json",
-        **auth,
-    ).status_code == 404  # outside XA: not even visible
+    assert (
+        client.post(
+            f"/api/v1/members/{other.pk}/remove",
+            {"on": "2026-11-20", "reason": "Bỏ sinh hoạt", "decision": "3-QĐ/ĐU"},
+            content_type="application/json",
+            **auth,
+        ).status_code
+        == 404
+    )  # outside XA: not even visible
     done = client.post(
         f"/api/v1/members/{member.pk}/remove",
         {"on": "2026-11-20", "reason": "Bỏ sinh hoạt", "decision": "3-QĐ/ĐU", "signer": "Vũ Văn Nam"},
@@ -258,7 +261,10 @@ def test_a_returned_proposal_changes_nothing_and_a_new_one_may_follow(people, tr
         **auth,
     )
     assert returned.status_code == 200
-    assert (returned.json()["status"], returned.json()["return_reason"]) == ("returned", "Chưa có đơn của đảng viên")
+    assert (returned.json()["status"], returned.json()["return_reason"]) == (
+        "returned",
+        "Chưa có đơn của đảng viên",
+    )
     assert state(member)[0] == "official"
     again = client.post(
         f"/api/v1/proposals/{proposal.pk}/decide",
@@ -289,9 +295,13 @@ def test_a_decision_the_verb_refuses_writes_nothing(people, tree, commune, cell)
         details={"reason": "Bỏ sinh hoạt"},
     )
     with pytest.raises(ValidationError, match="trước ngày nghị quyết"):
-        proposal_decide(actor=commune, proposal=proposal, decision_number="9-QĐ/ĐU", decided_on=date(2026, 11, 1))
+        proposal_decide(
+            actor=commune, proposal=proposal, decision_number="9-QĐ/ĐU", decided_on=date(2026, 11, 1)
+        )
     with pytest.raises(ValidationError):
-        proposal_decide(actor=commune, proposal=proposal, decision_number="9-QĐ/ĐU", decided_on=date(2026, 12, 30))
+        proposal_decide(
+            actor=commune, proposal=proposal, decision_number="9-QĐ/ĐU", decided_on=date(2026, 12, 30)
+        )
     assert MemberProposal.objects.get(pk=proposal.pk).status == "proposed"
     assert state(member)[0] == "official"
 
@@ -410,17 +420,27 @@ def test_the_roll_defaults_to_the_chi_bos_full_members_in_the_database(people, t
 def enterprise(tree, admin_user):
     """XA › DN (đảng bộ cơ sở of an enterprise) › DN1 (chi bộ trực thuộc) with one member."""
     dn = org_create(
-        actor=admin_user, name="Đảng bộ Công ty Điện lực", code="DN", org_type=org_type("dang-bo-co-so"), parent=tree.xa
+        actor=admin_user,
+        name="Đảng bộ Công ty Điện lực",
+        code="DN",
+        org_type=org_type("dang-bo-co-so"),
+        parent=tree.xa,
     )
     dn1 = org_create(
-        actor=admin_user, name="Chi bộ Phòng Kỹ thuật", code="DN1", org_type=org_type("chi-bo-truc-thuoc"), parent=dn
+        actor=admin_user,
+        name="Chi bộ Phòng Kỹ thuật",
+        code="DN1",
+        org_type=org_type("chi-bo-truc-thuoc"),
+        parent=dn,
     )
     board = make_user("enterprise")
     grant(board, "ban-to-chuc", dn)
     return dn, dn1, board, official(admin_user, dn1, "Hoàng Văn Điện")
 
 
-def test_a_delegated_grassroots_committee_decides_only_while_its_delegation_is_in_force(tree, enterprise, commune):
+def test_a_delegated_grassroots_committee_decides_only_while_its_delegation_is_in_force(
+    tree, enterprise, commune
+):
     dn, dn1, board, member = enterprise
     assert authority_for("remove", dn1).unit == tree.xa  # the committee above the grassroots organisation
     DecisionDelegation.objects.create(
@@ -432,7 +452,11 @@ def test_a_delegated_grassroots_committee_decides_only_while_its_delegation_is_i
         valid_to=date(2026, 10, 31),
     )
     during = authority_for("remove", dn1, date(2026, 7, 1))
-    assert (during.unit, during.body, during.legal_basis) == (dn, "Đảng ủy (tập thể cấp ủy)", "15-QĐ/ĐU (20/05/2026)")
+    assert (during.unit, during.body, during.legal_basis) == (
+        dn,
+        "Đảng ủy (tập thể cấp ủy)",
+        "15-QĐ/ĐU (20/05/2026)",
+    )
     assert authority_for("remove", dn1, date(2026, 5, 31)).unit == tree.xa
     assert authority_for("remove", dn1, date(2026, 11, 1)).unit == tree.xa
     assert authority_for("badge", dn1, date(2026, 7, 1)).unit == tree.root  # not a power that was delegated
@@ -444,13 +468,19 @@ def test_a_delegated_grassroots_committee_decides_only_while_its_delegation_is_i
     # Today (1/12/2026) the delegation has ended: the enterprise's board may not remove, XA's may.
     client, auth = api(board)
     payload = {"on": "2026-11-20", "reason": "Bỏ sinh hoạt", "decision": "2-QĐ/ĐU"}
-    refused = client.post(f"/api/v1/members/{member.pk}/remove", payload, content_type="application/json", **auth)
+    refused = client.post(
+        f"/api/v1/members/{member.pk}/remove", payload, content_type="application/json", **auth
+    )
     assert refused.status_code == 403
     assert "Ban Thường vụ — Đảng ủy xã An Phú" in refused.json()["error"]["message"]
     # A new delegation from 1/11/2026 with no end: the enterprise's board decides, and the chi bộ's
     # proposals go to the enterprise's committee.
     DecisionDelegation.objects.create(
-        org=dn, granted_by=tree.xa, decision_number="21-QĐ/ĐU", decision_date=date(2026, 10, 28), valid_from=date(2026, 11, 1)
+        org=dn,
+        granted_by=tree.xa,
+        decision_number="21-QĐ/ĐU",
+        decision_date=date(2026, 10, 28),
+        valid_from=date(2026, 11, 1),
     )
     secretary = make_user("dn1secretary")
     grant(secretary, "bi-thu-chi-bo", dn1)
@@ -461,9 +491,14 @@ def test_a_delegated_grassroots_committee_decides_only_while_its_delegation_is_i
         resolution_number="3-NQ/CB",
         resolution_date=date(2026, 11, 16),
     )
-    assert (proposal.deciding_org, proposal.deciding_body) == (dn, "Đảng ủy (tập thể cấp ủy) — Đảng bộ Công ty Điện lực")
+    assert (proposal.deciding_org, proposal.deciding_body) == (
+        dn,
+        "Đảng ủy (tập thể cấp ủy) — Đảng bộ Công ty Điện lực",
+    )
     proposal.delete()
-    done = client.post(f"/api/v1/members/{member.pk}/remove", payload, content_type="application/json", **auth)
+    done = client.post(
+        f"/api/v1/members/{member.pk}/remove", payload, content_type="application/json", **auth
+    )
     assert done.status_code == 200, done.content
     assert Member.objects.get(pk=member.pk).status == "removed"
 
@@ -497,7 +532,9 @@ def test_badges_go_to_the_provincial_level_by_default(people, tree, commune):
     veteran = official(people.admin, tree.a1, "Trần Văn Lão", admitted=date(1990, 1, 1))
     payload = {"milestone": 30, "awarded_on": "2026-11-07", "decision": "219-QĐ/TU"}
     client, auth = api(commune)
-    refused = client.post(f"/api/v1/members/{veteran.pk}/badge", payload, content_type="application/json", **auth)
+    refused = client.post(
+        f"/api/v1/members/{veteran.pk}/badge", payload, content_type="application/json", **auth
+    )
     assert refused.status_code == 403
     assert "Ban Thường vụ Tỉnh ủy — Đảng bộ tỉnh Ninh Bình" in refused.json()["error"]["message"]
     province, province_auth = api(people.province)
@@ -513,8 +550,15 @@ def test_badges_go_to_the_provincial_level_by_default(people, tree, commune):
 def test_the_chi_bo_decides_a_warning_by_its_own_vote(people, tree, cell):
     member = cell[0]
     client, auth = api(people.secretary)
-    base = {"form": "canh-cao", "decided_on": "2026-11-20", "decision": "02-QĐ/CB", "reason": "Vi phạm quy chế"}
-    no_vote = client.post(f"/api/v1/members/{member.pk}/discipline", base, content_type="application/json", **auth)
+    base = {
+        "form": "canh-cao",
+        "decided_on": "2026-11-20",
+        "decision": "02-QĐ/CB",
+        "reason": "Vi phạm quy chế",
+    }
+    no_vote = client.post(
+        f"/api/v1/members/{member.pk}/discipline", base, content_type="application/json", **auth
+    )
     assert no_vote.status_code == 422
     assert "Cần ghi kết quả biểu quyết" in no_vote.json()["error"]["message"]
     half = client.post(
@@ -534,7 +578,13 @@ def test_the_chi_bo_decides_a_warning_by_its_own_vote(people, tree, cell):
     )
     assert done.status_code == 200, done.content
     record = Discipline.objects.get()
-    assert (record.form, record.votes_for, record.votes_against, record.members_on_roll, record.authority) == (
+    assert (
+        record.form,
+        record.votes_for,
+        record.votes_against,
+        record.members_on_roll,
+        record.authority,
+    ) == (
         "canh-cao",
         3,
         1,
@@ -548,7 +598,13 @@ def test_expulsion_is_not_the_chi_bos_to_decide(people, tree, commune, cell):
     client, auth = api(people.secretary)
     refused = client.post(
         f"/api/v1/members/{member.pk}/discipline",
-        {"form": "khai-tru", "decided_on": "2026-11-20", "decision": "03-QĐ/CB", "votes_for": 4, "votes_against": 0},
+        {
+            "form": "khai-tru",
+            "decided_on": "2026-11-20",
+            "decision": "03-QĐ/CB",
+            "votes_for": 4,
+            "votes_against": 0,
+        },
         content_type="application/json",
         **auth,
     )
@@ -564,7 +620,9 @@ def test_expulsion_is_not_the_chi_bos_to_decide(people, tree, commune, cell):
         details={"reason": "Vi phạm nghiêm trọng"},
     )
     assert proposal.deciding_org == tree.xa
-    proposal_decide(actor=commune, proposal=proposal, decision_number="12-QĐ/ĐU", decided_on=date(2026, 11, 28))
+    proposal_decide(
+        actor=commune, proposal=proposal, decision_number="12-QĐ/ĐU", decided_on=date(2026, 11, 28)
+    )
     assert state(member) == ("expelled", date(2026, 11, 28))
     assert Discipline.objects.get().authority == "Ban Thường vụ — Đảng ủy xã An Phú"
 
@@ -575,7 +633,11 @@ def test_expulsion_is_not_the_chi_bos_to_decide(people, tree, commune, cell):
 def test_the_board_reads_the_deciding_levels_and_the_admin_edits_them(people, tree, enterprise):
     dn, _dn1, _board, _member = enterprise
     DecisionDelegation.objects.create(
-        org=dn, granted_by=tree.xa, decision_number="15-QĐ/ĐU", decision_date=date(2026, 5, 20), valid_from=date(2026, 6, 1)
+        org=dn,
+        granted_by=tree.xa,
+        decision_number="15-QĐ/ĐU",
+        decision_date=date(2026, 5, 20),
+        valid_from=date(2026, 6, 1),
     )
     client = Client()
     client.force_login(people.province)

@@ -27,12 +27,12 @@ from dangvu.members.models.rollup import OrgMemberCount, OrgMemberStat
 
 __all__ = [
     "Award",
+    "CardEvent",
     "DecisionAuthority",
     "DecisionDelegation",
     "DecisionLevel",
     "DecisionVerb",
     "DelegablePower",
-    "CardEvent",
     "Discipline",
     "Ethnicity",
     "FamilyRelation",

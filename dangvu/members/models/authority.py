@@ -132,7 +132,10 @@ class DecisionDelegation(models.Model):
     whole committee decides the verbs of that power, instead of the unit-type default."""
 
     org = models.ForeignKey(
-        "orgs.Org", on_delete=models.PROTECT, related_name="delegations", verbose_name=_("đơn vị được ủy quyền")
+        "orgs.Org",
+        on_delete=models.PROTECT,
+        related_name="delegations",
+        verbose_name=_("đơn vị được ủy quyền"),
     )
     power = models.CharField(
         _("quyền"), max_length=20, choices=DelegablePower.choices, default=DelegablePower.ADMISSION
@@ -208,7 +211,9 @@ class MemberProposal(models.Model):
     resolution_date = models.DateField(_("ngày nghị quyết"))
     votes_for = models.PositiveIntegerField(_("số tán thành"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("số không tán thành"), null=True, blank=True)
-    members_on_roll = models.PositiveIntegerField(_("số đảng viên chính thức trong danh sách"), null=True, blank=True)
+    members_on_roll = models.PositiveIntegerField(
+        _("số đảng viên chính thức trong danh sách"), null=True, blank=True
+    )
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
     )
