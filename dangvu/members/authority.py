@@ -18,6 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -141,11 +142,29 @@ def _level_unit(level: str, units: list[Org]) -> Org | None:
     return None
 
 
+def _memo(org: Org, key: tuple[Any, ...], load: Any) -> Any:
+    """What ``load()`` returns, kept on the unit object: a page asks for several verbs of one member
+    (the buttons, the proposals) with one query per kind of row, not one per verb. Unit objects live
+    for one request or one service call, so an edit of the rules is seen by the next one."""
+    memo: dict[tuple[Any, ...], Any] = org.__dict__.setdefault("_dangvu_authority", {})
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
 def rule_for(verb: str, org: Org, on: date) -> DecisionAuthority | None:
     """The rule in force on ``on`` for ``verb`` and the type of ``org``: the row for the type wins over
     the row for any type; the newest version wins."""
-    rows = DecisionAuthority.objects.in_force(on).filter(verb=verb).select_related("org_type")
-    candidates = [row for row in rows if row.org_type_id in (None, org.org_type_id)]
+    rows = _memo(
+        org,
+        ("rules", on),
+        lambda: list(
+            DecisionAuthority.objects.in_force(on)
+            .filter(Q(org_type__isnull=True) | Q(org_type_id=org.org_type_id))
+            .select_related("org_type")
+        ),
+    )
+    candidates = [row for row in rows if row.verb == verb]
     candidates.sort(key=lambda row: (row.org_type_id is not None, row.valid_from), reverse=True)
     return candidates[0] if candidates else None
 
@@ -162,7 +181,12 @@ def authority_for(verb: str, org: Org, on: date | None = None) -> Authority | No
         ids = [unit.pk for unit in units]
         delegations = {
             d.org_id: d
-            for d in DecisionDelegation.objects.in_force(on).filter(power=rule.delegable, org_id__in=ids)
+            for d in _memo(
+                org,
+                ("delegations", on),
+                lambda: list(DecisionDelegation.objects.in_force(on).filter(org_id__in=ids)),
+            )
+            if d.power == rule.delegable
         }
         # The nearest delegated committee above (or at) the member's unit overrides the default.
         for unit in units:

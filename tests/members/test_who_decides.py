@@ -674,3 +674,32 @@ def test_the_web_forms_propose_and_decide(people, tree, commune, cell):
     )
     assert decided.status_code == 302
     assert state(member) == ("removed", date(2026, 11, 25))
+
+
+def test_the_member_page_and_the_proposal_list_do_not_query_per_verb_or_per_row(
+    people, tree, commune, cell, django_assert_max_num_queries
+):
+    client = Client()
+    client.force_login(people.secretary)
+    client.get(f"/members/{cell[0].pk}/")  # warm the session and the caches
+    with django_assert_max_num_queries(60):
+        assert client.get(f"/members/{cell[0].pk}/").status_code == 200
+    board, auth = api(commune)
+    assert board.get("/api/v1/proposals", **auth).json()["count"] == 0  # the token's first use is written
+    counts = []
+    for index, member in enumerate(cell[:3]):
+        proposal_create(
+            actor=people.secretary,
+            member=member,
+            verb="remove",
+            resolution_number=f"{20 + index}-NQ/CB",
+            resolution_date=date(2026, 11, 10),
+            details={"reason": "Bỏ sinh hoạt"},
+        )
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert board.get("/api/v1/proposals", **auth).json()["count"] == index + 1
+        counts.append(len(queries))
+    assert counts[0] == counts[2]
