@@ -6,6 +6,10 @@ procedure case). Each ``Transition`` names:
 * the states it may fire from (``sources``) and, when it moves the record, the state it leads to;
 * who may fire it: a ``permission`` checked on the object (``dangvu.accounts.querysets.can``, from
   the model's declared relations) or its own ``allowed(user, obj)`` check;
+* who decides it (``decided_by(user, obj)``): when a verb is the decision of a given level (the
+  committee above a chi bộ), the reason a user below that level may not fire it ("… do Ban Thường vụ
+  … quyết định"), None when they may — the page hides the button, the form and the API answer 403
+  with that reason;
 * a ``guard(obj)`` — a rule of the regulations that refuses with a Vietnamese reason ("Chưa đủ 36
   tháng …") — consulted both to offer the transition and when it fires;
 * the inputs it requires (``Input``: decision number and date, reason, attachment, …), from which the
@@ -82,6 +86,7 @@ class Transition:
     target: str | None = None
     permission: str | None = None
     allowed: Callable[[Any, Any], bool] | None = None
+    decided_by: Callable[[Any, Any], StrOrPromise | None] | None = None
     guard: Callable[[Any], str | None] | None = None
     inputs: Sequence[Input] = ()
     confirm: StrOrPromise = ""  # the consequence, shown before a destructive or final verb
@@ -150,11 +155,22 @@ class Workflow:
 
     def may(self, user: Any, transition: Transition, obj: Any) -> bool:
         """Whether ``user`` may fire ``transition`` on ``obj`` (permission only, not state or rules)."""
+        return self.refusal(user, transition, obj) is None
+
+    def refusal(self, user: Any, transition: Transition, obj: Any) -> StrOrPromise | None:
+        """Why ``user`` may not fire ``transition`` on ``obj`` (None: they may): the permission, then
+        the deciding level (``decided_by``) with its own reason."""
         from dangvu.accounts.querysets import can
 
         if transition.allowed is not None:
-            return transition.allowed(user, obj)
-        return transition.permission is None or can(user, transition.permission, obj)
+            permitted = transition.allowed(user, obj)
+        else:
+            permitted = transition.permission is None or can(user, transition.permission, obj)
+        if not permitted:
+            return f"Bạn không có quyền thực hiện “{transition.title}”."
+        if transition.decided_by is not None:
+            return transition.decided_by(user, obj)
+        return None
 
     def available(self, user: Any, obj: Any) -> list[Transition]:
         """The transitions ``user`` can fire on ``obj`` now: its state allows them, the user may, and
@@ -181,8 +197,8 @@ class Workflow:
         """Check and perform ``name`` on ``obj`` with the inputs ``values`` (PermissionDenied: the
         user may not; ValidationError: the state or a rule refuses, with the reason)."""
         transition = self.by_name[name]
-        if not self.may(actor, transition, obj):
-            raise PermissionDenied(f"Bạn không có quyền thực hiện “{transition.title}”.")
+        if (reason := self.refusal(actor, transition, obj)) is not None:
+            raise PermissionDenied(reason)
         self.ensure_state(obj, name)
         if transition.guard is not None and (reason := transition.guard(obj)) is not None:
             raise ValidationError(reason)
@@ -201,6 +217,11 @@ class Workflow:
 
 _FORMS: dict[int, type[forms.Form]] = {}
 _SCHEMAS: dict[tuple[str, str], type[BaseModel]] = {}
+
+
+def form_field(spec: Input) -> forms.Field:
+    """The form field of one input (for forms that ask for some of a transition's inputs)."""
+    return _form_field(spec)
 
 
 def _form_field(spec: Input) -> forms.Field:

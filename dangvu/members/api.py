@@ -367,3 +367,193 @@ def member_stats(
     today = timezone.localdate()
     subtree = scope_for(request.user, "members.stats").covers_subtree(org)
     return compute(org, period_from or date(today.year, 1, 1), period_to or today, subtree=subtree)
+
+
+# --- Proposals: the chi bộ proposes, the deciding level decides (dangvu.members.proposals) -----------
+
+
+class ProposalIn(BaseModel):
+    verb: Literal[
+        "readmit",
+        "recognize",
+        "end-probation",
+        "remove",
+        "leave",
+        "badge",
+        "discipline:cach-chuc",
+        "discipline:khai-tru",
+    ] = Field(description="Nghiệp vụ đề nghị cấp có thẩm quyền quyết định")
+    resolution_number: str = Field(max_length=100, description="Số nghị quyết của chi bộ")
+    resolution_date: date = Field(description="Ngày nghị quyết của chi bộ")
+    votes_for: int | None = Field(None, ge=0, description="Số đảng viên tán thành")
+    votes_against: int | None = Field(None, ge=0, description="Số đảng viên không tán thành")
+    members_on_roll: int | None = Field(
+        None,
+        ge=1,
+        description="Số đảng viên chính thức trong danh sách của chi bộ (mặc định: theo cơ sở dữ liệu); "
+        "tỷ lệ biểu quyết tính trên số này, không phải trên số phiếu",
+    )
+    details: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Nội dung nghiệp vụ theo đề nghị (ví dụ lý do; Huy hiệu: milestone, posthumous, …)",
+    )
+
+
+class ProposalOut(BaseModel):
+    id: int
+    member: int
+    member_name: str
+    verb: str
+    verb_label: str
+    status: str
+    details: dict[str, Any]
+    org: int
+    deciding_org: int
+    deciding_body: str
+    resolution_number: str
+    resolution_date: date
+    votes_for: int | None
+    votes_against: int | None
+    members_on_roll: int | None
+    proposed_by: str
+    decision_number: str
+    decision_date: date | None
+    signer: str
+    return_reason: str
+
+
+class ProposalList(BaseModel):
+    count: int
+    results: list[ProposalOut]
+
+
+class ProposalDecideIn(BaseModel):
+    decision_number: str = Field(max_length=100, description="Số quyết định")
+    decided_on: date = Field(description="Ngày quyết định")
+    signer: str = Field("", max_length=150, description="Người ký quyết định")
+
+
+class ProposalReturnIn(BaseModel):
+    reason: str = Field(max_length=500, description="Lý do trả lại chi bộ")
+
+
+def _proposal(proposal: Any) -> dict[str, Any]:
+    return {
+        "id": proposal.pk,
+        "member": proposal.member_id,
+        "member_name": proposal.member.full_name,
+        "verb": proposal.verb,
+        "verb_label": str(proposal.get_verb_display()),
+        "status": proposal.status,
+        "details": proposal.details,
+        "org": proposal.org_id,
+        "deciding_org": proposal.deciding_org_id,
+        "deciding_body": proposal.deciding_body,
+        "resolution_number": proposal.resolution_number,
+        "resolution_date": proposal.resolution_date,
+        "votes_for": proposal.votes_for,
+        "votes_against": proposal.votes_against,
+        "members_on_roll": proposal.members_on_roll,
+        "proposed_by": str(proposal.proposed_by),
+        "decision_number": proposal.decision_number,
+        "decision_date": proposal.decision_date,
+        "signer": proposal.signer,
+        "return_reason": proposal.return_reason,
+    }
+
+
+def _proposals(user: Any) -> Any:
+    from dangvu.members.models import MemberProposal
+
+    return MemberProposal.objects.visible_to(user).select_related("member", "proposed_by")
+
+
+@router.get(
+    "/{member_id}/proposals",
+    response={200: ProposalList, **ERRORS},
+    summary="Các đề nghị của chi bộ cho một đảng viên",
+)
+def list_member_proposals(request: HttpRequest, member_id: int) -> dict[str, Any]:
+    member = _member_for(request, member_id)
+    rows = [_proposal(p) for p in _proposals(request.user).filter(member=member)[:200]]
+    return {"count": len(rows), "results": rows}
+
+
+@router.post(
+    "/{member_id}/proposals",
+    response={201: ProposalOut, **ERRORS},
+    summary="Ghi nhận nghị quyết đề nghị của chi bộ (cấp có thẩm quyền quyết định sau)",
+)
+def create_member_proposal(
+    request: HttpRequest, member_id: int, payload: ProposalIn
+) -> Status[dict[str, Any]]:
+    from dangvu.members.proposals import proposal_create
+
+    member = _member_for(request, member_id)
+    proposal = proposal_create(actor=request.user, member=member, **payload.model_dump())
+    return Status(201, _proposal(_proposals(request.user).get(pk=proposal.pk)))
+
+
+proposal_router = Router(tags=["members"])
+
+
+@proposal_router.get(
+    "",
+    response={200: ProposalList, **ERRORS},
+    summary="Đề nghị của chi bộ (to_decide: chỉ những đề nghị chờ bạn quyết định)",
+)
+def list_proposals(
+    request: HttpRequest,
+    status: Literal["proposed", "decided", "returned"] | None = None,
+    to_decide: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> dict[str, Any]:
+    from dangvu.members.worklists import proposals_to_decide
+
+    rows = proposals_to_decide(request.user) if to_decide else _proposals(request.user)
+    if status is not None:
+        rows = rows.filter(status=status)
+    rows = rows.order_by("-proposed_at", "-pk")
+    offset, limit = max(offset, 0), min(max(limit, 1), 200)
+    count = rows.count()
+    return {"count": count, "results": [_proposal(p) for p in rows[offset : offset + limit]]}
+
+
+def _proposal_for(request: HttpRequest, proposal_id: int) -> Any:
+    return get_object_or_404(_proposals(request.user).select_related("member__org"), pk=proposal_id)
+
+
+@proposal_router.get(
+    "/{proposal_id}", response={200: ProposalOut, **ERRORS}, summary="Một đề nghị của chi bộ"
+)
+def get_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    return _proposal(_proposal_for(request, proposal_id))
+
+
+@proposal_router.post(
+    "/{proposal_id}/decide",
+    response={200: ProposalOut, **ERRORS},
+    summary="Cấp có thẩm quyền quyết định theo đề nghị (số, ngày quyết định, người ký)",
+)
+def decide_proposal(request: HttpRequest, proposal_id: int, payload: ProposalDecideIn) -> dict[str, Any]:
+    from dangvu.members.proposals import proposal_decide
+
+    proposal = proposal_decide(
+        actor=request.user, proposal=_proposal_for(request, proposal_id), **payload.model_dump()
+    )
+    return _proposal(_proposal_for(request, proposal.pk))
+
+
+@proposal_router.post(
+    "/{proposal_id}/return",
+    response={200: ProposalOut, **ERRORS},
+    summary="Trả lại đề nghị cho chi bộ (kèm lý do)",
+)
+def return_proposal(request: HttpRequest, proposal_id: int, payload: ProposalReturnIn) -> dict[str, Any]:
+    from dangvu.members.proposals import proposal_return
+
+    proposal = proposal_return(
+        actor=request.user, proposal=_proposal_for(request, proposal_id), reason=payload.reason
+    )
+    return _proposal(_proposal_for(request, proposal.pk))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 from dangvu.members import clocks, transfer_rules
+from dangvu.members.authority import discipline_verb, full_members_on_roll, require_decider
 from dangvu.members.calendar import transfer_due_on
 from dangvu.members.enums import (
     CURRENT_STATUSES,
@@ -73,6 +74,7 @@ def member_admit(
     over the rule. Side effects: as ``member_create``, plus one audit entry with the clock dates.
     """
     considered = considered_on or admitted_on
+    require_decider(actor, "admit", org, admitted_on)
     _not_future(admitted_on, "Ngày quyết định kết nạp")
     if considered > admitted_on:
         raise ValidationError({"considered_on": "Nghị quyết chi bộ không được sau quyết định kết nạp."})
@@ -121,13 +123,21 @@ def member_admit(
 
 @transaction.atomic
 def member_recognize(
-    *, actor: Any, member: Member, decided_on: date, decision: str = "", resolution_on: date | None = None
+    *,
+    actor: Any,
+    member: Member,
+    decided_on: date,
+    decision: str = "",
+    resolution_on: date | None = None,
+    signer: str = "",
 ) -> Member:
     """Recognize a probationer as a full member. Official status dates from the end of the 12 months,
     even when the chi bộ or the committee acted late (DOMAIN §2.13). ``resolution_on``: the date of the
-    chi bộ's resolution proposing it (starts the committee's clock; kept if recorded before)."""
+    chi bộ's resolution proposing it (starts the committee's clock; kept if recorded before). Only the
+    deciding level records it (``dangvu.members.authority``)."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
+    require_decider(actor, "recognize", member.org, decided_on)
     end = probation_ends_on(member)
     if end is None:
         raise ValidationError("Chưa có ngày lễ kết nạp: không tính được ngày hết thời gian dự bị.")
@@ -150,17 +160,19 @@ def member_recognize(
         effective_on=end,
         legal_basis=decision,
         extra_fields=extra,
-        audit_data={"decided_on": decided_on},
+        audit_data={"decided_on": decided_on, "signer": signer},
     )
 
 
 @transaction.atomic
 def member_end_probation(
-    *, actor: Any, member: Member, decided_on: date, reason: str, decision: str = ""
+    *, actor: Any, member: Member, decided_on: date, reason: str, decision: str = "", signer: str = ""
 ) -> Member:
-    """Delete a probationer from the list (xóa tên đảng viên dự bị) when not eligible for recognition."""
+    """Delete a probationer from the list (xóa tên đảng viên dự bị) when not eligible for recognition
+    (the deciding level only)."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
+    require_decider(actor, "end-probation", member.org, decided_on)
     if not reason.strip():
         raise ValidationError({"reason": "Cần ghi rõ lý do xóa tên đảng viên dự bị."})
     return transition(
@@ -172,6 +184,7 @@ def member_end_probation(
         effective_on=decided_on,
         legal_basis=decision,
         reason=reason,
+        audit_data={"signer": signer} if signer else None,
     )
 
 
@@ -477,10 +490,13 @@ def badge_award(
     decision: str = "",
     seriously_ill: bool = False,
     posthumous: bool = False,
+    signer: str = "",
 ) -> Award:
-    """Award (or posthumously award) the party badge for ``milestone`` years, with the early windows."""
+    """Award (or posthumously award) the party badge for ``milestone`` years, with the early windows
+    (the deciding level only: by default the provincial standing committee)."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
+    require_decider(actor, "badge", member.org, awarded_on)
     LIFECYCLE.ensure_state(member, "badge")
     _not_future(awarded_on, "Ngày trao Huy hiệu")
     check = badge_eligibility(
@@ -502,7 +518,9 @@ def badge_award(
             )
     except IntegrityError as error:
         raise ValidationError(f"Đã được tặng Huy hiệu {milestone} năm tuổi Đảng.") from error
-    audit_created(actor=actor, obj=award, event="members.badge_award", org=member.org)
+    audit_created(
+        actor=actor, obj=award, event="members.badge_award", org=member.org, data={"signer": signer}
+    )
     return award
 
 
@@ -523,10 +541,14 @@ def member_mark_deceased(*, actor: Any, member: Member, died_on: date, reason: s
 
 
 @transaction.atomic
-def member_remove(*, actor: Any, member: Member, decided_on: date, reason: str, decision: str = "") -> Member:
-    """Remove a full member from the list (xóa tên), e.g. 3 months of unpaid fees without good reason."""
+def member_remove(
+    *, actor: Any, member: Member, decided_on: date, reason: str, decision: str = "", signer: str = ""
+) -> Member:
+    """Remove a full member from the list (xóa tên), e.g. 3 months of unpaid fees without good reason.
+    The committee with admission power decides, on the chi bộ's proposal."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
+    require_decider(actor, "remove", member.org, decided_on)
     if member.status == PROB:
         raise ValidationError("Đảng viên dự bị: dùng nghiệp vụ xóa tên đảng viên dự bị.")
     if not reason.strip():
@@ -540,16 +562,19 @@ def member_remove(*, actor: Any, member: Member, decided_on: date, reason: str, 
         effective_on=decided_on,
         legal_basis=decision,
         reason=reason,
+        audit_data={"signer": signer} if signer else None,
     )
 
 
 @transaction.atomic
 def member_accept_leaving(
-    *, actor: Any, member: Member, decided_on: date, reason: str = "", decision: str = ""
+    *, actor: Any, member: Member, decided_on: date, reason: str = "", decision: str = "", signer: str = ""
 ) -> Member:
-    """Accept a member's application to leave the Party (only without violations; otherwise discipline first)."""
+    """Accept a member's application to leave the Party (only without violations; otherwise discipline
+    first). The committee with admission power decides, on the chi bộ's proposal."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
+    require_decider(actor, "leave", member.org, decided_on)
     return transition(
         actor=actor,
         member=member,
@@ -559,6 +584,7 @@ def member_accept_leaving(
         effective_on=decided_on,
         legal_basis=decision,
         reason=reason,
+        audit_data={"signer": signer} if signer else None,
     )
 
 
@@ -572,22 +598,58 @@ def discipline_record(
     decision: str,
     authority: str = "",
     reason: str = "",
+    signer: str = "",
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    members_on_roll: int | None = None,
 ) -> Discipline:
-    """Record a disciplinary decision. Probationers: reprimand or warning only; expulsion ends membership."""
+    """Record a disciplinary decision. Probationers: reprimand or warning only; expulsion ends membership.
+
+    Only the level that decides the form records it (``dangvu.members.authority``): the chi bộ itself
+    for khiển trách and cảnh cáo of its members, by its own vote (more than half of its full members on
+    the roll by default), effective when announced — the secretary records that decision with the
+    vote; cách chức and khai trừ at the levels the rules name.
+    """
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
     LIFECYCLE.ensure_state(member, "discipline")
     if form not in DisciplineForm.values:
         raise ValidationError({"form": "Hình thức kỷ luật không hợp lệ."})
+    decider = require_decider(actor, discipline_verb(form), member.org, decided_on)
+    if decider is not None and decider.threshold is not None:
+        if members_on_roll is None:
+            members_on_roll = full_members_on_roll(member.org)
+        if (
+            votes_for is not None
+            and votes_against is not None
+            and votes_for + votes_against > members_on_roll
+        ):
+            raise ValidationError(
+                {"votes_against": "Tổng số phiếu không được lớn hơn số đảng viên chính thức trong danh sách."}
+            )
+        if (refused := decider.vote_refusal(votes_for, members_on_roll)) is not None:
+            raise ValidationError({"votes_for": refused})
+    if decider is not None and not authority.strip():
+        authority = decider.label
     _not_future(decided_on, "Ngày quyết định kỷ luật")
     if not decision.strip():
         raise ValidationError({"decision": "Cần số quyết định kỷ luật."})
     if member.status == PROB and form not in PROBATIONER_DISCIPLINE:
         raise ValidationError({"form": "Đảng viên dự bị chỉ bị kỷ luật khiển trách hoặc cảnh cáo."})
     record = Discipline.objects.create(
-        member=member, form=form, decided_on=decided_on, decision=decision, authority=authority, reason=reason
+        member=member,
+        form=form,
+        decided_on=decided_on,
+        decision=decision,
+        authority=authority[:200],
+        reason=reason,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        members_on_roll=members_on_roll if votes_for is not None else None,
     )
-    audit_created(actor=actor, obj=record, event="members.discipline", org=member.org)
+    audit_created(
+        actor=actor, obj=record, event="members.discipline", org=member.org, data={"signer": signer}
+    )
     if form == DisciplineForm.EXPULSION and member.status in CURRENT_STATUSES:
         transition(
             actor=actor,
@@ -611,11 +673,14 @@ def member_readmit(
     ceremony_on: date | None = None,
     hardship_exception: bool = False,
     decision: str = "",
+    signer: str = "",
 ) -> Member:
     """Re-admit a former member (kết nạp lại): only once, at least 36 months after leaving, with a new
-    probation; not for those who applied to leave (unless for extreme family hardship)."""
+    probation; not for those who applied to leave (unless for extreme family hardship). The committee
+    with admission power decides."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
+    require_decider(actor, "readmit", member.org, admitted_on)
     _not_future(admitted_on, "Ngày quyết định kết nạp lại")
     LIFECYCLE.ensure_state(member, "readmit")
     if member.readmitted_on is not None:
@@ -647,6 +712,7 @@ def member_readmit(
         verb="readmit",
         effective_on=admitted_on,
         legal_basis=decision,
+        audit_data={"signer": signer} if signer else None,
         extra_fields=("first_admitted_on", "readmitted_on", "admitted_on", "ceremony_on", "recognized_on"),
     )
 

@@ -154,6 +154,35 @@ def _incomplete(user: Any, today: date, limit: int) -> WorkSection | None:
     )
 
 
+def _proposals(user: Any, today: date, limit: int) -> WorkSection | None:
+    """The chi bộ's proposals waiting for a decision of a unit where the user records decisions."""
+    from dangvu.members.worklists import proposals_to_decide
+
+    waiting = proposals_to_decide(user).order_by("resolution_date", "pk")
+    count = _capped_count(waiting)
+    return WorkSection(
+        key="members.proposals",
+        title=str(_("Đề nghị của chi bộ chờ quyết định")),
+        count=count,
+        url=reverse("members:proposals"),
+        items=[
+            WorkItem(
+                title=f"{p.get_verb_display()}: {p.member.full_name}",
+                url=p.get_absolute_url(),
+                detail=str(
+                    _("%(unit)s, nghị quyết %(number)s ngày %(date)s")
+                    % {
+                        "unit": p.member.org.name,
+                        "number": p.resolution_number,
+                        "date": f"{p.resolution_date:%d/%m/%Y}",
+                    }
+                ),
+            )
+            for p in waiting[:limit]
+        ],
+    )
+
+
 def _figures(user: Any, today: date) -> list[Figure]:
     """Members by status in the units the user sees whole (from the roll-ups: cheap at any size)."""
     from dangvu.accounts.permissions import scope_for
@@ -209,7 +238,10 @@ def describe() -> ModuleDescription:
         title=_("Đảng viên"),
         urls="dangvu.members.urls",
         api="dangvu.members.api:router",
-        api_mounts=[ApiMount("orgs", "dangvu.members.api:org_router")],
+        api_mounts=[
+            ApiMount("orgs", "dangvu.members.api:org_router"),
+            ApiMount("proposals", "dangvu.members.api:proposal_router"),
+        ],
         permissions=[
             Permission(
                 "members.view",
@@ -222,6 +254,13 @@ def describe() -> ModuleDescription:
                 (*managers, "lanh-dao", "uy-ban-kiem-tra"),
             ),
             Permission("members.manage", _("Cập nhật hồ sơ và nghiệp vụ đảng viên"), managers),
+            # Recording the decisions of the competent committee (admission, recognition, xóa tên, …)
+            # in the unit where that committee sits; below it, the chi bộ records proposals.
+            Permission(
+                "members.decide",
+                _("Ghi nhận quyết định của cấp có thẩm quyền về đảng viên"),
+                ("quan-tri", "ban-to-chuc"),
+            ),
             Permission("members.stats", _("Xem thống kê đảng viên"), (*managers, "chuyen-vien", "lanh-dao")),
         ],
         nav=[NavEntry("members", gettext_noop("Đảng viên"), "members:list", "members.view", order=20)],
@@ -229,6 +268,7 @@ def describe() -> ModuleDescription:
         work=[
             WorkSource("members.recognition", _("Xét công nhận"), "members.manage", _recognition, 10),
             WorkSource("members.transfers_in", _("Chuyển đến"), "members.manage", _transfers, 20),
+            WorkSource("members.proposals", _("Đề nghị chờ quyết định"), "members.decide", _proposals, 15),
             WorkSource("members.incomplete", _("Hồ sơ thiếu"), "members.manage", _incomplete, 90),
             WorkSource(
                 "members.identity_conflicts", _("CCCD trùng"), "members.manage", _identity_conflicts, 15

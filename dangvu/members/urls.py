@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvu.members import views
+from dangvu.members import proposal_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -17,9 +17,14 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("transfers/<int:pk>/receive/", views.transfer_receive, name="receive"),
+    path("proposals/", proposal_views.proposal_list, name="proposals"),
+    path("proposals/<int:pk>/decide/", proposal_views.proposal_decide, name="proposal_decide"),
+    path("proposals/<int:pk>/return/", proposal_views.proposal_return, name="proposal_return"),
+    path("authority/", proposal_views.authority_view, name="authority"),
     path("transfers/<int:pk>/letter.pdf", views.transfer_letter, name="transfer_letter"),
     path("<int:pk>/file.pdf", views.member_file_pdf, name="file_pdf"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
+    path("<int:pk>/propose/<str:verb>/", proposal_views.propose, name="propose"),
     path("<int:pk>/<slug:verb>/", views.member_verb, name="verb"),
 ]

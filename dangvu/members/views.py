@@ -214,8 +214,34 @@ def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "can_manage": can(request.user, "members.manage", member),
         # Only what the user can do now: the member's status and the rules decide, not the template.
         "actions": LIFECYCLE.available(request.user, member),
+        **_proposal_context(request, member),
     }
     return render(request, "members/detail.html", context)
+
+
+def _proposal_context(request: AuthenticatedHttpRequest, member: Member) -> dict[str, Any]:
+    """The member page's "proposals" section: the chi bộ's proposals, what the user may propose, and
+    which proposals they may decide (the same deciding-level check as the verbs)."""
+    from dangvu.members.authority import refusal
+    from dangvu.members.models import MemberProposal, ProposalStatus
+    from dangvu.members.models.authority import DecisionVerb
+    from dangvu.members.proposals import proposable
+
+    rows = list(
+        MemberProposal.objects.visible_to(request.user)
+        .filter(member=member)
+        .select_related("proposed_by")[:50]
+    )
+    decidable = {
+        p.pk
+        for p in rows
+        if p.status == ProposalStatus.PROPOSED and refusal(request.user, p.verb, member.org) is None
+    }
+    return {
+        "proposals": rows,
+        "decidable": decidable,
+        "proposable": [(verb, DecisionVerb(verb).label) for verb in proposable(request.user, member)],
+    }
 
 
 def _attach(form: forms.BaseForm, error: ValidationError) -> None:
@@ -273,8 +299,8 @@ def member_verb(request: AuthenticatedHttpRequest, pk: int, verb: str) -> HttpRe
     if transition is None:
         raise Http404("Không có nghiệp vụ này.")
     member = _member(request, pk)
-    if not LIFECYCLE.may(request.user, transition, member):
-        raise PermissionDenied(f"Bạn không có quyền thực hiện “{transition.title}”.")
+    if (reason := LIFECYCLE.refusal(request.user, transition, member)) is not None:
+        raise PermissionDenied(reason)
     form_class = LIFECYCLE.form_class(verb)
     # A link may preset an input (the worklist's "receive" names the transfer).
     initial = {name: value[:100] for name, value in request.GET.items() if name in form_class.base_fields}

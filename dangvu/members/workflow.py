@@ -9,7 +9,8 @@ before they move a member.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -24,9 +25,20 @@ from dangvu.members.enums import (
     TransferKind,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PROB, FULL, EXEMPT = MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL, MemberStatus.EXEMPT
 ACTIVE = frozenset({PROB, FULL, EXEMPT})
 MILESTONES = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
+
+
+def _decision() -> tuple[Input, ...]:
+    """What the deciding level records with its decision: the number and the signer."""
+    return (
+        Input("decision", _("Số quyết định"), max_length=100),
+        Input("signer", _("Người ký quyết định"), required=False, max_length=150),
+    )
 
 
 def _dated(date_label: Any, *, reason_required: bool = False) -> tuple[Input, ...]:
@@ -34,8 +46,29 @@ def _dated(date_label: Any, *, reason_required: bool = False) -> tuple[Input, ..
     return (
         Input("on", date_label, "date", arg="decided_on"),
         Input("reason", _("Lý do"), "textarea", required=reason_required),
-        Input("decision", _("Số quyết định"), required=False, max_length=100),
+        *_decision(),
     )
+
+
+def _decided(verb: str) -> Callable[[Any, Any], StrOrPromise | None]:
+    """The deciding-level check of ``verb`` (``dangvu.members.authority.refusal``) for the registry."""
+
+    def check(user: Any, member: Any) -> StrOrPromise | None:
+        from dangvu.members.authority import refusal
+
+        return refusal(user, verb, member.org)
+
+    return check
+
+
+def _decides_discipline(user: Any, member: Any) -> StrOrPromise | None:
+    """Offer "discipline" to whoever decides at least one form (the chi bộ: khiển trách, cảnh cáo); the
+    service checks the form chosen."""
+    from dangvu.members.authority import decides_any_discipline, discipline_verb, refusal
+
+    if decides_any_discipline(user, member.org):
+        return None
+    return refusal(user, discipline_verb(DisciplineForm.REPRIMAND), member.org)
 
 
 def _receives(user: Any, member: Any) -> bool:
@@ -63,9 +96,10 @@ LIFECYCLE = Workflow(
             sources=frozenset({PROB}),
             target=FULL,
             permission="members.manage",
+            decided_by=_decided("recognize"),
             inputs=(
                 Input("decided_on", _("Ngày quyết định"), "date"),
-                Input("decision", _("Số quyết định"), required=False, max_length=100),
+                *_decision(),
                 Input("resolution_on", _("Ngày nghị quyết chi bộ đề nghị"), "date", required=False),
             ),
             order=10,
@@ -101,6 +135,7 @@ LIFECYCLE = Workflow(
             sources=frozenset({PROB}),
             target=MemberStatus.REMOVED,
             permission="members.manage",
+            decided_by=_decided("end-probation"),
             inputs=_dated(_("Ngày quyết định")),
             confirm=_(
                 "Người này sẽ không còn là đảng viên dự bị; tuổi đảng không được tính và hồ sơ được đóng."
@@ -208,10 +243,11 @@ LIFECYCLE = Workflow(
                 "đảng viên dự bị chưa được xét."
             ),
             permission="members.manage",
+            decided_by=_decided("badge"),
             inputs=(
                 Input("milestone", _("Mốc tuổi Đảng"), "int", choices=[(y, f"{y} năm") for y in MILESTONES]),
                 Input("awarded_on", _("Ngày trao"), "date"),
-                Input("decision", _("Số quyết định"), required=False, max_length=100),
+                *_decision(),
                 Input("seriously_ill", _("Đảng viên ốm nặng (tặng sớm)"), "bool", default=False),
                 Input("posthumous", _("Truy tặng"), "bool", default=False),
             ),
@@ -226,6 +262,7 @@ LIFECYCLE = Workflow(
                 set(MemberStatus.values) - set(ENDED_STATUSES) - {MemberStatus.TRANSFERRED_OUT}
             ),
             permission="members.manage",
+            decided_by=_decides_discipline,
             inputs=(
                 Input(
                     "form",
@@ -235,9 +272,25 @@ LIFECYCLE = Workflow(
                     default=DisciplineForm.REPRIMAND,
                 ),
                 Input("decided_on", _("Ngày quyết định"), "date"),
-                Input("decision", _("Số quyết định"), max_length=100),
+                *_decision(),
                 Input("authority", _("Cấp quyết định"), required=False, max_length=200),
                 Input("reason", _("Lý do"), "textarea", required=False),
+                Input(
+                    "votes_for",
+                    _("Số đảng viên tán thành (chi bộ quyết định)"),
+                    "int",
+                    required=False,
+                    min_value=0,
+                ),
+                Input("votes_against", _("Số không tán thành"), "int", required=False, min_value=0),
+                Input(
+                    "members_on_roll",
+                    _("Số đảng viên chính thức trong danh sách"),
+                    "int",
+                    required=False,
+                    min_value=1,
+                    help_text=_("Để trống: lấy theo danh sách đảng viên chính thức của chi bộ."),
+                ),
             ),
             confirm=_("Kỷ luật khai trừ chấm dứt tư cách đảng viên; các hình thức khác được ghi vào hồ sơ."),
             order=40,
@@ -287,6 +340,7 @@ LIFECYCLE = Workflow(
             sources=frozenset({FULL, EXEMPT}),
             target=MemberStatus.REMOVED,
             permission="members.manage",
+            decided_by=_decided("remove"),
             inputs=_dated(_("Ngày quyết định"), reason_required=True),
             confirm=_(
                 "Người này sẽ bị xóa tên khỏi danh sách đảng viên: tuổi đảng dừng từ ngày quyết định, "
@@ -301,6 +355,7 @@ LIFECYCLE = Workflow(
             sources=frozenset({FULL, EXEMPT, PROB}),
             target=MemberStatus.LEFT,
             permission="members.manage",
+            decided_by=_decided("leave"),
             inputs=_dated(_("Ngày quyết định")),
             confirm=_(
                 "Người này sẽ ra khỏi Đảng; chỉ được xét kết nạp lại trong các trường hợp quy định cho phép."
@@ -315,6 +370,7 @@ LIFECYCLE = Workflow(
             refused=_("Chỉ kết nạp lại người đã ra khỏi Đảng (xóa tên, khai trừ, xin ra)."),
             target=PROB,
             permission="members.manage",
+            decided_by=_decided("readmit"),
             inputs=(
                 Input("admitted_on", _("Ngày quyết định kết nạp lại"), "date"),
                 Input("ceremony_on", _("Ngày lễ kết nạp"), "date", required=False),
@@ -324,7 +380,7 @@ LIFECYCLE = Workflow(
                     "bool",
                     default=False,
                 ),
-                Input("decision", _("Số quyết định"), required=False, max_length=100),
+                *_decision(),
             ),
             api_aliases=("admit",),
             order=70,

@@ -133,3 +133,16 @@ def register_unpaid_fees_provider(provider: Callable[[Any, date], Any]) -> None:
 
 def unpaid_fees(members: Any, today: date) -> Any:
     return _unpaid_fees_provider(members, today) if _unpaid_fees_provider else None
+
+
+def proposals_to_decide(user: Any) -> Any:
+    """Open proposals of the chi bộ waiting for a decision of a unit where ``user`` records decisions
+    (``members.decide`` in the deciding unit, directly or from above)."""
+    from dangvu.accounts.permissions import scope_q
+    from dangvu.members.models import MemberProposal
+
+    return (
+        MemberProposal.objects.open()
+        .filter(scope_q(user, "members.decide", "deciding_org__path", "deciding_org_id"))
+        .select_related("member", "member__org", "proposed_by")
+    )

@@ -44,6 +44,7 @@ def test_removing_a_member_asks_first_and_names_the_consequence(page, live_serve
     assert "tuổi đảng dừng từ ngày quyết định" in page.inner_text("[data-testid=consequence]")
     page.fill("#id_on", "20/11/2026")
     page.fill("#id_reason", "Bỏ sinh hoạt 3 tháng không có lý do")
+    page.fill("#id_decision", "3-QĐ/ĐU")
     page.click("[data-testid=save]")
     dialog = page.locator("[data-testid=confirm-dialog]")
     dialog.wait_for(state="visible")

@@ -47,6 +47,11 @@ def test_seed_demo_loads_units_members_users_and_exact_rollups(capsys):
         "dang-vien",
     }
     assert User.objects.get(username="bithu").check_password("dangvu-demo-2026")
+    # Who decides: the demo secretary's proposal waits for the commune's board, not for the secretary.
+    from dangvu.members.worklists import proposals_to_decide
+
+    assert proposals_to_decide(User.objects.get(username="bantochuc.xa")).count() == 1
+    assert proposals_to_decide(User.objects.get(username="bithu")).count() == 0
     numbers = [n for n in Member.objects.values_list("cccd", flat=True) if n]
     assert len(numbers) == len(set(numbers)) == 497  # three planted duplicate files have no CCCD
     assert verify_chain().ok

@@ -378,7 +378,18 @@ def populate(people, tree) -> dict[str, str]:
         content=_blank_pdf(),
     )
     document_draft(actor=admin, org=tree.xa, doc_type="NQ", subject="về chuyển đổi số", body="Nội dung.")
+    from dangvu.members.proposals import proposal_create
+
+    proposal_create(  # the chi bộ's proposal the admin may decide or return (their buttons, their forms)
+        actor=people.secretary,
+        member=full,
+        verb="remove",
+        resolution_number="05-NQ/CB",
+        resolution_date=date(2026, 11, 10),
+        details={"reason": "Bỏ sinh hoạt"},
+    )
     return {
+        "propose": f"/members/{full.pk}/propose/leave/",
         "member": full.get_absolute_url(),
         "probationer": probationer.get_absolute_url(),
         "receive": f"/members/transfers/{transfer.pk}/receive/",

@@ -184,7 +184,7 @@ def test_lifecycle_verbs_over_the_api(people, tree):
     ).json()
     early = client.post(
         f"/api/v1/members/{member['id']}/recognize",
-        {"decided_on": "2026-01-05"},
+        {"decided_on": "2026-01-05", "decision": "3-QĐ/TU"},
         content_type="application/json",
         **auth,
     )
@@ -214,7 +214,7 @@ def test_lifecycle_verbs_over_the_api(people, tree):
     assert "chỉ được gia hạn một lần" in again.json()["error"]["message"]
     ok = client.post(
         f"/api/v1/members/{member['id']}/recognize",
-        {"decided_on": "2026-03-01"},
+        {"decided_on": "2026-03-01", "decision": "4-QĐ/TU"},
         content_type="application/json",
         **auth,
     )

@@ -112,8 +112,16 @@ def test_edit_and_verbs_through_forms(people, members, client):
     assert response.status_code == 302
     assert Member.objects.get(pk=duc.pk).hometown == "Hải Dương"
     assert AuditEntry.objects.get(event="members.update").changes["hometown"] == ["", "Hải Dương"]
-    bad = client.post(f"/members/{duc.pk}/badge/", {"milestone": "30", "awarded_on": "2026-02-03"})
+    # A badge is the provincial standing committee's decision: the secretary may not, the province's board may.
+    refused = client.post(f"/members/{duc.pk}/badge/", {"milestone": "30", "awarded_on": "2026-02-03"})
+    assert refused.status_code == 403
+    assert "Ban Thường vụ Tỉnh ủy" in refused.content.decode()
+    client.force_login(people.province)
+    bad = client.post(
+        f"/members/{duc.pk}/badge/", {"milestone": "30", "awarded_on": "2026-02-03", "decision": "219-QĐ/TU"}
+    )
     assert "Chưa đủ 30 năm tuổi Đảng" in bad.content.decode()
+    client.force_login(people.secretary)
     ok = client.post(f"/members/{duc.pk}/exempt/", {"on": "2026-01-05", "reason": "Tuổi cao, sức yếu"})
     assert ok.status_code == 302
     assert Member.objects.get(pk=duc.pk).status == "exempt"

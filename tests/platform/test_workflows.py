@@ -21,7 +21,7 @@ def test_the_api_verbs_and_the_web_forms_are_exactly_the_registry(client):
         path.rsplit("/", 1)[1]
         for path, operations in schema["paths"].items()
         if path.startswith("/api/v1/members/{member_id}/") and "post" in operations
-    }
+    } - {"proposals"}  # a resource of its own (the chi bộ's proposals), not a lifecycle verb
     registry = {name for t in LIFECYCLE.transitions for name in (t.name, *t.api_aliases)}
     assert api_verbs == registry
     for transition in LIFECYCLE.transitions:
@@ -52,23 +52,33 @@ def test_the_member_page_offers_only_what_can_be_done_now(people, deceased):
     client.force_login(people.secretary)
     html = client.get(f"/members/{deceased.pk}/").content.decode()
     offered = {t.name for t in LIFECYCLE.transitions if f'data-verb="{t.name}"' in html}
-    # A posthumous badge, and discipline (QĐ 69 allows it for very serious violations after death);
-    # never "xóa tên" or "từ trần" again.
-    assert offered == {"badge", "discipline"}
+    # Discipline (QĐ 69 allows it for very serious violations after death; the chi bộ decides
+    # khiển trách and cảnh cáo); never "xóa tên" or "từ trần" again. A posthumous badge is the
+    # provincial standing committee's: the secretary proposes it.
+    assert offered == {"discipline"}
+    assert 'data-propose="badge"' in html
+    client.force_login(people.province)
+    html = client.get(f"/members/{deceased.pk}/").content.decode()
+    assert {t.name for t in LIFECYCLE.transitions if f'data-verb="{t.name}"' in html} == {
+        "badge",
+        "discipline",
+    }
     client.force_login(people.clerk)  # sees no member at all
     assert client.get(f"/members/{deceased.pk}/").status_code == 404
 
 
 def test_a_verb_the_status_does_not_allow_is_refused_everywhere_with_the_reason(people, deceased):
     client = Client()
-    client.force_login(people.secretary)
+    client.force_login(people.province)  # the level that decides xóa tên (from above)
     entries = AuditEntry.objects.count()
-    web = client.post(f"/members/{deceased.pk}/remove/", {"on": "02/10/2026", "reason": "Bỏ sinh hoạt"})
+    web = client.post(
+        f"/members/{deceased.pk}/remove/", {"on": "02/10/2026", "reason": "Bỏ sinh hoạt", "decision": "1-QĐ"}
+    )
     assert web.status_code == 200
     assert "Không thể “Xóa tên” khi đang ở trạng thái “Từ trần”." in web.content.decode()
     api = client.post(
         f"/api/v1/members/{deceased.pk}/remove",
-        {"on": "2026-10-02", "reason": "Bỏ sinh hoạt"},
+        {"on": "2026-10-02", "reason": "Bỏ sinh hoạt", "decision": "1-QĐ"},
         content_type="application/json",
     )
     assert api.status_code == 422
@@ -89,7 +99,7 @@ def test_a_verb_the_user_may_not_fire_is_403_and_unknown_verbs_404(people, decea
     assert viewer.get(f"/members/{deceased.pk}/badge/").status_code == 403
     refused = viewer.post(
         f"/api/v1/members/{deceased.pk}/badge",
-        {"milestone": 60, "awarded_on": "2026-11-07", "posthumous": True},
+        {"milestone": 60, "awarded_on": "2026-11-07", "posthumous": True, "decision": "219-QĐ/TU"},
         content_type="application/json",
     )
     assert refused.status_code == 403

@@ -120,6 +120,11 @@ RULES: dict[str, Rule] = {
     "members/<int:pk>/": on("member", "members.view_file"),  # the member file
     "members/<int:pk>/edit/": on("member", "members.manage"),
     "members/<int:pk>/<slug:verb>/": custom("member"),  # each verb: its transition's permission
+    "members/proposals/": somewhere("members.view"),  # scoped rows
+    "members/authority/": somewhere("members.view"),  # who decides: reference data, read-only
+    "members/proposals/<int:pk>/decide/": custom("proposal"),  # the deciding level of its verb
+    "members/proposals/<int:pk>/return/": custom("proposal"),
+    "members/<int:pk>/propose/<str:verb>/": on("member", "members.manage"),
     "documents/": somewhere("documents.view"),
     "documents/new/outgoing/": somewhere("documents.draft"),
     "documents/new/incoming/": somewhere("documents.register"),
@@ -152,6 +157,12 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/members/{member_id}": on("member", "members.view_file"),  # the file, as the page
     "PATCH /api/v1/members/{member_id}": on("member", "members.manage"),
     "GET /api/v1/members/{member_id}/party-age": on("member", "members.view"),
+    "GET /api/v1/members/{member_id}/proposals": on("member", "members.view"),
+    "POST /api/v1/members/{member_id}/proposals": on("member", "members.manage"),
+    "GET /api/v1/proposals": S,  # rows scoped
+    "GET /api/v1/proposals/{proposal_id}": on("proposal", "members.view"),
+    "POST /api/v1/proposals/{proposal_id}/decide": custom("proposal"),  # the deciding level of its verb
+    "POST /api/v1/proposals/{proposal_id}/return": custom("proposal"),
     "GET /api/v1/documents": S,
     "POST /api/v1/documents/outgoing": somewhere("documents.draft"),
     "POST /api/v1/documents/incoming": somewhere("documents.register"),
@@ -201,6 +212,7 @@ def blank_pdf() -> bytes:
 def build_world(tree: Any, admin: Any) -> World:
     from dangvu.documents import services as documents
     from dangvu.members.models import MemberImport, Transfer
+    from dangvu.members.proposals import proposal_create
     from dangvu.members.services import member_create
 
     units = {"child": tree.a1, "parent": tree.root, "sibling": tree.xb}
@@ -218,6 +230,14 @@ def build_world(tree: Any, admin: Any) -> World:
             admitted_on=date(2005, 1, 1),
         )
         objects["member", relation] = member
+        objects["proposal", relation] = proposal_create(
+            actor=admin,
+            member=member,
+            verb="remove",
+            resolution_number=f"1-NQ/CB {relation}",
+            resolution_date=date(2026, 11, 10),
+            details={"reason": "Bỏ sinh hoạt"},
+        )
         objects["document", relation] = documents.document_register_incoming(
             actor=admin,
             org=org,
@@ -341,7 +361,7 @@ def url_for(route: str, target: str, relation: str, world: World, *, verb: str =
     path = route
     if route.startswith(("GET ", "POST ", "PATCH ", "PUT ", "DELETE ")):
         path = route.split(" ", 1)[1]
-        for name in ("member_id", "org_id", "document_id"):
+        for name in ("member_id", "org_id", "document_id", "proposal_id"):
             path = path.replace("{" + name + "}", str(record.pk) if record is not None else "0")
         return path.replace("{unit}", str(world.objects["org", "child"].pk)).replace(
             "{name}", "dangvu-demo-root.crl"
@@ -355,6 +375,7 @@ def url_for(route: str, target: str, relation: str, world: World, *, verb: str =
         path = path.replace("<int:pk>", str(record.pk))
     if "<slug:verb>" in path:
         path = path.replace("<slug:verb>", verb)
+    path = path.replace("<str:verb>", "remove")  # a proposal of the chi bộ
     return path if "<" not in path else None
 
 

@@ -1,5 +1,14 @@
 """The party-member database: the member file, its dated history, reference lists and rules."""
 
+from dangvu.members.models.authority import (
+    DecisionAuthority,
+    DecisionDelegation,
+    DecisionLevel,
+    DecisionVerb,
+    DelegablePower,
+    MemberProposal,
+    ProposalStatus,
+)
 from dangvu.members.models.conflicts import IdentityConflict
 from dangvu.members.models.history import (
     Award,
@@ -20,6 +29,11 @@ from dangvu.members.models.rollup import OrgMemberCount, OrgMemberStat
 __all__ = [
     "Award",
     "CardEvent",
+    "DecisionAuthority",
+    "DecisionDelegation",
+    "DecisionLevel",
+    "DecisionVerb",
+    "DelegablePower",
     "Discipline",
     "Ethnicity",
     "FamilyRelation",
@@ -28,6 +42,7 @@ __all__ = [
     "MemberHistory",
     "MemberImport",
     "MemberOrgPeriod",
+    "MemberProposal",
     "MemberQuerySet",
     "MemberRule",
     "MemberStatusChange",
@@ -35,6 +50,7 @@ __all__ = [
     "OrgMemberCount",
     "OrgMemberStat",
     "PartyInterruption",
+    "ProposalStatus",
     "Religion",
     "Transfer",
 ]

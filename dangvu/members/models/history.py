@@ -164,6 +164,12 @@ class Discipline(models.Model):
     decision = models.CharField(_("quyết định"), max_length=200)
     authority = models.CharField(_("cấp quyết định"), max_length=200, blank=True)
     reason = models.CharField(_("lý do"), max_length=500, blank=True)
+    # The chi bộ's own vote when it decides (khiển trách, cảnh cáo: Điều lệ Art. 36, QĐ 296-QĐ/TW).
+    votes_for = models.PositiveIntegerField(_("số tán thành"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("số không tán thành"), null=True, blank=True)
+    members_on_roll = models.PositiveIntegerField(
+        _("số đảng viên chính thức trong danh sách"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("kỷ luật")

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from dangvu.accounts.models import Role, RoleAssignment, User
 from dangvu.audit.context import Origin, reset_origin, set_origin
@@ -116,10 +118,13 @@ class Command(BaseCommand):
             .order_by("path")
             .first()
         )
+        cells = Org.objects.filter(path__startswith=(commune or province).path, org_type__has_members=True)
+        # The demo secretary's chi bộ: the first with full members (the proposal on the demo needs one).
         cell = (
-            Org.objects.filter(path__startswith=(commune or province).path, org_type__has_members=True)
+            cells.filter(Exists(Member.objects.filter(org=OuterRef("pk"), status="official")))
             .order_by("path")
             .first()
+            or cells.order_by("path").first()
         )
         units = {"root": root, "commune": commune or province, "cell": cell or province}
         roles = {role.code: role for role in Role.objects.all()}
@@ -137,6 +142,7 @@ class Command(BaseCommand):
                 user=user, role=roles[role_code], org=units[unit_key], valid_from=date(2025, 7, 1)
             )
             users.append(user)
+        self._who_decides(commune, cell, users)
         rng = random.Random(options["seed"])
         notify(
             recipients=users,
@@ -152,6 +158,41 @@ class Command(BaseCommand):
                 url=f"/members/{sample}/",
                 kind="demo.reminder",
                 level="reminder",
+            )
+
+    def _who_decides(self, commune: Org | None, cell: Org | None, users: list[User]) -> None:
+        """Who decides, on the demo: the first đảng bộ cơ sở of the commune holds delegated admission
+        power (decision of the commune's committee), and the demo secretary (``bithu``) has proposed a
+        xóa tên that waits in the worklist of the commune's board (``bantochuc.xa``) and the province's."""
+        from dangvu.members.models import DecisionDelegation
+        from dangvu.members.proposals import proposal_create
+
+        if commune is None or cell is None:
+            return
+        enterprise = (
+            Org.objects.filter(path__startswith=commune.path, org_type__code="dang-bo-co-so")
+            .order_by("path")
+            .first()
+        )
+        if enterprise is not None:
+            DecisionDelegation.objects.create(
+                org=enterprise,
+                granted_by=commune,
+                decision_number="15-QĐ/ĐU",
+                decision_date=date(2025, 9, 15),
+                valid_from=date(2025, 10, 1),
+                legal_basis="Điều lệ Đảng Điều 36; Quy định 294-QĐ/TW",
+            )
+        secretary = next(u for u in users if u.username == "bithu")
+        member = Member.objects.filter(org=cell, status="official").order_by("pk").first()
+        if member is not None:
+            proposal_create(
+                actor=secretary,
+                member=member,
+                verb="remove",
+                resolution_number="05-NQ/CB",
+                resolution_date=timezone.localdate() - timedelta(days=20),
+                details={"reason": "Bỏ sinh hoạt đảng 3 tháng liền không có lý do chính đáng"},
             )
 
     def _plant_duplicates(self, province: Org) -> None:
