@@ -224,3 +224,12 @@ def test_libreoffice_shows_dates_and_whole_names(people, members, client, tmp_pa
     assert rows[5][:4] == ["2", "Trần Văn Đức", "02/01/1980", "Nam"]
     assert rows[5][9:11] == ["01/03/2000", "01/03/2001"]
     assert not any("###" in cell for row in rows for cell in row)
+
+
+def test_an_empty_export_still_has_its_title_and_header(people, client):
+    client.force_login(people.secretary)
+    sheet = book_of(client.get("/members/export.xlsx", {"q": "không ai tên thế này"})).active
+    assert sheet["A1"].value == "DANH SÁCH ĐẢNG VIÊN"
+    assert [c.value for c in sheet[4]] == DEFAULT_HEADER
+    assert sheet.freeze_panes == "A5"
+    assert sheet.max_row == 4

@@ -100,6 +100,11 @@ def write_table(
             yield row
 
     source = counted()
+    first = next(source, None)
+    if first is None:  # the Rust writer takes the header from the first row: none to take it from
+        _write_empty(target, sheet, columns)
+        return 0
+    source = itertools.chain([first], source)
     names = _sheet_names(sheet.name, max(1, math.ceil(expected_rows / per_sheet)))
     title = Format().set_bold().set_font_size(14)
     subtitle = Format().set_italic()
@@ -124,6 +129,27 @@ def write_table(
     if progress:
         progress(written)
     return written
+
+
+def _write_empty(target: IO[bytes] | str, sheet: Sheet, columns: Sequence[Column]) -> None:
+    """A table without rows: the same title, subtitle and header (openpyxl: a few cells)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from dangvu.core.spreadsheets.safety import text_cell
+
+    book = Workbook()
+    page = book.active
+    assert page is not None
+    page.title = _sheet_names(sheet.name, 1)[0]
+    text_cell(page.cell(row=1, column=1), sheet.title).font = Font(bold=True, size=14)
+    text_cell(page.cell(row=2, column=1), sheet.subtitle).font = Font(italic=True)
+    for index, column in enumerate(columns, start=1):
+        text_cell(page.cell(row=HEADER_ROW + 1, column=index), column.label).font = Font(bold=True)
+        page.column_dimensions[get_column_letter(index)].width = column.width
+    page.freeze_panes = f"A{HEADER_ROW + 2}"
+    book.save(target)
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
