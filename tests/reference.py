@@ -13,6 +13,7 @@ FORWARDS = (
     ("dangvu.accounts.migrations.0002_roles", "forward"),
     ("dangvu.members.migrations.0004_reference_data", "forward"),
     ("dangvu.members.migrations.0007_recognition_extension", "add_rule"),
+    ("dangvu.members.migrations.0018_partyage_rules_grounds_backfill", "forward"),
     ("dangvu.documents.migrations.0002_document_types", "forward"),
 )
 

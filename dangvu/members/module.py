@@ -173,7 +173,10 @@ def describe() -> ModuleDescription:
         title=_("Đảng viên"),
         urls="dangvu.members.urls",
         api="dangvu.members.api:router",
-        api_mounts=[ApiMount("orgs", "dangvu.members.api:org_router")],
+        api_mounts=[
+            ApiMount("orgs", "dangvu.members.api:org_router"),
+            ApiMount("interruptions", "dangvu.members.api_interruptions:router"),
+        ],
         permissions=[
             Permission(
                 "members.view",

@@ -13,13 +13,14 @@ from dangvu.members.models.history import (
 )
 from dangvu.members.models.imports import MemberImport
 from dangvu.members.models.member import Member, MemberQuerySet, NameWord
-from dangvu.members.models.reference import Ethnicity, MemberRule, Religion
+from dangvu.members.models.reference import EndingGround, Ethnicity, MemberRule, Religion
 from dangvu.members.models.rollup import OrgMemberCount, OrgMemberStat
 
 __all__ = [
     "Award",
     "CardEvent",
     "Discipline",
+    "EndingGround",
     "Ethnicity",
     "FamilyRelation",
     "Member",
