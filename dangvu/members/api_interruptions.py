@@ -110,7 +110,8 @@ def get_interruption(request: HttpRequest, interruption_id: int) -> dict[str, An
 
 @router.post("", response={201: InterruptionOut, **ERRORS}, summary="Ghi thời gian gián đoạn sinh hoạt đảng")
 def create_interruption(request: HttpRequest, payload: InterruptionCreate) -> Status[dict[str, Any]]:
-    member = Member.objects.visible_to(request.user, "members.view_file").filter(pk=payload.member).first()
+    # Invisible member: not found (422 on this body field); visible but not managed: 403 from the service.
+    member = Member.objects.visible_to(request.user).filter(pk=payload.member).first()
     if member is None:
         raise ValidationError({"member": "Không tìm thấy đảng viên."})
     data = payload.model_dump(exclude={"member"})
