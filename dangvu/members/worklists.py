@@ -71,6 +71,10 @@ def _reaching_window(milestone: int, first: date, last: date) -> Q:
     )
 
 
+def _months_before(day: date | None, months: int) -> date:
+    return (day or date.min + relativedelta(months=months)) - relativedelta(months=months)
+
+
 def badge_candidates(members: Any, today: date) -> list[BadgeCandidate]:
     """Members to propose for a badge on the next award day, from their party age (periods out
     deducted, re-admitted members counted from their first admission):
@@ -105,7 +109,10 @@ def badge_candidates(members: Any, today: date) -> list[BadgeCandidate]:
                 check = badge_eligibility(member, years, award_on, posthumous=is_posthumous)
                 if not check.eligible or check.reached_on is None:
                     continue
-                if is_posthumous or check.reached_on > since:
+                # The living: reached in the 12 months up to the award day. The dead: the milestone
+                # they were reaching when they died (not the older ones a file may lack).
+                first = since if not is_posthumous else _months_before(member.party_age_until, 12)
+                if check.reached_on > first:
                     candidates.append(
                         BadgeCandidate(member, years, check.reached_on, award_on, is_posthumous)
                     )
