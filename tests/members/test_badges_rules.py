@@ -3,6 +3,7 @@ and seriously-ill windows, discipline waits under the rule of the discipline's d
 the regulation in force, returning and reissuing a badge."""
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -43,8 +44,8 @@ def check(member, milestone, award_on, **flags):
 
 
 def test_a_readmitted_member_reaching_30_years_is_a_candidate(new, admin_user, tree):
-    # First admitted 1/6/1992, removed 1/6/2000, re-admitted 1/10/2003 (3 years 4 months out):
-    # 30 years of party age on 1/10/2025 + … = 1/10/2025? No: 1/6/1992 + 30 y + 3 y 4 m = 1/10/2025.
+    # First admitted 1/6/1992, removed 1/6/2000, re-admitted 1/10/2003: 3 years 4 months out, so
+    # 30 years of party age on 1/10/2025 (counting from the re-admission, only 22 years by then).
     member = new(date(1992, 6, 1))
     lifecycle.member_remove(
         actor=admin_user,
@@ -57,13 +58,12 @@ def test_a_readmitted_member_reaching_30_years_is_a_candidate(new, admin_user, t
         actor=admin_user, member=member, admitted_on=date(2003, 10, 1), ceremony_on=date(2003, 10, 1)
     )
     lifecycle.member_recognize(actor=admin_user, member=member, decided_on=date(2004, 10, 5))
-    # Next award day after 1/12/2026 is 3/2/2027: 30 years reached in the 12 months before it?
-    # 1/6/1992 + 3 y 4 m = 1/10/1995 → 30 years on 1/10/2025: too early for this round.
+    # Not a candidate for the round of 3/2/2027 (reached more than 12 months before it) …
     assert [
         c.milestone
         for c in worklists.badge_candidates(Member.objects.filter(pk=member.pk), date(2026, 12, 1))
     ] == []
-    # The round of 2/9/2025 … 7/11/2025 lists them (today's code looked at the re-admission in 2003).
+    # … but one for the round of 7/11/2025 (an admission-date window looked at 2003 and missed them).
     found = worklists.badge_candidates(Member.objects.filter(pk=member.pk), date(2025, 10, 20))
     assert [(c.milestone, c.reached_on, c.award_on) for c in found] == [
         (30, date(2025, 10, 1), date(2025, 11, 7))
@@ -71,7 +71,7 @@ def test_a_readmitted_member_reaching_30_years_is_a_candidate(new, admin_user, t
 
 
 def test_candidates_for_the_next_award_day(new, tree, admin_user):
-    reaching = new(date(1997, 1, 20), name="Đủ 30 năm")  # 30 years on 20/1/2027
+    new(date(1997, 1, 20), name="Đủ 30 năm")  # 30 years on 20/1/2027
     late = new(date(1997, 3, 1), name="Chưa đủ")  # 30 years on 1/3/2027, after 3/2/2027
     dead = new(date(1977, 5, 1), name="Đã mất")  # would reach 50 years on 1/5/2027
     lifecycle.member_mark_deceased(actor=admin_user, member=dead, died_on=date(2026, 6, 1))
@@ -86,7 +86,8 @@ def test_candidates_for_the_next_award_day(new, tree, admin_user):
     page = Client()
     page.force_login(admin_user)
     html = page.get("/members/worklists/").content.decode()
-    assert "Đủ 30 năm" in html and "Truy tặng" in html
+    assert "Đủ 30 năm" in html
+    assert "Truy tặng" in html
 
 
 # --- Death, posthumous and seriously ill -----------------------------------------------------------------
@@ -208,7 +209,7 @@ def test_rule_rows_cite_the_regulation_in_force_on_their_dates(key, on, basis):
 def test_rule_eras_leave_no_gap_and_no_overlap():
     for key in ("badge_milestones", "badge_wait_after_discipline_months", "readmission_barred_grounds"):
         rows = list(MemberRule.objects.filter(key=key).order_by("effective_from"))
-        for earlier, later in zip(rows, rows[1:], strict=False):
+        for earlier, later in pairwise(rows):
             assert date.fromordinal(earlier.effective_to.toordinal() + 1) == later.effective_from, key
         assert rows[-1].effective_to is None
     assert rule("badge_milestones", date(2016, 7, 25)) == [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
