@@ -12,13 +12,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import BaseModel, Field
 
 from dangvu.api.schemas import ERRORS
 from dangvu.members import interruptions as service
 from dangvu.members.enums import EndingGroundCode, InterruptionReason
 from dangvu.members.models import Member, PartyInterruption
+from dangvu.orgs.models import Org
 
 router = Router(tags=["members"])
 
@@ -99,6 +101,25 @@ def list_interruptions(request: HttpRequest, filters: Query[InterruptionFilters]
         "count": rows.count(),
         "results": [_out(r) for r in rows[filters.offset : filters.offset + filters.limit]],
     }
+
+
+@router.post(
+    "/import",
+    response={200: dict[str, Any], **ERRORS},
+    summary="Nhập thời gian gián đoạn từ Excel/CSV (dry_run: chỉ kiểm tra)",
+)
+def import_interruptions(
+    request: HttpRequest, file: File[UploadedFile], org: int, dry_run: bool = True
+) -> dict[str, Any]:
+    from dangvu.members.importer import ImportError_
+
+    target = Org.objects.visible_to(request.user, "members.manage").filter(pk=org).first()
+    if target is None:
+        raise ValidationError({"org": "Không tìm thấy đơn vị bạn được quyền nhập."})
+    try:
+        return service.interruptions_import(actor=request.user, org=target, upload=file, dry_run=dry_run)
+    except ImportError_ as error:
+        raise ValidationError({"file": str(error)}) from error
 
 
 @router.get(

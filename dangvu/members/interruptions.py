@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
@@ -144,3 +145,114 @@ def interruption_update(
             data={"reason": reason.strip(), "member": member.pk},
         )
     return row
+
+
+# --- Import ----------------------------------------------------------------------------------------------
+
+IMPORT_HEADERS: dict[str, tuple[str, ...]] = {
+    "cccd": (
+        "so cccd",
+        "cccd",
+        "so dinh danh ca nhan",
+        "so dinh danh ca nhan (cccd)",
+        "so dinh danh",
+        "so the can cuoc",
+        "can cuoc",
+    ),
+    "file_number": ("so ly lich", "so ll", "file_number"),
+    "reason": ("ly do", "ly do gian doan", "reason"),
+    "starts_on": ("tu ngay", "ngay bat dau", "starts_on"),
+    "ends_on": ("den ngay", "ngay ket thuc", "ends_on"),
+    "ground": ("can cu", "ma can cu", "can cu ra khoi dang", "ground"),
+    "note": ("ghi chu", "note"),
+}
+
+
+def _coded(choices: Any, value: str) -> str | None:
+    """A code of ``choices`` given by its code or its label (accents and case ignored)."""
+    from dangvu.core.text import fold
+
+    text = value.strip()
+    for code, label in choices:
+        if text == code or fold(text) == fold(str(label)):
+            return str(code)
+    return None
+
+
+def _import_row(actor: Any, org: Any, values: dict[str, Any]) -> None:
+    """Record one imported row through ``interruption_create`` (ValidationError: the row's problem)."""
+    from dangvu.core.dates import DateError, parse_partial
+    from dangvu.members.enums import EndingGroundCode
+
+    text = {k: "" if v is None else str(v).strip() for k, v in values.items()}
+    key = Q(cccd=text["cccd"]) if text.get("cccd") else Q(file_number=text.get("file_number") or None)
+    member = Member.objects.visible_to(actor, "members.manage").in_subtree(org).filter(key).first()
+    if member is None or not (text.get("cccd") or text.get("file_number")):
+        raise ValidationError(
+            "Không tìm thấy đảng viên (theo số định danh cá nhân hoặc số lý lịch) trong đơn vị."
+        )
+    reason = _coded(InterruptionReason.choices, text.get("reason", ""))
+    if reason is None:
+        raise ValidationError(f"Lý do “{text.get('reason', '')}” không có trong danh mục.")
+    ground = _coded(EndingGroundCode.choices, text["ground"]) if text.get("ground") else ""
+    if ground is None:
+        raise ValidationError(f"Căn cứ “{text['ground']}” không có trong danh mục.")
+    dates: dict[str, date | None] = {}
+    for field in ("starts_on", "ends_on"):
+        try:
+            parsed = parse_partial(values.get(field))
+        except (DateError, ValueError, OverflowError) as error:
+            raise ValidationError(f"Ngày không hợp lệ: {values.get(field)}.") from error
+        if parsed is not None and parsed[1] != "day":
+            raise ValidationError("Cần ngày đầy đủ (ngày/tháng/năm).")
+        dates[field] = parsed[0] if parsed else None
+    if dates["starts_on"] is None:
+        raise ValidationError("Thiếu ngày bắt đầu gián đoạn.")
+    interruption_create(
+        actor=actor,
+        member=member,
+        reason=reason,
+        starts_on=dates["starts_on"],
+        ends_on=dates["ends_on"],
+        note=text.get("note", "")[:255],
+        ground=ground,
+    )
+
+
+def interruptions_import(*, actor: Any, org: Any, upload: Any, dry_run: bool = True) -> dict[str, Any]:
+    """Import periods out from .xlsx/.csv (one per row: the member's số định danh cá nhân or file
+    number, reason, from, to, ground, note) into members of ``org``'s subtree. Every row goes through
+    ``interruption_create`` (same checks, same audit); nothing is kept on a dry run or when any row has
+    a problem (the report lists each with its line)."""
+    from dangvu.core.text import fold
+    from dangvu.members.importer import read_table
+
+    require_perm(actor, "members.manage", org)
+    headers, rows, read_problems = read_table(upload)
+    by_folded = {syn: field for field, synonyms in IMPORT_HEADERS.items() for syn in synonyms}
+    index = {}
+    for position, header in enumerate(headers):
+        field = by_folded.get(fold(header).replace("*", "").strip())
+        if field and field not in index:
+            index[field] = position
+    missing = [name for name in ("reason", "starts_on") if name not in index]
+    if missing or not ({"cccd", "file_number"} & set(index)):
+        raise ValidationError(
+            "Tệp cần các cột: Số định danh cá nhân (hoặc Số CCCD, Số lý lịch), Lý do, Từ ngày; "
+            f"các cột của tệp: {', '.join(headers)}."
+        )
+    problems = [{"row": p.row, "message": p.message} for p in read_problems]
+    total = 0
+    with transaction.atomic():
+        for number, cells in rows:
+            total += 1
+            values = {field: cells[i] if i < len(cells) else None for field, i in index.items()}
+            try:
+                with transaction.atomic():
+                    _import_row(actor, org, values)
+            except ValidationError as error:
+                problems.append({"row": number, "message": " ".join(error.messages)})
+        imported = not dry_run and not problems
+        if not imported:
+            transaction.set_rollback(True)
+    return {"total_rows": total, "imported": imported, "dry_run": dry_run, "errors": problems}

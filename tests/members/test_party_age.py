@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from dangvu.audit.models import AuditEntry
@@ -407,3 +408,94 @@ def test_statistics_and_filters_count_with_the_same_party_age(new, admin_user, p
     assert names(20, 29) == ["Ba", "Một"]
     assert names(30, 39) == ["Hai"]
     assert names(40, 49) == []
+
+
+# --- Imports ---------------------------------------------------------------------------------------------
+
+
+def csv_file(text, name="gian-doan.csv"):
+    return SimpleUploadedFile(name, ("\ufeff" + text).encode("utf-8"))
+
+
+def test_periods_out_are_imported_with_a_dry_run_first(new, people, tree):
+    first = new(admitted_on=date(1990, 1, 1), name="Một", cccd="001090000001")
+    second = new(admitted_on=date(1985, 1, 1), name="Hai", file_number="NB-000123")
+    text = (
+        "Số định danh cá nhân,Số lý lịch,Lý do,Từ ngày,Đến ngày,Căn cứ,Ghi chú\n"
+        "001090000001,,Mất liên lạc,01/01/2000,01/01/2002,,Đi làm ăn xa\n"
+        ",NB-000123,Xóa tên,01/06/2005,01/06/2009,removal.unpaid_fees,\n"
+    )
+    report = interruptions.interruptions_import(actor=people.secretary, org=tree.a1, upload=csv_file(text))
+    assert report == {"total_rows": 2, "imported": False, "dry_run": True, "errors": []}
+    assert not PartyInterruption.objects.exists()
+    report = interruptions.interruptions_import(
+        actor=people.secretary, org=tree.a1, upload=csv_file(text), dry_run=False
+    )
+    assert report["imported"] is True
+    assert age(first, date(2026, 12, 1)) == (34, 11, 0)
+    assert age(second, date(2026, 12, 1)) == (37, 11, 0)
+    assert PartyInterruption.objects.get(member=second).ground == "removal.unpaid_fees"
+    assert AuditEntry.objects.filter(event="members.interruption_create").count() == 2
+
+
+def test_an_import_with_a_bad_row_imports_nothing(new, people, tree):
+    new(admitted_on=date(1990, 1, 1), name="Một", cccd="001090000001")
+    text = (
+        "Số CCCD,Lý do,Từ ngày,Đến ngày\n"
+        "001090000001,Mất liên lạc,01/01/2000,01/01/2002\n"
+        "001090000001,Mất liên lạc,01/06/2001,01/01/2003\n"  # overlaps the row above
+        "001090000009,Nghỉ phép,01/01/2010,\n"  # unknown member
+        "001090000001,Mất liên lạc,31/02/2010,\n"  # no such day
+    )
+    report = interruptions.interruptions_import(
+        actor=people.secretary, org=tree.a1, upload=csv_file(text), dry_run=False
+    )
+    assert report["imported"] is False
+    assert [(e["row"], e["message"][:25]) for e in report["errors"]] == [
+        (3, "Trùng với thời gian gián "),
+        (4, "Không tìm thấy đảng viên "),
+        (5, "Ngày không hợp lệ: 31/02/"),
+    ]
+    assert not PartyInterruption.objects.exists()
+    # Through the API: the same report, nothing written.
+    client, auth = api(people.secretary)
+    response = client.post(
+        f"/api/v1/interruptions/import?org={tree.a1.pk}&dry_run=false", {"file": csv_file(text)}, **auth
+    )
+    assert response.status_code == 200, response.content
+    assert len(response.json()["errors"]) == 3
+    assert not PartyInterruption.objects.exists()
+    outsider, outsider_auth = api(people.outsider)
+    refused = outsider.post(
+        f"/api/v1/interruptions/import?org={tree.a1.pk}", {"file": csv_file(text)}, **outsider_auth
+    )
+    assert refused.status_code == 422
+
+
+def test_member_import_takes_the_citizen_card_header_and_the_card_date(people, tree):
+    from dangvu.members.importer import run_import
+
+    text = (
+        "Họ và tên,Giới tính,Ngày sinh,Số định danh cá nhân (CCCD),Ngày vào Đảng ghi trên thẻ\n"
+        "Vũ Thị Lan,Nữ,01/01/1960,001160000777,19/05/1985\n"
+    )
+    report = run_import(
+        actor=people.secretary, org=tree.a1, upload=csv_file(text, "dang-vien.csv"), dry_run=False
+    )
+    assert report.as_dict()["errors"] == []
+    member = Member.objects.get(cccd="001160000777")
+    assert (member.card_admitted_on, member.party_age_from) == (date(1985, 5, 19), date(1985, 5, 19))
+    assert age(member, date(2026, 12, 1)) == (41, 6, 12)
+    again = "Họ và tên,Giới tính,Số thẻ căn cước\nVũ Thị Lan,Nữ,001160000777\n"
+    report = run_import(actor=people.secretary, org=tree.a1, upload=csv_file(again, "lai.csv"), dry_run=True)
+    assert report.mapping == {"Họ và tên": "full_name", "Giới tính": "sex", "Số thẻ căn cước": "cccd"}
+
+
+def test_the_citizen_card_field_is_labelled_as_the_personal_identification_number(new, people):
+    member = new(admitted_on=date(1990, 1, 1), cccd="001090000001")
+    page = Client()
+    page.force_login(people.secretary)
+    assert "Số định danh cá nhân (CCCD)" in page.get(f"/members/{member.pk}/").content.decode()
+    assert "Số định danh cá nhân (CCCD)" in page.get(f"/members/{member.pk}/edit/").content.decode()
+    client, auth = api(people.secretary)
+    assert client.get(f"/api/v1/members/{member.pk}", **auth).json()["cccd"] == "001090000001"
