@@ -22,6 +22,7 @@ from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
 from dangvu.members.milestones import (
     badge_eligibility,
     badge_milestones,
+    died_on,
     next_award_date,
     probation_ends_on,
     recognition_due_on,
@@ -111,7 +112,7 @@ def badge_candidates(members: Any, today: date) -> list[BadgeCandidate]:
                     continue
                 # The living: reached in the 12 months up to the award day. The dead: the milestone
                 # they were reaching when they died (not the older ones a file may lack).
-                first = since if not is_posthumous else _months_before(member.party_age_until, 12)
+                first = since if not is_posthumous else _months_before(died_on(member), 12)
                 if check.reached_on > first:
                     candidates.append(
                         BadgeCandidate(member, years, check.reached_on, award_on, is_posthumous)
