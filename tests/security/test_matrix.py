@@ -116,6 +116,8 @@ RULES: dict[str, Rule] = {
     "members/<int:pk>/file.pdf": on("member", "members.view_file"),
     "members/<int:pk>/": on("member", "members.view_file"),  # the member file
     "members/<int:pk>/edit/": on("member", "members.manage"),
+    "members/<int:pk>/interruptions/new/": on("member", "members.manage"),
+    "members/interruptions/<int:pk>/edit/": on("interruption", "members.manage"),
     "members/<int:pk>/<slug:verb>/": custom("member"),  # each verb: its transition's permission
     "documents/": somewhere("documents.view"),
     "documents/new/outgoing/": somewhere("documents.draft"),
@@ -144,6 +146,11 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/members/{member_id}": on("member", "members.view_file"),  # the file, as the page
     "PATCH /api/v1/members/{member_id}": on("member", "members.manage"),
     "GET /api/v1/members/{member_id}/party-age": on("member", "members.view"),
+    "GET /api/v1/interruptions": S,  # rows scoped like the member's file
+    "POST /api/v1/interruptions": somewhere("members.manage"),
+    "POST /api/v1/interruptions/import": somewhere("members.manage"),
+    "GET /api/v1/interruptions/{interruption_id}": on("interruption", "members.view_file"),
+    "PATCH /api/v1/interruptions/{interruption_id}": on("interruption", "members.manage"),
     "GET /api/v1/documents": S,
     "POST /api/v1/documents/outgoing": somewhere("documents.draft"),
     "POST /api/v1/documents/incoming": somewhere("documents.register"),
@@ -190,7 +197,7 @@ def blank_pdf() -> bytes:
 
 def build_world(tree: Any, admin: Any) -> World:
     from dangvu.documents import services as documents
-    from dangvu.members.models import MemberImport, Transfer
+    from dangvu.members.models import MemberImport, PartyInterruption, Transfer
     from dangvu.members.services import member_create
 
     units = {"child": tree.a1, "parent": tree.root, "sibling": tree.xb}
@@ -208,6 +215,9 @@ def build_world(tree: Any, admin: Any) -> World:
             admitted_on=date(2005, 1, 1),
         )
         objects["member", relation] = member
+        objects["interruption", relation] = PartyInterruption.objects.create(
+            member=member, reason="lost_contact", starts_on=date(2010, 1, 1), ends_on=date(2011, 1, 1)
+        )
         objects["document", relation] = documents.document_register_incoming(
             actor=admin,
             org=org,
@@ -331,7 +341,7 @@ def url_for(route: str, target: str, relation: str, world: World, *, verb: str =
     path = route
     if route.startswith(("GET ", "POST ", "PATCH ", "PUT ", "DELETE ")):
         path = route.split(" ", 1)[1]
-        for name in ("member_id", "org_id", "document_id"):
+        for name in ("member_id", "org_id", "document_id", "interruption_id"):
             path = path.replace("{" + name + "}", str(record.pk) if record is not None else "0")
         return path.replace("{unit}", str(world.objects["org", "child"].pk)).replace(
             "{name}", "dangvu-demo-root.crl"
