@@ -458,6 +458,13 @@ def unreturned_badges_refusal(member: Member) -> str | None:
     return None
 
 
+def held_badges_refusal(member: Member) -> str | None:
+    """The workflow guard of ``badge-reissue``: a reason when the member holds no badge to reissue."""
+    if not Award.objects.filter(member=member, kind=AwardKind.BADGE, returned_on__isnull=True).exists():
+        return "Đảng viên chưa có Huy hiệu Đảng nào để cấp lại."
+    return None
+
+
 @transaction.atomic
 def badge_return(*, actor: Any, member: Member, returned_on: date, note: str = "") -> list[Award]:
     """Record that a person whose membership ended (removed, left, expelled) returned their party

@@ -71,6 +71,12 @@ def _no_badge_to_return(member: Any) -> str | None:
     return unreturned_badges_refusal(member)
 
 
+def _no_badge_to_reissue(member: Any) -> str | None:
+    from dangvu.members.lifecycle import held_badges_refusal
+
+    return held_badges_refusal(member)
+
+
 LIFECYCLE = Workflow(
     name="members",
     state_field="status",
@@ -229,6 +235,7 @@ LIFECYCLE = Workflow(
             sources=frozenset({FULL, EXEMPT, MemberStatus.DECEASED}),
             refused=_("Chỉ cấp lại Huy hiệu cho đảng viên (hoặc gia đình đảng viên đã từ trần)."),
             permission="members.manage",
+            guard=_no_badge_to_reissue,
             inputs=(
                 Input("milestone", _("Mốc tuổi Đảng"), "int", choices=[(y, f"{y} năm") for y in MILESTONES]),
                 Input("reissued_on", _("Ngày cấp lại"), "date"),
