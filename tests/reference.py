@@ -14,6 +14,7 @@ FORWARDS = (
     ("dangvu.members.migrations.0004_reference_data", "forward"),
     ("dangvu.members.migrations.0007_recognition_extension", "add_rule"),
     ("dangvu.members.migrations.0018_decides_authority_data", "forward"),
+    ("dangvu.members.migrations.0018_partyage_rules_grounds_backfill", "forward"),
     ("dangvu.documents.migrations.0002_document_types", "forward"),
     ("dangvu.workcalendar.migrations.0003_calendar_pinned_days_seed", "forward"),
     ("dangvu.members.migrations.0018_calendar_clock_and_transfer_rules", "forward"),

@@ -333,6 +333,8 @@ class MemberFactory:
             "admitted_on": self.dates[admitted],
             "ceremony_on": self.dates[ceremony],
             "recognized_on": self.dates[recognized] if recognized is not None else None,
+            # The derived party-age start (no period out in the demo): what party_age_refresh stores.
+            "party_age_from": self.dates[admitted],
             "search_text": folded,
             "search_words": words,
             "sort_key": key,
@@ -366,7 +368,7 @@ class MemberFactory:
             f"{names}\t{'female' if female else 'male'}\t{iso[birth]}\t{cccd}\t{org_id}\t{status}"
             f"\t{iso[admitted]}\t{iso[ceremony]}\t{_NULL if recognized is None else iso[recognized]}"
             f"\t{ethnicity or _NULL}\t{religion}\t{hometown}\t{phone}\t{education}\t{theory}"
-            f"\t{occupation}\t{file_number or _NULL}\n"
+            f"\t{occupation}\t{file_number or _NULL}\t{iso[admitted]}\n"
         )
 
 
@@ -466,6 +468,7 @@ MEMBER_COLUMNS = [
     "ceremony_on",
     "recognized_on",
     *_EXTRA_FIELDS[:8],  # the file's extra fields, up to the ceremony and recognition days
+    "party_age_from",  # the derived party-age start: the admission (no period out in the demo)
 ]
 # NOT NULL columns without a database default that the COPY leaves out: PostgreSQL fills them from
 # defaults set for the load only (cheaper than parsing 15 more fields on every one of millions of rows).

@@ -79,6 +79,8 @@ class MemberDetail(BaseModel):
     ceremony_on: date | None
     recognized_on: date | None
     first_admitted_on: date | None
+    readmitted_on: date | None
+    card_admitted_on: date | None
     probation_ends_on: date | None
     recognition_due_on: date | None
     card_number: str | None
@@ -136,8 +138,15 @@ class MemberFields(Schema):
     full_name: str | None = Field(None, min_length=1, max_length=150)
     sex: Literal["male", "female"] | None = None
     birth_date: str | None = Field(None, description="YYYY-MM-DD, or YYYY-MM / YYYY when only partly known")
-    cccd: str | None = Field(None, max_length=12)
+    cccd: str | None = Field(
+        None,
+        max_length=12,
+        description="Số định danh cá nhân (12 chữ số, in trên thẻ căn cước/CCCD; Luật Căn cước 2023)",
+    )
     admitted_on: IsoDate | None = None
+    card_admitted_on: IsoDate | None = Field(
+        None, description="Ngày vào Đảng ghi trên thẻ: tính tuổi đảng khi không có ngày quyết định kết nạp"
+    )
     ceremony_on: IsoDate | None = None
     recognized_on: IsoDate | None = None
     ethnicity: str | None = Field(None, description="Tên hoặc mã dân tộc")

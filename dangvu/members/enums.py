@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -79,6 +81,40 @@ class InterruptionReason(models.TextChoices):
     LEFT = "left", _("Ra khỏi Đảng")
     LOST_CONTACT = "lost_contact", _("Mất liên lạc")
     TRANSFER_GAP = "transfer_gap", _("Gián đoạn do chuyển sinh hoạt")
+
+
+class EndingKind(models.TextChoices):
+    """The three ways membership ends that a ground (căn cứ) is recorded for (re-admission reads it)."""
+
+    REMOVED = "removed", _("Xóa tên")
+    LEFT = "left", _("Ra khỏi Đảng")
+    EXPELLED = "expelled", _("Khai trừ")
+
+
+class EndingGroundCode(models.TextChoices):
+    """The grounds of an ending that the forms and the API offer. The ``EndingGround`` reference table
+    holds each with its legal basis and dates (which one applies on a day, and which bar re-admission,
+    is data); the codes are named here because generated forms and API schemas need them when the
+    code loads, before any database is read."""
+
+    REMOVED_NO_ACTIVITY = "removal.no_activity", _("Bỏ sinh hoạt đảng (không sinh hoạt 3 tháng trong năm)")
+    REMOVED_UNPAID_FEES = "removal.unpaid_fees", _("Không đóng đảng phí 3 tháng trong năm")
+    REMOVED_NO_DUTIES = "removal.no_duties", _("Không làm nhiệm vụ đảng viên 12 tháng liền")
+    REMOVED_DECLINE = "removal.decline", _("Giảm sút ý chí phấn đấu, không còn đủ tư cách đảng viên")
+    REMOVED_OTHER = "removal.other", _("Lý do khác (xóa tên)")
+    LEFT_APPLIED = "leave.applied", _("Xin ra khỏi Đảng")
+    LEFT_HARDSHIP = "leave.family_hardship", _("Xin ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn")
+    EXPELLED_DISUNITY = "expel.disunity", _("Gây mất đoàn kết nội bộ nghiêm trọng")
+    EXPELLED_CORRUPTION = "expel.corruption", _("Bị kết án về tội tham nhũng")
+    EXPELLED_SERIOUS_CRIME = "expel.serious_crime", _("Bị kết án về tội từ nghiêm trọng trở lên")
+    EXPELLED_MINOR_CRIME = "expel.minor_crime", _("Bị kết án về tội ít nghiêm trọng")
+    EXPELLED_VIOLATION = "expel.violation", _("Vi phạm kỷ luật đảng khác")
+
+
+def ground_choices(kind: str) -> list[tuple[str, Any]]:
+    """(code, label) of the grounds of one kind of ending (removal, leave, expel)."""
+    prefix = {"removed": "removal.", "left": "leave.", "expelled": "expel."}[kind]
+    return [(value, label) for value, label in EndingGroundCode.choices if value.startswith(prefix)]
 
 
 class DisciplineForm(models.TextChoices):

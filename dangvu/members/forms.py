@@ -8,13 +8,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.forms import PartialDateField, VNDateField
-from dangvu.members.enums import CardEventKind, DisciplineForm, MemberStatus, TransferKind
+from dangvu.members.enums import (
+    CardEventKind,
+    DisciplineForm,
+    EndingGroundCode,
+    InterruptionReason,
+    MemberStatus,
+    TransferKind,
+)
 from dangvu.members.models import Member
 from dangvu.members.services import EDITABLE_FIELDS
 from dangvu.orgs.models import Org
 
 # The whole dates of the member file (the birth date may be partial: ``PartialDateField``).
-FILE_DATES = ("admitted_on", "ceremony_on", "recognized_on")
+FILE_DATES = ("admitted_on", "ceremony_on", "recognized_on", "card_admitted_on")
 
 
 def date_field(label: Any, required: bool = True) -> VNDateField:
@@ -114,7 +121,9 @@ class FilterForm(forms.Form):
             ("40-49", "40–49 năm"),
             ("50-200", _("Từ 50 năm")),
         ],
-        help_text=_("Tính từ năm kết nạp, như trong báo cáo thống kê."),
+        help_text=_(
+            "Tính theo năm, như trong báo cáo thống kê: từ năm kết nạp lần đầu, trừ thời gian gián đoạn."
+        ),
     )
     ethnicity = forms.CharField(label=_("Dân tộc"), required=False)
 
@@ -196,3 +205,30 @@ class ImportForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = units  # type: ignore[attr-defined]
+
+
+class InterruptionForm(forms.Form):
+    """A period out of party activity (the services check the dates against the member's others)."""
+
+    reason = forms.ChoiceField(label=_("Lý do gián đoạn"), choices=InterruptionReason.choices)
+    starts_on = date_field(_("Từ ngày"))
+    ends_on = VNDateField(
+        label=_("Đến ngày"),
+        required=False,
+        help_text=_("Để trống nếu chưa kết thúc: tuổi đảng dừng cho đến khi kết thúc."),
+    )
+    ground = forms.ChoiceField(
+        label=_("Căn cứ ra khỏi Đảng"),
+        required=False,
+        choices=[("", _("— (chỉ với xóa tên, ra khỏi Đảng, khai trừ)")), *EndingGroundCode.choices],
+    )
+    rehabilitated = forms.BooleanField(
+        label=_("Đã được minh oan, phục hồi (tuổi đảng liên tục)"), required=False
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=255)
+
+
+class InterruptionEditForm(InterruptionForm):
+    change_reason = forms.CharField(
+        label=_("Lý do sửa"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

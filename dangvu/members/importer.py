@@ -62,12 +62,19 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "so can cuoc",
         "so dinh danh",
         "so dinh danh ca nhan",
+        "so dinh danh ca nhan (cccd)",
+        "so dinh danh ca nhan/cccd",
+        "the can cuoc",
+        "so the can cuoc",
+        "can cuoc cong dan",
+        "so can cuoc cong dan",
         "cmnd/cccd",
     ),
     "org": ("ma chi bo", "chi bo", "ma don vi", "don vi", "org"),
     "status": ("trang thai", "loai dang vien", "status"),
     "admitted_on": ("ngay vao dang", "ngay ket nap", "ngay quyet dinh ket nap", "admitted_on"),
     "ceremony_on": ("ngay le ket nap", "ceremony_on"),
+    "card_admitted_on": ("ngay vao dang ghi tren the", "ngay vao dang tren the", "card_admitted_on"),
     "recognized_on": ("ngay chinh thuc", "ngay cong nhan chinh thuc", "recognized_on"),
     "ethnicity": ("dan toc", "ethnicity"),
     "religion": ("ton giao", "religion"),
@@ -91,7 +98,7 @@ FIELD_LABELS = {
     "full_name": "Họ và tên",
     "sex": "Giới tính",
     "birth_date": "Ngày sinh",
-    "cccd": "Số CCCD",
+    "cccd": "Số định danh cá nhân (CCCD)",
     "org": "Mã chi bộ",
     "status": "Trạng thái",
     "admitted_on": "Ngày kết nạp",
@@ -405,7 +412,7 @@ class RowChecker:
         )
         if birth:
             values["birth_date"], values["birth_date_precision"] = birth
-        for key in ("admitted_on", "ceremony_on", "recognized_on"):
+        for key in ("admitted_on", "ceremony_on", "recognized_on", "card_admitted_on"):
             values[key] = self._date(raw.get(key), columns.get(key, ""), number, problems)
         status = _STATUS.get(fold(text.get("status", "")))
         if status is None:
@@ -444,11 +451,19 @@ class RowChecker:
             cccd = cccd[:-2]
         if cccd:
             if not _CCCD.match(cccd):
-                problems.append(Problem(number, columns.get("cccd", ""), "Số CCCD phải gồm đúng 12 chữ số."))
+                problems.append(
+                    Problem(
+                        number,
+                        columns.get("cccd", ""),
+                        "Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số.",
+                    )
+                )
             elif cccd in self.seen_cccd:
                 problems.append(
                     Problem(
-                        number, columns.get("cccd", ""), f"Số CCCD trùng với dòng {self.seen_cccd[cccd]}."
+                        number,
+                        columns.get("cccd", ""),
+                        f"Số định danh cá nhân (CCCD) trùng với dòng {self.seen_cccd[cccd]}.",
                     )
                 )
             else:
@@ -582,6 +597,8 @@ def _create_all(actor: Any, candidates: list[Candidate]) -> int:
             row.get("recognized_on") or row.get("ceremony_on") or row.get("admitted_on")
         )
         row |= derived_values(row["full_name"], row.get("other_names", ""))
+        # A new member has no period out yet: party age counts from the admission (or the card's date).
+        row["party_age_from"] = row.get("admitted_on") or row.get("card_admitted_on")
         rows.append(row)
     batch = AuditBatch(actor=actor, action="create", event="members.import")
     object_type = Member._meta.label_lower

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,6 +26,7 @@ from dangvu.members.enums import (
     CardEventKind,
     DatePrecision,
     DisciplineForm,
+    EndingKind,
     MemberStatus,
     TransferKind,
     TransferStatus,
@@ -34,7 +34,13 @@ from dangvu.members.enums import (
 from dangvu.members.identity import reports_identity_conflicts
 from dangvu.members.milestones import badge_eligibility, probation_ends_on
 from dangvu.members.models import Award, CardEvent, Discipline, Member, PartyInterruption, Transfer
-from dangvu.members.models.reference import rule
+from dangvu.members.readmission import (
+    HARDSHIP_GROUND,
+    check_ground,
+    ending_period,
+    readmission_refusal,
+    record_hardship,
+)
 from dangvu.members.services import check_org_accepts_members, lock, member_create, transition
 from dangvu.members.workflow import LIFECYCLE
 
@@ -524,6 +530,91 @@ def badge_award(
     return award
 
 
+def unreturned_badges_refusal(member: Member) -> str | None:
+    """The workflow guard of ``badge-return``: a reason when there is no badge to take back."""
+    if not Award.objects.filter(member=member, kind=AwardKind.BADGE, returned_on__isnull=True).exists():
+        return "Không có Huy hiệu Đảng nào cần nộp lại."
+    return None
+
+
+def held_badges_refusal(member: Member) -> str | None:
+    """The workflow guard of ``badge-reissue``: a reason when the member holds no badge to reissue."""
+    if not Award.objects.filter(member=member, kind=AwardKind.BADGE, returned_on__isnull=True).exists():
+        return "Đảng viên chưa có Huy hiệu Đảng nào để cấp lại."
+    return None
+
+
+@transaction.atomic
+def badge_return(*, actor: Any, member: Member, returned_on: date, note: str = "") -> list[Award]:
+    """Record that a person whose membership ended (removed, left, expelled) returned their party
+    badges (HD 06-HD/TW; DOMAIN §4: the family of a deceased member keeps them). Side effects: each
+    badge's return date, one audit entry per badge."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    LIFECYCLE.ensure_state(member, "badge-return")
+    _not_future(returned_on, "Ngày nộp lại Huy hiệu")
+    if member.status_changed_on is not None and returned_on < member.status_changed_on:
+        raise ValidationError({"returned_on": "Ngày nộp lại không được trước ngày ra khỏi Đảng."})
+    badges = list(
+        Award.objects.select_for_update().filter(
+            member=member, kind=AwardKind.BADGE, returned_on__isnull=True
+        )
+    )
+    if not badges:
+        raise ValidationError("Không có Huy hiệu Đảng nào cần nộp lại.")
+    for badge in badges:
+        badge.returned_on = returned_on
+        badge.save(update_fields=["returned_on"])
+        audit_log(
+            actor=actor,
+            action="update",
+            obj=badge,
+            org=member.org,
+            event="members.badge_return",
+            changes={"returned_on": [None, returned_on.isoformat()]},
+            data={"member": member.pk, "note": note},
+        )
+    return badges
+
+
+@transaction.atomic
+def badge_reissue(
+    *, actor: Any, member: Member, milestone: int, reissued_on: date, reason: str, decision: str = ""
+) -> Award:
+    """Reissue a lost or damaged badge (cấp lại Huy hiệu), for a good reason that is recorded.
+    Side effects: the badge's reissue date, one audit entry with the reason."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    LIFECYCLE.ensure_state(member, "badge-reissue")
+    _not_future(reissued_on, "Ngày cấp lại Huy hiệu")
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần ghi rõ lý do cấp lại Huy hiệu (ví dụ: bị mất, hỏng)."})
+    badge = (
+        Award.objects.select_for_update()
+        .filter(member=member, kind=AwardKind.BADGE, milestone_years=milestone)
+        .first()
+    )
+    if badge is None:
+        raise ValidationError({"milestone": f"Đảng viên chưa được tặng Huy hiệu {milestone} năm tuổi Đảng."})
+    if badge.returned_on is not None:
+        raise ValidationError("Huy hiệu này đã được nộp lại; không cấp lại.")
+    if reissued_on < badge.awarded_on:
+        raise ValidationError({"reissued_on": "Ngày cấp lại không được trước ngày trao Huy hiệu."})
+    before = badge.reissued_on
+    badge.reissued_on = reissued_on
+    badge.save(update_fields=["reissued_on"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=badge,
+        org=member.org,
+        event="members.badge_reissue",
+        changes={"reissued_on": [before.isoformat() if before else None, reissued_on.isoformat()]},
+        data={"member": member.pk, "reason": reason.strip(), "decision": decision},
+    )
+    return badge
+
+
 @transaction.atomic
 def member_mark_deceased(*, actor: Any, member: Member, died_on: date, reason: str = "") -> Member:
     """Record the death of a member (the family keeps the card and badge; the file is closed)."""
@@ -542,10 +633,18 @@ def member_mark_deceased(*, actor: Any, member: Member, died_on: date, reason: s
 
 @transaction.atomic
 def member_remove(
-    *, actor: Any, member: Member, decided_on: date, reason: str, decision: str = "", signer: str = ""
+    *,
+    actor: Any,
+    member: Member,
+    decided_on: date,
+    reason: str,
+    decision: str = "",
+    signer: str = "",
+    ground: str = "",
 ) -> Member:
     """Remove a full member from the list (xóa tên), e.g. 3 months of unpaid fees without good reason.
-    The committee with admission power decides, on the chi bộ's proposal."""
+    The committee with admission power decides, on the chi bộ's proposal. ``ground``: the code of the
+    ground (``EndingGround``), which re-admission reads."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
     require_decider(actor, "remove", member.org, decided_on)
@@ -553,7 +652,10 @@ def member_remove(
         raise ValidationError("Đảng viên dự bị: dùng nghiệp vụ xóa tên đảng viên dự bị.")
     if not reason.strip():
         raise ValidationError({"reason": "Cần ghi rõ lý do xóa tên."})
+    if ground:
+        check_ground(EndingKind.REMOVED, ground, decided_on)
     return transition(
+        ground=ground,
         actor=actor,
         member=member,
         to_status=MemberStatus.REMOVED,
@@ -568,14 +670,25 @@ def member_remove(
 
 @transaction.atomic
 def member_accept_leaving(
-    *, actor: Any, member: Member, decided_on: date, reason: str = "", decision: str = "", signer: str = ""
+    *,
+    actor: Any,
+    member: Member,
+    decided_on: date,
+    reason: str = "",
+    decision: str = "",
+    signer: str = "",
+    ground: str = "",
 ) -> Member:
     """Accept a member's application to leave the Party (only without violations; otherwise discipline
-    first). The committee with admission power decides, on the chi bộ's proposal."""
+    first). The committee with admission power decides, on the chi bộ's proposal. ``ground``: why they
+    applied (family hardship is the one ground re-admission allows)."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
     require_decider(actor, "leave", member.org, decided_on)
+    if ground:
+        check_ground(EndingKind.LEFT, ground, decided_on)
     return transition(
+        ground=ground,
         actor=actor,
         member=member,
         to_status=MemberStatus.LEFT,
@@ -602,13 +715,15 @@ def discipline_record(
     votes_for: int | None = None,
     votes_against: int | None = None,
     members_on_roll: int | None = None,
+    ground: str = "",
 ) -> Discipline:
     """Record a disciplinary decision. Probationers: reprimand or warning only; expulsion ends membership.
 
     Only the level that decides the form records it (``dangvu.members.authority``): the chi bộ itself
     for khiển trách and cảnh cáo of its members, by its own vote (more than half of its full members on
     the roll by default), effective when announced — the secretary records that decision with the
-    vote; cách chức and khai trừ at the levels the rules name.
+    vote; cách chức and khai trừ at the levels the rules name. ``ground``: the code of an expulsion's
+    ground, which re-admission reads.
     """
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
@@ -636,6 +751,10 @@ def discipline_record(
         raise ValidationError({"decision": "Cần số quyết định kỷ luật."})
     if member.status == PROB and form not in PROBATIONER_DISCIPLINE:
         raise ValidationError({"form": "Đảng viên dự bị chỉ bị kỷ luật khiển trách hoặc cảnh cáo."})
+    if ground and form != DisciplineForm.EXPULSION:
+        raise ValidationError({"ground": "Chỉ ghi căn cứ ra khỏi Đảng với kỷ luật khai trừ."})
+    if ground:
+        check_ground(EndingKind.EXPELLED, ground, decided_on)
     record = Discipline.objects.create(
         member=member,
         form=form,
@@ -655,6 +774,7 @@ def discipline_record(
             actor=actor,
             member=member,
             to_status=MemberStatus.EXPELLED,
+            ground=ground,
             event="members.expel",
             expected=CURRENT_STATUSES,
             effective_on=decided_on,
@@ -672,32 +792,34 @@ def member_readmit(
     admitted_on: date,
     ceremony_on: date | None = None,
     hardship_exception: bool = False,
+    record_cleared_on: date | None = None,
     decision: str = "",
     signer: str = "",
 ) -> Member:
-    """Re-admit a former member (kết nạp lại): only once, at least 36 months after leaving, with a new
-    probation; not for those who applied to leave (unless for extreme family hardship). The committee
-    with admission power decides."""
+    """Re-admit a former member (kết nạp lại) with a new probation, under the rules of
+    ``dangvu.members.readmission`` (once; 36 months after leaving, 60 after a criminal record is
+    cleared; never on a barring ground). Side effects: the open period out is closed on the decision
+    date (party age counts again from the first admission minus the periods out); a leaving recorded
+    without a ground and re-admitted under the hardship exception gets that ground; status history,
+    roll-ups, one audit entry. The committee with admission power decides."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
     require_decider(actor, "readmit", member.org, admitted_on)
     _not_future(admitted_on, "Ngày quyết định kết nạp lại")
     LIFECYCLE.ensure_state(member, "readmit")
-    if member.readmitted_on is not None:
-        raise ValidationError("Chỉ được kết nạp lại một lần; người này đã được kết nạp lại.")
-    if member.status == MemberStatus.LEFT and not hardship_exception:
-        raise ValidationError(
-            "Người đã xin ra khỏi Đảng không được kết nạp lại (trừ trường hợp hoàn cảnh gia đình đặc biệt khó khăn)."
-        )
-    left_on = member.status_changed_on
-    months = int(rule("readmission_min_months", admitted_on, default=36))
-    if left_on is not None and admitted_on < left_on + relativedelta(months=months):
-        raise ValidationError(
-            f"Chưa đủ {months} tháng kể từ khi ra khỏi Đảng "
-            f"(đủ vào ngày {left_on + relativedelta(months=months):%d/%m/%Y})."
-        )
+    if record_cleared_on is not None:
+        _not_future(record_cleared_on, "Ngày được xóa án tích")
+    refusal = readmission_refusal(
+        member, admitted_on, record_cleared_on=record_cleared_on, hardship_exception=hardship_exception
+    )
+    if refusal is not None:
+        raise ValidationError(refusal)
     if ceremony_on is not None and ceremony_on < admitted_on:
         raise ValidationError({"ceremony_on": "Lễ kết nạp không được trước ngày quyết định kết nạp."})
+    period = ending_period(member)
+    if period is not None and hardship_exception and record_hardship(period):
+        period.ground = HARDSHIP_GROUND
+        period.save(update_fields=["ground"])
     PartyInterruption.objects.filter(member=member, ends_on__isnull=True).update(ends_on=admitted_on)
     member.first_admitted_on = member.first_admitted_on or member.admitted_on
     member.readmitted_on = admitted_on
@@ -712,8 +834,13 @@ def member_readmit(
         verb="readmit",
         effective_on=admitted_on,
         legal_basis=decision,
-        audit_data={"signer": signer} if signer else None,
         extra_fields=("first_admitted_on", "readmitted_on", "admitted_on", "ceremony_on", "recognized_on"),
+        audit_data={
+            "hardship_exception": hardship_exception,
+            "record_cleared_on": record_cleared_on,
+            "ground": period.ground if period is not None else "",
+            **({"signer": signer} if signer else {}),
+        },
     )
 
 

@@ -1,4 +1,9 @@
-"""What the rules compute for a member: party age, recognition deadline, badge eligibility (DOMAIN §2, §4).
+"""What the rules compute for a member: party age, recognition deadline, badge eligibility (DOMAIN §2, §4,
+§15).
+
+Party age is computed by ``party_age`` alone; the member's derived columns ``party_age_from`` and
+``party_age_until`` (kept by ``dangvu.members.services.party_age_refresh``) let SQL count the same thing
+for statistics, filters and badge lists.
 
 Values that the regulations set (12 months of probation, 30 working days, milestones, award days,
 early-award windows) come from ``MemberRule`` rows in force on the date concerned.
@@ -6,13 +11,14 @@ early-award windows) come from ``MemberRule`` rows in force on the date concerne
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from dangvu.members.enums import DisciplineForm
+from dangvu.members.enums import DisciplineForm, MemberStatus
 from dangvu.members.models import Member, PartyInterruption
 from dangvu.members.models.reference import rule
 from dangvu.workcalendar.calendar import add_working_days
@@ -37,14 +43,41 @@ class PartyAge:
         }
 
 
-def _shifted_start(start: date, interruptions: Iterable[PartyInterruption], on: date) -> date:
-    """``start`` moved later by the calendar length of every interruption between it and ``on``.
+def party_age_start(member: Member) -> date | None:
+    """The date party age counts from: the first admission decision (re-admitted members keep it), or
+    the date on the party card when no decision date is on record (QĐ 29 §4.5 and its successors)."""
+    return member.first_admitted_on or member.admitted_on or member.card_admitted_on
+
+
+def died_on(member: Member) -> date | None:
+    """The date of death of a deceased member (the effective date of the “deceased” status)."""
+    return member.status_changed_on if member.status == MemberStatus.DECEASED else None
+
+
+def deducted_gaps(member: Member, interruptions: Iterable[PartyInterruption] | None = None) -> list[Any]:
+    """The periods out of party activity that party age does not count, in date order (a rehabilitated
+    member's period stays on record but is not deducted: their party age is continuous)."""
+    rows = interruptions if interruptions is not None else member.interruptions.all()
+    return sorted((g for g in rows if not g.rehabilitated), key=lambda g: g.starts_on)
+
+
+def clock_stops_on(member: Member, gaps: Sequence[Any]) -> date | None:
+    """The day the party-age clock stopped: death, or the start of a period out that is still open."""
+    stops = [g.starts_on for g in gaps if g.ends_on is None]
+    death = died_on(member)
+    if death is not None:
+        stops.append(death)
+    return min(stops) if stops else None
+
+
+def _shifted_start(start: date, gaps: Sequence[Any], on: date) -> date:
+    """``start`` moved later by the calendar length of every period out between it and ``on``.
 
     Calendar lengths (years, months, days) rather than day counts, so 20 years with a 5-year gap is
     15 years exactly, whatever the leap days.
     """
     shifted = start
-    for gap in sorted(interruptions, key=lambda g: g.starts_on):
+    for gap in gaps:
         begin = max(gap.starts_on, start)
         end = min(gap.ends_on or on, on)
         if end > begin:
@@ -52,28 +85,42 @@ def _shifted_start(start: date, interruptions: Iterable[PartyInterruption], on: 
     return shifted
 
 
-def party_age_start(member: Member) -> date | None:
-    """The date party age counts from: the first admission decision (re-admitted members keep it)."""
-    return member.first_admitted_on or member.admitted_on
-
-
 def party_age(
     member: Member, on: date, interruptions: Iterable[PartyInterruption] | None = None
 ) -> PartyAge | None:
-    """Party age on ``on``: from the admission decision, minus every period out of party activity.
+    """Party age on ``on``: the one function every page, list, badge check and export uses.
 
-    Counted as calendar years, months and days from a start date moved forward by each interruption.
-    None when the admission date is unknown or after ``on``.
+    Counted in calendar years, months and days from the first admission decision (or the card's
+    date), minus every period out of party activity; the clock stops at death and while a period out
+    is open. None when the start is unknown or after ``on``.
     """
     start = party_age_start(member)
     if start is None or on < start:
         return None
-    gaps = list(interruptions) if interruptions is not None else list(member.interruptions.all())
-    effective_start = _shifted_start(start, gaps, on)
-    if effective_start > on:
+    gaps = deducted_gaps(member, interruptions)
+    stop = clock_stops_on(member, gaps)
+    until = min(on, stop) if stop is not None else on
+    effective_start = _shifted_start(start, gaps, until)
+    if effective_start >= until:
         return PartyAge(0, 0, 0)
-    delta = relativedelta(on, effective_start)
+    delta = relativedelta(until, effective_start)
     return PartyAge(delta.years, delta.months, delta.days)
+
+
+def party_age_columns(
+    member: Member, interruptions: Iterable[PartyInterruption] | None = None
+) -> tuple[date | None, date | None]:
+    """The member's derived columns ``party_age_from`` and ``party_age_until``: the start moved by
+    every period out recorded, and the day the clock stopped (None while it runs). For any day D on
+    or after the last period's end, ``party_age(D)`` is the calendar span from ``party_age_from`` to
+    D (or to ``party_age_until`` when earlier): what SQL statistics and lists count with."""
+    start = party_age_start(member)
+    if start is None:
+        return None, None
+    gaps = deducted_gaps(member, interruptions)
+    stop = clock_stops_on(member, gaps)
+    closed_until = max([start, *(g.ends_on for g in gaps if g.ends_on is not None)])
+    return _shifted_start(start, gaps, min(closed_until, stop) if stop else closed_until), stop
 
 
 def probation_ends_on(member: Member) -> date | None:
@@ -100,18 +147,27 @@ def recognition_due_on(member: Member) -> date | None:
 def date_of_party_age(
     member: Member, years: int, interruptions: Iterable[PartyInterruption] | None = None
 ) -> date | None:
-    """The day the member reaches ``years`` of party age (interruptions so far push it later)."""
+    """The day the member reaches (or would have reached, for a deceased member) ``years`` of party
+    age, periods out pushing it later. None when the start is unknown or a period out that is still
+    open stopped the clock before.
+
+    A member admitted on 29/2 reaches a whole number of years on 28/2 of a common year (the civil
+    rule: a period in years ends on the corresponding day, or the month's last day when there is none).
+    """
     start = party_age_start(member)
     if start is None:
         return None
-    gaps = list(interruptions) if interruptions is not None else list(member.interruptions.all())
+    gaps = deducted_gaps(member, interruptions)
     target = start + relativedelta(years=years)
-    # Interruptions before the target push it later; iterate until stable (gaps can straddle it).
-    for _ in range(5):
-        shifted = _shifted_start(start, gaps, target) + relativedelta(years=years)
+    # Periods out before the target push it later; repeat until stable (a period can straddle it).
+    for _ in range(len(gaps) + 2):
+        shifted = _shifted_start(start, [g for g in gaps if g.ends_on is not None], target)
+        shifted += relativedelta(years=years)
         if shifted == target:
             break
         target = shifted
+    if any(g.ends_on is None and g.starts_on < target for g in gaps):
+        return None
     return target
 
 
@@ -135,63 +191,126 @@ class BadgeEligibility:
     reason: str
 
 
-def _early_months(milestone: int, on: date, *, seriously_ill: bool, posthumous: bool) -> int:
-    if posthumous:
-        return int(rule("badge_early_months_posthumous", on, default=12))
-    if seriously_ill:
-        windows = rule("badge_early_months_ill", on, default={"below_70": 12, "from_70": 24})
+MILESTONES_DEFAULT = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
+
+
+def badge_milestones(on: date) -> list[int]:
+    return [int(m) for m in rule("badge_milestones", on, default=MILESTONES_DEFAULT)]
+
+
+def early_months_ill(milestone: int, on: date) -> int:
+    """How many months early a seriously ill member may receive the ``milestone`` badge (rule
+    ``badge_early_months_ill`` in force on ``on``: 12 for 30–65 years, 24 for 70–90)."""
+    windows = rule("badge_early_months_ill", on, default=[])
+    if isinstance(windows, dict):  # the first version of the rule: {"below_70": 12, "from_70": 24}
         return int(windows["from_70"] if milestone >= 70 else windows["below_70"])
+    for window in windows:
+        if int(window["from"]) <= milestone <= int(window["to"]):
+            return int(window["months"])
     return 0
+
+
+def discipline_wait_ends_on(discipline: Any) -> date | None:
+    """Until when a discipline holds a badge back: the wait of the rule in force on the day of the
+    discipline (a warning of 2023 is judged by QĐ 24-QĐ/TW), None when it imposes none."""
+    waits = rule("badge_wait_after_discipline_months", discipline.decided_on, default={})
+    months = int(waits.get(discipline.form, 0))
+    return discipline.decided_on + relativedelta(months=months) if months else None
+
+
+def _refused(milestone: int, reached: date | None, reason: str) -> BadgeEligibility:
+    return BadgeEligibility(milestone, reached, False, False, reason)
+
+
+def _status_refusal(member: Member, milestone: int, posthumous: bool) -> BadgeEligibility | None:
+    if member.status == MemberStatus.PROBATIONARY:
+        return _refused(milestone, None, "Đảng viên dự bị không được tặng Huy hiệu Đảng.")
+    if member.status == MemberStatus.DECEASED and not posthumous:
+        return _refused(milestone, None, "Đảng viên đã từ trần: chỉ có thể truy tặng.")
+    if posthumous and member.status != MemberStatus.DECEASED:
+        return _refused(milestone, None, "Chỉ truy tặng Huy hiệu cho đảng viên đã từ trần.")
+    if member.status in {MemberStatus.REMOVED, MemberStatus.EXPELLED, MemberStatus.LEFT}:
+        return _refused(milestone, None, "Người không còn là đảng viên không được tặng Huy hiệu.")
+    return None
+
+
+def _discipline_refusal(
+    member: Member, milestone: int, reached: date, award_on: date
+) -> BadgeEligibility | None:
+    for discipline in member.disciplines.all():
+        if discipline.form == DisciplineForm.EXPULSION or discipline.decided_on > award_on:
+            continue
+        until = discipline_wait_ends_on(discipline)
+        if until is not None and award_on < until:
+            months = relativedelta(until, discipline.decided_on)
+            return _refused(
+                milestone,
+                reached,
+                f"Chưa xét tặng: trong thời hạn {months.years * 12 + months.months} tháng sau quyết định "
+                f"kỷ luật {discipline.get_form_display().lower()} ngày {discipline.decided_on:%d/%m/%Y} "
+                f"(đến ngày {until:%d/%m/%Y}).",
+            )
+    return None
+
+
+def _posthumous(member: Member, milestone: int, reached: date, award_on: date) -> BadgeEligibility:
+    """Posthumous award: only when the member died at most 12 months (the rule in force at death)
+    short of the milestone (HD 01-HD/TW 2021 §18, HD 06-HD/TW 2025; DOMAIN §15)."""
+    died = died_on(member)
+    if died is None:
+        return _refused(milestone, reached, "Chưa có ngày mất của đảng viên để xét truy tặng.")
+    if award_on < died:
+        return _refused(milestone, reached, "Ngày truy tặng không được trước ngày mất.")
+    months = int(rule("badge_early_months_posthumous", died, default=12))
+    if died < reached - relativedelta(months=months):
+        return _refused(
+            milestone,
+            reached,
+            f"Không truy tặng: khi từ trần (ngày {died:%d/%m/%Y}) đảng viên còn thiếu hơn {months} tháng "
+            f"mới đủ {milestone} năm tuổi Đảng (đủ vào ngày {reached:%d/%m/%Y}).",
+        )
+    return BadgeEligibility(milestone, reached, True, died < reached, "")
 
 
 def badge_eligibility(
     member: Member, milestone: int, award_on: date, *, seriously_ill: bool = False, posthumous: bool = False
 ) -> BadgeEligibility:
-    """Whether ``member`` can receive the ``milestone``-year badge on ``award_on`` (with the early windows)."""
-    milestones = rule("badge_milestones", award_on, default=[30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90])
-    if milestone not in milestones:
-        return BadgeEligibility(
-            milestone, None, False, False, f"{milestone} năm không phải là mốc tặng Huy hiệu."
-        )
-    if member.status == "probationary":
-        return BadgeEligibility(
-            milestone, None, False, False, "Đảng viên dự bị không được tặng Huy hiệu Đảng."
-        )
-    if member.status == "deceased" and not posthumous:
-        return BadgeEligibility(milestone, None, False, False, "Đảng viên đã từ trần: chỉ có thể truy tặng.")
-    if member.status in {"removed", "expelled", "left"}:
-        return BadgeEligibility(
-            milestone, None, False, False, "Người không còn là đảng viên không được tặng Huy hiệu."
-        )
+    """Whether ``member`` can receive the ``milestone``-year badge on ``award_on``.
+
+    The milestone is reached by party age (periods out deducted, see ``date_of_party_age``); seriously
+    ill members may receive it early (``early_months_ill``); a deceased member only posthumously and
+    only if they died at most 12 months short of it; a discipline holds it back for the wait of the
+    rule in force on the discipline's date. Lists prefetch awards and disciplines: read through .all().
+    """
+    if milestone not in badge_milestones(award_on):
+        return _refused(milestone, None, f"{milestone} năm không phải là mốc tặng Huy hiệu.")
+    refusal = _status_refusal(member, milestone, posthumous)
+    if refusal is not None:
+        return refusal
     reached = date_of_party_age(member, milestone)
     if reached is None:
-        return BadgeEligibility(milestone, None, False, False, "Chưa có ngày kết nạp để tính tuổi đảng.")
-    # Read through .all() so that lists which prefetch awards and disciplines run no query per member.
-    if any(a.kind == "badge" and a.milestone_years == milestone for a in member.awards.all()):
-        return BadgeEligibility(
-            milestone, reached, False, False, f"Đã được tặng Huy hiệu {milestone} năm tuổi Đảng."
+        if party_age_start(member) is None:
+            return _refused(milestone, None, "Chưa có ngày kết nạp để tính tuổi đảng.")
+        stop = clock_stops_on(member, deducted_gaps(member))
+        return _refused(
+            milestone,
+            None,
+            f"Tuổi đảng đang dừng: gián đoạn sinh hoạt đảng từ ngày {stop:%d/%m/%Y} chưa kết thúc."
+            if stop
+            else "Chưa tính được ngày đủ tuổi đảng.",
         )
-    waits = rule("badge_wait_after_discipline_months", award_on, default={})
-    for discipline in (d for d in member.disciplines.all() if d.form != DisciplineForm.EXPULSION):
-        months = int(waits.get(discipline.form, 0))
-        if months and award_on < discipline.decided_on + relativedelta(months=months):
-            return BadgeEligibility(
-                milestone,
-                reached,
-                False,
-                False,
-                f"Chưa xét tặng: trong thời hạn {months} tháng sau quyết định kỷ luật "
-                f"{discipline.get_form_display().lower()}.",
-            )
+    if any(a.kind == "badge" and a.milestone_years == milestone for a in member.awards.all()):
+        return _refused(milestone, reached, f"Đã được tặng Huy hiệu {milestone} năm tuổi Đảng.")
+    refusal = _discipline_refusal(member, milestone, reached, award_on)
+    if refusal is not None:
+        return refusal
+    if posthumous:
+        return _posthumous(member, milestone, reached, award_on)
     if award_on >= reached:
         return BadgeEligibility(milestone, reached, True, False, "")
-    early = _early_months(milestone, award_on, seriously_ill=seriously_ill, posthumous=posthumous)
+    early = early_months_ill(milestone, award_on) if seriously_ill else 0
     if early and award_on >= reached - relativedelta(months=early):
         return BadgeEligibility(milestone, reached, True, True, "")
-    return BadgeEligibility(
-        milestone,
-        reached,
-        False,
-        False,
-        f"Chưa đủ {milestone} năm tuổi Đảng (đủ vào ngày {reached:%d/%m/%Y}).",
+    return _refused(
+        milestone, reached, f"Chưa đủ {milestone} năm tuổi Đảng (đủ vào ngày {reached:%d/%m/%Y})."
     )

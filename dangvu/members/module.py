@@ -241,6 +241,7 @@ def describe() -> ModuleDescription:
         api_mounts=[
             ApiMount("orgs", "dangvu.members.api:org_router"),
             ApiMount("proposals", "dangvu.members.api:proposal_router"),
+            ApiMount("interruptions", "dangvu.members.api_interruptions:router"),
         ],
         permissions=[
             Permission(

@@ -54,7 +54,7 @@ def member_file_pdf(member: Member, *, printed_by: str = "") -> bytes:
             ("Nơi ở hiện nay", member.current_address),
             ("Dân tộc", member.ethnicity.name if member.ethnicity else ""),
             ("Tôn giáo", member.religion.name if member.religion else ""),
-            ("Số CCCD", member.cccd or ""),
+            ("Số định danh cá nhân (CCCD)", member.cccd or ""),
             ("Điện thoại", member.phone),
             ("Thư điện tử", member.email),
         ]

@@ -6,10 +6,13 @@ their order, the total and the audited opening of a file are decided here once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from dangvu.accounts.querysets import require
@@ -34,7 +37,7 @@ class MemberFilter:
     status: str = ""
     sex: str = ""
     age: tuple[int, int] | None = None  # years, both ends included
-    party_age: tuple[int, int] | None = None  # years since the admission year, as the statistics count
+    party_age: tuple[int, int] | None = None  # years since the party-age start year, as statistics count
     ethnicity: str = ""
     nothing: bool = False  # the unit asked for is unknown or outside the user's scope
 
@@ -66,6 +69,28 @@ def reference(model: type[Ethnicity] | type[Religion], value: str | None) -> Any
     return next((entry for entry in model.objects.all() if fold(entry.name) == folded), None)
 
 
+def party_age_years_q(year: int, low: int, high: int) -> Q:
+    """Members whose party age counted by year in ``year`` is ``low``–``high`` (the statistics' rule on
+    the derived columns: the start year, or for a stopped clock the years it had run)."""
+    running = Q(
+        party_age_until__isnull=True,
+        party_age_from__gte=date(year - high, 1, 1),
+        party_age_from__lt=date(year - low + 1, 1, 1),
+    )
+    stopped = Q(party_age_until__isnull=False, pk__in=_stopped_within(low, high))
+    return running | stopped
+
+
+def _stopped_within(low: int, high: int) -> Any:
+    """Keys of the (few) members whose clock stopped after ``low``–``high`` years counted by year."""
+    return (
+        Member.objects.filter(party_age_until__isnull=False)
+        .annotate(_years=ExtractYear("party_age_until") - ExtractYear("party_age_from"))
+        .filter(_years__gte=low, _years__lte=high)
+        .values("pk")
+    )
+
+
 def members(user: Any, criteria: MemberFilter) -> Any:
     """The members ``user`` may see that match ``criteria``, in Vietnamese name order."""
     if criteria.nothing:
@@ -87,8 +112,7 @@ def members(user: Any, criteria: MemberFilter) -> Any:
             birth_date__gt=today - relativedelta(years=high + 1),
         )
     if criteria.party_age:
-        low, high = criteria.party_age
-        rows = rows.filter(admitted_on__year__gte=today.year - high, admitted_on__year__lte=today.year - low)
+        rows = rows.filter(party_age_years_q(today.year, *criteria.party_age))
     if criteria.ethnicity:
         entry = reference(Ethnicity, criteria.ethnicity)
         rows = rows.filter(ethnicity=entry) if entry is not None else rows.none()

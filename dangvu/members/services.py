@@ -61,7 +61,10 @@ EDITABLE_FIELDS = (
     "admitted_on",
     "ceremony_on",
     "recognized_on",
+    "card_admitted_on",
 )
+# Changing these moves the party-age start: the derived columns are recomputed.
+PARTY_AGE_FIELDS = frozenset({"admitted_on", "card_admitted_on"})
 _INTERRUPTION_FOR: dict[str, str] = {
     MemberStatus.REMOVED: InterruptionReason.REMOVED,
     MemberStatus.EXPELLED: InterruptionReason.EXPELLED,
@@ -90,6 +93,19 @@ def check_org_accepts_members(org: Any) -> None:
                 )
             }
         )
+
+
+def party_age_refresh(member: Member) -> None:
+    """Recompute the member's derived party-age columns (``party_age_from``, ``party_age_until``) from
+    their dates, periods out and death, and store them if they changed. Every write that moves one of
+    those (the lifecycle verbs through ``transition``, file corrections, the periods-out services,
+    imports) calls this, so that statistics and badge lists count in SQL what ``party_age`` computes."""
+    from dangvu.members.milestones import party_age_columns
+
+    start, until = party_age_columns(member)
+    if (member.party_age_from, member.party_age_until) != (start, until):
+        member.party_age_from, member.party_age_until = start, until
+        Member.objects.filter(pk=member.pk).update(party_age_from=start, party_age_until=until)
 
 
 def lock(member: Member) -> Member:
@@ -155,6 +171,7 @@ def member_create(
         status_changed_on=recognized_on or ceremony_on or admitted_on,
         **fields,
     )
+    member.party_age_from = member.admitted_on or member.card_admitted_on  # no period out yet
     _save_validated(member)
     MemberOrgPeriod.objects.create(member=member, org=org, started_on=member.status_changed_on)
     MemberStatusChange.objects.create(
@@ -192,6 +209,8 @@ def member_update(*, actor: Any, member: Member, changes: dict[str, Any], reason
     if "file_number" in changes:
         member.file_number = member.file_number or None
     _save_validated(member, sorted(changes))
+    if PARTY_AGE_FIELDS & set(changes):
+        party_age_refresh(member)
     changed = diff(before, snapshot(member))
     if changed:
         audit_log(
@@ -219,15 +238,17 @@ def transition(
     extra_fields: tuple[str, ...] = (),
     audit_data: dict[str, Any] | None = None,
     to_org: Any = None,
+    ground: str = "",
 ) -> Member:
     """Move a locked member to ``to_status`` (and, with ``to_org``, into another unit): the one place
     status changes.
 
     Refuses a move the member workflow does not allow from the current status (``verb``, see
     ``dangvu.members.workflow``; ``expected``: the status an internal step requires, such as a transfer
-    being received); writes the status history row (and the dated
-    unit periods); opens or closes the party-age interruption; keeps the roll-ups exact; one audit
-    entry. ``extra_fields`` are other fields the caller already set on ``member`` and that must be saved.
+    being received); writes the status history row (and the dated unit periods); opens the party-age
+    interruption of an ending (with its ``ground``) and recomputes the derived party-age columns; keeps
+    the roll-ups exact; one audit entry. ``extra_fields`` are other fields the caller already set on
+    ``member`` and that must be saved.
     """
     if verb is not None:
         from dangvu.members.workflow import LIFECYCLE
@@ -262,8 +283,13 @@ def transition(
     )
     if to_status in ENDED_STATUSES:
         PartyInterruption.objects.create(
-            member=member, reason=_INTERRUPTION_FOR[to_status], starts_on=effective_on, note=reason
+            member=member,
+            reason=_INTERRUPTION_FOR[to_status],
+            starts_on=effective_on,
+            note=reason[:255],
+            ground=ground,
         )
+    party_age_refresh(member)
     rollups.member_changed(
         old_path=old_path, old_status=old_status, new_path=member.org.path, new_status=to_status
     )
@@ -277,6 +303,7 @@ def transition(
             "legal_basis": legal_basis,
             "reason": reason,
             "effective_on": effective_on,
+            **({"ground": ground} if ground else {}),
             **(audit_data or {}),
         },
     )

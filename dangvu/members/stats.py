@@ -8,8 +8,11 @@ members per breakdown takes seconds; the figures then say when they were compute
 Counts by status always come from the exact roll-ups (``OrgMemberCount``).
 
 Ages and party ages are counted by year, as in the Party's statistical reports: age = report year −
-year of birth; party age = report year − year of the admission decision (the member file gives the
-exact party age, interruptions deducted).
+year of birth; party age = report year − year of the party-age start. That start is the member's
+derived ``party_age_from`` (the first admission, moved later by every period out of the Party: the
+same computation as ``dangvu.members.milestones.party_age``, so a re-admitted member counts from the
+first admission, minus the gap). A member whose clock stopped (a period out still open) has a fixed
+party age: their cell key is ``=N`` (N years, stop year − start year).
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
-from django.db.models.functions import ExtractMonth, ExtractYear, Substr
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
 from dangvu.members.enums import CURRENT_STATUSES, MemberStatus, TheoryLevel
@@ -50,7 +53,17 @@ PARTY_AGE_BANDS = [
 CURRENT_DIMENSIONS: dict[str, Any] = {
     "sex": F("sex"),
     "birth_year": ExtractYear("birth_date"),
-    "admitted_year": ExtractYear("admitted_on"),
+    "party_age_year": Case(
+        When(
+            party_age_until__isnull=False,
+            then=Concat(
+                Value("="),
+                Cast(ExtractYear("party_age_until") - ExtractYear("party_age_from"), CharField()),
+            ),
+        ),
+        default=Cast(ExtractYear("party_age_from"), CharField()),
+        output_field=CharField(),
+    ),
     "ethnicity": F("ethnicity__name"),
     "religion": F("religion__name"),
     "general_education": F("general_education"),
@@ -102,6 +115,8 @@ def _count_cells_live(members: Any) -> dict[str, dict[str, int]]:
         "admitted_on",
         "recognized_on",
         "status_changed_on",
+        "party_age_from",
+        "party_age_until",
         "ethnicity__name",
         "religion__name",
         "general_education",
@@ -114,6 +129,8 @@ def _count_cells_live(members: Any) -> dict[str, dict[str, int]]:
         admitted,
         recognized,
         changed,
+        age_from,
+        age_until,
         ethnicity,
         religion,
         education,
@@ -122,7 +139,7 @@ def _count_cells_live(members: Any) -> dict[str, dict[str, int]]:
         if status in current:
             cells["sex"][_key(sex)] += 1
             cells["birth_year"][_key(born.year if born else None)] += 1
-            cells["admitted_year"][_key(admitted.year if admitted else None)] += 1
+            cells["party_age_year"][party_age_key(age_from, age_until)] += 1
             cells["ethnicity"][_key(ethnicity)] += 1
             cells["religion"][_key(religion)] += 1
             cells["general_education"][_key(education)] += 1
@@ -134,6 +151,15 @@ def _count_cells_live(members: Any) -> dict[str, dict[str, int]]:
         if changed and status == MemberStatus.DECEASED:
             cells["deceased_month"][f"{changed:%Y-%m}"] += 1
     return {dimension: dict(values) for dimension, values in cells.items()}
+
+
+def party_age_key(age_from: date | None, age_until: date | None) -> str:
+    """The ``party_age_year`` cell of one member, as the SQL expression of ``CURRENT_DIMENSIONS``."""
+    if age_from is None:
+        return UNKNOWN
+    if age_until is not None:
+        return f"={age_until.year - age_from.year}"
+    return str(age_from.year)
 
 
 def rebuild_precomputed(min_members: int | None = None) -> int:
@@ -191,7 +217,7 @@ def _bands(cells: dict[str, int], bands: list[tuple[str, int, int]], year: int) 
         if key == UNKNOWN:
             result["unknown"] += n
             continue
-        years = year - int(key)
+        years = int(key[1:]) if key.startswith("=") else year - int(key)
         for label, low, high in bands:
             if low <= years <= high:
                 result[label] += n
@@ -260,7 +286,11 @@ def member_stats(org: Any, period_from: date, period_to: date, *, subtree: bool 
         "by_religion": _named(cells.get("religion", {})),
         "by_general_education": _named(cells.get("general_education", {})),
         "by_political_theory": _named(cells.get("political_theory", {}), theory_names),
-        "by_party_age_band": _bands(cells.get("admitted_year", {}), PARTY_AGE_BANDS, year),
+        # Cells computed before party age had its own column (until the nightly rebuild) count by year
+        # of admission.
+        "by_party_age_band": _bands(
+            cells.get("party_age_year", cells.get("admitted_year", {})), PARTY_AGE_BANDS, year
+        ),
         "admitted_in_period": events["admitted"],
         "recognized_in_period": events["recognized"],
         "deceased_in_period": events["deceased"],

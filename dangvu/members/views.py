@@ -27,7 +27,8 @@ from dangvu.core.paging import LargeListPaginator
 from dangvu.core.spreadsheets.writer import XLSX_TYPE
 from dangvu.links.services import linked_records, timeline
 from dangvu.members import forms as member_forms
-from dangvu.members import selectors, services, stats, worklists
+from dangvu.members import interruptions, selectors, services, stats, worklists
+from dangvu.members.enums import EndingGroundCode
 from dangvu.members.exports import (
     COLUMNS,
     DEFAULT_COLUMNS,
@@ -37,7 +38,13 @@ from dangvu.members.exports import (
     member_export_request,
     member_list_xlsx,
 )
-from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
+from dangvu.members.milestones import (
+    clock_stops_on,
+    deducted_gaps,
+    party_age,
+    probation_ends_on,
+    recognition_due_on,
+)
 from dangvu.members.models import Member, MemberImport, Transfer
 from dangvu.members.reports import SECTIONS, SEX_NAMES, STATUS_NAMES, labelled
 from dangvu.members.workflow import LIFECYCLE
@@ -195,9 +202,15 @@ def _member(request: AuthenticatedHttpRequest, pk: int) -> Member:
 def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = selectors.open_file(request.user, pk)
     today = timezone.localdate()
+    interruptions = list(member.interruptions.order_by("starts_on", "pk"))
+    labels = dict(EndingGroundCode.choices)
+    for row in interruptions:
+        row.ground_label = labels.get(row.ground, row.ground)  # type: ignore[attr-defined]
     context = {
         "member": member,
-        "party_age": party_age(member, today),
+        "party_age": party_age(member, today, interruptions),
+        "party_age_stopped": clock_stops_on(member, deducted_gaps(member, interruptions)),
+        "interruptions": interruptions,
         "probation_ends_on": probation_ends_on(member),
         "recognition_due_on": recognition_due_on(member) if member.status == "probationary" else None,
         "periods": member.org_periods.select_related("org").order_by("-started_on", "-pk"),
@@ -242,6 +255,51 @@ def _proposal_context(request: AuthenticatedHttpRequest, member: Member) -> dict
         "decidable": decidable,
         "proposable": [(verb, DecisionVerb(verb).label) for verb in proposable(request.user, member)],
     }
+
+
+@login_required
+def interruption_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a period out of party activity for a member (the section of the member page)."""
+    member = _member(request, pk)
+    require_perm(request.user, "members.manage", member.org)
+    form = member_forms.InterruptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interruptions.interruption_create(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Đã ghi thời gian gián đoạn sinh hoạt đảng."))
+            return redirect(member.get_absolute_url() + "#interruptions")
+    title = _("Thêm thời gian gián đoạn: %(name)s") % {"name": member.full_name}
+    return render(request, "members/form.html", {"form": form, "title": title, "member": member})
+
+
+@login_required
+def interruption_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct a period out of party activity, with the reason for the correction (audited)."""
+    row = get_object_or_404(
+        interruptions.interruptions_visible_to(request.user).select_related("member", "member__org"), pk=pk
+    )
+    member = row.member
+    require_perm(request.user, "members.manage", member.org)
+    initial = {field: getattr(row, field) for field in interruptions.EDITABLE}
+    form = member_forms.InterruptionEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("change_reason")
+        changes = {field: data[field] for field in form.changed_data if field in data}
+        try:
+            interruptions.interruption_update(
+                actor=request.user, interruption=row, changes=changes, reason=reason
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Đã sửa thời gian gián đoạn."))
+            return redirect(member.get_absolute_url() + "#interruptions")
+    title = _("Sửa thời gian gián đoạn: %(name)s") % {"name": member.full_name}
+    return render(request, "members/form.html", {"form": form, "title": title, "member": member})
 
 
 def _attach(form: forms.BaseForm, error: ValidationError) -> None:

@@ -23,6 +23,7 @@ from dangvu.members.enums import (
     MemberStatus,
     TemporaryCategory,
     TransferKind,
+    ground_choices,
 )
 
 if TYPE_CHECKING:
@@ -71,6 +72,20 @@ def _decides_discipline(user: Any, member: Any) -> StrOrPromise | None:
     return refusal(user, discipline_verb(DisciplineForm.REPRIMAND), member.org)
 
 
+def _ground(kind: str, *, required: bool = True) -> Input:
+    """The ground of an ending (a code of the ``EndingGround`` list), which re-admission reads."""
+    blank: list[tuple[Any, Any]] = [] if required else [("", _("— (chỉ với kỷ luật khai trừ)"))]
+    return Input(
+        "ground",
+        _("Căn cứ ra khỏi Đảng"),
+        "choice",
+        required=required,
+        choices=[*blank, *ground_choices(kind)],
+        default=None if required else "",
+        description="Mã căn cứ (danh mục căn cứ ra khỏi Đảng); quyết định việc xét kết nạp lại",
+    )
+
+
 def _receives(user: Any, member: Any) -> bool:
     """The receiving side: a transfer of this member is on its way into a unit the user manages."""
     from dangvu.members.lifecycle import incoming_transfer
@@ -82,6 +97,18 @@ def _sends(user: Any, member: Any) -> bool:
     from dangvu.members.lifecycle import outgoing_transfer
 
     return outgoing_transfer(user, member) is not None
+
+
+def _no_badge_to_return(member: Any) -> str | None:
+    from dangvu.members.lifecycle import unreturned_badges_refusal
+
+    return unreturned_badges_refusal(member)
+
+
+def _no_badge_to_reissue(member: Any) -> str | None:
+    from dangvu.members.lifecycle import held_badges_refusal
+
+    return held_badges_refusal(member)
 
 
 LIFECYCLE = Workflow(
@@ -254,6 +281,36 @@ LIFECYCLE = Workflow(
             order=31,
         ),
         Transition(
+            name="badge-reissue",
+            title=_("Cấp lại Huy hiệu Đảng"),
+            action="dangvu.members.lifecycle:badge_reissue",
+            sources=frozenset({FULL, EXEMPT, MemberStatus.DECEASED}),
+            refused=_("Chỉ cấp lại Huy hiệu cho đảng viên (hoặc gia đình đảng viên đã từ trần)."),
+            permission="members.manage",
+            guard=_no_badge_to_reissue,
+            inputs=(
+                Input("milestone", _("Mốc tuổi Đảng"), "int", choices=[(y, f"{y} năm") for y in MILESTONES]),
+                Input("reissued_on", _("Ngày cấp lại"), "date"),
+                Input("reason", _("Lý do cấp lại"), "textarea"),
+                Input("decision", _("Số quyết định"), required=False, max_length=100),
+            ),
+            order=32,
+        ),
+        Transition(
+            name="badge-return",
+            title=_("Nộp lại Huy hiệu Đảng"),
+            action="dangvu.members.lifecycle:badge_return",
+            sources=frozenset(ENDED_STATUSES),
+            refused=_("Chỉ người đã ra khỏi Đảng (xóa tên, khai trừ, xin ra) phải nộp lại Huy hiệu."),
+            permission="members.manage",
+            guard=_no_badge_to_return,
+            inputs=(
+                Input("returned_on", _("Ngày nộp lại"), "date"),
+                Input("note", _("Ghi chú"), "textarea", required=False),
+            ),
+            order=63,
+        ),
+        Transition(
             name="discipline",
             title=_("Ghi nhận kỷ luật"),
             action="dangvu.members.lifecycle:discipline_record",
@@ -291,6 +348,7 @@ LIFECYCLE = Workflow(
                     min_value=1,
                     help_text=_("Để trống: lấy theo danh sách đảng viên chính thức của chi bộ."),
                 ),
+                _ground("expelled", required=False),
             ),
             confirm=_("Kỷ luật khai trừ chấm dứt tư cách đảng viên; các hình thức khác được ghi vào hồ sơ."),
             order=40,
@@ -341,7 +399,7 @@ LIFECYCLE = Workflow(
             target=MemberStatus.REMOVED,
             permission="members.manage",
             decided_by=_decided("remove"),
-            inputs=_dated(_("Ngày quyết định"), reason_required=True),
+            inputs=(*_dated(_("Ngày quyết định"), reason_required=True), _ground("removed")),
             confirm=_(
                 "Người này sẽ bị xóa tên khỏi danh sách đảng viên: tuổi đảng dừng từ ngày quyết định, "
                 "phải nộp lại Huy hiệu Đảng."
@@ -356,7 +414,7 @@ LIFECYCLE = Workflow(
             target=MemberStatus.LEFT,
             permission="members.manage",
             decided_by=_decided("leave"),
-            inputs=_dated(_("Ngày quyết định")),
+            inputs=(*_dated(_("Ngày quyết định")), _ground("left")),
             confirm=_(
                 "Người này sẽ ra khỏi Đảng; chỉ được xét kết nạp lại trong các trường hợp quy định cho phép."
             ),
@@ -379,6 +437,12 @@ LIFECYCLE = Workflow(
                     _("Trường hợp hoàn cảnh gia đình đặc biệt khó khăn"),
                     "bool",
                     default=False,
+                ),
+                Input(
+                    "record_cleared_on",
+                    _("Ngày được xóa án tích (nếu từng bị kết án)"),
+                    "date",
+                    required=False,
                 ),
                 *_decision(),
             ),

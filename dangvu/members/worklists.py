@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
 from dangvu.members.milestones import (
     badge_eligibility,
+    badge_milestones,
+    died_on,
     next_award_date,
     probation_ends_on,
     recognition_due_on,
@@ -58,30 +60,64 @@ class BadgeCandidate:
     milestone: int
     reached_on: date
     award_on: date
+    posthumous: bool = False
+
+
+def _reaching_window(milestone: int, first: date, last: date) -> Q:
+    """Members whose party-age clock runs and reaches ``milestone`` years between ``first`` and ``last``
+    (the derived start column: periods out are already in it)."""
+    return Q(
+        party_age_until__isnull=True,
+        party_age_from__gt=first - relativedelta(years=milestone),
+        party_age_from__lte=last - relativedelta(years=milestone),
+    )
+
+
+def _months_before(day: date | None, months: int) -> date:
+    return (day or date.min + relativedelta(months=months)) - relativedelta(months=months)
 
 
 def badge_candidates(members: Any, today: date) -> list[BadgeCandidate]:
-    """Full members reaching a badge milestone by the next award day (no badge for it yet)."""
+    """Members to propose for a badge on the next award day, from their party age (periods out
+    deducted, re-admitted members counted from their first admission):
+
+    * full (or exempt) members who reach a milestone in the 12 months up to the award day;
+    * deceased members who died in those 12 months at most 12 months short of a milestone
+      (posthumous award).
+
+    The derived columns choose the rows in SQL; ``badge_eligibility`` (the one rule) confirms each.
+    """
     award_on = next_award_date(today)
-    milestones = rule("badge_milestones", award_on, default=[30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90])
-    window = Q()
+    since = award_on - relativedelta(months=12)
+    milestones = badge_milestones(award_on)
+    living = Q()
     for years in milestones:
-        # Admitted around ``years`` before the award day (interruptions only make it later; checked below).
-        window |= Q(
-            admitted_on__lte=award_on - relativedelta(years=years),
-            admitted_on__gt=award_on - relativedelta(years=years, months=12),
+        living |= _reaching_window(years, since, award_on)
+    posthumous = Q()
+    for years in milestones:
+        # Died in the last 12 months, reaching the milestone at most 12 months after death.
+        posthumous |= Q(
+            party_age_from__gt=since - relativedelta(years=years, months=12),
+            party_age_from__lte=award_on - relativedelta(years=years) + relativedelta(months=12),
         )
-        window |= Q(
-            first_admitted_on__lte=award_on - relativedelta(years=years),
-            first_admitted_on__gt=award_on - relativedelta(years=years, months=12),
-        )
+    current = members.filter(status__in=[MemberStatus.OFFICIAL, MemberStatus.EXEMPT]).filter(living)
+    deceased = members.filter(
+        status=MemberStatus.DECEASED, party_age_until__gt=since, party_age_until__lte=award_on
+    ).filter(posthumous)
     candidates = []
-    queryset = members.filter(status__in=[MemberStatus.OFFICIAL, MemberStatus.EXEMPT]).filter(window)
-    for member in queryset.prefetch_related("interruptions", "awards", "disciplines"):
-        for years in milestones:
-            check = badge_eligibility(member, years, award_on)
-            if check.eligible and check.reached_on and check.reached_on > award_on - relativedelta(months=12):
-                candidates.append(BadgeCandidate(member, years, check.reached_on, award_on))
+    for rows, is_posthumous in ((current, False), (deceased, True)):
+        for member in rows.prefetch_related("interruptions", "awards", "disciplines"):
+            for years in milestones:
+                check = badge_eligibility(member, years, award_on, posthumous=is_posthumous)
+                if not check.eligible or check.reached_on is None:
+                    continue
+                # The living: reached in the 12 months up to the award day. The dead: the milestone
+                # they were reaching when they died (not the older ones a file may lack).
+                first = since if not is_posthumous else _months_before(died_on(member), 12)
+                if check.reached_on > first:
+                    candidates.append(
+                        BadgeCandidate(member, years, check.reached_on, award_on, is_posthumous)
+                    )
     return sorted(candidates, key=lambda c: (c.reached_on, c.member.sort_key))
 
 
@@ -98,7 +134,7 @@ def transfers_pending(org_queryset: Any, today: date) -> dict[str, list[Transfer
 
 REQUIRED_FIELDS = {
     "birth_date": _("Ngày sinh"),
-    "cccd": _("Số CCCD"),
+    "cccd": _("Số định danh cá nhân (CCCD)"),
     "admitted_on": _("Ngày kết nạp"),
     "ethnicity": _("Dân tộc"),
     "hometown": _("Quê quán"),

@@ -356,6 +356,11 @@ def populate(people, tree) -> dict[str, str]:
         actor=admin, member=moving, kind="official", to_org=tree.a2, issued_on=date(2026, 11, 20)
     )
     lifecycle.card_issue(actor=admin, member=full, card_number="12345678", issued_on=date(2020, 5, 1))
+    from dangvu.members.interruptions import interruption_create
+
+    interruption_create(
+        actor=admin, member=full, reason="lost_contact", starts_on=date(2000, 1, 1), ends_on=date(2001, 1, 1)
+    )
     calendar_day_set(actor=admin, day=date(2026, 12, 24), kind="day_off", note="Quyết định 01/QĐ")
     notify(
         recipients=[admin],

@@ -84,7 +84,7 @@ def test_partial_birth_dates(people, tree, given, stored):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"cccd": "12345"}, "cccd", "Số CCCD phải gồm đúng 12 chữ số."),
+        ({"cccd": "12345"}, "cccd", "Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."),
         ({"birth_date": "1980-02-31"}, "birth_date", "Ngày không tồn tại."),
         (
             {"recognized_on": "2004-01-01"},
@@ -310,6 +310,10 @@ def test_dated_verbs_from_the_api_and_the_screen_record_the_date_and_reason(
     client, auth = api(people.province)
     member_id = create(client, auth, org=tree.a1.pk, **fields).json()["id"]
     payload = {"on": "2026-03-02", "reason": "Lý do ghi rõ", "decision": "15-QĐ/ĐU"}
+    # Removal and leaving record their ground (re-admission reads it).
+    payload |= {"remove": {"ground": "removal.unpaid_fees"}, "leave": {"ground": "leave.applied"}}.get(
+        verb, {}
+    )
     if channel == "api":
         response = client.post(
             f"/api/v1/members/{member_id}/{verb}", payload, content_type="application/json", **auth

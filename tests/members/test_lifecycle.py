@@ -231,7 +231,11 @@ def test_discipline_forms_for_probationers_and_expulsion(official, probationer, 
 
 def test_readmission_only_once_after_36_months(official, admin_user):
     lifecycle.member_remove(
-        actor=admin_user, member=official, decided_on=date(2021, 1, 10), reason="Bỏ sinh hoạt"
+        actor=admin_user,
+        member=official,
+        decided_on=date(2021, 1, 10),
+        reason="Không đóng đảng phí",
+        ground="removal.unpaid_fees",
     )
     with pytest.raises(ValidationError, match="36 tháng"):
         lifecycle.member_readmit(actor=admin_user, member=official, admitted_on=date(2023, 1, 10))

@@ -81,7 +81,8 @@ def test_badge_refused_for_probationers_and_after_discipline(tree):
 
 
 def test_posthumous_award_window(tree):
-    member = make(tree, status="deceased", admitted_on=date(1996, 11, 1))
+    # Died 10 months short of 30 years: within the 12 months of a posthumous award.
+    member = make(tree, status="deceased", admitted_on=date(1996, 11, 1), status_changed_on=date(2026, 1, 1))
     assert not badge_eligibility(member, 30, date(2026, 2, 3)).eligible
     assert badge_eligibility(member, 30, date(2026, 2, 3), posthumous=True).eligible
 

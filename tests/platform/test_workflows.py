@@ -72,13 +72,14 @@ def test_a_verb_the_status_does_not_allow_is_refused_everywhere_with_the_reason(
     client.force_login(people.province)  # the level that decides xóa tên (from above)
     entries = AuditEntry.objects.count()
     web = client.post(
-        f"/members/{deceased.pk}/remove/", {"on": "02/10/2026", "reason": "Bỏ sinh hoạt", "decision": "1-QĐ"}
+        f"/members/{deceased.pk}/remove/",
+        {"on": "02/10/2026", "reason": "Bỏ sinh hoạt", "decision": "1-QĐ", "ground": "removal.no_activity"},
     )
     assert web.status_code == 200
     assert "Không thể “Xóa tên” khi đang ở trạng thái “Từ trần”." in web.content.decode()
     api = client.post(
         f"/api/v1/members/{deceased.pk}/remove",
-        {"on": "2026-10-02", "reason": "Bỏ sinh hoạt", "decision": "1-QĐ"},
+        {"on": "2026-10-02", "reason": "Bỏ sinh hoạt", "decision": "1-QĐ", "ground": "removal.no_activity"},
         content_type="application/json",
     )
     assert api.status_code == 422

@@ -119,6 +119,8 @@ RULES: dict[str, Rule] = {
     "members/<int:pk>/file.pdf": on("member", "members.view_file"),
     "members/<int:pk>/": on("member", "members.view_file"),  # the member file
     "members/<int:pk>/edit/": on("member", "members.manage"),
+    "members/<int:pk>/interruptions/new/": on("member", "members.manage"),
+    "members/interruptions/<int:pk>/edit/": on("interruption", "members.manage"),
     "members/<int:pk>/<slug:verb>/": custom("member"),  # each verb: its transition's permission
     "members/proposals/": somewhere("members.view"),  # scoped rows
     "members/authority/": somewhere("members.view"),  # who decides: reference data, read-only
@@ -163,6 +165,11 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/proposals/{proposal_id}": on("proposal", "members.view"),
     "POST /api/v1/proposals/{proposal_id}/decide": custom("proposal"),  # the deciding level of its verb
     "POST /api/v1/proposals/{proposal_id}/return": custom("proposal"),
+    "GET /api/v1/interruptions": S,  # rows scoped like the member's file
+    "POST /api/v1/interruptions": somewhere("members.manage"),
+    "POST /api/v1/interruptions/import": somewhere("members.manage"),
+    "GET /api/v1/interruptions/{interruption_id}": on("interruption", "members.view_file"),
+    "PATCH /api/v1/interruptions/{interruption_id}": on("interruption", "members.manage"),
     "GET /api/v1/documents": S,
     "POST /api/v1/documents/outgoing": somewhere("documents.draft"),
     "POST /api/v1/documents/incoming": somewhere("documents.register"),
@@ -211,7 +218,7 @@ def blank_pdf() -> bytes:
 
 def build_world(tree: Any, admin: Any) -> World:
     from dangvu.documents import services as documents
-    from dangvu.members.models import MemberImport, Transfer
+    from dangvu.members.models import MemberImport, PartyInterruption, Transfer
     from dangvu.members.proposals import proposal_create
     from dangvu.members.services import member_create
 
@@ -230,13 +237,16 @@ def build_world(tree: Any, admin: Any) -> World:
             admitted_on=date(2005, 1, 1),
         )
         objects["member", relation] = member
+        objects["interruption", relation] = PartyInterruption.objects.create(
+            member=member, reason="lost_contact", starts_on=date(2010, 1, 1), ends_on=date(2011, 1, 1)
+        )
         objects["proposal", relation] = proposal_create(
             actor=admin,
             member=member,
             verb="remove",
             resolution_number=f"1-NQ/CB {relation}",
             resolution_date=date(2026, 11, 10),
-            details={"reason": "Bỏ sinh hoạt"},
+            details={"reason": "Bỏ sinh hoạt", "ground": "removal.no_activity"},
         )
         objects["document", relation] = documents.document_register_incoming(
             actor=admin,
@@ -361,7 +371,7 @@ def url_for(route: str, target: str, relation: str, world: World, *, verb: str =
     path = route
     if route.startswith(("GET ", "POST ", "PATCH ", "PUT ", "DELETE ")):
         path = route.split(" ", 1)[1]
-        for name in ("member_id", "org_id", "document_id", "proposal_id"):
+        for name in ("member_id", "org_id", "document_id", "proposal_id", "interruption_id"):
             path = path.replace("{" + name + "}", str(record.pk) if record is not None else "0")
         return path.replace("{unit}", str(world.objects["org", "child"].pk)).replace(
             "{name}", "dangvu-demo-root.crl"

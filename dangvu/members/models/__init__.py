@@ -23,7 +23,7 @@ from dangvu.members.models.history import (
 )
 from dangvu.members.models.imports import MemberImport
 from dangvu.members.models.member import Member, MemberQuerySet, NameWord
-from dangvu.members.models.reference import Ethnicity, MemberRule, Religion
+from dangvu.members.models.reference import EndingGround, Ethnicity, MemberRule, Religion
 from dangvu.members.models.rollup import OrgMemberCount, OrgMemberStat
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "DecisionVerb",
     "DelegablePower",
     "Discipline",
+    "EndingGround",
     "Ethnicity",
     "FamilyRelation",
     "IdentityConflict",

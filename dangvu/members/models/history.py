@@ -70,13 +70,28 @@ class MemberStatusChange(models.Model):
 
 
 class PartyInterruption(models.Model):
-    """A period out of party activity; party age does not count it (DOMAIN §4)."""
+    """A period out of party activity; party age does not count it (DOMAIN §4).
+
+    An open period (no end) stops the party-age clock until it is closed. A period out because of a
+    removal, a leaving or an expulsion carries the ground of that decision (``EndingGround``), which
+    re-admission reads. ``rehabilitated``: the decision was annulled (wrongly expelled, then
+    rehabilitated): the period stays on record but party age runs through it. Written only through
+    ``dangvu.members.interruptions`` (and the lifecycle verbs), which keep the member's derived
+    party-age columns up to date.
+    """
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="interruptions")
     reason = models.CharField(_("lý do"), max_length=16, choices=InterruptionReason.choices)
     starts_on = models.DateField(_("từ ngày"))
     ends_on = models.DateField(_("đến ngày"), null=True, blank=True, help_text=_("Trống nếu chưa kết thúc."))
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    ground = models.CharField(
+        _("căn cứ ra khỏi Đảng"),
+        max_length=40,
+        blank=True,
+        help_text=_("Với xóa tên, ra khỏi Đảng, khai trừ: mã căn cứ trong danh mục."),
+    )
+    rehabilitated = models.BooleanField(_("đã được minh oan, phục hồi (tuổi đảng liên tục)"), default=False)
 
     class Meta:
         verbose_name = _("thời gian gián đoạn")
@@ -140,6 +155,9 @@ class Award(models.Model):
     decision = models.CharField(_("quyết định"), max_length=200, blank=True)
     posthumous = models.BooleanField(_("truy tặng"), default=False)
     early = models.BooleanField(_("tặng sớm"), default=False)
+    # A member removed from the Party returns the badge; a lost badge may be reissued (HD 06-HD/TW).
+    returned_on = models.DateField(_("ngày nộp lại"), null=True, blank=True)
+    reissued_on = models.DateField(_("ngày cấp lại"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("khen thưởng")

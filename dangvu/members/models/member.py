@@ -33,7 +33,7 @@ from dangvu.members.enums import (
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-cccd_validator = RegexValidator(r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."))
+cccd_validator = RegexValidator(r"^\d{12}$", _("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."))
 phone_validator = RegexValidator(r"^[0-9+ .()-]{8,20}$", _("Số điện thoại không hợp lệ."))
 
 
@@ -179,7 +179,11 @@ class Member(TimeStampedModel):
     )
     # Unique through ``member_cccd_unique``, whose btree also serves prefix searches (as a range): no
     # second, pattern-ops index over millions of rows.
-    cccd = CodeField(_("số CCCD"), max_length=12, null=True, blank=True, validators=[cccd_validator])
+    # Since 1/7/2024 (Luật Căn cước 2023) the card is the thẻ căn cước and its 12 digits are the số định
+    # danh cá nhân; the field keeps its name ``cccd`` (API, imports, exports).
+    cccd = CodeField(
+        _("số định danh cá nhân (CCCD)"), max_length=12, null=True, blank=True, validators=[cccd_validator]
+    )
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("thư điện tử"), blank=True)
     photo = models.ImageField(_("ảnh"), upload_to="members/photos/", blank=True)
@@ -223,6 +227,17 @@ class Member(TimeStampedModel):
         _("ngày kết nạp lần đầu"), null=True, blank=True, help_text=_("Chỉ với đảng viên được kết nạp lại.")
     )
     readmitted_on = models.DateField(_("ngày kết nạp lại"), null=True, blank=True)
+    card_admitted_on = models.DateField(
+        _("ngày vào Đảng ghi trên thẻ"),
+        null=True,
+        blank=True,
+        help_text=_("Dùng để tính tuổi đảng khi không có ngày quyết định kết nạp."),
+    )
+    # Derived by ``dangvu.members.services.party_age_refresh`` from the dates above, the periods out of
+    # the Party and the death, so that statistics and badge lists count party age in SQL:
+    # party age on a day D = D (or ``party_age_until`` when earlier) − ``party_age_from``.
+    party_age_from = models.DateField(null=True, blank=True, editable=False)
+    party_age_until = models.DateField(null=True, blank=True, editable=False)
     # Unique through Meta.constraints: exact look-ups only, so no second (LIKE) index as unique=True adds.
     card_number = CodeField(_("số thẻ đảng viên"), max_length=20, null=True, blank=True)
     file_number = CodeField(_("số lý lịch"), max_length=20, null=True, blank=True)
@@ -275,6 +290,13 @@ class Member(TimeStampedModel):
                 include=["id", "org", "status", "sex", "birth_date", "search_text"],
                 name="member_name_order_idx",
             ),
+            # The few members whose party-age clock stopped (death, a period out still open): party-age
+            # filters and posthumous badge lists find them without reading every row.
+            models.Index(
+                fields=["party_age_until"],
+                condition=Q(party_age_until__isnull=False),
+                name="member_party_age_stopped_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -283,7 +305,9 @@ class Member(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["cccd"],
                 name="member_cccd_unique",
-                violation_error_message=_("Số CCCD này đã có trong hồ sơ của một đảng viên khác."),
+                violation_error_message=_(
+                    "Số định danh cá nhân (CCCD) này đã có trong hồ sơ của một đảng viên khác."
+                ),
             ),
             models.UniqueConstraint(fields=["card_number"], name="member_card_number_unique"),
             models.UniqueConstraint(fields=["file_number"], name="member_file_number_unique"),
@@ -351,7 +375,7 @@ class Member(TimeStampedModel):
                 label = self._meta.get_field(field).verbose_name  # type: ignore[union-attr]
                 errors[field] = formula_error(capfirst(label))
         today = timezone.localdate()
-        for field in ("birth_date", "admitted_on", "ceremony_on", "recognized_on"):
+        for field in ("birth_date", "admitted_on", "ceremony_on", "recognized_on", "card_admitted_on"):
             value = getattr(self, field)
             if value is not None and value > today:
                 errors[field] = _("Ngày không được ở tương lai.")

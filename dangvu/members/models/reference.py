@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangvu.core.versions import bump_version, current_version
+from dangvu.members.enums import EndingKind
 
 
 class Ethnicity(models.Model):
@@ -41,6 +42,28 @@ class Religion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EndingGround(models.Model):
+    """A ground (căn cứ) on which membership ended: removal (xóa tên), leaving (xin ra) or expulsion
+    (khai trừ). Reference data with its legal basis; which grounds bar re-admission is the member rule
+    ``readmission_barred_grounds`` in force on the re-admission date."""
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    kind = models.CharField(_("nghiệp vụ"), max_length=10, choices=EndingKind.choices)
+    label = models.CharField(_("tên"), max_length=200)
+    legal_basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
+    effective_from = models.DateField(_("hiệu lực từ"))
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("căn cứ ra khỏi Đảng")
+        verbose_name_plural = pgettext_lazy("plural", "căn cứ ra khỏi Đảng")
+        ordering = ["kind", "order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class MemberRuleQuerySet(models.QuerySet["MemberRule"]):
