@@ -113,6 +113,8 @@ def confirm_identity(user: Any, password: str, token: str) -> bool:
 
     from dangvu.audit.services import audit_log
 
+    if not password and not token:
+        return False  # nothing was tried: no event
     confirmed = bool(password) and user.check_password(password)
     if not confirmed and token.isdigit():
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()

@@ -203,6 +203,12 @@ def _identity_confirmed(request: AuthenticatedHttpRequest) -> bool:
     if form.is_valid():
         request.session.pop(_REAUTH_FAILURES, None)
         return True
+    if not (request.POST.get("password") or request.POST.get("token")):
+        messages.error(
+            request,
+            _("Cần nhập đúng mật khẩu hiện tại hoặc một mã xác thực mới để xác nhận thao tác này."),
+        )
+        return False  # nothing was tried: not counted
     failures = int(request.session.get(_REAUTH_FAILURES, 0)) + 1
     request.session[_REAUTH_FAILURES] = failures
     if failures >= _REAUTH_LIMIT:

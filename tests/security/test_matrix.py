@@ -146,6 +146,9 @@ RULES: dict[str, Rule] = {
     "jsi18n/": P,
     # API operations
     "GET /api/v1/me": S,
+    # Any signed-in user, their own tokens, with the password or a fresh code (test_accounts.py)
+    "POST /api/v1/me/tokens": Rule("own"),
+    "POST /api/v1/me/tokens/{token_id}/revoke": Rule("own"),
     "GET /api/v1/orgs/directory": S,
     "GET /api/v1/orgs/picker": S,
     "GET /api/v1/orgs": S,  # rows scoped: checked by the org relation below
