@@ -86,7 +86,12 @@ def test_the_secretary_may_not_remove_a_member_the_api_says_why_and_nothing_chan
     before, entries = state(member), AuditEntry.objects.count()
     response = client.post(
         f"/api/v1/members/{member.pk}/remove",
-        {"on": "2026-11-20", "reason": "Bỏ sinh hoạt 3 tháng", "decision": "12-QĐ/ĐU"},
+        {
+            "on": "2026-11-20",
+            "reason": "Bỏ sinh hoạt 3 tháng",
+            "decision": "12-QĐ/ĐU",
+            "ground": "removal.no_activity",
+        },
         content_type="application/json",
         **auth,
     )
@@ -132,7 +137,12 @@ def test_the_commune_board_decides_for_its_chi_bo_but_not_for_another_commune(pe
     assert (
         client.post(
             f"/api/v1/members/{other.pk}/remove",
-            {"on": "2026-11-20", "reason": "Bỏ sinh hoạt", "decision": "3-QĐ/ĐU"},
+            {
+                "on": "2026-11-20",
+                "reason": "Bỏ sinh hoạt",
+                "decision": "3-QĐ/ĐU",
+                "ground": "removal.no_activity",
+            },
             content_type="application/json",
             **auth,
         ).status_code
@@ -140,7 +150,13 @@ def test_the_commune_board_decides_for_its_chi_bo_but_not_for_another_commune(pe
     )  # outside XA: not even visible
     done = client.post(
         f"/api/v1/members/{member.pk}/remove",
-        {"on": "2026-11-20", "reason": "Bỏ sinh hoạt", "decision": "3-QĐ/ĐU", "signer": "Vũ Văn Nam"},
+        {
+            "on": "2026-11-20",
+            "reason": "Bỏ sinh hoạt",
+            "decision": "3-QĐ/ĐU",
+            "signer": "Vũ Văn Nam",
+            "ground": "removal.no_activity",
+        },
         content_type="application/json",
         **auth,
     )
@@ -174,7 +190,7 @@ def test_the_secretary_proposes_the_commune_decides_from_its_worklist(people, tr
             "verb": "remove",
             "resolution_number": "05-NQ/CB",
             "resolution_date": "2026-11-10",
-            "details": {"reason": "Bỏ sinh hoạt 3 tháng không có lý do"},
+            "details": {"reason": "Bỏ sinh hoạt 3 tháng không có lý do", "ground": "removal.no_activity"},
         },
         content_type="application/json",
         **auth,
@@ -239,7 +255,7 @@ def test_a_returned_proposal_changes_nothing_and_a_new_one_may_follow(people, tr
         verb="leave",
         resolution_number="06-NQ/CB",
         resolution_date=date(2026, 11, 12),
-        details={"reason": "Xin ra khỏi Đảng vì lý do gia đình"},
+        details={"reason": "Xin ra khỏi Đảng vì lý do gia đình", "ground": "leave.applied"},
     )
     with pytest.raises(ValidationError, match="đang chờ quyết định"):
         proposal_create(
@@ -248,6 +264,7 @@ def test_a_returned_proposal_changes_nothing_and_a_new_one_may_follow(people, tr
             verb="leave",
             resolution_number="07-NQ/CB",
             resolution_date=date(2026, 11, 13),
+            details={"ground": "leave.applied"},
         )
     client, auth = api(commune)
     missing = client.post(
@@ -280,6 +297,7 @@ def test_a_returned_proposal_changes_nothing_and_a_new_one_may_follow(people, tr
         verb="leave",
         resolution_number="07-NQ/CB",
         resolution_date=date(2026, 11, 26),
+        details={"ground": "leave.applied"},
     )
     assert second.status == "proposed"
 
@@ -292,7 +310,7 @@ def test_a_decision_the_verb_refuses_writes_nothing(people, tree, commune, cell)
         verb="remove",
         resolution_number="08-NQ/CB",
         resolution_date=date(2026, 11, 10),
-        details={"reason": "Bỏ sinh hoạt"},
+        details={"reason": "Bỏ sinh hoạt", "ground": "removal.no_activity"},
     )
     with pytest.raises(ValidationError, match="trước ngày nghị quyết"):
         proposal_decide(
@@ -467,7 +485,12 @@ def test_a_delegated_grassroots_committee_decides_only_while_its_delegation_is_i
     assert refusal(commune, "recognize", dn1, date(2026, 7, 1)) is None
     # Today (1/12/2026) the delegation has ended: the enterprise's board may not remove, XA's may.
     client, auth = api(board)
-    payload = {"on": "2026-11-20", "reason": "Bỏ sinh hoạt", "decision": "2-QĐ/ĐU"}
+    payload = {
+        "on": "2026-11-20",
+        "reason": "Bỏ sinh hoạt",
+        "decision": "2-QĐ/ĐU",
+        "ground": "removal.no_activity",
+    }
     refused = client.post(
         f"/api/v1/members/{member.pk}/remove", payload, content_type="application/json", **auth
     )
@@ -490,6 +513,7 @@ def test_a_delegated_grassroots_committee_decides_only_while_its_delegation_is_i
         verb="leave",
         resolution_number="3-NQ/CB",
         resolution_date=date(2026, 11, 16),
+        details={"ground": "leave.applied"},
     )
     assert (proposal.deciding_org, proposal.deciding_body) == (
         dn,
@@ -659,7 +683,12 @@ def test_the_web_forms_propose_and_decide(people, tree, commune, cell):
     assert "Ban Thường vụ — Đảng ủy xã An Phú" in form.content.decode()
     sent = client.post(
         f"/members/{member.pk}/propose/remove/",
-        {"resolution_number": "12-NQ/CB", "resolution_date": "10/11/2026", "reason": "Bỏ sinh hoạt"},
+        {
+            "resolution_number": "12-NQ/CB",
+            "resolution_date": "10/11/2026",
+            "reason": "Bỏ sinh hoạt",
+            "ground": "removal.no_activity",
+        },
     )
     assert sent.status_code == 302
     proposal = MemberProposal.objects.get()
@@ -694,7 +723,7 @@ def test_the_member_page_and_the_proposal_list_do_not_query_per_verb_or_per_row(
             verb="remove",
             resolution_number=f"{20 + index}-NQ/CB",
             resolution_date=date(2026, 11, 10),
-            details={"reason": "Bỏ sinh hoạt"},
+            details={"reason": "Bỏ sinh hoạt", "ground": "removal.no_activity"},
         )
         from django.db import connection
         from django.test.utils import CaptureQueriesContext

@@ -192,7 +192,10 @@ class Command(BaseCommand):
                 verb="remove",
                 resolution_number="05-NQ/CB",
                 resolution_date=timezone.localdate() - timedelta(days=20),
-                details={"reason": "Bỏ sinh hoạt đảng 3 tháng liền không có lý do chính đáng"},
+                details={
+                    "reason": "Bỏ sinh hoạt đảng 3 tháng liền không có lý do chính đáng",
+                    "ground": "removal.no_activity",
+                },
             )
 
     def _plant_duplicates(self, province: Org) -> None:
