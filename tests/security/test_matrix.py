@@ -100,6 +100,7 @@ RULES: dict[str, Rule] = {
     "calendar/": S,
     "calendar/days/add/": somewhere("calendar.manage"),
     "calendar/days/<int:pk>/remove/": somewhere("calendar.manage"),
+    "calendar/years/<int:year>/confirm/": somewhere("calendar.manage"),
     "notifications/": S,
     "notifications/read/": S,
     "members/": S,  # rows scoped: an empty list for a user without members.view
@@ -156,6 +157,10 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/orgs/{org_id}/member-stats": on("org", "members.stats"),
     "GET /api/v1/calendar/add-working-days": S,
     "GET /api/v1/calendar/working-days-between": S,
+    "GET /api/v1/calendar/years/{year}": S,
+    "POST /api/v1/calendar/years/{year}/confirm": somewhere("calendar.manage"),
+    "PUT /api/v1/calendar/days/{day}": somewhere("calendar.manage"),
+    "DELETE /api/v1/calendar/days/{day}": somewhere("calendar.manage"),
     "GET /api/v1/members": S,  # rows scoped (tests/platform/test_scoping.py)
     "POST /api/v1/members": somewhere("members.manage"),
     "POST /api/v1/members/import": somewhere("members.manage"),
@@ -386,6 +391,7 @@ def url_for(route: str, target: str, relation: str, world: World, *, verb: str =
         if record is None:
             return None
         path = path.replace("<int:pk>", str(record.pk))
+    path = path.replace("<int:year>", "2027")
     if "<slug:verb>" in path:
         path = path.replace("<slug:verb>", verb)
     path = path.replace("<str:verb>", "remove")  # a proposal of the chi bộ
@@ -396,8 +402,10 @@ def call(client: Client, method: str, path: str) -> Any:
     with transaction.atomic():
         if method == "GET":
             response = client.get(path)
-        elif method == "PATCH":
-            response = client.patch(path, "{}", content_type="application/json")
+        elif method in ("PATCH", "PUT"):
+            response = client.generic(method, path, "{}", content_type="application/json")
+        elif method == "DELETE":
+            response = client.delete(path)
         else:
             response = client.post(
                 path,
