@@ -41,6 +41,7 @@ from dangvu.members.milestones import party_age, probation_ends_on, recognition_
 from dangvu.members.models import Member, MemberImport, Transfer
 from dangvu.members.reports import SECTIONS, SEX_NAMES, STATUS_NAMES, labelled
 from dangvu.members.workflow import LIFECYCLE
+from dangvu.orgs.fields import UnitField
 from dangvu.orgs.models import Org
 
 
@@ -125,9 +126,7 @@ def member_list_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
             "Hãy lọc hẹp hơn hoặc xuất Excel.".replace(",", "."),
         )
         return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
-    org = None
-    if form.is_valid() and form.cleaned_data["org"]:
-        org = Org.objects.visible_to(request.user).filter(code=form.cleaned_data["org"].strip()).first()
+    org = form.cleaned_data["org"] if form.is_valid() else None  # a visible unit (``_criteria``)
     subtitle = f"Đơn vị: {org.name}" if org else ""
     content = render_list(
         members.select_related("org"), title="Danh sách đảng viên", subtitle=subtitle, org=org
@@ -318,7 +317,11 @@ def _chosen_unit(request: AuthenticatedHttpRequest, perm: str) -> Org | None:
     code = request.GET.get("org", "").strip()
     visible = Org.objects.visible_to(request.user, perm)
     if code:
-        return visible.filter(code=code).first()
+        # A code from the picker, or (without JavaScript) a name that matches one unit only.
+        try:
+            return UnitField(queryset=visible).clean(code)
+        except ValidationError:
+            return None
     scope = scope_for(request.user, perm)
     if scope.everywhere:
         return Org.objects.filter(depth=1).order_by("path").first()

@@ -96,7 +96,7 @@ def test_bad_form_input_keeps_the_users_entries_and_changes_nothing(people, tree
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Ngày không hợp lệ" in html
+    assert "Ngày không tồn tại." in html  # the product's date field (core.forms.VNDateField)
     assert 'value="Chi bộ mới"' in html
     response = client.post(
         f"/orgs/{tree.xa.pk}/add/",
