@@ -47,13 +47,15 @@ class Permission:
 
 @dataclass(frozen=True)
 class NavEntry:
-    """An entry of the module menu, shown to users who hold ``permission`` somewhere ("" = everyone)."""
+    """An entry of the module menu, shown to users who hold ``permission`` somewhere ("" = everyone)
+    and, when ``shown_to`` is given, for whom it answers True (e.g. a member who has a file)."""
 
     key: str
     label: StrOrPromise
     url_name: str
     permission: str = ""
     order: int = 50
+    shown_to: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,13 @@ def _search(user: Any, query: str, limit: int) -> list[SearchHit]:
     ]
 
 
+def _has_own_file(user: Any) -> bool:
+    """Does the user's account belong to a member (the "Hồ sơ của tôi" menu entry)?"""
+    from dangvu.members.models import Member
+
+    return bool(user.is_authenticated) and Member.objects.filter(user=user).exists()
+
+
 def describe() -> ModuleDescription:
     from dangvu.members.structure import MemberStructure
 
@@ -188,7 +195,12 @@ def describe() -> ModuleDescription:
             Permission("members.manage", _("Cập nhật hồ sơ và nghiệp vụ đảng viên"), managers),
             Permission("members.stats", _("Xem thống kê đảng viên"), (*managers, "chuyen-vien", "lanh-dao")),
         ],
-        nav=[NavEntry("members", gettext_noop("Đảng viên"), "members:list", "members.view", order=20)],
+        nav=[
+            NavEntry(
+                "my-file", gettext_noop("Hồ sơ của tôi"), "members:mine", order=5, shown_to=_has_own_file
+            ),
+            NavEntry("members", gettext_noop("Đảng viên"), "members:list", "members.view", order=20),
+        ],
         unit_panels=[UnitPanel("member-charts", _("Đảng viên"), "members:org_charts", "members.stats")],
         work=[
             WorkSource("members.recognition", _("Xét công nhận"), "members.manage", _recognition, 10),

@@ -532,3 +532,13 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("members:import_detail", pk=job.pk)
     template = "members/import_detail.html#progress" if request.htmx else "members/import_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job})
+
+
+@login_required
+def my_file(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "Hồ sơ của tôi": the file of the member whose account this is (read-only for them: the member's
+    own account sees the file through the ``user`` relation, nothing more)."""
+    pk = Member.objects.filter(user=request.user).values_list("pk", flat=True).first()
+    if pk is not None:
+        return redirect("members:detail", pk=pk)
+    return render(request, "members/mine.html")
