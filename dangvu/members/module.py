@@ -171,6 +171,26 @@ def _has_own_file(user: Any) -> bool:
     return bool(user.is_authenticated) and Member.objects.filter(user=user).exists()
 
 
+def _audit_events() -> dict[str, Any]:
+    """The members' audit events in words: each lifecycle verb by its title, and the other writes."""
+    from dangvu.members.workflow import LIFECYCLE
+
+    verbs = {f"members.{t.name.replace('-', '_')}": t.title for t in LIFECYCLE.transitions}
+    return {
+        **verbs,
+        "members.create": _("Nhập hồ sơ đảng viên"),
+        "members.update": _("Sửa hồ sơ đảng viên"),
+        "members.view_file": _("Xem hồ sơ đảng viên"),
+        "members.print_file": _("In hồ sơ đảng viên"),
+        "members.print_list": _("In danh sách đảng viên"),
+        "members.export": _("Xuất danh sách đảng viên"),
+        "members.import": _("Nhập đảng viên từ tệp"),
+        "members.transfer_cancel": _("Hủy chuyển sinh hoạt đảng"),
+        "members.badge_award": _("Trao Huy hiệu Đảng"),
+        "members.link_account": _("Gắn tài khoản với hồ sơ đảng viên"),
+    }
+
+
 def describe() -> ModuleDescription:
     from dangvu.members.structure import MemberStructure
 
@@ -210,4 +230,5 @@ def describe() -> ModuleDescription:
         counters=[CounterSource("members.current", "members.stats", _figures)],
         search=[SearchSource("members", _("Đảng viên"), "members.view", _search)],
         structure=MemberStructure(),
+        audit_events=_audit_events(),
     )

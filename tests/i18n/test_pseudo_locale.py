@@ -72,8 +72,12 @@ NOT_PAGES = {
     "workcalendar:remove_day": "POST only",
     "notifications:mark_read": "POST only",
     "members:export": "a download (.xlsx)",
+<<<<<<< HEAD
     "web:export_file": "a download (.xlsx)",
     "members:import_template": "a download (.xlsx: the importer's Vietnamese column names)",
+=======
+    "audit:export": "a download (.xlsx)",
+>>>>>>> 8ae3983 (Audit log page for people: events in words (modules declare audit_events; the members' lifecycle verbs by their titles), the actor's name, the record linked, each change with the field's label, choice labels and related records' names (one query per kind, not per row); filters by period (dd/mm/yyyy), actor, action or event, unit (picker, with sub-units), record; the filtered log as .xlsx (audited, 20,000 rows at most))
     "members:list_pdf": "a download (PDF, the Party's printed form: Vietnamese)",
     "members:file_pdf": "a download (PDF, the Party's printed form: Vietnamese)",
     "members:transfer_letter": "a download (PDF, the Party's printed form: Vietnamese)",
@@ -503,7 +507,7 @@ def test_every_page_shows_only_catalogue_text_or_data(people, tree, tmp_path):
     seeds += [
         f"/{name}/" for name in ("orgs", "members", "audit", "calendar", "notifications", "accounts/profile")
     ]
-    seeds += [f"/members/{name}/" for name in ("new", "worklists", "stats", "quality", "import")]
+    seeds += [f"/members/{name}/" for name in ("new", "worklists", "stats", "quality", "import", "mine")]
     seeds += ["/accounts/2fa/setup/"]
     with override_settings(
         LANGUAGES=[*settings.LANGUAGES, (PSEUDO, "Pseudo")], LOCALE_PATHS=[tmp_path, *settings.LOCALE_PATHS]
