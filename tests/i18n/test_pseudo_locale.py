@@ -72,12 +72,9 @@ NOT_PAGES = {
     "workcalendar:remove_day": "POST only",
     "notifications:mark_read": "POST only",
     "members:export": "a download (.xlsx)",
-<<<<<<< HEAD
     "web:export_file": "a download (.xlsx)",
     "members:import_template": "a download (.xlsx: the importer's Vietnamese column names)",
-=======
     "audit:export": "a download (.xlsx)",
->>>>>>> 8ae3983 (Audit log page for people: events in words (modules declare audit_events; the members' lifecycle verbs by their titles), the actor's name, the record linked, each change with the field's label, choice labels and related records' names (one query per kind, not per row); filters by period (dd/mm/yyyy), actor, action or event, unit (picker, with sub-units), record; the filtered log as .xlsx (audited, 20,000 rows at most))
     "members:list_pdf": "a download (PDF, the Party's printed form: Vietnamese)",
     "members:file_pdf": "a download (PDF, the Party's printed form: Vietnamese)",
     "members:transfer_letter": "a download (PDF, the Party's printed form: Vietnamese)",
