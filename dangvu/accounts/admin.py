@@ -12,6 +12,7 @@ from dangvu.accounts.models import ApiToken, Role, RoleAssignment, User
 from dangvu.accounts.permissions import permission_labels
 from dangvu.accounts.services import role_assign
 from dangvu.core.admin import AuditedModelAdmin
+from dangvu.orgs.fields import UnitField
 
 
 @admin.register(User)
@@ -41,12 +42,27 @@ class RoleAdmin(AuditedModelAdmin):
     list_display = ("name", "code")
 
 
+class RoleAssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The unit of a role is chosen with the unit picker (any active unit: the administrator grants it)."""
+
+    org = UnitField(label=_("Đơn vị"), source="users.manage")
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "org", "include_subtree", "valid_from", "valid_to"]
+
+
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(AuditedModelAdmin):
+    form = RoleAssignmentForm
     list_display = ("user", "role", "org", "include_subtree", "valid_from", "valid_to")
     list_filter = ("role",)
     search_fields = ("user__username", "user__full_name", "org__name", "org__code")
-    raw_id_fields = ("user", "org")
+    raw_id_fields = ("user",)
+
+    class Media:
+        css = {"all": ("web/unitpicker.css",)}
+        js = ("web/unitpicker.js",)
 
     def save_model(self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool) -> None:
         if change:

@@ -23,7 +23,7 @@ themselves the same way and never import a business module: they only read these
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -47,13 +47,15 @@ class Permission:
 
 @dataclass(frozen=True)
 class NavEntry:
-    """An entry of the module menu, shown to users who hold ``permission`` somewhere ("" = everyone)."""
+    """An entry of the module menu, shown to users who hold ``permission`` somewhere ("" = everyone)
+    and, when ``shown_to`` is given, for whom it answers True (e.g. a member who has a file)."""
 
     key: str
     label: StrOrPromise
     url_name: str
     permission: str = ""
     order: int = 50
+    shown_to: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,8 @@ class ModuleDescription:
     reminders: Sequence[ReminderSource] = ()
     structure: StructureParticipant | None = None
     calendar: CalendarParticipant | None = None
+    # The module's audit events in words, for the log page: {"orgs.rename": _("Đổi tên đơn vị")}.
+    audit_events: Mapping[str, StrOrPromise] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

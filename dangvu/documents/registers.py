@@ -142,6 +142,8 @@ def register_xlsx(register: Register) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
+    from dangvu.core.spreadsheets.safety import append_values
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Sổ đăng ký"
@@ -150,7 +152,7 @@ def register_xlsx(register: Register) -> bytes:
     sheet.append([])
     sheet.append([heading for heading, _width, _chars in register.columns])
     for row in register.rows:
-        sheet.append(row)
+        append_values(sheet, list(row))
     thin = Side(style="thin")
     for cell in sheet[1] + sheet[2]:
         cell.font = Font(bold=True, size=13)

@@ -144,18 +144,14 @@ def _band(value: str) -> tuple[int, int] | None:
 def member_criteria(user: Any, params: QueryDict) -> tuple[selectors.MemberFilter, member_forms.FilterForm]:
     """The list's filters from the page's query (an unknown or invisible unit lists nothing)."""
     form = member_forms.FilterForm(params or None)
+    form.fields["org"].queryset = Org.objects.visible_to(user)  # type: ignore[attr-defined]
     if not form.is_valid():
-        return selectors.MemberFilter(), form
+        return selectors.MemberFilter(nothing="org" in form.errors), form
     data = form.cleaned_data
-    org = None
-    if data["org"]:
-        org = Org.objects.visible_to(user).filter(code=data["org"].strip()).first()
-        if org is None:
-            return selectors.MemberFilter(nothing=True), form
     return (
         selectors.MemberFilter(
             q=data["q"],
-            org=org,
+            org=data["org"],
             status=data["status"],
             sex=data["sex"],
             age=_band(data["age"]),
@@ -208,10 +204,8 @@ def _query(params: dict[str, list[str]]) -> QueryDict:
 
 
 def _sheet(user: Any, form: member_forms.FilterForm) -> Sheet:
-    unit = ""
-    if form.is_valid() and form.cleaned_data["org"]:
-        org = Org.objects.visible_to(user).filter(code=form.cleaned_data["org"].strip()).first()
-        unit = org.name if org else ""
+    org = form.cleaned_data["org"] if form.is_valid() else None  # a visible unit (``member_criteria``)
+    unit = org.name if org is not None else ""
     today = timezone.localdate()
     subtitle = gettext("Đơn vị: {unit} — ngày xuất: {day}").format(
         unit=unit or gettext("mọi đơn vị được xem"), day=f"{today:%d/%m/%Y}"

@@ -18,7 +18,7 @@ from dangvu.members.enums import (
 )
 from dangvu.members.models import Member
 from dangvu.members.services import EDITABLE_FIELDS
-from dangvu.orgs.models import Org
+from dangvu.orgs.fields import UnitField
 
 # The whole dates of the member file (the birth date may be partial: ``PartialDateField``).
 FILE_DATES = ("admitted_on", "ceremony_on", "recognized_on", "card_admitted_on")
@@ -72,8 +72,11 @@ class MemberFileForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class MemberCreateForm(MemberFileForm):
-    org: forms.ModelChoiceField[Org] = forms.ModelChoiceField(
-        label=_("Chi bộ"), queryset=Org.objects.none(), error_messages={"required": "Chọn chi bộ."}
+    org = UnitField(
+        label=_("Chi bộ"),
+        source="members.manage",
+        accepts_members=True,
+        error_messages={"required": _("Chọn chi bộ.")},
     )
     status = forms.ChoiceField(
         label=_("Trạng thái"),
@@ -88,7 +91,7 @@ class MemberCreateForm(MemberFileForm):
 
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False)
-    org = forms.CharField(label=_("Mã đơn vị (gồm cấp dưới)"), required=False)
+    org = UnitField(label=_("Đơn vị (gồm cấp dưới)"), source="members.view", required=False)
     status = forms.ChoiceField(
         label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *MemberStatus.choices]
     )
@@ -195,9 +198,7 @@ class DisciplineFormForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx) hoặc CSV (UTF-8)"))
-    org: forms.ModelChoiceField[Org] = forms.ModelChoiceField(
-        label=_("Đơn vị nhận"), queryset=Org.objects.none()
-    )
+    org = UnitField(label=_("Đơn vị nhận"), source="members.manage")
     mode = forms.ChoiceField(
         label=_("Khi có dòng lỗi"), choices=[("all", "Không nhập gì cả"), ("valid", "Nhập các dòng hợp lệ")]
     )

@@ -228,6 +228,33 @@ def _search(user: Any, query: str, limit: int) -> list[SearchHit]:
     ]
 
 
+def _has_own_file(user: Any) -> bool:
+    """Does the user's account belong to a member (the "Hồ sơ của tôi" menu entry)?"""
+    from dangvu.members.models import Member
+
+    return bool(user.is_authenticated) and Member.objects.filter(user=user).exists()
+
+
+def _audit_events() -> dict[str, Any]:
+    """The members' audit events in words: each lifecycle verb by its title, and the other writes."""
+    from dangvu.members.workflow import LIFECYCLE
+
+    verbs = {f"members.{t.name.replace('-', '_')}": t.title for t in LIFECYCLE.transitions}
+    return {
+        **verbs,
+        "members.create": _("Nhập hồ sơ đảng viên"),
+        "members.update": _("Sửa hồ sơ đảng viên"),
+        "members.view_file": _("Xem hồ sơ đảng viên"),
+        "members.print_file": _("In hồ sơ đảng viên"),
+        "members.print_list": _("In danh sách đảng viên"),
+        "members.export": _("Xuất danh sách đảng viên"),
+        "members.import": _("Nhập đảng viên từ tệp"),
+        "members.transfer_cancel": _("Hủy chuyển sinh hoạt đảng"),
+        "members.badge_award": _("Trao Huy hiệu Đảng"),
+        "members.link_account": _("Gắn tài khoản với hồ sơ đảng viên"),
+    }
+
+
 def describe() -> ModuleDescription:
     from dangvu.members.calendar import MemberCalendar
     from dangvu.members.structure import MemberStructure
@@ -264,7 +291,12 @@ def describe() -> ModuleDescription:
             ),
             Permission("members.stats", _("Xem thống kê đảng viên"), (*managers, "chuyen-vien", "lanh-dao")),
         ],
-        nav=[NavEntry("members", gettext_noop("Đảng viên"), "members:list", "members.view", order=20)],
+        nav=[
+            NavEntry(
+                "my-file", gettext_noop("Hồ sơ của tôi"), "members:mine", order=5, shown_to=_has_own_file
+            ),
+            NavEntry("members", gettext_noop("Đảng viên"), "members:list", "members.view", order=20),
+        ],
         unit_panels=[UnitPanel("member-charts", _("Đảng viên"), "members:org_charts", "members.stats")],
         work=[
             WorkSource("members.recognition", _("Xét công nhận"), "members.manage", _recognition, 10),
@@ -279,4 +311,5 @@ def describe() -> ModuleDescription:
         search=[SearchSource("members", _("Đảng viên"), "members.view", _search)],
         structure=MemberStructure(),
         calendar=MemberCalendar(),
+        audit_events=_audit_events(),
     )

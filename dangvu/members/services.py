@@ -411,3 +411,26 @@ def members_move_all(*, actor: Any, from_org: Any, to_org: Any) -> int:
             {"org": format_lazy(_("Đơn vị “{name}” không còn hoạt động."), name=to_org.name)}
         )
     return _move_many(actor, members, to_org, "members.move_structural")
+
+
+@transaction.atomic
+def member_link_account(*, actor: Any, member: Member, user: Any) -> Member:
+    """Give the member's own account (``user``; None unlinks) read-only access to the file ("Hồ sơ của
+    tôi"). Side effects: the account's previous file, if any, is unlinked (one file per account); one
+    audit entry."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    before = member.user_id
+    if user is not None:
+        Member.objects.filter(user=user).exclude(pk=member.pk).update(user=None)
+    member.user = user
+    member.save(update_fields=["user", "updated_at"])
+    if before != member.user_id:
+        audit_log(
+            actor=actor,
+            action="update",
+            obj=member,
+            event="members.link_account",
+            changes={"user": [before, member.user_id]},
+        )
+    return member

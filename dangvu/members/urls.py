@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.xlsx", views.member_export, name="export"),
     path("list.pdf", views.member_list_pdf, name="list_pdf"),
     path("new/", views.member_create, name="create"),
+    path("mine/", views.my_file, name="mine"),
     path("worklists/", views.worklist_view, name="worklists"),
     path("stats/", views.stats_view, name="stats"),
     path("stats/report.xlsx", views.stats_report, name="stats_report"),

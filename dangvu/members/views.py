@@ -48,6 +48,7 @@ from dangvu.members.milestones import (
 from dangvu.members.models import Member, MemberImport, Transfer
 from dangvu.members.reports import SECTIONS, SEX_NAMES, STATUS_NAMES, labelled
 from dangvu.members.workflow import LIFECYCLE
+from dangvu.orgs.fields import UnitField
 from dangvu.orgs.models import Org
 
 
@@ -132,9 +133,7 @@ def member_list_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
             "Hãy lọc hẹp hơn hoặc xuất Excel.".replace(",", "."),
         )
         return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
-    org = None
-    if form.is_valid() and form.cleaned_data["org"]:
-        org = Org.objects.visible_to(request.user).filter(code=form.cleaned_data["org"].strip()).first()
+    org = form.cleaned_data["org"] if form.is_valid() else None  # a visible unit (``_criteria``)
     subtitle = f"Đơn vị: {org.name}" if org else ""
     content = render_list(
         members.select_related("org"), title="Danh sách đảng viên", subtitle=subtitle, org=org
@@ -402,7 +401,11 @@ def _chosen_unit(request: AuthenticatedHttpRequest, perm: str) -> Org | None:
     code = request.GET.get("org", "").strip()
     visible = Org.objects.visible_to(request.user, perm)
     if code:
-        return visible.filter(code=code).first()
+        # A code from the picker, or (without JavaScript) a name that matches one unit only.
+        try:
+            return UnitField(queryset=visible).clean(code)
+        except ValidationError:
+            return None
     scope = scope_for(request.user, perm)
     if scope.everywhere:
         return Org.objects.filter(depth=1).order_by("path").first()
@@ -613,3 +616,13 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("members:import_detail", pk=job.pk)
     template = "members/import_detail.html#progress" if request.htmx else "members/import_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job})
+
+
+@login_required
+def my_file(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "Hồ sơ của tôi": the file of the member whose account this is (read-only for them: the member's
+    own account sees the file through the ``user`` relation, nothing more)."""
+    pk = Member.objects.filter(user=request.user).values_list("pk", flat=True).first()
+    if pk is not None:
+        return redirect("members:detail", pk=pk)
+    return render(request, "members/mine.html")

@@ -39,4 +39,14 @@ class OrgsConfig(AppConfig):
             ],
             nav=[NavEntry("orgs", gettext_noop("Tổ chức đảng"), "orgs:tree", "orgs.view", order=10)],
             search=[SearchSource("orgs", _("Đơn vị"), "orgs.view", search_units, order=20)],
+            audit_events={
+                "orgs.create": _("Thành lập đơn vị"),
+                "orgs.rename": _("Đổi tên đơn vị"),
+                "orgs.update": _("Sửa thông tin đơn vị"),
+                "orgs.move": _("Chuyển đơn vị sang trực thuộc đơn vị khác"),
+                "orgs.merge": _("Hợp nhất đơn vị"),
+                "orgs.split": _("Chia tách đơn vị"),
+                "orgs.dissolve": _("Giải thể đơn vị"),
+                "orgs.term_add": _("Thêm nhiệm kỳ"),
+            },
         )

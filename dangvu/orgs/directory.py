@@ -33,7 +33,11 @@ class UnitChoice:
 
 
 def _choices(queryset: Any, limit: int) -> list[UnitChoice]:
-    units = list(queryset.select_related("org_type").by_name()[: min(limit, MAX_RESULTS)])
+    return describe(list(queryset.select_related("org_type").by_name()[: min(limit, MAX_RESULTS)]))
+
+
+def describe(units: list[Org]) -> list[UnitChoice]:
+    """``units`` (with their ``org_type``) with their paths, in the order given (one more query)."""
     ancestor_paths = {p for unit in units for p in unit.ancestor_paths()[:-1]}
     names = dict(Org.objects.filter(path__in=ancestor_paths).values_list("path", "name").order_by())
     return [

@@ -9,39 +9,18 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.forms import VNDateField
+from dangvu.orgs.fields import UnitField, UnitListField
 from dangvu.orgs.models import Org, OrgType
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-def _date_field(label: StrOrPromise, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE_INPUT,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": _("Ngày không hợp lệ (định dạng ngày/tháng/năm).")},
-    )
-
-
-class UnitCodeField(forms.CharField):
-    """A unit chosen by its code, restricted to the units the user may see."""
-
-    def __init__(self, *args: Any, queryset: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.queryset = queryset
-
-    def clean(self, value: Any) -> Org | None:
-        code = super().clean(value)
-        if not code:
-            return None
-        org = self.queryset.filter(code=code.strip()).first() if self.queryset is not None else None
-        if org is None:
-            raise forms.ValidationError(format_lazy(_("Không tìm thấy đơn vị có mã “{code}”."), code=code))
-        return org
+def _date_field(label: StrOrPromise, required: bool = True) -> VNDateField:
+    """A date typed dd/mm/yyyy with the kit's picker (never ``type=date``, which sends an impossible
+    date as empty)."""
+    return VNDateField(label=label, required=required)
 
 
 class OrgCreateForm(forms.Form):
@@ -70,7 +49,7 @@ class OrgRenameForm(forms.Form):
 
 
 class OrgMoveForm(forms.Form):
-    new_parent = UnitCodeField(label=_("Mã đơn vị cấp trên mới"), max_length=40)
+    new_parent = UnitField(label=_("Đơn vị cấp trên mới"), source="orgs.manage")
     effective_on = _date_field(_("Có hiệu lực từ ngày"))
     decision = forms.CharField(label=_("Căn cứ (số quyết định)"), max_length=200, required=False)
 
@@ -80,27 +59,17 @@ class OrgMoveForm(forms.Form):
 
 
 class OrgMergeForm(forms.Form):
-    sources = forms.CharField(
-        label=_("Mã các đơn vị hợp nhất vào đơn vị này (cách nhau bởi dấu phẩy)"), max_length=2000
+    sources = UnitListField(
+        label=_("Các đơn vị hợp nhất vào đơn vị này"),
+        source="orgs.manage",
+        error_messages={"required": _("Chọn ít nhất một đơn vị.")},
     )
     effective_on = _date_field(_("Có hiệu lực từ ngày"))
     decision = forms.CharField(label=_("Căn cứ (số quyết định)"), max_length=200, required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.units = units
-
-    def clean_sources(self) -> list[Org]:
-        codes = [code.strip() for code in self.cleaned_data["sources"].split(",") if code.strip()]
-        found = {org.code: org for org in self.units.filter(code__in=codes)}
-        missing = [code for code in codes if code not in found]
-        if missing:
-            raise forms.ValidationError(
-                format_lazy(_("Không tìm thấy đơn vị có mã: {codes}."), codes=", ".join(missing))
-            )
-        if not codes:
-            raise forms.ValidationError(_("Nhập ít nhất một mã đơn vị."))
-        return [found[code] for code in codes]
+        self.fields["sources"].queryset = units  # type: ignore[attr-defined]
 
 
 class OrgSplitForm(forms.Form):

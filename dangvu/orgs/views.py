@@ -36,6 +36,11 @@ def _visible(request: HttpRequest) -> Any:
     return Org.objects.visible_to(request.user)
 
 
+def _managed(request: HttpRequest) -> Any:
+    """The active units the user may restructure: what the move and merge pickers offer."""
+    return Org.objects.visible_to(request.user, "orgs.manage").active()
+
+
 def _get_org(request: HttpRequest, pk: int) -> Org:
     """The unit, if the user may see it; otherwise 404 (they must not learn it exists)."""
     return get_object_or_404(_visible(request).select_related("org_type"), pk=pk)
@@ -194,7 +199,7 @@ def move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
         request,
         pk,
-        lambda r, org: OrgMoveForm(r.POST or None, units=_visible(r)),
+        lambda r, org: OrgMoveForm(r.POST or None, units=_managed(r)),
         lambda org, d: services.org_move(
             actor=request.user,
             org=org,
@@ -212,7 +217,7 @@ def merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
         request,
         pk,
-        lambda r, org: OrgMergeForm(r.POST or None, units=_visible(r)),
+        lambda r, org: OrgMergeForm(r.POST or None, units=_managed(r)),
         lambda org, d: services.org_merge(
             actor=request.user,
             sources=d["sources"],

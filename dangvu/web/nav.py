@@ -17,6 +17,8 @@ def nav_for(user: Any) -> list[dict[str, str]]:
     for entry in entries:
         if entry.permission and not has_perm(user, entry.permission):
             continue
+        if entry.shown_to is not None and not entry.shown_to(user):
+            continue
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangvu.accounts.permissions import has_perm, require_perm_somewhere
+from dangvu.core.forms import VNDateField
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.workcalendar import calendar
 from dangvu.workcalendar.models import CalendarDay
@@ -22,11 +23,7 @@ from dangvu.workcalendar.services import calendar_day_remove, calendar_day_set, 
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Ngày"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ.")},
-    )
+    date = VNDateField(label=gettext_lazy("Ngày"))  # dd/mm/yyyy with the picker, never type=date
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=CalendarDay.Kind.choices)
     note = forms.CharField(label=gettext_lazy("Ghi chú"), max_length=255, required=False)
     legal_basis = forms.CharField(
@@ -39,11 +36,7 @@ class ConfirmYearForm(forms.Form):
 
 
 class ComputeForm(forms.Form):
-    start = forms.DateField(
-        label=gettext_lazy("Từ ngày"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ.")},
-    )
+    start = VNDateField(label=gettext_lazy("Từ ngày"))
     days = forms.IntegerField(
         label=gettext_lazy("Số ngày làm việc"),
         min_value=0,

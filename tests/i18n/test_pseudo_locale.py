@@ -75,6 +75,7 @@ NOT_PAGES = {
     "members:export": "a download (.xlsx)",
     "web:export_file": "a download (.xlsx)",
     "members:import_template": "a download (.xlsx: the importer's Vietnamese column names)",
+    "audit:export": "a download (.xlsx)",
     "members:list_pdf": "a download (PDF, the Party's printed form: Vietnamese)",
     "members:file_pdf": "a download (PDF, the Party's printed form: Vietnamese)",
     "members:transfer_letter": "a download (PDF, the Party's printed form: Vietnamese)",
@@ -522,7 +523,7 @@ def test_every_page_shows_only_catalogue_text_or_data(people, tree, tmp_path):
     seeds += [
         f"/{name}/" for name in ("orgs", "members", "audit", "calendar", "notifications", "accounts/profile")
     ]
-    seeds += [f"/members/{name}/" for name in ("new", "worklists", "stats", "quality", "import")]
+    seeds += [f"/members/{name}/" for name in ("new", "worklists", "stats", "quality", "import", "mine")]
     seeds += ["/accounts/2fa/setup/"]
     with override_settings(
         LANGUAGES=[*settings.LANGUAGES, (PSEUDO, "Pseudo")], LOCALE_PATHS=[tmp_path, *settings.LOCALE_PATHS]

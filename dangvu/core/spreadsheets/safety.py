@@ -44,3 +44,11 @@ def text_cell(cell: Any, value: object) -> Any:
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
     return cell
+
+
+def append_values(sheet: Any, values: list[object]) -> None:
+    """``sheet.append(values)`` for openpyxl, every text kept as text (never a formula)."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"

@@ -15,7 +15,13 @@ from dangvu.web.confirm import Confirmation, confirmation_for
 register = template.Library()
 
 # The icon of each module in the navigation (Bootstrap Icons names, in web/vendor/icons.svg).
-NAV_ICONS = {"orgs": "diagram-3", "members": "people", "calendar": "calendar3", "audit": "journal-text"}
+NAV_ICONS = {
+    "orgs": "diagram-3",
+    "members": "people",
+    "my-file": "person-circle",
+    "calendar": "calendar3",
+    "audit": "journal-text",
+}
 
 
 @register.simple_tag(takes_context=True)

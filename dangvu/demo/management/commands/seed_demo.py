@@ -159,6 +159,29 @@ class Command(BaseCommand):
                 kind="demo.reminder",
                 level="reminder",
             )
+        self._link_member_account(cell, users)
+
+    def _link_member_account(self, cell: Org | None, users: list[User]) -> None:
+        """The demo member (``dangvien``) is a member of the demo chi bộ: their account opens their own
+        file ("Hồ sơ của tôi"). A member of the cell takes the demo name, through the services."""
+        from dangvu.members.services import member_link_account, member_update
+
+        account = next((u for u in users if u.username == "dangvien"), None)
+        admin = next((u for u in users if u.username == "admin"), None)
+        # The secretary's chi bộ if it has members (a small demo may leave it empty), else the nearest one.
+        active = Member.objects.filter(user__isnull=True, status__in=["official", "probationary"])
+        member = None
+        if cell is not None:
+            for place in (cell.path, cell.path[: -Org.steplen], ""):
+                candidates = active.filter(org__path__startswith=place).order_by(
+                    "status", "pk"
+                )  # official first
+                if (member := candidates.first()) is not None:
+                    break
+        if account is None or admin is None or member is None:
+            return
+        member_update(actor=admin, member=member, changes={"full_name": account.full_name, "sex": "female"})
+        member_link_account(actor=admin, member=member, user=account)
 
     def _who_decides(self, commune: Org | None, cell: Org | None, users: list[User]) -> None:
         """Who decides, on the demo: the first đảng bộ cơ sở of the commune holds delegated admission
