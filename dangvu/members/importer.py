@@ -558,6 +558,13 @@ _MAX_LENGTH = {
 
 def _match_existing(candidates: list[Candidate], problems: list[Problem], actor: Any) -> None:
     by_cccd = {c.values["cccd"]: c for c in candidates if c.values.get("cccd")}
+    if by_cccd and identity.over_the_limit(actor):
+        # Past the day's limit of hidden conflicts a user records no CCCD at all, as on the form: a
+        # refusal for taken numbers only would be the oracle again.
+        problems.extend(Problem(c.row, "CCCD", str(identity.LIMITED)) for c in by_cccd.values())
+        for limited in by_cccd.values():
+            limited.values["cccd"] = None
+        by_cccd = {}
     by_file = {c.values["file_number"]: c for c in candidates if c.values.get("file_number")}
     found = Member.objects.filter(Q(cccd__any=list(by_cccd)) | Q(file_number__any=list(by_file)))
     from dangvu.accounts.permissions import has_perm
@@ -572,8 +579,11 @@ def _match_existing(candidates: list[Candidate], problems: list[Problem], actor:
             else:
                 # Outside the user's scope: a neutral answer, the conflict goes to the level that sees
                 # both records (dangvu.members.identity), never "a member elsewhere has it".
-                identity.record_conflict(identity.HiddenIdentityConflict(actor, member, candidate.org))
-                message = str(identity.NEUTRAL)
+                if identity.over_the_limit(actor):
+                    message = str(identity.LIMITED)  # a file of others' numbers records only the first few
+                else:
+                    identity.record_conflict(identity.HiddenIdentityConflict(actor, member, candidate.org))
+                    message = str(identity.NEUTRAL)
             problems.append(Problem(candidate.row, "CCCD", message))
             continue
         candidate.existing = member

@@ -147,3 +147,31 @@ def test_conflicts_are_rate_limited_per_user_whatever_the_number(people, tree, e
     member_create(
         actor=people.province, org=tree.a1, full_name="Phạm Văn Bình", sex="male", cccd="001080099999"
     )
+
+
+def test_an_import_of_others_numbers_records_only_the_days_limit(people, tree, xa_board, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangvu.members.importer import run_import
+
+    settings.DANGVU_IDENTITY_CONFLICTS_PER_DAY = 2
+    taken = [f"0010800{i:05d}" for i in range(5)]
+    for index, number in enumerate(taken):
+        member_create(actor=people.admin, org=tree.b1, full_name=f"Người {index}", sex="male", cccd=number)
+    rows = "\n".join(f"Người Nhập {i},Nam,02/01/1980,{n},Chính thức" for i, n in enumerate(taken))
+    csv = f"Họ và tên,Giới tính,Ngày sinh,Số CCCD,Trạng thái\n{rows}\n"
+    report = run_import(
+        actor=xa_board, org=tree.a1, upload=SimpleUploadedFile("ds.csv", csv.encode()), dry_run=True
+    )
+    messages = sorted(problem.message for problem in report.problems)
+    assert messages == sorted([str(NEUTRAL)] * 2 + [str(LIMITED)] * 3)
+    assert IdentityConflict.objects.count() == 2
+    # The next file is refused for every number, taken or not.
+    again = run_import(
+        actor=xa_board,
+        org=tree.a1,
+        upload=SimpleUploadedFile("ds.csv", "Họ và tên,Giới tính,Số CCCD\nAi Đó,Nam,001080099999\n".encode()),
+        dry_run=True,
+    )
+    assert [problem.message for problem in again.problems] == [str(LIMITED)]
+    assert IdentityConflict.objects.count() == 2
