@@ -477,8 +477,11 @@ LOAD_DEFAULTS = {
     "updated_at": "now()",
     "birth_date_precision": "'day'",
     "recognition_extension_days": "0",
+    "admission_extension_days": "0",
 } | dict.fromkeys(
     (
+        "late_ceremony_agreement",
+        "over_age_approval",
         "other_names",
         "birth_place",
         "permanent_address",

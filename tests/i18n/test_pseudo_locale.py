@@ -392,7 +392,7 @@ def populate(people, tree) -> dict[str, str]:
         verb="remove",
         resolution_number="05-NQ/CB",
         resolution_date=date(2026, 11, 10),
-        details={"reason": "Bỏ sinh hoạt"},
+        details={"reason": "Bỏ sinh hoạt", "ground": "removal.no_activity"},
     )
     return {
         "propose": f"/members/{full.pk}/propose/leave/",

@@ -184,14 +184,14 @@ def test_the_deciding_verbs_record_the_ground_from_the_api_and_the_page(member, 
     assert Member.objects.get(pk=member.pk).status == "official"
     wrong = client.post(
         f"/api/v1/members/{member.pk}/remove",
-        {"on": "2026-03-02", "reason": "Lý do", "ground": "expel.disunity"},
+        {"on": "2026-03-02", "reason": "Lý do", "decision": "1-QĐ/ĐU", "ground": "expel.disunity"},
         content_type="application/json",
         **auth,
     )
     assert wrong.status_code == 422
     done = client.post(
         f"/api/v1/members/{member.pk}/remove",
-        {"on": "2026-03-02", "reason": "Lý do", "ground": "removal.no_duties"},
+        {"on": "2026-03-02", "reason": "Lý do", "decision": "1-QĐ/ĐU", "ground": "removal.no_duties"},
         content_type="application/json",
         **auth,
     )
@@ -210,6 +210,7 @@ def test_the_deciding_verbs_record_the_ground_from_the_api_and_the_page(member, 
     form = page.get(f"/members/{other.pk}/leave/").content.decode()
     assert "leave.family_hardship" in form
     page.post(
-        f"/members/{other.pk}/leave/", {"on": "02/03/2026", "reason": "", "ground": "leave.family_hardship"}
+        f"/members/{other.pk}/leave/",
+        {"on": "02/03/2026", "reason": "", "decision": "2-QĐ/ĐU", "ground": "leave.family_hardship"},
     )
     assert PartyInterruption.objects.get(member=other).ground == "leave.family_hardship"

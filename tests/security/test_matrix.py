@@ -87,6 +87,7 @@ RULES: dict[str, Rule] = {
     "accounts/2fa/disable/": S,
     "accounts/tokens/<int:pk>/revoke/": Rule("own"),
     "audit/": somewhere("audit.view"),
+    "audit/export.xlsx": somewhere("audit.view"),
     "orgs/": S,  # lists only the units the user may see
     "orgs/<int:pk>/": on("org", "orgs.view"),
     "orgs/<int:pk>/children/": on("org", "orgs.view"),
@@ -103,6 +104,7 @@ RULES: dict[str, Rule] = {
     "calendar/years/<int:year>/confirm/": somewhere("calendar.manage"),
     "notifications/": S,
     "notifications/read/": S,
+    "members/mine/": Rule("own"),  # the user's own file, if their account is linked to one
     "members/": S,  # rows scoped: an empty list for a user without members.view
     "members/export.xlsx": S,  # the same scoped rows
     "members/list.pdf": S,
