@@ -88,9 +88,9 @@ def export_run(export_id: int, attempt: Attempt) -> None:
         path = Path(folder) / "export.xlsx"
         try:
             rows = _EXPORTERS[export.kind].write(actor, export.params, str(path), progress)
-        except PermissionDenied:
+        except PermissionDenied as refusal:
             Export.objects.filter(pk=export.pk).update(
-                status=Export.Status.FAILED, message=NOT_ALLOWED, finished_at=timezone.now()
+                status=Export.Status.FAILED, message=str(refusal) or NOT_ALLOWED, finished_at=timezone.now()
             )
             attempt.finish()  # nothing to retry: the job did its work, the answer is a refusal
             return

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -27,6 +29,7 @@ from dangvu.members.enums import DatePrecision, MemberStatus, Sex, TheoryLevel
 from dangvu.orgs.models import Org
 
 EXPORT_KIND = "members.list"
+PRINT_KIND = "members.list_pdf"
 # The most rows a user can tick on the list and export or print by hand (one page holds far fewer).
 SELECTED_MAX = 500
 
@@ -274,3 +277,101 @@ def _write_job(actor: Any, params: dict[str, Any], target: str, progress: Callab
 
 
 register_exporter(Exporter(EXPORT_KIND, _write_job))
+
+
+# Printing the list (PDF): a short list is printed inside the request; a longer one by a background job
+# (progress and a download link, as for the .xlsx export); past ``print_max_rows`` a PDF is not the
+# tool (thousands of pages nobody signs) and the page says to filter or export to Excel.
+
+
+def print_instant_max_rows() -> int:
+    return int(getattr(settings, "DANGVU_PRINT_INSTANT_MAX_ROWS", 1000))
+
+
+def print_max_rows() -> int:
+    return int(getattr(settings, "DANGVU_PRINT_MAX_ROWS", 20000))
+
+
+class TooLongToPrint(Exception):
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
+
+
+def print_filename() -> str:
+    return f"danh-sach-dang-vien-{timezone.localdate():%Y%m%d}.pdf"
+
+
+def member_print_request(*, actor: Any, params: dict[str, list[str]]) -> Export | None:
+    """``None`` if the list of ``params`` is short enough to print in the request, otherwise the queued
+    background printout. Raises ``TooLongToPrint`` past ``print_max_rows()``."""
+    members, _form = filtered_members(actor, _query(params))
+    instant, most = print_instant_max_rows(), print_max_rows()
+    counted = members.order_by().values("pk")[: most + 1].count()
+    if counted > most:
+        raise TooLongToPrint(members.order_by().count())
+    if counted <= instant:
+        return None
+    return export_start(
+        actor=actor, kind=PRINT_KIND, params=params, filename=print_filename(), expected_rows=counted
+    )
+
+
+def member_list_pdf_write(
+    *,
+    actor: Any,
+    params: dict[str, list[str]],
+    target: IO[bytes] | str,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Print the member list of ``params`` to ``target`` (a PDF); returns the row count. Side effect:
+    one audit entry. Refuses (``TooLongToPrint``) a list that grew past ``print_max_rows()``."""
+    from dangvu.members.printing import member_list_pdf
+
+    members, form = filtered_members(actor, _query(params))
+    most = print_max_rows()
+    rows = list(members.select_related("org")[: most + 1])
+    if len(rows) > most:
+        raise TooLongToPrint(members.order_by().count())
+    org = form.cleaned_data["org"] if form.is_valid() else None  # a visible unit (``member_criteria``)
+
+    def counted(items: list[Any]) -> Iterator[Any]:
+        for number, item in enumerate(items, start=1):
+            if progress is not None and number % 500 == 0:
+                progress(number)
+            yield item
+
+    content = member_list_pdf(
+        counted(rows),
+        title="Danh sách đảng viên",
+        subtitle=f"Đơn vị: {org.name}" if org else "",
+        org=org,
+    )
+    if isinstance(target, str):
+        with open(target, "wb") as out:
+            out.write(content)
+    else:
+        target.write(content)
+    with transaction.atomic():
+        audit_log(
+            actor=actor,
+            action="export",
+            event="members.print_list",
+            object_type="members.member",
+            data={"rows": len(rows), "filters": dict(params), "format": "pdf"},
+        )
+    return len(rows)
+
+
+def _print_job(actor: Any, params: dict[str, Any], target: str, progress: Callable[[int], None]) -> int:
+    try:
+        return member_list_pdf_write(actor=actor, params=params, target=target, progress=progress)
+    except TooLongToPrint as error:
+        raise PermissionDenied(
+            gettext("Danh sách có {n} đảng viên, quá {most} dòng để in PDF.").format(
+                n=f"{error.count:,}".replace(",", "."), most=f"{print_max_rows():,}".replace(",", ".")
+            )
+        ) from error
+
+
+register_exporter(Exporter(PRINT_KIND, _print_job))

@@ -14,9 +14,6 @@ from dangvu.members.milestones import party_age
 from dangvu.members.models import Member, Transfer
 from dangvu.orgs.models import Org
 
-# A PDF list is for printing and signing; beyond this many rows, the .xlsx export is the tool.
-LIST_PDF_MAX_ROWS = 5000
-
 
 def _issuer(org: Org) -> tuple[str, str]:
     """(superior, issuer) names for the heading: the unit's parent and the unit itself."""

@@ -32,11 +32,16 @@ from dangvu.members.enums import EndingGroundCode
 from dangvu.members.exports import (
     COLUMNS,
     DEFAULT_COLUMNS,
+    TooLongToPrint,
     export_filename,
     filtered_members,
     member_criteria,
     member_export_request,
+    member_list_pdf_write,
     member_list_xlsx,
+    member_print_request,
+    print_filename,
+    print_max_rows,
 )
 from dangvu.members.milestones import (
     clock_stops_on,
@@ -120,33 +125,24 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def member_list_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The filtered list printed to PDF (at most ``LIST_PDF_MAX_ROWS`` rows; audited as an export)."""
-    from dangvu.members.printing import LIST_PDF_MAX_ROWS
-    from dangvu.members.printing import member_list_pdf as render_list
-
-    members, form = _filtered(request)
-    count = members.count()
-    if count > LIST_PDF_MAX_ROWS:
+    """The filtered list (or the ticked rows) printed to PDF: at once when short, otherwise by a
+    background job whose page shows progress and the download link; refused past the printable length."""
+    params = {k: v for k, v in request.GET.lists() if k != "page"}
+    try:
+        printout = member_print_request(actor=request.user, params=params)
+        if printout is not None:
+            return redirect("web:export", pk=printout.pk)
+        buffer = BytesIO()
+        member_list_pdf_write(actor=request.user, params=params, target=buffer)
+    except TooLongToPrint as error:
         messages.error(
             request,
-            f"Danh sách có {count:,} đảng viên, quá {LIST_PDF_MAX_ROWS:,} dòng để in PDF. "
-            "Hãy lọc hẹp hơn hoặc xuất Excel.".replace(",", "."),
+            _(
+                "Danh sách có {n} đảng viên, quá {most} dòng để in PDF. Hãy lọc hẹp hơn hoặc xuất Excel."
+            ).format(n=f"{error.count:,}".replace(",", "."), most=f"{print_max_rows():,}".replace(",", ".")),
         )
         return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
-    org = form.cleaned_data["org"] if form.is_valid() else None  # a visible unit (``_criteria``)
-    subtitle = f"Đơn vị: {org.name}" if org else ""
-    content = render_list(
-        members.select_related("org"), title="Danh sách đảng viên", subtitle=subtitle, org=org
-    )
-    with transaction.atomic():
-        audit_log(
-            actor=request.user,
-            action="export",
-            event="members.print_list",
-            object_type="members.member",
-            data={"rows": count, "filters": request.GET.dict(), "format": "pdf"},
-        )
-    return _pdf_response(content, f"danh-sach-dang-vien-{timezone.localdate():%Y%m%d}.pdf")
+    return _pdf_response(buffer.getvalue(), print_filename())
 
 
 @login_required

@@ -36,8 +36,9 @@ def export_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     export = _own(request, pk)
     if export.status != Export.Status.DONE or not export.file:
         raise Http404
+    kind = "application/pdf" if export.filename.endswith(".pdf") else XLSX_TYPE
     response = FileResponse(
-        export.file.open("rb"), as_attachment=True, filename=export.filename, content_type=XLSX_TYPE
+        export.file.open("rb"), as_attachment=True, filename=export.filename, content_type=kind
     )
     response["Cache-Control"] = "private, no-store"
     return response

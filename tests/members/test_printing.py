@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from dangvu.audit.models import AuditEntry
+from dangvu.core.models import Export, Job
 from dangvu.members import lifecycle
 from dangvu.members.models import FamilyRelation, Member, Transfer
 from dangvu.members.services import member_create
@@ -94,12 +95,59 @@ def test_member_list_pdf_follows_the_filters_and_masks_cccd(people, duc, tree, a
     assert AuditEntry.objects.get(event="members.print_list").data["rows"] == 2
 
 
-def test_member_list_pdf_refuses_a_list_too_long_to_print(people, duc, client, monkeypatch):
-    monkeypatch.setattr("dangvu.members.printing.LIST_PDF_MAX_ROWS", 0)
+def test_member_list_pdf_refuses_a_list_too_long_to_print(people, duc, client, settings):
+    settings.DANGVU_PRINT_MAX_ROWS = 0
     client.force_login(people.province)
     response = client.get("/members/list.pdf", {"org": "XA"}, follow=True)
     assert response.redirect_chain[-1][0].startswith("/members/?")
     assert "quá 0 dòng để in PDF" in response.content.decode()
+    assert not Export.objects.exists()
+    assert not AuditEntry.objects.filter(event="members.print_list").exists()
+
+
+def test_a_long_list_is_printed_by_a_job_with_progress_and_a_download_for_its_owner_only(
+    people, duc, tree, admin_user, client, settings, django_capture_on_commit_callbacks
+):
+    member_create(
+        actor=admin_user, org=tree.a2, full_name="Nguyễn Thị Anh", sex="female", birth_date=date(1995, 3, 4)
+    )
+    settings.DANGVU_PRINT_INSTANT_MAX_ROWS = 1
+    client.force_login(people.province)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/members/list.pdf", {"org": "XA", "page": "2"})
+    export = Export.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/exports/{export.pk}/"
+    assert (export.kind, export.params, export.expected_rows) == ("members.list_pdf", {"org": ["XA"]}, 2)
+    assert (export.status, export.processed_rows) == ("done", 2)
+    assert Job.objects.get(kind="core.export").status == "done"
+    assert 'data-testid="export-download"' in client.get(f"/exports/{export.pk}/").content.decode()
+    download = client.get(f"/exports/{export.pk}/file")
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="danh-sach-dang-vien-20261201.pdf"'
+    text = squeeze(pdf_text(b"".join(download.streaming_content)))
+    assert text.index("Nguyễn Thị Anh") < text.index("Trần Văn Đức")
+    assert "Tổng số: 2 đảng viên." in text
+    assert AuditEntry.objects.get(event="members.print_list").data["rows"] == 2
+
+    client.force_login(people.secretary)  # someone else: the printout does not exist for them
+    assert client.get(f"/exports/{export.pk}/").status_code == 404
+    assert client.get(f"/exports/{export.pk}/file").status_code == 404
+
+
+def test_a_printout_that_grew_past_the_limit_before_its_job_ran_fails_with_the_reason(
+    people, duc, client, settings, django_capture_on_commit_callbacks
+):
+    settings.DANGVU_PRINT_INSTANT_MAX_ROWS = 0
+    client.force_login(people.province)
+    with django_capture_on_commit_callbacks(execute=True):
+        settings.DANGVU_PRINT_MAX_ROWS = 1
+        client.get("/members/list.pdf", {"org": "XA"})
+        settings.DANGVU_PRINT_MAX_ROWS = 0  # the job finds more rows than may be printed
+    export = Export.objects.get()
+    assert export.status == "failed"
+    assert "quá 0 dòng để in PDF" in export.message
+    assert not export.file
 
 
 def test_transfer_letter_pdf(people, duc, tree, admin_user, client):
