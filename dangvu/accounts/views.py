@@ -287,7 +287,9 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         passwords.password_reset_confirm(user=form.user, new_password=form.cleaned_data["new_password1"])
-        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        # A fresh, anonymous session: the link's token goes, and so does a log-in this browser had (its
+        # stored session was just deleted with the user's others; saving it again would fail).
+        auth_logout(self.request)
         return HttpResponseRedirect(self.get_success_url())
 
 

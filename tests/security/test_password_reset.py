@@ -89,6 +89,19 @@ def test_the_reset_logs_nobody_in_and_ends_every_session(lan, django_capture_on_
     assert "Liên kết không hợp lệ" in again.content.decode()
 
 
+def test_a_reset_from_a_browser_signed_in_as_the_user_ends_that_session_too(
+    lan, django_capture_on_commit_callbacks
+):
+    client = Client()
+    client.post("/accounts/login/", {"username": "lan", "password": OLD})
+    _ask(client, "lan@example.vn", django_capture_on_commit_callbacks)
+    form_url = client.get(_link())["Location"]
+    response = client.post(form_url, {"new_password1": NEW, "new_password2": NEW})
+    assert response["Location"] == "/accounts/reset/done/"
+    assert client.get("/home/")["Location"].startswith("/accounts/login/")
+    assert _sessions_of(lan) == 0
+
+
 def test_after_a_reset_a_user_with_two_factor_must_still_enter_the_code(
     lan, django_capture_on_commit_callbacks
 ):
