@@ -23,7 +23,10 @@ LIST_ROWS = 200
 
 class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Kết quả xử lý"), choices=ConflictOutcome.choices, widget=forms.RadioSelect
+        # A list with an empty first choice (the kit styles selects; radios took text-box borders),
+        # so nothing is chosen by default.
+        label=_("Kết quả xử lý"),
+        choices=[("", "—"), *ConflictOutcome.choices],
     )
     note = forms.CharField(
         label=_("Ghi chú"),
