@@ -349,6 +349,11 @@ LOGGING = {
 DANGVU_PAGE_SIZE = env_int("DANGVU_PAGE_SIZE", 50)
 # Citizen IDs of members outside their scope a user may meet in a day (dangvu.members.identity).
 DANGVU_IDENTITY_CONFLICTS_PER_DAY = env_int("DANGVU_IDENTITY_CONFLICTS_PER_DAY", 5)
+# Password reset (dangvu.accounts.passwords): mails per address and requests per client address, an hour;
+# a link stays valid this long (and only until the password changes).
+DANGVU_PASSWORD_RESET_PER_ADDRESS = env_int("DANGVU_PASSWORD_RESET_PER_ADDRESS", 3)
+DANGVU_PASSWORD_RESET_PER_CLIENT = env_int("DANGVU_PASSWORD_RESET_PER_CLIENT", 10)
+PASSWORD_RESET_TIMEOUT = env_int("DANGVU_PASSWORD_RESET_SECONDS", 24 * 3600)
 # Units with at least this many members read precomputed statistics (rebuilt nightly and after imports).
 DANGVU_STATS_PRECOMPUTE_MIN = env_int("DANGVU_STATS_PRECOMPUTE_MIN", 20_000)
 # Name words so frequent that the search index also pairs them with the other words of a name; after a

@@ -88,3 +88,11 @@ class ConfirmIdentityForm(forms.Form):
                 code="identity",
             )
         return data
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Địa chỉ thư điện tử của tài khoản"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )

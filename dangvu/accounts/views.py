@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from io import BytesIO
+from typing import Any
 from urllib.parse import urlsplit
 
 import qrcode
@@ -12,18 +13,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve, reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dangvu.accounts.forms import ConfirmIdentityForm, LoginForm, OtpForm
+from dangvu.accounts import passwords
+from dangvu.accounts.forms import ConfirmIdentityForm, LoginForm, OtpForm, PasswordResetRequestForm
 from dangvu.accounts.models import ApiToken, RoleAssignment, User
 from dangvu.accounts.services import api_token_revoke
 from dangvu.accounts.twofactor import SESSION_KEY, is_verified
@@ -245,3 +248,50 @@ def token_revoke_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Đã thu hồi mã truy cập."))
     return redirect("accounts:profile")
+
+
+# --- Password reset (dangvu.accounts.passwords): Django's views, our service behind each write ----------
+
+
+def _base_url(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """Ask for a link. The same answer whether or not the address exists; a client asking too often
+    gets 429 (whatever the address)."""
+
+    form_class = PasswordResetRequestForm
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if passwords.too_many_requests(self.request.META.get("REMOTE_ADDR", "")):
+            form.add_error(None, _("Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau một giờ."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        passwords.password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(self.request))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Choose the new password from the link. No log-in afterwards: the user signs in again (with the
+    second factor if they have one); every session of theirs has ended."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        passwords.password_reset_confirm(user=form.user, new_password=form.cleaned_data["new_password1"])
+        # A fresh, anonymous session: the link's token goes, and so does a log-in this browser had (its
+        # stored session was just deleted with the user's others; saving it again would fail).
+        auth_logout(self.request)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

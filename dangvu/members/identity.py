@@ -150,3 +150,63 @@ def reports_identity_conflicts(service: Callable[P, R]) -> Callable[P, R]:
             raise
 
     return wrapper
+
+
+NOTE_MAX = 1000
+
+
+def conflicts_for(user: Any) -> Any:
+    """The conflicts ``user`` reviews (members.manage over the reviewing unit), with what their pages
+    and the API show: the one read of the list, the page and the API."""
+    from dangvu.members.models import IdentityConflict
+
+    return IdentityConflict.objects.visible_to(user).select_related(
+        "existing", "existing__org", "requested_org", "reviewer_org", "reported_by", "resolved_by"
+    )
+
+
+@transaction.atomic
+def identity_conflict_resolve(*, actor: Any, conflict: Any, outcome: str, note: str) -> Any:
+    """The reviewing unit settles a conflict: how (``ConflictOutcome``) and a note saying what was done.
+
+    Needs ``members.manage`` over the reviewing unit (the nearest unit above both records; the whole tree
+    when they share none). Refuses an unknown outcome, an empty note and a conflict already settled (the
+    row is locked, so two reviewers cannot both settle it). Side effects: the conflict leaves the work
+    list; one audit entry (``members.identity_conflict_resolve``, a security event in the reviewer's unit).
+    Nothing in the member files changes here: merging or correcting a file goes through its own verbs.
+    """
+    from dangvu.accounts.permissions import WHOLE_TREE, require_perm
+    from dangvu.members.models import ConflictOutcome, IdentityConflict
+
+    conflict = (
+        IdentityConflict.objects.select_for_update(of=("self",))
+        .select_related("reviewer_org")
+        .get(pk=conflict.pk)
+    )
+    require_perm(actor, "members.manage", conflict.reviewer_org or WHOLE_TREE)
+    if conflict.resolved_at is not None:
+        raise ValidationError(_("Trường hợp trùng số này đã được xử lý."), code="resolved")
+    if outcome not in ConflictOutcome.values:
+        raise ValidationError({"outcome": _("Chọn kết quả xử lý.")}, code="invalid")
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Ghi rõ đã xử lý thế nào.")}, code="required")
+    if len(note) > NOTE_MAX:
+        raise ValidationError(
+            {"note": _("Ghi chú dài tối đa %(n)s ký tự.") % {"n": NOTE_MAX}}, code="max_length"
+        )
+    conflict.resolved_at = timezone.now()
+    conflict.resolved_by = actor
+    conflict.outcome = outcome
+    conflict.resolution_note = note
+    conflict.save(update_fields=["resolved_at", "resolved_by", "outcome", "resolution_note"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=conflict,
+        org=conflict.reviewer_org,
+        event="members.identity_conflict_resolve",
+        changes={"outcome": ["", outcome]},
+        data={"existing": conflict.existing_id, "outcome": outcome, "note": note},
+    )
+    return conflict

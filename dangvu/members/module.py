@@ -112,10 +112,11 @@ def _identity_conflicts(user: Any, today: date, limit: int) -> WorkSection | Non
         key="members.identity_conflicts",
         title=str(_("Số CCCD trùng cần xem xét")),
         count=count,
+        url=reverse("members:identity_conflicts"),
         items=[
             WorkItem(
                 title=row.existing.full_name,
-                url=row.existing.get_absolute_url(),
+                url=row.get_absolute_url(),
                 detail=str(
                     _("%(user)s nhập số CCCD này cho %(unit)s")
                     % {
@@ -252,6 +253,7 @@ def _audit_events() -> dict[str, Any]:
         "members.transfer_cancel": _("Hủy chuyển sinh hoạt đảng"),
         "members.badge_award": _("Trao Huy hiệu Đảng"),
         "members.link_account": _("Gắn tài khoản với hồ sơ đảng viên"),
+        "members.identity_conflict_resolve": _("Xử lý số CCCD trùng"),
     }
 
 
@@ -269,6 +271,7 @@ def describe() -> ModuleDescription:
             ApiMount("orgs", "dangvu.members.api:org_router"),
             ApiMount("proposals", "dangvu.members.api:proposal_router"),
             ApiMount("interruptions", "dangvu.members.api_interruptions:router"),
+            ApiMount("identity-conflicts", "dangvu.members.api_conflicts:router"),
         ],
         permissions=[
             Permission(

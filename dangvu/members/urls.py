@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvu.members import proposal_views, views
+from dangvu.members import conflict_views, proposal_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("proposals/", proposal_views.proposal_list, name="proposals"),
     path("proposals/<int:pk>/decide/", proposal_views.proposal_decide, name="proposal_decide"),
     path("proposals/<int:pk>/return/", proposal_views.proposal_return, name="proposal_return"),
+    path("identity-conflicts/", conflict_views.conflict_list, name="identity_conflicts"),
+    path("identity-conflicts/<int:pk>/", conflict_views.conflict_detail, name="identity_conflict"),
     path("authority/", proposal_views.authority_view, name="authority"),
     path("transfers/<int:pk>/letter.pdf", views.transfer_letter, name="transfer_letter"),
     path("interruptions/<int:pk>/edit/", views.interruption_edit, name="interruption_edit"),

@@ -82,6 +82,11 @@ RULES: dict[str, Rule] = {
     "accounts/login/": P,
     "accounts/login/otp/": P,
     "accounts/logout/": P,
+    # Password reset: anyone may ask (the same answer for every address; tests/security/test_password_reset.py)
+    "accounts/password-reset/": P,
+    "accounts/password-reset/sent/": P,
+    "accounts/reset/<uidb64>/<token>/": P,  # the link's own token decides (not generated here)
+    "accounts/reset/done/": P,
     "accounts/profile/": S,
     "accounts/2fa/setup/": S,
     "accounts/2fa/disable/": S,
@@ -130,6 +135,9 @@ RULES: dict[str, Rule] = {
     "members/proposals/<int:pk>/decide/": custom("proposal"),  # the deciding level of its verb
     "members/proposals/<int:pk>/return/": custom("proposal"),
     "members/<int:pk>/propose/<str:verb>/": on("member", "members.manage"),
+    # Citizen-ID conflicts: the unit that sees both records (members.manage there) reviews them.
+    "members/identity-conflicts/": somewhere("members.manage"),
+    "members/identity-conflicts/<int:pk>/": on("conflict", "members.manage"),
     "documents/": somewhere("documents.view"),
     "documents/new/outgoing/": somewhere("documents.draft"),
     "documents/new/incoming/": somewhere("documents.register"),
@@ -175,6 +183,9 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/proposals/{proposal_id}": on("proposal", "members.view"),
     "POST /api/v1/proposals/{proposal_id}/decide": custom("proposal"),  # the deciding level of its verb
     "POST /api/v1/proposals/{proposal_id}/return": custom("proposal"),
+    "GET /api/v1/identity-conflicts": S,  # rows scoped to the reviewing units
+    "GET /api/v1/identity-conflicts/{conflict_id}": on("conflict", "members.manage"),
+    "POST /api/v1/identity-conflicts/{conflict_id}/resolve": on("conflict", "members.manage"),
     "GET /api/v1/interruptions": S,  # rows scoped like the member's file
     "POST /api/v1/interruptions": somewhere("members.manage"),
     "POST /api/v1/interruptions/import": somewhere("members.manage"),
@@ -228,7 +239,7 @@ def blank_pdf() -> bytes:
 
 def build_world(tree: Any, admin: Any) -> World:
     from dangvu.documents import services as documents
-    from dangvu.members.models import MemberImport, PartyInterruption, Transfer
+    from dangvu.members.models import IdentityConflict, MemberImport, PartyInterruption, Transfer
     from dangvu.members.proposals import proposal_create
     from dangvu.members.services import member_create
 
@@ -277,6 +288,9 @@ def build_world(tree: Any, admin: Any) -> World:
             issued_on=date(2026, 11, 20),
             due_on=date(2027, 1, 5),
             previous_status=member.status,
+        )
+        objects["conflict", relation] = IdentityConflict.objects.create(
+            existing=member, requested_org=member.org, reviewer_org=org
         )
         objects["import", relation] = MemberImport.objects.create(
             org=org, created_by=admin, filename="a.csv", file="imports/a.csv"
@@ -381,7 +395,7 @@ def url_for(route: str, target: str, relation: str, world: World, *, verb: str =
     path = route
     if route.startswith(("GET ", "POST ", "PATCH ", "PUT ", "DELETE ")):
         path = route.split(" ", 1)[1]
-        for name in ("member_id", "org_id", "document_id", "proposal_id", "interruption_id"):
+        for name in ("member_id", "org_id", "document_id", "proposal_id", "interruption_id", "conflict_id"):
             path = path.replace("{" + name + "}", str(record.pk) if record is not None else "0")
         return path.replace("{unit}", str(world.objects["org", "child"].pk)).replace(
             "{name}", "dangvu-demo-root.crl"

@@ -9,7 +9,7 @@ from dangvu.members.models.authority import (
     MemberProposal,
     ProposalStatus,
 )
-from dangvu.members.models.conflicts import IdentityConflict
+from dangvu.members.models.conflicts import ConflictOutcome, IdentityConflict
 from dangvu.members.models.history import (
     Award,
     CardEvent,
@@ -29,6 +29,7 @@ from dangvu.members.models.rollup import OrgMemberCount, OrgMemberStat
 __all__ = [
     "Award",
     "CardEvent",
+    "ConflictOutcome",
     "DecisionAuthority",
     "DecisionDelegation",
     "DecisionLevel",

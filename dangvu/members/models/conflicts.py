@@ -4,10 +4,19 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.querysets import ByUnit, Relation, ScopedQuerySet
+
+
+class ConflictOutcome(models.TextChoices):
+    """How the reviewing unit settled a conflict."""
+
+    SAME_PERSON = "same_person", _("Cùng một người — đã gộp hồ sơ hoặc sửa một hồ sơ")
+    DIFFERENT_PEOPLE = "different_people", _("Hai người khác nhau — đã sửa số CCCD nhập sai")
+    DISMISSED = "dismissed", _("Không cần xử lý (nhập nhầm, đã bỏ)")
 
 
 class IdentityConflictQuerySet(ScopedQuerySet["IdentityConflict"]):
@@ -17,6 +26,9 @@ class IdentityConflictQuerySet(ScopedQuerySet["IdentityConflict"]):
 
     def open(self) -> IdentityConflictQuerySet:
         return self.filter(resolved_at__isnull=True)
+
+    def resolved(self) -> IdentityConflictQuerySet:
+        return self.filter(resolved_at__isnull=False)
 
 
 class IdentityConflict(models.Model):
@@ -46,6 +58,16 @@ class IdentityConflict(models.Model):
     )
     channel = models.CharField(_("kênh"), max_length=10, blank=True)
     resolved_at = models.DateTimeField(_("đã xử lý lúc"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người xử lý"),
+    )
+    outcome = models.CharField(_("kết quả xử lý"), max_length=20, choices=ConflictOutcome.choices, blank=True)
+    resolution_note = models.TextField(_("ghi chú xử lý"), blank=True, default="")
 
     objects = IdentityConflictQuerySet.as_manager()
 
@@ -56,3 +78,10 @@ class IdentityConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.existing_id} @ {self.requested_org_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:identity_conflict", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
