@@ -3,8 +3,12 @@ workflow), the list with search, one document, its file, and the recipients' sta
 
 from __future__ import annotations
 
-from datetime import date
+import base64
+import binascii
+import hashlib
+from datetime import date, datetime
 from typing import Any, Literal
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -325,6 +329,98 @@ def delivery_status(request: HttpRequest, document_id: int, unit: int, payload: 
         "status": delivery.status,
         "status_label": str(dict(DeliveryStatus.choices)[delivery.status]),
     }
+
+
+class SignPrepareIn(Schema):
+    certificate: str = Field(
+        min_length=1,
+        max_length=65_536,
+        description="Chứng thư số của người ký (PEM), tiếp theo là các chứng thư trung gian",
+    )
+    position: str = Field("", max_length=120, description="Chức vụ ghi dưới chữ ký")
+
+
+class SignerRequirements(BaseModel):
+    certificate_sha256: str = Field(description="SHA-256 của chứng thư phải dùng để ký")
+    holder: str = Field(description="Người được cấp chứng thư (phải là người ký)")
+    key_usage: list[str]
+    algorithms: list[str] = Field(description="Cơ chế ký được chấp nhận")
+    trust_roots_sha256: list[str] = Field(description="Chứng thư gốc được tin cậy (SHA-256)")
+
+
+class SignPrepareOut(BaseModel):
+    session: str = Field(description="Mã phiên ký: gửi lại khi hoàn tất")
+    expires_at: datetime
+    algorithm: Literal["sha256"]
+    mechanism: str
+    data: str = Field(description="Base64: các thuộc tính ký (DER) — ký lên chính các byte này")
+    digest: str = Field(description="Base64: SHA-256 của data, cho thiết bị chỉ ký giá trị băm")
+    document_digest: str = Field(
+        description="Base64: SHA-256 của phần văn bản được ký, cho bộ ký tự lập gói CMS (messageDigest)"
+    )
+    requirements: SignerRequirements
+
+
+class SignCompleteIn(Schema):
+    session: UUID
+    signature: str = Field(
+        min_length=1,
+        max_length=200_000,
+        description="Base64: giá trị chữ ký trên data, hoặc gói CMS SignedData (DER) trên document_digest",
+    )
+    certificate: str = Field("", max_length=65_536, description="Chứng thư đã dùng để ký (PEM), nếu có")
+
+
+@router.post(
+    "/{document_id}/sign/prepare",
+    response={200: SignPrepareOut, **ERRORS},
+    summary="Ký số bằng thiết bị của người ký (USB token), bước 1: máy chủ chuẩn bị văn bản và giá trị cần ký",
+)
+def sign_prepare(request: HttpRequest, document_id: int, payload: SignPrepareIn) -> dict[str, Any]:
+    from dangvu.signing import keys
+    from dangvu.signing.external import request_json
+    from dangvu.signing.trust import certificate_name
+
+    pending = services.document_sign_prepare(
+        actor=request.user,
+        document=_load(request, document_id),
+        certificates_pem=payload.certificate.encode(),
+        position=payload.position,
+    )
+    signing_request = request_json(pending)
+    certificate = keys.load_certificates(bytes(pending.certificates))[0]
+    return {
+        **{k: signing_request[k] for k in ("algorithm", "mechanism", "data", "digest", "document_digest")},
+        "session": signing_request["id"],
+        "expires_at": pending.expires_at,
+        "requirements": {
+            "certificate_sha256": signing_request["certificate_sha256"],
+            "holder": certificate_name(certificate),
+            "key_usage": ["non_repudiation"],
+            "algorithms": ["rsassa_pkcs1v15", "ecdsa"],
+            "trust_roots_sha256": [hashlib.sha256(r.dump()).hexdigest() for r in keys.trust_roots()],
+        },
+    }
+
+
+@router.post(
+    "/{document_id}/sign/complete",
+    response={200: DocumentOut, **ERRORS},
+    summary="Ký số bằng thiết bị của người ký, bước 2: gửi chữ ký về; máy chủ gắn vào văn bản và kiểm tra",
+)
+def sign_complete(request: HttpRequest, document_id: int, payload: SignCompleteIn) -> dict[str, Any]:
+    try:
+        signature = base64.b64decode(payload.signature, validate=True)
+    except (ValueError, binascii.Error) as error:
+        raise ValidationError({"signature": "Chữ ký không đúng định dạng base64."}) from error
+    services.document_sign_complete(
+        actor=request.user,
+        document=_load(request, document_id),
+        session=payload.session,
+        signature=signature,
+        certificate_pem=payload.certificate.encode() or None,
+    )
+    return _respond(request, document_id)
 
 
 VERB_PATHS = add_workflow_operations(

@@ -398,6 +398,12 @@ def document_sign(*, actor: Any, document: Document, position: str = "") -> Docu
         )
     except SigningError as error:
         raise ValidationError(str(error.message)) from error
+    _record_signature(actor, document, signed, rendered.places)
+    return document
+
+
+def _record_signature(actor: Any, document: Document, signed: bytes, places: Any) -> None:
+    """Store the personally signed PDF, remember its places and move the document to SIGNED."""
     storage.store(
         document=document,
         kind=FileKind.SIGNED,
@@ -406,7 +412,6 @@ def document_sign(*, actor: Any, document: Document, position: str = "") -> Docu
         content_type="application/pdf",
         actor=actor,
     )
-    places = rendered.places
     document.signature_report = {
         "places": {
             "number_field": places.number_field,
@@ -418,6 +423,118 @@ def document_sign(*, actor: Any, document: Document, position: str = "") -> Docu
     }
     _save(document, ["signature_report"])
     _move(actor=actor, document=document, to_status=OutgoingStatus.SIGNED, event="documents.sign")
+
+
+def _signing_purpose(document: Document) -> str:
+    return f"documents.document:{document.pk}"
+
+
+def _version(document: Document) -> str:
+    return document.updated_at.isoformat()
+
+
+@transaction.atomic
+def document_sign_prepare(
+    *, actor: Any, document: Document, certificates_pem: bytes, position: str = ""
+) -> Any:
+    """The first half of signing with a key outside the server (the signer's USB token): lay out the
+    approved draft, reserve the signature's place and return the pending request
+    (``dangvu.signing.models.PendingSignature``; ``dangvu.signing.external.request_json`` is what the
+    signer signs). Same rules as ``document_sign``: ``signing.sign`` in the issuing unit, an approved
+    draft whose files may be kept here; and the certificate (PEM, the signer's first, then its chain)
+    must be the actor's own, valid and trusted. Side effects: the pending request (15 minutes), one
+    audit entry."""
+    from dangvu.documents.drafting import render
+    from dangvu.signing.errors import SigningError
+    from dangvu.signing.external import external_prepare
+
+    document = _lock(document)
+    require_perm(actor, "signing.sign", document.registry_org)
+    _ensure(document, "sign")
+    if not files_allowed(document.secrecy):
+        raise ValidationError(_secrecy_refusal(document.secrecy))
+    rendered = render(document)
+    places = rendered.places
+    try:
+        pending = external_prepare(
+            pdf=rendered.pdf,
+            actor=actor,
+            org=document.registry_org,
+            places=places,
+            certificates_pem=certificates_pem,
+            position=position or document.signer_title,
+            purpose=_signing_purpose(document),
+            context={
+                "version": _version(document),
+                "places": {
+                    "number_field": places.number_field,
+                    "date_field": places.date_field,
+                    "page": places.page,
+                    "box": list(places.box),
+                },
+            },
+        )
+    except SigningError as error:
+        raise ValidationError(str(error.message)) from error
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=document,
+        org=document.registry_org,
+        event="documents.sign_prepare",
+        data={"session": str(pending.pk), "input_sha256": pending.input_sha256},
+    )
+    return pending
+
+
+@transaction.atomic
+def document_sign_complete(
+    *,
+    actor: Any,
+    document: Document,
+    session: Any,
+    signature: bytes,
+    certificate_pem: bytes | None = None,
+) -> Document:
+    """The second half: embed the signature the signer returned for ``session`` (the raw signature value
+    over the request's data, or a CMS container over the document's digest), validate the result and
+    carry on as ``document_sign`` does (the signed file, the places, SIGNED). Refuses, changing nothing,
+    a session that is unknown, someone else's, expired, for another document or prepared before the
+    draft last changed; a certificate other than the prepared one; a signature over another digest or
+    that does not verify. Side effects: the pending request is used up, audit entries."""
+    from dangvu.signing.errors import SigningError
+    from dangvu.signing.external import external_finish
+    from dangvu.signing.models import PendingSignature
+    from dangvu.signing.services import Places
+
+    document = _lock(document)
+    require_perm(actor, "signing.sign", document.registry_org)
+    _ensure(document, "sign")
+    pending = (
+        PendingSignature.objects.filter(
+            pk=session, created_by=actor, purpose=_signing_purpose(document), expires_at__gt=timezone.now()
+        )
+        .only("context")
+        .first()
+    )
+    if pending is None or pending.context.get("version") != _version(document):
+        raise ValidationError(
+            "Phiên ký không còn hiệu lực (đã hết hạn, đã dùng, của văn bản khác hoặc văn bản đã thay đổi); "
+            "hãy chuẩn bị ký lại."
+        )
+    stored = pending.context["places"]
+    places = Places(stored["number_field"], stored["date_field"], stored["page"], tuple(stored["box"]))
+    try:
+        signed = external_finish(
+            pending_id=pending.pk,
+            actor=actor,
+            signature=signature,
+            certificate_pem=certificate_pem,
+            purpose=_signing_purpose(document),
+        )
+    except SigningError as error:
+        raise ValidationError(str(error.message)) from error
+    _record_signature(actor, document, signed, places)
     return document
 
 

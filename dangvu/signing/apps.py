@@ -8,6 +8,9 @@ class SigningConfig(AppConfig):
     verbose_name = _("Ký số")
 
     def ready(self) -> None:
+        from dangvu.signing import speedups
         from dangvu.signing.module import describe
+
+        speedups.install()
 
         self.description = describe()

@@ -18,20 +18,25 @@ from pathlib import Path
 from typing import Any
 
 
-def sign_with_key_file(data: bytes, key_path: Path, passphrase: bytes | None) -> bytes:
+def sign_with_key_file(data: bytes, key_path: Path, passphrase: bytes | None) -> tuple[bytes, str]:
+    """The signature of ``data`` and, from a PKCS#12 file, the certificate (PEM; else empty)."""
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     raw = key_path.read_bytes()
+    certificate = ""
     if key_path.suffix in {".p12", ".pfx"}:
-        key: Any = pkcs12.load_key_and_certificates(raw, passphrase)[0]
+        key: Any
+        key, cert, _others = pkcs12.load_key_and_certificates(raw, passphrase)
+        if cert is not None:
+            certificate = cert.public_bytes(serialization.Encoding.PEM).decode()
     else:
         key = serialization.load_pem_private_key(raw, passphrase)
     if isinstance(key, rsa.RSAPrivateKey):
-        return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        return key.sign(data, padding.PKCS1v15(), hashes.SHA256()), certificate
     if isinstance(key, ec.EllipticCurvePrivateKey):
-        return key.sign(data, ec.ECDSA(hashes.SHA256()))
+        return key.sign(data, ec.ECDSA(hashes.SHA256())), certificate
     raise SystemExit("unsupported key type (RSA or ECDSA only)")
 
 
@@ -64,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     if request.get("algorithm") != "sha256":
         parser.error(f"unsupported algorithm {request.get('algorithm')!r}")
     data = base64.b64decode(request["data"])
+    certificate = ""
     if args.pkcs11_module:
         signature = sign_with_pkcs11(
             data,
@@ -74,10 +80,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     elif args.key:
         secret = os.environ.get(args.passphrase_env) if args.passphrase_env else None
-        signature = sign_with_key_file(data, args.key, secret.encode() if secret else None)
+        signature, certificate = sign_with_key_file(data, args.key, secret.encode() if secret else None)
     else:
         parser.error("give --key or --pkcs11-module")
-    answer = {"id": request["id"], "signature": base64.b64encode(signature).decode()}
+    # The documents API names the request "session"; the signing service's own request "id".
+    session = request.get("session") or request["id"]
+    answer = {"id": session, "session": session, "signature": base64.b64encode(signature).decode()}
+    if certificate:
+        answer["certificate"] = certificate
     args.out.write_text(json.dumps(answer))
     return 0
 

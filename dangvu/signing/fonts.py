@@ -121,8 +121,33 @@ def _to_unicode(font: SubsetFont) -> bytes:
     return b"\n".join(lines)
 
 
-def embed_font(writer: BasePdfFileWriter, style: str = "Regular") -> generic.IndirectObject:
-    """Add the font's objects to ``writer``; returns the Type0 font to name in a /Resources /Font."""
+def _widths(font: SubsetFont, text: str | None) -> generic.ArrayObject:
+    """The /W array: every glyph's width, or only those of the glyphs ``text`` uses (an appearance
+    draws a few dozen of the 256; a validator walks every number of the array for each revision it
+    compares, so a short array makes verification cheaper), as runs of consecutive glyph ids."""
+    if text is None:
+        gids = sorted(font.widths)
+    else:
+        used = {font.glyphs.get(char, font.glyphs["?"]) for char in unicodedata.normalize("NFC", text)}
+        gids = sorted(used | {font.glyphs["?"]})
+    runs: list[list[int]] = []
+    for gid in gids:
+        if runs and runs[-1][0] + len(runs[-1]) - 1 == gid - 1:
+            runs[-1].append(gid)
+        else:
+            runs.append([gid])
+    array = generic.ArrayObject()
+    for run in runs:
+        array.append(generic.NumberObject(run[0]))
+        array.append(_array([font.widths[g] for g in run]))
+    return array
+
+
+def embed_font(
+    writer: BasePdfFileWriter, style: str = "Regular", text: str | None = None
+) -> generic.IndirectObject:
+    """Add the font's objects to ``writer``; returns the Type0 font to name in a /Resources /Font.
+    With ``text``, the widths listed are those of its characters only (all the appearance draws)."""
     font = vietnamese_font(style)
     name = font_name(style)
     file_ref = writer.add_object(
@@ -151,7 +176,6 @@ def embed_font(writer: BasePdfFileWriter, style: str = "Regular") -> generic.Ind
             }
         )
     )
-    gids = sorted(font.widths)
     cid_font = writer.add_object(
         generic.DictionaryObject(
             {
@@ -166,9 +190,7 @@ def embed_font(writer: BasePdfFileWriter, style: str = "Regular") -> generic.Ind
                     }
                 ),
                 pdf_name("/FontDescriptor"): descriptor,
-                pdf_name("/W"): generic.ArrayObject(
-                    [generic.NumberObject(gids[0]), _array([font.widths[g] for g in gids])]
-                ),
+                pdf_name("/W"): _widths(font, text),
                 pdf_name("/CIDToGIDMap"): pdf_name("/Identity"),
             }
         )

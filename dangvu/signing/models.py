@@ -24,6 +24,10 @@ class PendingSignature(models.Model):
     reserved_end = models.PositiveBigIntegerField()
     certificates = models.BinaryField()  # the signer's certificate, then its chain (PEM)
     input_sha256 = models.CharField(max_length=64)
+    # What the signature is for (e.g. "documents.document:12"): the finishing step of that record only
+    # accepts its own requests; ``context`` keeps what it needs to carry on (places, version, position).
+    purpose = models.CharField(max_length=80, blank=True, default="")
+    context = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["expires_at"], name="signing_pending_expires")]

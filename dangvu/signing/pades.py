@@ -51,8 +51,9 @@ class LinesStampStyle(BaseStampStyle):
 
 class LinesStamp(BaseStamp):
     def _render_inner_content(self) -> list[bytes]:
-        self.set_resource(category=ResourceType.FONT, name=pdf_name("/DGV"), value=embed_font(self.writer))  # type: ignore[arg-type]
         style: LinesStampStyle = self.style
+        font = embed_font(self.writer, text="".join(text for text, _size in style.lines))  # type: ignore[arg-type]
+        self.set_resource(category=ResourceType.FONT, name=pdf_name("/DGV"), value=font)
         return [b"0 0 0 rg " + text_operators(list(style.lines), x=style.indent, top=self.box.height - 3)]
 
 

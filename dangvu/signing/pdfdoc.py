@@ -200,6 +200,10 @@ def fill_text_fields(
     in ``italic``, as the date line of a Party document) of each named empty text field.
     Refuses a field that already has a value: a document number is never overwritten."""
     font_refs: dict[str, generic.IndirectObject] = {}
+    drawn = {
+        style: "".join(v for n, v in values.items() if (n in italic) == (style == "Italic"))
+        for style in ("Regular", "Italic")
+    }
     for name, value in values.items():
         field, ref = text_field(writer.root, name)
         if field_value(field):
@@ -219,7 +223,7 @@ def fill_text_fields(
         x = max(1.0, (width - font.width(value, fitted)) / 2)
         top = height - max(0.0, (height - fitted * 1.15) / 2)
         if style not in font_refs:
-            font_refs[style] = embed_font(writer, style)
+            font_refs[style] = embed_font(writer, style, drawn[style])
         content = b"/Tx BMC q " + text_operators([(value, fitted)], x=x, top=top, style=style) + b" Q EMC"
         field[pdf_name("/V")] = pdf_string(value)
         field[pdf_name("/AP")] = generic.DictionaryObject(

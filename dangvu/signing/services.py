@@ -167,26 +167,41 @@ def sign_personal(
     missing fields, an expired, revoked or untrusted certificate. Side effects: one audit entry.
     """
     require_perm(actor, "signing.sign", org)
-    writer = prepare_personal(pdf, places)
     credential = personal_credential(actor)
+    signed = personal_signature(pdf, credential, places, position=position, reason=reason, location=location)
+    audit_signature(actor, org, "signing.personal", pdf, signed, credential.certificate)
+    return signed
+
+
+def personal_signature(
+    pdf: bytes,
+    credential: keys.Credential,
+    places: Places,
+    *,
+    position: str = "",
+    reason: str = "",
+    location: str = "",
+) -> bytes:
+    """The signing work of ``sign_personal`` (checks of the document and the certificate, the seal
+    field, the visible signature), without the permission check and the audit entry."""
+    writer = prepare_personal(pdf, places)
     pades_check(credential)
     box = _rounded(places.box)
-    name = keys_name(credential)
-    signed = pades.sign_field(
+    return pades.sign_field(
         writer,
         credential,
         field=PERSONAL_FIELD,
         new_field=pades.personal_field_spec(
             name=PERSONAL_FIELD, page=places.page, box=box, lock=personal_lock(places)
         ),
-        style=pades.personal_style(name=name, position=position, at=timezone.now(), width=box[2] - box[0]),
+        style=pades.personal_style(
+            name=keys_name(credential), position=position, at=timezone.now(), width=box[2] - box[0]
+        ),
         certify=True,
         validation_data=None,  # added with the seal's, in one update (see issue_document)
         reason=reason,
         location=location,
     )
-    audit_signature(actor, org, "signing.personal", pdf, signed, credential.certificate)
-    return signed
 
 
 def keys_name(credential: keys.Credential) -> str:
@@ -265,6 +280,18 @@ def seal_document(*, pdf: bytes, actor: Any, org: Any, places: Places) -> bytes:
     """The organisation's signature (the seal) on a numbered document. Requires ``signing.seal`` in
     ``org``; refuses a document not numbered yet or already sealed. Side effects: one audit entry."""
     require_perm(actor, "signing.seal", org)
+    image = keys.seal_image_path(org.code)
+    if not image.exists():
+        raise SigningError("key_unavailable", _("Chưa có hình con dấu của %(org)s."), org=org.name)
+    credential = seal_credential(org)
+    signed = seal_signature(pdf, credential, places, image=str(image))
+    audit_signature(actor, org, "signing.seal", pdf, signed, credential.certificate)
+    return signed
+
+
+def seal_signature(pdf: bytes, credential: keys.Credential, places: Places, *, image: str) -> bytes:
+    """The signing work of ``seal_document`` (state and certificate checks, the seal with its image
+    and the validation data of both signatures), without the permission check and the audit entry."""
     reader = read_pdf(pdf)
     state = state_of(reader, places)
     if state is DocumentState.SEALED:
@@ -273,16 +300,12 @@ def seal_document(*, pdf: bytes, actor: Any, org: Any, places: Places) -> bytes:
         )
     if state is not DocumentState.AWAITING_SEAL:
         raise SigningError("not_numbered", _("Văn bản chưa được cấp số và ngày; chưa ký số của cơ quan."))
-    image = keys.seal_image_path(org.code)
-    if not image.exists():
-        raise SigningError("key_unavailable", _("Chưa có hình con dấu của %(org)s."), org=org.name)
-    credential = seal_credential(org)
     pades_check(credential)
-    signed = pades.sign_field(
+    return pades.sign_field(
         IncrementalPdfFileWriter.from_reader(reader),
         credential,
         field=SEAL_FIELD,
-        style=pades.seal_style(str(image)),
+        style=pades.seal_style(image),
         permissions=MDPPerm.NO_CHANGES,  # the seal field's lock: nothing changes after the seal
         validation_data=[
             c
@@ -290,8 +313,6 @@ def seal_document(*, pdf: bytes, actor: Any, org: Any, places: Places) -> bytes:
             for c in (sig.signer_cert, *sig.other_embedded_certs)
         ],
     )
-    audit_signature(actor, org, "signing.seal", pdf, signed, credential.certificate)
-    return signed
 
 
 def issue_document(

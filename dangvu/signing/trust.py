@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
+from asn1crypto.algos import SignedDigestAlgorithm
+from asn1crypto.keys import PublicKeyInfo
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +26,12 @@ from pyhanko_certvalidator.errors import (
     PathBuildingError,
     PathValidationError,
     RevokedError,
+)
+from pyhanko_certvalidator.registry import SimpleTrustManager
+from pyhanko_certvalidator.sig_validate import (
+    DEFAULT_VALIDATION_CONTEXT,
+    DefaultSignatureValidator,
+    SignatureValidationContext,
 )
 
 from dangvu.signing.errors import SigningError
@@ -40,7 +50,7 @@ def validation_context(
     document's DSS). Fetching revocation data online only when ``DANGVU_SIGNING_FETCH_REVOCATION`` is on;
     ``require_revocation`` makes missing revocation data a failure instead of "not checked"."""
     return ValidationContext(
-        trust_roots=trust_roots(),
+        trust_manager=_trust_manager(),
         other_certs=list(other_certs),
         crls=[*local_crls(), *crls],
         ocsps=list(ocsps),
@@ -48,7 +58,67 @@ def validation_context(
         allow_fetching=bool(settings.DANGVU_SIGNING_FETCH_REVOCATION) and moment is None,
         revocation_mode="require" if require_revocation else "soft-fail",
         retroactive_revinfo=moment is not None,
+        signature_validator=_SIGNATURES,
     )
+
+
+_trust_managers: dict[int, tuple[list[Certificate], SimpleTrustManager]] = {}
+
+
+def _trust_manager() -> SimpleTrustManager:
+    """The trust roots as pyHanko's trust manager, built again only when the roots' files change
+    (``keys.trust_roots`` then returns a new list)."""
+    roots = trust_roots()
+    cached = _trust_managers.get(id(roots))
+    if cached is not None and cached[0] is roots:
+        return cached[1]
+    manager = SimpleTrustManager.build(trust_roots=roots)
+    _trust_managers.clear()
+    _trust_managers[id(roots)] = (roots, manager)
+    return manager
+
+
+class _RememberingSignatureValidator(DefaultSignatureValidator):
+    """Checks a certificate's or a revocation list's signature once per process: every document of a
+    committee carries the same certificates and lists, and each check parses the key again. Only
+    successful checks are remembered, keyed by everything the check depends on."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._valid: OrderedDict[bytes, None] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def validate_signature(
+        self,
+        signature: bytes,
+        signed_data: bytes,
+        public_key_info: PublicKeyInfo,
+        signature_algorithm: SignedDigestAlgorithm,
+        context: SignatureValidationContext = DEFAULT_VALIDATION_CONTEXT,
+    ) -> None:
+        key = hashlib.sha256(
+            b"\0".join(
+                (
+                    hashlib.sha256(signature).digest(),
+                    hashlib.sha256(signed_data).digest(),
+                    hashlib.sha256(public_key_info.dump()).digest(),
+                    signature_algorithm.dump(),
+                    repr(context).encode(),
+                )
+            )
+        ).digest()
+        with self._lock:
+            if key in self._valid:
+                self._valid.move_to_end(key)
+                return
+        super().validate_signature(signature, signed_data, public_key_info, signature_algorithm, context)
+        with self._lock:
+            self._valid[key] = None
+            while len(self._valid) > self._size:
+                self._valid.popitem(last=False)
+
+
+_SIGNATURES = _RememberingSignatureValidator()
 
 
 def certificate_name(certificate: Certificate) -> str:

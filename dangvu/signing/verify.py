@@ -42,6 +42,7 @@ from pyhanko.sign.diff_analysis import (
 from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError  # type: ignore[attr-defined]
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, async_validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
 
 from dangvu.signing.errors import SigningError
 from dangvu.signing.keys import Certificate
@@ -155,6 +156,7 @@ class _DssData:
         except NoDSSFoundError:
             dss = None
         self.present = dss is not None
+        self.contexts: dict[tuple[datetime | None, bool], ValidationContext] = {}
         self.certs = list(dss.load_certs()) if dss is not None else []
         self.crls = [
             asn1_crl.CertificateList.load(ref.get_object().read_data(DecodePurpose.CRL))
@@ -192,13 +194,17 @@ DIFF_POLICY = StandardDiffPolicy(
 async def _status(
     signature: EmbeddedPdfSignature, dss: _DssData, *, moment: datetime | None = None, require: bool = False
 ) -> PdfSignatureStatus:
-    context = validation_context(
-        moment=moment,
-        other_certs=dss.certs,
-        crls=dss.crls,
-        ocsps=dss.ocsps,
-        require_revocation=require,
-    )
+    # One context per moment and mode for all the document's signatures (as pyHanko's own validator
+    # does): their chains share the root and the revocation lists, validated once.
+    context = dss.contexts.get((moment, require))
+    if context is None:
+        context = dss.contexts[moment, require] = validation_context(
+            moment=moment,
+            other_certs=dss.certs,
+            crls=dss.crls,
+            ocsps=dss.ocsps,
+            require_revocation=require,
+        )
     return await async_validate_pdf_signature(signature, context, context, diff_policy=DIFF_POLICY)
 
 

@@ -199,6 +199,9 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/documents/{document_id}/docx": custom("document"),
     "GET /api/v1/documents/register": S,  # a register of a unit the caller sees (404 otherwise)
     "POST /api/v1/documents/{document_id}/deliveries/{unit}/status": custom("document"),
+    # Signing with the signer's own token: signing.sign in the issuing unit, on an approved draft.
+    "POST /api/v1/documents/{document_id}/sign/prepare": custom("document"),
+    "POST /api/v1/documents/{document_id}/sign/complete": custom("document"),
     "GET /api/v1/signing/trust-roots": P,
     "GET /api/v1/signing/crl/{name}": P,
     "POST /api/v1/signing/verify": S,

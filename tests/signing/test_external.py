@@ -24,6 +24,8 @@ pytestmark = pytest.mark.django_db
 def token_key(authority, people, tree, tmp_path):
     """A person's key kept outside the server's signing directory (their USB token's stand-in)."""
     grant(people.secretary, "lanh-dao", tree.xa)
+    people.secretary.full_name = "Lê Quang Hùng"  # the certificate's holder
+    people.secretary.save()
     own = ca.Authority(authority.key, authority.certificate, tmp_path / "own", authority.crl_url)
     path = ca.issue_person(own, username="secretary", full_name="Lê Quang Hùng", organisation=tree.xa.name)
     assert not keys.person_key_path("secretary").exists()

@@ -96,6 +96,8 @@ def test_seal_through_pkcs11_and_cli_signer_on_the_token(
     )
     ca.draw_seal(orgs / "XA.png", tree.xa.name)
     grant(people.secretary, "lanh-dao", tree.xa)
+    people.secretary.full_name = "Lê Quang Hùng"  # the certificate's holder
+    people.secretary.save()
     person = authority.issue(
         common_name="Lê Quang Hùng", organisation=tree.xa.name, public_key=person_key, kind="person"
     )
