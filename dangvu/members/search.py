@@ -201,7 +201,7 @@ def _completions(terms: Iterable[str]) -> dict[str, list[str]]:
 
     found: dict[str, set[str]] = {term: set() for term in terms}
     for term in found:
-        words = NameWord.objects.filter(word__gte=term, word__lt=_after(term)).values_list("word", flat=True)
+        words = NameWord.objects.filter(word__startswith=term).values_list("word", flat=True)
         found[term] = set(words[: TOKEN_MAX_BRANCHES + 1])
     return {term: sorted(words) for term, words in found.items()}
 

@@ -6,6 +6,8 @@ imports, bulk loads, raw SQL). SQLite has no trigger and no rows: its search rea
 """
 
 import django.db.models.deletion
+
+import dangvu.core.fields
 from django.db import migrations, models
 
 # The national seed loads members with the trigger off and fills the tokens at once with the same SQL
@@ -84,8 +86,8 @@ class Migration(migrations.Migration):
                         "member", "word", blank=True, editable=False, primary_key=True, serialize=False
                     ),
                 ),
-                ("word", models.CharField(max_length=60)),
-                ("sort_key", models.CharField(max_length=400)),
+                ("word", dangvu.core.fields.CodeField(max_length=60)),
+                ("sort_key", dangvu.core.fields.CodeField(max_length=400)),
                 (
                     "member",
                     models.ForeignKey(

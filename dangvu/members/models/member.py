@@ -173,8 +173,10 @@ class MemberNameToken(models.Model):
         db_index=False,  # the primary key (member, word) starts with it
         related_name="name_tokens",
     )
-    word = models.CharField(max_length=60)
-    sort_key = models.CharField(max_length=400)
+    # Byte order (C collation), like ``Member.sort_key``: the postings' order is the list's order, and a
+    # word range [term, next) is every word the term starts.
+    word = CodeField(max_length=60)
+    sort_key = CodeField(max_length=400)
     org = models.ForeignKey(
         "orgs.Org", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
