@@ -115,7 +115,7 @@ def make_queries(rng: random.Random) -> list[tuple[str, str, int, int]]:
     for scope in ("province", "national"):
         for kind in CLASSES:
             made = 0
-            while made < PER_CLASS_AND_SCOPE:
+            while made < PER_CLASS_AND_SCOPE + COLD_PER_CLASS_AND_SCOPE:
                 pk, name, cccd, path = random_member()
                 words = name.split()
                 folded = fold(name).split()
@@ -163,8 +163,12 @@ def main() -> None:
 
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench-admin")
     rng = random.Random(int(os.environ.get("BENCH_SEED", "12")))
-    queries = make_queries(rng)
-    orgs = {o.pk: o for o in Org.objects.filter(pk__in={q[3] for q in queries if q[3]})}
+    made = make_queries(rng)
+    # The last few of each class and scope are kept apart for the cold runs (never run warm before).
+    per = PER_CLASS_AND_SCOPE + COLD_PER_CLASS_AND_SCOPE
+    queries = [q for i, q in enumerate(made) if i % per < PER_CLASS_AND_SCOPE]
+    cold_queries = [q for i, q in enumerate(made) if i % per >= PER_CLASS_AND_SCOPE]
+    orgs = {o.pk: o for o in Org.objects.filter(pk__in={q[3] for q in made if q[3]})}
     print(f"{len(queries)} distinct queries ({PER_CLASS_AND_SCOPE} per class and scope)", flush=True)
 
     def run(text: str, scope_id: int) -> tuple[float, float, list[int], selectors.Total]:
@@ -223,14 +227,6 @@ def main() -> None:
     # Cold: restart PostgreSQL and evict its files before each query of a sample.
     cold_page: dict[tuple[str, str], list[float]] = defaultdict(list)
     cold_list: dict[tuple[str, str], list[float]] = defaultdict(list)
-    cold_queries = [
-        q
-        for kind in CLASSES
-        for scope in ("province", "national")
-        for q in [q for q in queries if q[0] == kind and (q[3] != 0) == (scope == "province")][
-            PER_CLASS_AND_SCOPE - COLD_PER_CLASS_AND_SCOPE :
-        ]
-    ]
     cold = common.make_cold()
     if cold:
         for kind, text, _pk, scope_id in cold_queries:
