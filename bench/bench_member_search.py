@@ -108,7 +108,7 @@ def make_queries(rng: random.Random) -> list[tuple[str, str, int, int]]:
                 return found
 
     def province_of(path: str) -> int:
-        return next(pk for pk, p in provinces if path.startswith(p))
+        return next((pk for pk, p in provinces if path.startswith(p)), 0)
 
     common_pool = list(common_words)
     rng.shuffle(common_pool)
@@ -117,6 +117,8 @@ def make_queries(rng: random.Random) -> list[tuple[str, str, int, int]]:
             made = 0
             while made < PER_CLASS_AND_SCOPE + COLD_PER_CLASS_AND_SCOPE:
                 pk, name, cccd, path = random_member()
+                if scope == "province" and not province_of(path):
+                    continue  # a member of a central party committee: no province
                 words = name.split()
                 folded = fold(name).split()
                 if kind == "common":

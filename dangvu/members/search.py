@@ -179,6 +179,9 @@ TOKEN_MAX_BRANCHES = 64
 # A query whose matches the planner puts below this is served by the word index and a sort instead:
 # its few matches are cheap to sort, and the token walk would test many postings of its commonest word.
 TOKEN_MIN_MATCHES = 3_000
+# The token walk tests the postings of the most selective word in name order until a page is found:
+# past this many expected tests (few matches in the subtree for that word's postings), the general plan.
+TOKEN_MAX_SCAN = 20_000
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,20 @@ def _estimated_postings(words: list[str]) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def _token_sql(plan: TokenPlan, completions: dict[str, list[str]]) -> tuple[str, list[Any], str] | None:
+def _scope_share(path: str | None) -> float:
+    """The subtree's share of all current members (from the roll-ups; 1 for everything)."""
+    if path is None:
+        return 1.0
+    from dangvu.members.models import OrgMemberCount
+
+    counts = dict(
+        OrgMemberCount.objects.filter(org__path__in=[path, path[:4]]).values_list("org__path", "official")
+    )
+    whole = counts.get(path[:4]) or 0
+    return min(1.0, (counts.get(path) or 0) / whole) if whole else 1.0
+
+
+def _token_sql(plan: TokenPlan, completions: dict[str, list[str]]) -> tuple[str, list[Any], str, int] | None:
     """The conditions on a posting ``t`` of the most selective query word (the driver, returned with
     them) besides its word: in the subtree, and each other query word starting a word of the same
     member's name (checked on that member's tokens: a primary-key probe). Only fixed SQL is joined
@@ -226,7 +242,8 @@ def _token_sql(plan: TokenPlan, completions: dict[str, list[str]]) -> tuple[str,
         return None
     if any(len(words) > TOKEN_MAX_BRANCHES for words in completions.values()):
         return None
-    driver = min(plan.terms, key=lambda t: (_estimated_postings(completions[t]), -len(t)))
+    postings = {t: _estimated_postings(completions[t]) for t in plan.terms}
+    driver = min(plan.terms, key=lambda t: (postings[t], -len(t)))
     conditions: list[str] = []
     params: list[Any] = []
     if plan.path is not None:
@@ -239,7 +256,7 @@ def _token_sql(plan: TokenPlan, completions: dict[str, list[str]]) -> tuple[str,
                 " WHERE o.member_id = t.member_id AND o.word >= %s AND o.word < %s)"
             )
             params += [term, _after(term)]
-    return "".join(f" AND {c}" for c in conditions), params, driver
+    return "".join(f" AND {c}" for c in conditions), params, driver, postings[driver]
 
 
 def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
@@ -252,16 +269,21 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
     built = _token_sql(plan, completions)
     if built is None:
         return None
-    where, params, driver = built
+    where, params, driver, postings = built
     # One branch per completion of the driver, each an index-only scan in name order, merged in order.
     branch = (
         "(SELECT t.sort_key, t.member_id FROM members_membernametoken t WHERE t.word = %s"  # noqa: S608
         + where
         + " ORDER BY t.sort_key, t.member_id LIMIT %s)"
     )
-    if estimated_matches("members_member", WORDS_COLUMN, tsquery_for(plan.terms)) < TOKEN_MIN_MATCHES:
-        return None
     wanted = offset + limit
+    matches = estimated_matches("members_member", WORDS_COLUMN, tsquery_for(plan.terms))
+    if matches < TOKEN_MIN_MATCHES:
+        return None
+    # Postings tested to find the page: all of the driver's in the subtree's share of the matches.
+    in_scope = matches * _scope_share(plan.path)
+    if postings * min(1.0, wanted / max(in_scope, 1.0)) > TOKEN_MAX_SCAN:
+        return None
     while True:
         words = completions[driver]
         sql = (
@@ -291,8 +313,14 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     built = _token_sql(plan, completions)
     if built is None:
         return None
-    where, params, driver = built
+    where, params, driver, postings = built
     bound = 2 * (cap + 1)
+    # Counting tests postings until cap + 1 members are found, or all of them.
+    in_scope = estimated_matches("members_member", WORDS_COLUMN, tsquery_for(plan.terms)) * _scope_share(
+        plan.path
+    )
+    if postings * min(1.0, bound / max(in_scope, 1.0)) > 20 * TOKEN_MAX_SCAN:
+        return None
     sql = (
         "SELECT count(*), count(DISTINCT member_id) FROM (SELECT t.member_id FROM members_membernametoken t"  # noqa: S608
         f" WHERE t.word = ANY(%s){where} LIMIT %s) s"
