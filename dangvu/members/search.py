@@ -284,6 +284,7 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
     in_scope = matches * _scope_share(plan.path)
     if postings * min(1.0, wanted / max(in_scope, 1.0)) > TOKEN_MAX_SCAN:
         return None
+    fetch = wanted
     while True:
         words = completions[driver]
         sql = (
@@ -293,15 +294,15 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
         )
         arguments: list[Any] = []
         for word in words:
-            arguments += [word, *params, wanted]
+            arguments += [word, *params, fetch]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*arguments, wanted])
+            cursor.execute(sql, [*arguments, fetch])
             rows = cursor.fetchall()
         # A member whose name has two completions of the word appears once per completion, side by side.
         keys = list(dict.fromkeys(member_id for _key, member_id in rows))
-        if len(rows) < wanted or len(keys) >= wanted:
-            return keys[offset : offset + limit]
-        wanted += wanted - len(keys)
+        if len(rows) < fetch or len(keys) >= wanted:
+            return keys[offset:wanted]
+        fetch *= 2
 
 
 def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
