@@ -182,6 +182,7 @@ TOKEN_MIN_MATCHES = 3_000
 # The token walk tests the postings of the most selective word in name order until a page is found:
 # past this many expected tests (few matches in the subtree for that word's postings), the general plan.
 TOKEN_MAX_SCAN = 20_000
+TOKEN_MAX_COUNT_SCAN = 120_000
 
 
 @dataclass(frozen=True)
@@ -306,8 +307,10 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
 
 
 def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
-    """(count, exact) of a plain name search from the name tokens, counting at most ``cap`` + 1
-    members: (cap, False) means "more than ``cap``". None: use the general count."""
+    """(count, exact) of a plain name search from the name tokens: exact up to ``cap``; past it
+    (cap, False), "more than ``cap``". When finding ``cap`` + 1 matches would test too many postings
+    (a common word in a province), the bound is a smaller round number (1,000 or 100), still true.
+    None: use the general count."""
     if connection.vendor != "postgresql":
         return None
     completions = _completions(plan.terms)
@@ -315,12 +318,15 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     if built is None:
         return None
     where, params, driver, postings = built
-    bound = 2 * (cap + 1)
-    # Counting tests postings until cap + 1 members are found, or all of them.
     in_scope = estimated_matches("members_member", WORDS_COLUMN, tsquery_for(plan.terms)) * _scope_share(
         plan.path
     )
-    if postings * min(1.0, bound / max(in_scope, 1.0)) > 20 * TOKEN_MAX_SCAN:
+    for bound_cap in (cap, 1_000, 100):
+        # Counting tests postings until bound_cap + 1 members are found, or all of them.
+        bound = 2 * (bound_cap + 1)
+        if postings * min(1.0, bound / max(in_scope, 1.0)) <= TOKEN_MAX_COUNT_SCAN:
+            break
+    else:
         return None
     sql = (
         "SELECT count(*), count(DISTINCT member_id) FROM (SELECT t.member_id FROM members_membernametoken t"  # noqa: S608
@@ -328,9 +334,9 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [completions[driver], *params, bound])
-        postings, members = cursor.fetchone()
-    if members > cap:
-        return cap, False
-    if postings < bound:
+        found, members = cursor.fetchone()
+    if members > bound_cap:
+        return bound_cap, False
+    if found < bound:
         return members, True
     return None
