@@ -182,7 +182,7 @@ TOKEN_MIN_MATCHES = 3_000
 # The token walk tests the postings of the most selective word in name order until a page is found:
 # past this many expected tests (few matches in the subtree for that word's postings), the general plan.
 TOKEN_MAX_SCAN = 20_000
-TOKEN_MAX_COUNT_SCAN = 120_000
+TOKEN_MAX_COUNT_SCAN = 100_000
 
 
 @dataclass(frozen=True)
@@ -308,35 +308,43 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
 
 def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     """(count, exact) of a plain name search from the name tokens: exact up to ``cap``; past it
-    (cap, False), "more than ``cap``". When finding ``cap`` + 1 matches would test too many postings
-    (a common word in a province), the bound is a smaller round number (1,000 or 100), still true.
-    None: use the general count."""
+    (cap, False), "more than ``cap``". At most a bounded number of postings of the most selective word
+    are tested; when they run out before the matches do, the count found so far, rounded down to a
+    round number (1,000s or 100s), is a true lower bound. None: use the general count."""
     if connection.vendor != "postgresql":
         return None
     completions = _completions(plan.terms)
     built = _token_sql(plan, completions)
     if built is None:
         return None
-    where, params, driver, postings = built
-    in_scope = estimated_matches("members_member", WORDS_COLUMN, tsquery_for(plan.terms)) * _scope_share(
-        plan.path
-    )
-    for bound_cap in (cap, 1_000, 100):
-        # Counting tests postings until bound_cap + 1 members are found, or all of them.
-        bound = 2 * (bound_cap + 1)
-        if postings * min(1.0, bound / max(in_scope, 1.0)) <= TOKEN_MAX_COUNT_SCAN:
-            break
-    else:
-        return None
+    where, params, driver, _postings = built
+    scope, checks = (where, "TRUE") if len(plan.terms) == 1 else _split_checks(where, plan)
+    budget = TOKEN_MAX_COUNT_SCAN if len(plan.terms) == 1 else TOKEN_MAX_SCAN
+    scope_params = params[:2] if plan.path is not None else []
     sql = (
-        "SELECT count(*), count(DISTINCT member_id) FROM (SELECT t.member_id FROM members_membernametoken t"  # noqa: S608
-        f" WHERE t.word = ANY(%s){where} LIMIT %s) s"
+        "SELECT count(*), count(DISTINCT member_id) FILTER (WHERE ok) FROM ("  # noqa: S608
+        f"SELECT t.member_id, {checks} AS ok FROM members_membernametoken t WHERE t.word = ANY(%s){scope}"
+        " LIMIT %s) s"
     )
+    check_params = params[len(scope_params) :]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [completions[driver], *params, bound])
-        found, members = cursor.fetchone()
-    if members > bound_cap:
-        return bound_cap, False
-    if found < bound:
+        cursor.execute(sql, [*check_params, completions[driver], *scope_params, budget])
+        scanned, members = cursor.fetchone()
+    if members > cap:
+        return cap, False
+    if scanned < budget:
         return members, True
+    for step in (1_000, 100):
+        if members >= step:
+            return members // step * step, False
     return None
+
+
+def _split_checks(where: str, plan: TokenPlan) -> tuple[str, str]:
+    """``where`` (as ``_token_sql`` builds it) cut into the subtree condition and the other words'
+    checks joined into one boolean expression."""
+    parts = [p for p in where.split(" AND EXISTS ") if p]
+    scope = parts[0] if plan.path is not None else ""
+    checks = parts[1:] if plan.path is not None else [p.removeprefix(" AND ") for p in parts]
+    expression = " AND ".join(c if c.startswith("EXISTS") else "EXISTS " + c for c in checks)
+    return scope, expression or "TRUE"
