@@ -182,7 +182,7 @@ TOKEN_MIN_MATCHES = 3_000
 # The token walk tests the postings of the most selective word in name order until a page is found:
 # past this many expected tests (few matches in the subtree for that word's postings), the general plan.
 TOKEN_MAX_SCAN = 20_000
-TOKEN_MAX_COUNT_SCAN = 100_000
+TOKEN_MAX_COUNT_SCAN = 20_000
 
 
 @dataclass(frozen=True)
