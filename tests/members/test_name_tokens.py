@@ -72,13 +72,18 @@ def test_plain_lists_only(named, tree, people):
     # A status filter, or a user who sees only part of the subtree, takes the general plan.
     assert selectors.members(people.province, selectors.MemberFilter(q="hung")).token_plan is None
     assert selectors.members(people.province, selectors.MemberFilter(q="hung", org=tree.xa)).token_plan
-    assert selectors.members(people.secretary, selectors.MemberFilter(q="hung", org=tree.xa)).token_plan is None
     assert (
-        selectors.members(people.province, selectors.MemberFilter(q="hung", org=tree.xa, status="official"))
-        .token_plan
+        selectors.members(people.secretary, selectors.MemberFilter(q="hung", org=tree.xa)).token_plan is None
+    )
+    assert (
+        selectors.members(
+            people.province, selectors.MemberFilter(q="hung", org=tree.xa, status="official")
+        ).token_plan
         is None
     )
-    assert selectors.members(people.province, selectors.MemberFilter(q="0010", org=tree.xa)).token_plan is None
+    assert (
+        selectors.members(people.province, selectors.MemberFilter(q="0010", org=tree.xa)).token_plan is None
+    )
 
 
 def tokens(member: Member) -> set[tuple[str, str, int]]:

@@ -72,7 +72,7 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
     def _clone(self) -> MemberQuerySet:
         clone = super()._clone()  # type: ignore[misc]
         clone.token_plan = self.token_plan
-        return clone  # type: ignore[no-any-return]
+        return clone
 
     def with_token_plan(self, plan: Any) -> MemberQuerySet:
         """The same rows, whose pages may be read from the name tokens by ``plan`` (the caller vouches
