@@ -164,10 +164,19 @@ def make_cold() -> bool:
         major = int(cursor.fetchone()[0]) // 10000
     connections.close_all()
     pg_ctl = f"/usr/lib/postgresql/{major}/bin/pg_ctl"
+    log = f"{data_dir}/bench-restart.log"
     restart = os.environ.get(
-        "DANGVU_BENCH_PG_RESTART", f"su postgres -c '{pg_ctl} -D {data_dir} restart -m fast -w -s'"
+        "DANGVU_BENCH_PG_RESTART", f"su postgres -c '{pg_ctl} -D {data_dir} -l {log} restart -m fast -w -s'"
     )
-    done = subprocess.run(restart, shell=True, capture_output=True, text=True)  # noqa: S602
+    # The server must not inherit a pipe of ours (the run would wait for it to close): it logs to a file.
+    done = subprocess.run(  # noqa: S602
+        restart,
+        shell=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     if done.returncode != 0:
         print(f"  (cold runs skipped: restart failed: {done.stderr.strip()[:200]})")
         return False
