@@ -48,8 +48,8 @@ def make_people(rows: int) -> list[dict[str, Any]]:
     people = []
     for i in range(rows):
         female = rng.random() < 0.4
-        middle = rng.choice(names.MIDDLE_FEMALE if female else names.MIDDLE_MALE)
-        given = rng.choice(names.GIVEN_FEMALE if female else names.GIVEN_MALE)
+        middle = rng.choice(names.MIDDLE_FEMALE if female else names.MIDDLE_MALE)[0]
+        given = rng.choice(names.GIVEN_FEMALE if female else names.GIVEN_MALE)[0]
         born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 35))
         admitted = born + timedelta(days=365 * 20 + rng.randrange(3650))
         people.append(

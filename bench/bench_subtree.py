@@ -3,7 +3,8 @@
 Figures, each against a baseline measured in the same run:
 * every unit under the largest province — the path-prefix index scan vs the same query with index
   scans switched off (a sequential scan of the unit table);
-* the members under a unit — the roll-up row vs a live recount of the member table.
+* the members under a unit — the roll-up row vs the best live recount: the subtree's unit ids, then
+  an index-only count over the ``(org, status)`` index (``INDEX_RECOUNT_SQL``, printed with its plan).
 Goal: counting a province (~170,000 members) ≤ 50 ms.
 """
 
@@ -15,6 +16,12 @@ import sys
 import common
 
 MEMBERS = int(sys.argv[1]) if len(sys.argv) > 1 else 6_000_000
+INDEX_RECOUNT_SQL = """
+SELECT status, count(*) FROM members_member
+WHERE org_id IN (SELECT id FROM orgs_org WHERE path LIKE %s)
+  AND status IN ('probationary', 'official', 'exempt', 'transferring')
+GROUP BY status
+"""
 
 
 def main() -> None:
@@ -50,10 +57,13 @@ def main() -> None:
         return OrgMemberCount.objects.get(org=org).total
 
     def recount(org: Org) -> int:
-        return rollups.recount(org)["total"]
+        with connection.cursor() as cursor:
+            cursor.execute(INDEX_RECOUNT_SQL, [org.path + "%"])
+            return sum(n for _status, n in cursor.fetchall())
 
     province_members = rollup(province)
-    assert province_members == recount(province)
+    assert province_members == recount(province) == rollups.recount(province)["total"]
+    common.print_baseline("live recount of a subtree", INDEX_RECOUNT_SQL, [province.path + "%"])
     read_province = common.timed(lambda: rollup(province), repeat=50)
     recount_province = common.timed(lambda: recount(province), repeat=10)
     read_commune = common.timed(lambda: rollup(commune), repeat=50)
@@ -70,10 +80,10 @@ def main() -> None:
                 f"{read_province['p95_ms']:.2f} ms"
                 f"  (goal ≤ 50 ms: {'met' if read_province['p95_ms'] <= 50 else 'MISSED'})",
             ),
-            ("  baseline (live recount): p95", f"{recount_province['p95_ms']:.2f} ms"),
+            ("  baseline (index recount): p95", f"{recount_province['p95_ms']:.2f} ms"),
             ("  ratio roll-up / recount", f"{read_province['p95_ms'] / recount_province['p95_ms']:.4f}"),
             (f"count the members under “{commune.name}”: p95", f"{read_commune['p95_ms']:.2f} ms"),
-            ("  baseline (live recount): p95", f"{recount_commune['p95_ms']:.2f} ms"),
+            ("  baseline (index recount): p95", f"{recount_commune['p95_ms']:.2f} ms"),
             ("  ratio roll-up / recount", f"{read_commune['p95_ms'] / recount_commune['p95_ms']:.4f}"),
         ],
     )

@@ -6,6 +6,7 @@ Benchmarks run against ``DANGVU_BENCH_DATABASE_URL`` (default: the local Postgre
 
 from __future__ import annotations
 
+import math
 import os
 import statistics
 import sys
@@ -94,3 +95,90 @@ def peak_rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """The ``fraction`` quantile (nearest rank) of ``samples``."""
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
+
+
+def explain_summary(sql: str, params: list[object] | tuple[object, ...] = ()) -> str:
+    """One line about a query's plan: the node types from the top, and the planner's cost and rows."""
+    import json
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    top = plan[0]["Plan"]
+    nodes: list[str] = []
+
+    def walk(node: dict[str, object], depth: int) -> None:
+        if depth > 4:
+            return
+        label = str(node["Node Type"])
+        if node.get("Index Name"):
+            label += f" using {node['Index Name']}"
+        elif node.get("Relation Name"):
+            label += f" on {node['Relation Name']}"
+        nodes.append(label)
+        for child in node.get("Plans", []) or []:  # type: ignore[union-attr]
+            walk(child, depth + 1)  # type: ignore[arg-type]
+
+    walk(top, 0)
+    return f"{' > '.join(nodes)}; cost {top['Total Cost']:,.0f}, est. rows {top['Plan Rows']:,}"
+
+
+def print_baseline(title: str, sql: str, params: list[object] | tuple[object, ...] = ()) -> None:
+    """Print a baseline's SQL (with its parameters) and its plan summary."""
+    print(f"\n  baseline — {title}:")
+    print("    SQL:  " + " ".join(sql.split()))
+    if params:
+        print(f"    with: {list(params)!r}")
+    print(f"    plan: {explain_summary(sql, params)}")
+
+
+def make_cold() -> bool:
+    """Cold cache: restart PostgreSQL and evict its data files from the OS page cache (``vmtouch -e``),
+    so the next query reads from disk. Only with ``BENCH_COLD=1`` (it restarts the server). Needs the
+    server's data directory on this machine and the right to restart it: ``DANGVU_BENCH_PG_RESTART``
+    (a shell command; default: ``pg_ctl restart`` of the data directory as the postgres user).
+    Returns False (no cold figures) when that is not possible."""
+    import shutil
+    import subprocess
+
+    from django.db import connection, connections
+
+    if os.environ.get("BENCH_COLD") != "1" or not shutil.which("vmtouch"):
+        return False  # restarting a shared server would cut off everyone else: opt in
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        data_dir = cursor.fetchone()[0]
+        cursor.execute("SHOW server_version_num")
+        major = int(cursor.fetchone()[0]) // 10000
+    connections.close_all()
+    pg_ctl = f"/usr/lib/postgresql/{major}/bin/pg_ctl"
+    log = f"{data_dir}/bench-restart.log"
+    restart = os.environ.get(
+        "DANGVU_BENCH_PG_RESTART", f"su postgres -c '{pg_ctl} -D {data_dir} -l {log} restart -m fast -w -s'"
+    )
+    # The server must not inherit a pipe of ours (the run would wait for it to close): it logs to a file.
+    done = subprocess.run(  # noqa: S602
+        restart,
+        shell=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if done.returncode != 0:
+        print(f"  (cold runs skipped: restart failed: {done.stderr.strip()[:200]})")
+        return False
+    subprocess.run(["vmtouch", "-q", "-e", data_dir], check=False)
+    return True

@@ -79,7 +79,13 @@ class LargeListPaginator(Paginator):  # type: ignore[type-arg]
     def page(self, number: Any) -> Page:  # type: ignore[type-arg]
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        keys = list(self.rows.values_list("pk", flat=True)[bottom : bottom + self.per_page + 1])
+        # A queryset may know a faster way to its page's keys (``MemberQuerySet.page_keys``).
+        page_keys = getattr(self.rows, "page_keys", None)
+        keys = (
+            page_keys(bottom, self.per_page + 1)
+            if page_keys is not None
+            else list(self.rows.values_list("pk", flat=True)[bottom : bottom + self.per_page + 1])
+        )
         more, keys = len(keys) > self.per_page, keys[: self.per_page]
         if not keys and number > 1:
             raise EmptyPage("Không có trang này.")

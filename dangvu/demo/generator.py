@@ -180,7 +180,15 @@ def insert_units(plan: Plan) -> list[int]:
 
 
 def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> list[str]:
-    return rng.choices([p[0] for p in pairs], weights=[max(p[1], 1) for p in pairs], k=4096)
+    """A table of 65,536 names in which each name appears in proportion to its weight (drawn with one
+    ``getrandbits(16)``); every name appears at least once."""
+    total = sum(max(w, 1) for _n, w in pairs)
+    table = [n for n, w in pairs for _ in range(max(1, max(w, 1) * 65_536 // total))]
+    table += rng.choices(
+        [n for n, _w in pairs], weights=[max(w, 1) for _n, w in pairs], k=65_536 - len(table)
+    )
+    rng.shuffle(table)
+    return table
 
 
 _EPOCH = date(1940, 1, 1)
@@ -221,6 +229,8 @@ class MemberFactory:
         self.seed = seed
         self.rng = random.Random(seed * 7919 + 1)
         self.families = _weighted(self.rng, names.FAMILY)
+        male = (_weighted(self.rng, names.MIDDLE_MALE), _weighted(self.rng, names.GIVEN_MALE))
+        female = (_weighted(self.rng, names.MIDDLE_FEMALE), _weighted(self.rng, names.GIVEN_FEMALE))
         self.serials: dict[tuple[int, int, int], int] = {}
         self.block = 0
         self._derived: dict[str, tuple[str, str, str]] = {}
@@ -231,8 +241,7 @@ class MemberFactory:
         self.century = [0 if d.year < 2000 else 2 for d in self.dates]
         self.hometowns = [f"Xã {a} {b}" for a in names.PLACE_WORDS for b in names.PLACE_WORDS if a != b]
         self.occupations = names.OCCUPATIONS
-        self.male_names = (names.MIDDLE_MALE, names.GIVEN_MALE)
-        self.female_names = (names.MIDDLE_FEMALE, names.GIVEN_FEMALE)
+        self.male_names, self.female_names = male, female
 
     def derived(self, full_name: str) -> tuple[str, str, str]:
         value = self._derived.get(full_name)
@@ -299,11 +308,9 @@ class MemberFactory:
         """(full name, female, birth day index, CCCD, status, admission day index)."""
         rng = self.rng
         female = rng.random() < 0.36
-        family = self.families[rng.getrandbits(12)]
+        family = self.families[rng.getrandbits(16)]
         middles, givens = self.female_names if female else self.male_names
-        full_name = (
-            f"{family} {middles[int(rng.random() * len(middles))]} {givens[int(rng.random() * len(givens))]}"
-        )
+        full_name = f"{family} {middles[rng.getrandbits(16)]} {givens[rng.getrandbits(16)]}"
         birth = int(rng.random() * 365 * 66)
         admitted = min(birth + 365 * 18 + int(rng.random() * 365 * 20), _LAST_ADMISSION)
         status = (
@@ -673,6 +680,8 @@ def insert_members_copy(chunks: Iterator[bytes]) -> int:
         objects.drop(cursor)
         for column, default in LOAD_DEFAULTS.items():
             cursor.execute(f'ALTER TABLE members_member ALTER COLUMN "{column}" SET DEFAULT {default}')
+        # The name tokens are filled at once after the load, not by the trigger row by row.
+        cursor.execute("ALTER TABLE members_member DISABLE TRIGGER USER")
         with cursor.cursor.copy(
             f"COPY members_member ({', '.join(MEMBER_COLUMNS)}) FROM STDIN WITH (FREEZE)"
         ) as copy:
@@ -681,8 +690,10 @@ def insert_members_copy(chunks: Iterator[bytes]) -> int:
                 count += chunk.count(b"\n")
         for column in LOAD_DEFAULTS:
             cursor.execute(f'ALTER TABLE members_member ALTER COLUMN "{column}" DROP DEFAULT')
+        cursor.execute("ALTER TABLE members_member ENABLE TRIGGER USER")
     loaded = time.perf_counter()
     objects.restore()
+    fill_name_tokens()
     built = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE members_member")
@@ -694,6 +705,25 @@ def insert_members_copy(chunks: Iterator[bytes]) -> int:
         time.perf_counter() - built,
     )
     return count
+
+
+def fill_name_tokens() -> None:
+    """Write every member's name tokens at once (after a load with the trigger off), then build their
+    name-order index."""
+    from dangvu.members.search import NAME_POSTINGS_FILL_SQL, NAME_POSTINGS_INDEX_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE members_membernametoken")
+        cursor.execute("DROP INDEX IF EXISTS member_token_order_idx")
+        cursor.execute(NAME_POSTINGS_FILL_SQL)
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        cursor.execute(NAME_POSTINGS_INDEX_SQL)
+        # VACUUM marks the pages all-visible, so the searches' index-only scans need no table reads.
+        cursor.execute(
+            "ANALYZE members_membernametoken"
+            if connection.in_atomic_block
+            else "VACUUM (ANALYZE) members_membernametoken"
+        )
 
 
 @dataclass
@@ -729,11 +759,15 @@ def seed(
     remember_words(
         fold(name)
         for name in (
-            *(family for family, _weight in names.FAMILY),
-            *names.MIDDLE_MALE,
-            *names.MIDDLE_FEMALE,
-            *names.GIVEN_MALE,
-            *names.GIVEN_FEMALE,
+            name
+            for table in (
+                names.FAMILY,
+                names.MIDDLE_MALE,
+                names.MIDDLE_FEMALE,
+                names.GIVEN_MALE,
+                names.GIVEN_FEMALE,
+            )
+            for name, _weight in table
         )
     )
     members_done = time.perf_counter()

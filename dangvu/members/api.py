@@ -42,7 +42,8 @@ class MemberList(BaseModel):
     count: int = Field(
         description=(
             "Tổng số bản ghi khớp: chính xác khi count_exact là true; nếu không, là cận dưới "
-            f"(danh sách có hơn {COUNT_CAP:,} bản ghi — lọc hẹp hơn để biết chính xác)."
+            f"(danh sách có hơn {COUNT_CAP:,} bản ghi; với một từ rất phổ biến trong một đơn vị lớn, "
+            "cận dưới có thể là một số tròn nhỏ hơn như 1.000 hoặc 100 — lọc hẹp hơn để biết chính xác)."
         )
     )
     count_exact: bool = Field(description="count là số chính xác (true) hay cận dưới (false)")

@@ -20,6 +20,7 @@ from dangvu.audit.services import audit_log
 from dangvu.core.text import fold
 from dangvu.members import rollups
 from dangvu.members.models import Ethnicity, Member, Religion
+from dangvu.members.search import TokenPlan
 
 # Past this many rows a list's total is given as "more than N" (a lower bound) unless the roll-ups
 # know it exactly: counting a province's common-name matches would cost seconds.
@@ -40,6 +41,11 @@ class MemberFilter:
     party_age: tuple[int, int] | None = None  # years since the party-age start year, as statistics count
     ethnicity: str = ""
     nothing: bool = False  # the unit asked for is unknown or outside the user's scope
+
+    @property
+    def narrows_beyond_unit_by_more_than_name(self) -> bool:
+        """Whether anything but the unit, the status and the name search filters the list."""
+        return bool(self.sex or self.age or self.party_age or self.ethnicity)
 
     @property
     def narrows_beyond_unit(self) -> bool:
@@ -118,7 +124,29 @@ def members(user: Any, criteria: MemberFilter) -> Any:
         rows = rows.filter(ethnicity=entry) if entry is not None else rows.none()
     rows = rows.search(criteria.q, user=user, substring=criteria.substring)
     # The unit comes with each row shown (a key-only page query ignores it).
-    return rows.select_related("org").in_name_order()
+    rows = rows.select_related("org").in_name_order()
+    plan = token_plan(user, criteria)
+    return rows.with_token_plan(plan) if plan is not None else rows
+
+
+def token_plan(user: Any, criteria: MemberFilter) -> TokenPlan | None:
+    """How the name tokens can serve this list's pages and total: a name search (not digits, not a
+    substring) over a whole subtree the user sees (or everything), filtered by nothing else."""
+    from dangvu.accounts.permissions import scope_for
+    from dangvu.core.text import search_terms
+
+    text = criteria.q.strip()
+    if not text or text.isdigit() or criteria.substring or criteria.status:
+        return None
+    if criteria.narrows_beyond_unit_by_more_than_name:
+        return None
+    terms = search_terms(text)
+    if not terms:
+        return None
+    scope = scope_for(user, "members.view")
+    if criteria.org is None:
+        return TokenPlan(tuple(terms), None) if scope.everywhere else None
+    return TokenPlan(tuple(terms), criteria.org.path) if scope.covers_subtree(criteria.org) else None
 
 
 def total(user: Any, criteria: MemberFilter, rows: Any, cap: int = COUNT_CAP) -> Total:
@@ -131,6 +159,13 @@ def total(user: Any, criteria: MemberFilter, rows: Any, cap: int = COUNT_CAP) ->
         exact = rollups.subtree_count(user, criteria.org, criteria.status or None)
         if exact is not None:
             return Total(exact, True)
+    plan = getattr(rows, "token_plan", None)
+    if plan is not None:
+        from dangvu.members.search import token_total
+
+        found = token_total(plan, cap)
+        if found is not None:
+            return Total(*found)
     counted = rows.order_by().values("pk")[: cap + 1].count()
     return Total(counted, True) if counted <= cap else Total(cap, False)
 
@@ -138,7 +173,7 @@ def total(user: Any, criteria: MemberFilter, rows: Any, cap: int = COUNT_CAP) ->
 def page(rows: Any, offset: int, limit: int) -> list[Member]:
     """One page of ``rows``: its keys first (answered from the covering name-order index), then those
     members with their unit."""
-    keys = list(rows.values_list("pk", flat=True)[offset : offset + limit])
+    keys = rows.page_keys(offset, limit)
     found = {m.pk: m for m in Member.objects.filter(pk__in=keys).select_related("org")}
     return [found[key] for key in keys if key in found]
 

@@ -22,7 +22,7 @@ from dangvu.members.models.history import (
     Transfer,
 )
 from dangvu.members.models.imports import MemberImport
-from dangvu.members.models.member import Member, MemberQuerySet, NameWord
+from dangvu.members.models.member import Member, MemberNameToken, MemberQuerySet, NameWord
 from dangvu.members.models.reference import EndingGround, Ethnicity, MemberRule, Religion
 from dangvu.members.models.rollup import OrgMemberCount, OrgMemberStat
 
@@ -43,6 +43,7 @@ __all__ = [
     "Member",
     "MemberHistory",
     "MemberImport",
+    "MemberNameToken",
     "MemberOrgPeriod",
     "MemberProposal",
     "MemberQuerySet",

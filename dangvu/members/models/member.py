@@ -51,6 +51,9 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
     whatever their roles."""
 
     view_permission = "members.view"
+    # Set by ``with_token_plan`` on a list filtered by nothing but its unit subtree and a name search:
+    # its pages can then be read from the name tokens (``search.token_page``).
+    token_plan: Any = None
     relations = (
         ByUnit("org"),
         # The unit a member is transferring into sees them (to check the file and receive them); it
@@ -65,6 +68,29 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
 
     def current(self) -> MemberQuerySet:
         return self.filter(status__in=CURRENT_STATUSES)
+
+    def _clone(self) -> MemberQuerySet:
+        clone = super()._clone()  # type: ignore[misc]
+        clone.token_plan = self.token_plan
+        return clone
+
+    def with_token_plan(self, plan: Any) -> MemberQuerySet:
+        """The same rows, whose pages may be read from the name tokens by ``plan`` (the caller vouches
+        that the rows are exactly the subtree's members matching the plan's words)."""
+        clone = self._clone()
+        clone.token_plan = plan
+        return clone
+
+    def page_keys(self, offset: int, limit: int) -> list[int]:
+        """Primary keys of rows ``offset`` to ``offset + limit`` in this queryset's order: from the name
+        tokens when a token plan serves it (the first pages of a common word), else by slicing."""
+        if self.token_plan is not None:
+            from dangvu.members.search import token_page
+
+            keys = token_page(self.token_plan, offset, limit)
+            if keys is not None:
+                return keys
+        return list(self.values_list("pk", flat=True)[offset : offset + limit])
 
     def in_subtree(self, org: Any) -> MemberQuerySet:
         from dangvu.orgs.models import Org
@@ -124,6 +150,46 @@ class NameWord(models.Model):
     class Meta:
         verbose_name = _("từ trong họ tên")
         verbose_name_plural = pgettext_lazy("plural", "từ trong họ tên")
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class MemberNameToken(models.Model):
+    """One word of a member's folded name, with the member's name-order key and unit: an inverted index
+    whose postings are kept in Vietnamese name order, so the first page of a common word ("hung", "thi")
+    is the first entries of one index range rather than a sort of every match (``search.token_page``).
+
+    Derived data, written by the database (trigger ``members_name_tokens_sync``, PostgreSQL only; see
+    migration 0022) whenever a member's folded name, sort key or unit changes; SQLite has no rows here
+    and searches its small data directly.
+    """
+
+    pk = models.CompositePrimaryKey("member", "word")
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the primary key (member, word) starts with it
+        related_name="name_tokens",
+    )
+    # Byte order (C collation), like ``Member.sort_key``: the postings' order is the list's order, and a
+    # word range [term, next) is every word the term starts.
+    word = CodeField(max_length=60)
+    sort_key = CodeField(max_length=400)
+    org = models.ForeignKey(
+        "orgs.Org", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("từ trong họ tên đảng viên")
+        verbose_name_plural = pgettext_lazy("plural", "từ trong họ tên đảng viên")
+        indexes = [
+            # A word's members in name order, with their unit (scope filter without the member rows).
+            models.Index(
+                fields=["word", "sort_key", "member"], include=["org"], name="member_token_order_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.word

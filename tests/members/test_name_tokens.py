@@ -1,0 +1,105 @@
+"""The name tokens: pages and totals of a plain name search read from them equal the general plan's, and
+the database keeps them current whatever changes a member (PostgreSQL; SQLite has none and answers
+every list by the general plan)."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from dangvu.members import selectors
+from dangvu.members.models import Member, MemberNameToken
+from dangvu.members.services import member_create, member_move, member_update
+
+pytestmark = pytest.mark.django_db
+
+NAMES = [
+    "Nguyễn Văn Hùng",
+    "Nguyễn Thị Hương",
+    "Trần Hưng An",
+    "Lê Văn Hùng",
+    "Nguyễn Nguyệt Hà",  # two completions of "nguy" in one name: listed once
+    "Phạm Thị Thịnh",
+    "Hùng Văn Bình",
+    "Nguyễn Văn Thi",
+]
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="name tokens: PostgreSQL only")
+
+
+@pytest.fixture
+def named(tree, admin_user):
+    people = {}
+    for i, name in enumerate(NAMES):
+        org = tree.a1 if i % 2 else tree.b1
+        people[name] = member_create(
+            actor=admin_user, org=org, full_name=name, sex="male", birth_date=date(1980, 1, 1)
+        )
+    return people
+
+
+def listing(user, q, org=None, *, offset=0, limit=50):
+    criteria = selectors.MemberFilter(q=q, org=org)
+    rows = selectors.members(user, criteria)
+    return [m.full_name for m in selectors.page(rows, offset, limit)], selectors.total(user, criteria, rows)
+
+
+QUERIES = ["hung", "thi", "nguy", "nguyen van", "van hu", "hung nguyen van", "h", "xyz", "an tran"]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+@pytest.mark.parametrize("scope", ["national", "xa"])
+def test_token_pages_and_totals_equal_the_general_plan(named, tree, admin_user, monkeypatch, q, scope):
+    org = tree.xa if scope == "xa" else None
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 10**9)  # general plan only
+    expected = listing(admin_user, q, org)
+    expected_pages = [listing(admin_user, q, org, offset=o, limit=2)[0] for o in (0, 2, 4)]
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)  # tokens whenever they can
+    assert listing(admin_user, q, org) == expected
+    assert [listing(admin_user, q, org, offset=o, limit=2)[0] for o in (0, 2, 4)] == expected_pages
+
+
+@on_postgresql
+def test_token_total_is_a_lower_bound_past_the_cap(named, admin_user, monkeypatch):
+    from dangvu.members.search import TokenPlan, token_total
+
+    assert token_total(TokenPlan(("nguyen",), None), cap=2) == (2, False)
+    assert token_total(TokenPlan(("nguyen",), None), cap=10) == (4, True)
+    assert token_total(TokenPlan(("nguy",), None), cap=10) == (4, True)  # Nguyễn Nguyệt Hà counted once
+
+
+@on_postgresql
+def test_plain_lists_only(named, tree, people):
+    # A status filter, or a user who sees only part of the subtree, takes the general plan.
+    assert selectors.members(people.province, selectors.MemberFilter(q="hung")).token_plan is None
+    assert selectors.members(people.province, selectors.MemberFilter(q="hung", org=tree.xa)).token_plan
+    assert (
+        selectors.members(people.secretary, selectors.MemberFilter(q="hung", org=tree.xa)).token_plan is None
+    )
+    assert (
+        selectors.members(
+            people.province, selectors.MemberFilter(q="hung", org=tree.xa, status="official")
+        ).token_plan
+        is None
+    )
+    assert (
+        selectors.members(people.province, selectors.MemberFilter(q="0010", org=tree.xa)).token_plan is None
+    )
+
+
+def tokens(member: Member) -> set[tuple[str, str, int]]:
+    return set(MemberNameToken.objects.filter(member=member).values_list("word", "sort_key", "org_id"))
+
+
+@on_postgresql
+def test_the_database_keeps_the_tokens_current(named, tree, admin_user):
+    hung = named["Lê Văn Hùng"]
+    assert tokens(hung) == {(w, hung.sort_key, hung.org_id) for w in ("le", "van", "hung")}
+    member_update(actor=admin_user, member=hung, changes={"full_name": "Lê Văn Hưng Thịnh"}, reason="sửa")
+    hung.refresh_from_db()
+    assert tokens(hung) == {(w, hung.sort_key, hung.org_id) for w in ("le", "van", "hung", "thinh")}
+    member_move(actor=admin_user, member=hung, to_org=tree.b1)
+    hung.refresh_from_db()
+    assert {org for _w, _k, org in tokens(hung)} == {tree.b1.pk}
+    pk = hung.pk
+    Member.objects.filter(pk=pk).delete()
+    assert not MemberNameToken.objects.filter(member_id=pk).exists()
