@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -115,7 +116,7 @@ def check_org_accepts_members(org: Any) -> None:
 # chính thức) and the card number of a paper file being digitized (afterwards the card verbs change it).
 CREATE_FIELDS = frozenset({*EDITABLE_FIELDS, "status", "card_number"})
 NEW_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL)
-_REQUIRED = {"full_name": _("Thiếu họ và tên."), "sex": _("Thiếu giới tính.")}
+_REQUIRED: dict[str, Any] = {"full_name": _("Thiếu họ và tên."), "sex": _("Thiếu giới tính.")}
 
 
 @dataclass(frozen=True)
@@ -168,22 +169,58 @@ def new_member(*, org: Any, values: Mapping[str, Any], today: date | None = None
     return NewMember(org, clean)
 
 
-_plain_fields: dict[str, Any] = {}
+@dataclass(frozen=True)
+class _FieldCheck:
+    """A plain field's checks, and what tells cheaply that a value passes the common ones (its choices,
+    its length, no NUL) so that Django's validators run only when they may have something to say."""
+
+    field: Any
+    choices: frozenset[Any] | None
+    max_length: int | None
+    own_validators: bool  # validators beyond the length and NUL ones (CCCD, phone, e-mail formats)
+
+    def may_fail(self, value: Any) -> bool:
+        if self.own_validators or (self.choices is not None and value not in self.choices):
+            return True
+        return isinstance(value, str) and (
+            "\x00" in value or (self.max_length is not None and len(value) > self.max_length)
+        )
+
+
+_field_checks: dict[str, _FieldCheck] = {}
+
+
+def _checks() -> dict[str, _FieldCheck]:
+    if not _field_checks:
+        for field in Member._meta.concrete_fields:
+            if field.is_relation:
+                continue
+            common = (MaxLengthValidator, ProhibitNullCharactersValidator)
+            _field_checks[field.name] = _FieldCheck(
+                field,
+                frozenset(key for key, _label in field.flatchoices) if field.choices else None,
+                field.max_length,
+                any(not isinstance(validator, common) for validator in field.validators),
+            )
+    return _field_checks
 
 
 def _field_errors(values: Mapping[str, Any]) -> dict[str, list[Any]]:
     """Each filled plain field's own checks, as ``Model.full_clean`` runs them (choices, length, the
     validators declared on the field), without a query: relations are looked up by the caller."""
-    if not _plain_fields:
-        _plain_fields.update({f.name: f for f in Member._meta.concrete_fields if not f.is_relation})
+    checks = _checks()
     errors: dict[str, list[Any]] = {}
     for name, value in values.items():
-        field = _plain_fields.get(name)
-        if field is None or value is None or value == "":
+        check = checks.get(name)
+        if check is None or value is None or value == "":
             continue
+        if not (check.own_validators or (check.choices is not None and value not in check.choices)) and not (
+            isinstance(value, str) and ("\x00" in value or (check.max_length or 1 << 30) < len(value))
+        ):
+            continue  # what ``may_fail`` says, inline: this runs for every cell of an import
         try:
-            field.validate(value, None)
-            field.run_validators(value)
+            check.field.validate(value, None)
+            check.field.run_validators(value)
         except ValidationError as error:
             errors[name] = error.error_list  # lazy messages: the API answers in both languages
     return errors

@@ -382,11 +382,12 @@ def file_errors(values: Mapping[str, Any], today: date) -> dict[str, StrOrPromis
     ``dangvu.members.services.new_member`` (the import's rows). ``values``: by attribute name."""
     errors: dict[str, StrOrPromise] = {}
     for field in FORMULA_FREE_FIELDS:
-        if looks_like_formula(values.get(field)):
+        text = values.get(field)
+        if text and looks_like_formula(text):
             errors[field] = formula_error(_formula_label(field))
     for field in ("birth_date", "admitted_on", "ceremony_on", "recognized_on", "card_admitted_on"):
-        value = values.get(field)
-        if value is not None and value > today:
+        day = values.get(field)
+        if day is not None and day > today:
             errors[field] = _("Ngày không được ở tương lai.")
     birth_date, admitted_on = values.get("birth_date"), values.get("admitted_on")
     ceremony_on, recognized_on = values.get("ceremony_on"), values.get("recognized_on")
