@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0021_merge_partyage'),
+        ('members', '0022_identity_conflict_resolution'),
         ('orgs', '0003_org_types'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
