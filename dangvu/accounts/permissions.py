@@ -68,6 +68,30 @@ class Scope:
             condition |= Q(**{f"{path_field}__startswith": path})
         return condition
 
+    def q_by_id(self, relation: str, through_index: bool = False) -> Q:
+        """``q`` on the key of a record's unit (``relation``: a foreign key or many-to-many to units),
+        without joining the units: the scope's subtrees become
+        one subquery of unit ids, which the planner computes once and probes per row (hashed). A big
+        list can then walk the index of its own order and stop after a page, where the join would
+        read the whole unit table first."""
+        if self.everywhere:
+            return Q()
+        if self.empty:
+            return Q(pk__in=[])
+        from dangvu.orgs.models import Org
+
+        condition = Q(**{f"{relation}__in": list(self.exact_org_ids)}) if self.exact_org_ids else Q(pk__in=[])
+        paths = _minimal_paths(self.subtree_paths)
+        if paths:
+            units = Q(path__startswith=paths[0])
+            for path in paths[1:]:
+                units |= Q(path__startswith=path)
+            # ``through_index``: rows are fetched by the relation's index (``InArray``), for the
+            # subquery of a to-many relation; a list filtered row by row probes a hashed set instead.
+            lookup = f"{relation}__pk__in_array" if through_index else f"{relation}__in"
+            condition |= Q(**{lookup: Org.objects.filter(units).values("pk")})
+        return condition
+
 
 def _minimal_paths(paths: tuple[str, ...]) -> list[str]:
     """Drop paths already covered by a shorter one (a unit inside another scoped unit)."""

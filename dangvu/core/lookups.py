@@ -52,6 +52,25 @@ class AnyOf(In):  # type: ignore[type-arg]
         return f"{lhs} = ANY(%s)", [*lhs_params, values]
 
 
+class InArray(In):  # type: ignore[type-arg]
+    """``field__in_array=<subquery>``: ``field IN (subquery)`` that PostgreSQL answers through the
+    field's index, ``field = ANY(ARRAY(subquery))``: the subquery runs once and its array is an index
+    condition, where ``IN`` would hash a scan of the whole table (the assignments of a province's
+    1,500 units among a country's). Other databases get ``IN``."""
+
+    lookup_name = "in_array"
+
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        if isinstance(self.rhs, list | tuple | set | frozenset):
+            sql, params = super().as_sql(compiler, connection)
+            return sql, list(params)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
 def _register_sqlite_function(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     # Infrastructure hook (not domain flow): teach every new SQLite connection our fold function.
     if connection.vendor == "sqlite":
@@ -62,4 +81,5 @@ def register() -> None:
     models.CharField.register_lookup(VnIContains)
     models.TextField.register_lookup(VnIContains)
     models.Field.register_lookup(AnyOf)
+    models.Field.register_lookup(InArray)
     connection_created.connect(_register_sqlite_function, dispatch_uid="dangvu-vn-fold")

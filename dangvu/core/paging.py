@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models.sql.where import WhereNode
 
 
 class LargeListPaginator(Paginator):  # type: ignore[type-arg]
@@ -92,7 +93,7 @@ class LargeListPaginator(Paginator):  # type: ignore[type-arg]
         if not self.counted:
             self._number, self._on_page, self._more = number, len(keys), more
             self.__dict__.pop("count", None)
-        rows = {row.pk: row for row in self.rows.order_by().filter(pk__in=keys)} if keys else {}
+        rows = {row.pk: row for row in _by_keys(self.rows, keys)} if keys else {}
         return Page([rows[key] for key in keys if key in rows], number, self)
 
     def get_page(self, number: Any) -> Page:  # type: ignore[type-arg]
@@ -100,3 +101,13 @@ class LargeListPaginator(Paginator):  # type: ignore[type-arg]
             return self.page(number or 1)
         except (PageNotAnInteger, EmptyPage):
             return self.page(1)
+
+
+def _by_keys(rows: Any, keys: list[Any]) -> Any:
+    """The rows of ``keys`` with the list's columns, joins and annotations but not its filters: the keys
+    came through them already, and a list scoped by several relations would otherwise compute its
+    scope's subqueries a second time (bench/bench_visible_to.py). A row a to-many join repeats is
+    kept once by the caller."""
+    fetch = rows.order_by()
+    fetch.query.where = WhereNode()
+    return fetch.filter(pk__in=keys)

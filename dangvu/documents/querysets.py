@@ -21,21 +21,27 @@ def clearance_q(user: Any) -> Q:
     for level, permission in CLEARANCE.items():
         scope = scope_for(user, permission)
         if not scope.empty:
-            condition |= Q(secrecy=level) & scope.q("registry_org__path", "registry_org_id")
+            condition |= Q(secrecy=level) & scope.q_by_id("registry_org")
     return condition
 
 
 class DocumentQuerySet(ScopedQuerySet["Document"]):
     view_permission = "documents.view"
+    # Units by key (``by_id``): the list walks its newest-first index and stops after a page, with no
+    # join to the unit table (bench/bench_visible_to.py).
     relations = (
-        ByUnit("registry_org"),
+        ByUnit("registry_org", by_id=True),
         ByUnit(
-            "assignments__lead_org", frozenset({"documents.view", "documents.handle"}), where=Q(active=True)
+            "assignments__lead_org",
+            frozenset({"documents.view", "documents.handle"}),
+            where=Q(active=True),
+            by_id=True,
         ),
         ByUnit(
             "assignments__coordinators",
             frozenset({"documents.view", "documents.handle"}),
             where=Q(active=True),
+            by_id=True,
         ),
         ByPerson("assignments__lead_user", frozenset({"documents.view", "documents.handle"})),
         ByPerson("created_by", frozenset({"documents.view"})),

@@ -9,11 +9,12 @@ and a real run writes everything it imports in one transaction.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import re
 import zipfile
 import zlib
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,19 +29,16 @@ from django.utils import timezone
 from python_calamine import CalamineError
 
 from dangvu.accounts.permissions import require_perm
-from dangvu.audit.services import AuditBatch, Target, audit_log, created_changes, diff, snapshot
-from dangvu.core.bulk import insert_rows, inserting, paused_gc, timed_batches
+from dangvu.audit.services import audit_log, diff, snapshot
+from dangvu.core.bulk import paused_gc, timed_batches
 from dangvu.core.dates import DateError, parse_partial
 from dangvu.core.spreadsheets.reader import TooManyFormulas, first_sheet
-from dangvu.core.spreadsheets.safety import formula_error, looks_like_formula
 from dangvu.core.text import fold
 from dangvu.core.uploads import HostileFile, max_upload_bytes, too_large_message
-from dangvu.members import identity, rollups
+from dangvu.members import identity
 from dangvu.members.enums import MemberStatus, Sex
-from dangvu.members.models import Ethnicity, Member, MemberOrgPeriod, MemberStatusChange, Religion
-from dangvu.members.models.member import FORMULA_FREE_FIELDS, derived_values
-from dangvu.members.search import remember_words
-from dangvu.members.services import member_update
+from dangvu.members.models import Ethnicity, ImportProgress, Member, Religion
+from dangvu.members.services import EDITABLE_FIELDS, NewMember, member_update, members_create_many, new_member
 from dangvu.orgs.models import Org
 
 MAX_ROWS = 200_000
@@ -308,9 +306,12 @@ def _csv_message(row: int, error: csv.Error) -> str:
     return f"Tệp CSV hỏng ở dòng {row} (dấu ngoặc kép hoặc xuống dòng không khớp); hãy lưu lại từ Excel."
 
 
-def read_table(upload: Any) -> tuple[list[str], Iterator[tuple[int, list[Any]]], list[Problem]]:
-    """Headers, numbered rows, and problems found while reading (formulas, merged cells)."""
-    data = _read_bytes(upload)
+def read_table(
+    upload: Any, data: bytes | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[Any]]], list[Problem]]:
+    """Headers, numbered rows, and problems found while reading (formulas, merged cells). ``data``:
+    the upload's bytes, if the caller read them already."""
+    data = _read_bytes(upload) if data is None else data
     name = str(getattr(upload, "name", "")).lower()
     if data[:2] == b"PK" or name.endswith(".xlsx"):
         return _xlsx_rows(data)
@@ -335,14 +336,47 @@ def auto_mapping(headers: list[str]) -> dict[str, str]:
 
 @dataclass
 class Candidate:
+    """A valid row: the member it records (checked by ``new_member``) and, once matched by CCCD or file
+    number, the member already on record that it updates instead."""
+
     row: int
-    values: dict[str, Any]
-    org: Org
+    member: NewMember
     existing: Member | None = None
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return self.member.values
+
+    @property
+    def org(self) -> Org:
+        org: Org = self.member.org
+        return org
+
+
+# The place a problem is shown when its field has no column in the file.
+_UNMAPPED_COLUMN = {"full_name": "Họ và tên", "sex": "Giới tính", "org": "Đơn vị"}
+# Text cells copied as they are (the member rules check their length and content).
+_TEXT_FIELDS = (
+    "birth_place",
+    "hometown",
+    "permanent_address",
+    "current_address",
+    "phone",
+    "email",
+    "occupation",
+    "work_unit",
+    "position",
+    "general_education",
+    "professional_degree",
+    "other_names",
+    "card_number",
+)
 
 
 class RowChecker:
-    """Validates rows against the member rules, the actor's scope and what is already on record."""
+    """Reads each row into a member's values and checks them: the member rules are the services'
+    (``new_member``, as for the form and the API); the file adds its own (a CCCD or file number twice,
+    a unit outside the import's scope, names not in the reference lists)."""
 
     def __init__(self, actor: Any, org: Org) -> None:
         self.actor = actor
@@ -363,25 +397,20 @@ class RowChecker:
         self.seen_file: dict[str, int] = {}
         self.today = timezone.localdate()
 
-    def _date(
-        self, raw: Any, column: str, number: int, problems: list[Problem], partial: bool = False
-    ) -> Any:
+    def _date(self, raw: Any, problem: Callable[[str], None], partial: bool = False) -> Any:
         try:
             parsed = parse_partial(raw)
         except DateError as error:
-            problems.append(Problem(number, column, str(error)))
+            problem(str(error))
             return None
         except (ValueError, OverflowError):  # "1" × 5,000, a superscript digit, 1e308 days
-            problems.append(Problem(number, column, "Ngày không hợp lệ."))
+            problem("Ngày không hợp lệ.")
             return None
         if parsed is None:
             return None
         value, precision = parsed
-        if value > self.today:
-            problems.append(Problem(number, column, "Ngày ở tương lai."))
-            return None
         if not partial and precision != "day":
-            problems.append(Problem(number, column, "Cần ngày đầy đủ (ngày/tháng/năm)."))
+            problem("Cần ngày đầy đủ (ngày/tháng/năm).")
             return None
         return (value, precision) if partial else value
 
@@ -389,6 +418,18 @@ class RowChecker:
         self, number: int, raw: dict[str, Any], columns: dict[str, str]
     ) -> tuple[Candidate | None, list[Problem]]:
         problems: list[Problem] = []
+        unread: set[str] = set()  # fields whose cell was refused: the rules would only repeat it
+
+        def column(key: str) -> str:
+            return columns.get(key) or _UNMAPPED_COLUMN.get(key, "")
+
+        def refuse(key: str) -> Callable[[str], None]:
+            def problem(message: str) -> None:
+                problems.append(Problem(number, column(key), message))
+                unread.add(key)
+
+            return problem
+
         text = {k: ("" if v is None else str(v).strip()) for k, v in raw.items()}
         for key, value in text.items():
             if _CONTROL.search(value):
@@ -396,164 +437,77 @@ class RowChecker:
                 problems.append(Problem(number, columns.get(key, ""), "Ô chứa ký tự điều khiển (NUL…)."))
                 text[key] = _CONTROL.sub("", value)
                 raw[key] = text[key]
-        values: dict[str, Any] = {}
-        name = " ".join(text.get("full_name", "").split())
-        if not name:
-            problems.append(Problem(number, columns.get("full_name", "Họ và tên"), "Thiếu họ và tên."))
-        values["full_name"] = name
-        sex = _SEX.get(fold(text.get("sex", "")))
-        if sex is None:
-            problems.append(
-                Problem(number, columns.get("sex", "Giới tính"), "Giới tính phải là Nam hoặc Nữ.")
-            )
-        values["sex"] = sex
-        birth = self._date(
-            raw.get("birth_date"), columns.get("birth_date", ""), number, problems, partial=True
-        )
+        values: dict[str, Any] = {"full_name": text.get("full_name", "")}
+        values["sex"] = _SEX.get(fold(text.get("sex", "")))
+        if values["sex"] is None:
+            refuse("sex")("Giới tính phải là Nam hoặc Nữ.")
+        birth = self._date(raw.get("birth_date"), refuse("birth_date"), partial=True)
         if birth:
             values["birth_date"], values["birth_date_precision"] = birth
         for key in ("admitted_on", "ceremony_on", "recognized_on", "card_admitted_on"):
-            values[key] = self._date(raw.get(key), columns.get(key, ""), number, problems)
+            values[key] = self._date(raw.get(key), refuse(key))
         status = _STATUS.get(fold(text.get("status", "")))
         if status is None:
-            problems.append(
-                Problem(number, columns.get("status", ""), "Trạng thái phải là Dự bị hoặc Chính thức.")
-            )
+            refuse("status")("Trạng thái phải là Dự bị hoặc Chính thức.")
         values["status"] = status or MemberStatus.OFFICIAL
-        if values["admitted_on"] and birth and values["admitted_on"] <= birth[0]:
-            problems.append(
-                Problem(number, columns.get("admitted_on", ""), "Ngày kết nạp phải sau ngày sinh.")
-            )
-        if (
-            values["recognized_on"]
-            and values["admitted_on"]
-            and values["recognized_on"] <= values["admitted_on"]
-        ):
-            problems.append(
-                Problem(number, columns.get("recognized_on", ""), "Ngày chính thức phải sau ngày kết nạp.")
-            )
-        if values["ceremony_on"] and values["admitted_on"] and values["ceremony_on"] < values["admitted_on"]:
-            problems.append(
-                Problem(
-                    number, columns.get("ceremony_on", ""), "Lễ kết nạp không được trước quyết định kết nạp."
-                )
-            )
-        if values["status"] == MemberStatus.PROBATIONARY and values["recognized_on"]:
-            problems.append(
-                Problem(number, columns.get("status", ""), "Đảng viên dự bị không có ngày chính thức.")
-            )
-        raw_cccd = raw.get("cccd")
-        if isinstance(raw_cccd, int | float) and not isinstance(raw_cccd, bool):
-            # A number cell loses the leading zeros every CCCD starts with (province codes 001–096).
-            text["cccd"] = str(int(raw_cccd)).zfill(12)
-        cccd = re.sub(r"\s", "", text.get("cccd", ""))
-        if cccd.endswith(".0"):  # a number cell read as float
-            cccd = cccd[:-2]
-        if cccd:
-            if not _CCCD.match(cccd):
-                problems.append(
-                    Problem(
-                        number,
-                        columns.get("cccd", ""),
-                        "Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số.",
-                    )
-                )
-            elif cccd in self.seen_cccd:
-                problems.append(
-                    Problem(
-                        number,
-                        columns.get("cccd", ""),
-                        f"Số định danh cá nhân (CCCD) trùng với dòng {self.seen_cccd[cccd]}.",
-                    )
-                )
-            else:
-                self.seen_cccd[cccd] = number
-        values["cccd"] = cccd or None
+        values["cccd"] = self._cccd(number, raw.get("cccd"), text.get("cccd", ""), refuse("cccd"))
         file_number = text.get("file_number", "")
         if file_number:
             if file_number in self.seen_file:
                 problems.append(
                     Problem(
                         number,
-                        columns.get("file_number", ""),
+                        column("file_number"),
                         f"Số lý lịch trùng với dòng {self.seen_file[file_number]}.",
                     )
                 )
             self.seen_file[file_number] = number
-        values["file_number"] = file_number or None
+        values["file_number"] = file_number
         org = self.org
-        unknown_unit = False
         if text.get("org"):
             found = self.units.get(text["org"])
             if found is None:
-                unknown_unit = True
-                problems.append(
-                    Problem(
-                        number,
-                        columns.get("org", ""),
-                        f"Không có chi bộ mã “{text['org']}” trong phạm vi được nhập.",
-                    )
-                )
+                refuse("org")(f"Không có chi bộ mã “{text['org']}” trong phạm vi được nhập.")
             else:
                 org = found
-        if not unknown_unit and not (org.is_active and org.org_type.has_members):
-            problems.append(
-                Problem(
-                    number, columns.get("org", "Đơn vị"), f"“{org.name}” không phải chi bộ đang hoạt động."
-                )
-            )
         for key, table in (("ethnicity", self.ethnicities), ("religion", self.religions)):
             if text.get(key):
                 found_ref = table.get(fold(text[key])) or table.get(text[key])
                 if found_ref is None:
-                    problems.append(
-                        Problem(number, columns.get(key, ""), f"“{text[key]}” không có trong danh mục.")
-                    )
+                    refuse(key)(f"“{text[key]}” không có trong danh mục.")
                 values[key] = found_ref
         theory = _THEORY.get(fold(text.get("political_theory", "")))
         if theory is None:
-            problems.append(
-                Problem(
-                    number,
-                    columns.get("political_theory", ""),
-                    "Trình độ lý luận: Sơ cấp, Trung cấp, Cao cấp hoặc Cử nhân.",
-                )
-            )
+            refuse("political_theory")("Trình độ lý luận: Sơ cấp, Trung cấp, Cao cấp hoặc Cử nhân.")
         values["political_theory"] = theory or ""
-        for key in (
-            "birth_place",
-            "hometown",
-            "permanent_address",
-            "current_address",
-            "phone",
-            "email",
-            "occupation",
-            "work_unit",
-            "position",
-            "general_education",
-            "professional_degree",
-            "other_names",
-        ):
+        for key in _TEXT_FIELDS:
             if text.get(key):
-                values[key] = text[key][:255]
-        if text.get("card_number"):
-            values["card_number"] = text["card_number"]
-        for key in FORMULA_FREE_FIELDS:
-            if looks_like_formula(values.get(key)):
-                label = columns.get(key) or FIELD_LABELS.get(key, key)
-                problems.append(Problem(number, columns.get(key, key), str(formula_error(label))))
-        for key, value in values.items():
-            limit = _MAX_LENGTH.get(key)
-            if isinstance(value, str) and limit and len(value) > limit:
-                problems.append(Problem(number, columns.get(key, key), f"Dài quá {limit} ký tự."))
+                values[key] = text[key]
+        try:
+            member = new_member(org=org, values=values, today=self.today)
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                if key not in unread:
+                    problems.extend(Problem(number, column(key), message) for message in messages)
+            return None, problems
         if problems:
             return None, problems
-        return Candidate(number, values, org), []
+        return Candidate(number, member), []
 
-
-_MAX_LENGTH = {
-    f.name: f.max_length for f in Member._meta.concrete_fields if getattr(f, "max_length", None) is not None
-}
+    def _cccd(self, number: int, raw: Any, text: str, problem: Callable[[str], None]) -> str:
+        """The CCCD as text (a number cell loses the leading zeros every CCCD starts with: province
+        codes 001–096); one already on an earlier row of the file is refused."""
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            text = str(int(raw)).zfill(12)
+        cccd = re.sub(r"\s", "", text)
+        if cccd.endswith(".0"):  # a number cell read as float
+            cccd = cccd[:-2]
+        if _CCCD.match(cccd):
+            if cccd in self.seen_cccd:
+                problem(f"Số định danh cá nhân (CCCD) trùng với dòng {self.seen_cccd[cccd]}.")
+            else:
+                self.seen_cccd[cccd] = number
+        return cccd
 
 
 def _match_existing(candidates: list[Candidate], problems: list[Problem], actor: Any) -> None:
@@ -589,67 +543,49 @@ def _match_existing(candidates: list[Candidate], problems: list[Problem], actor:
         candidate.existing = member
 
 
-def _create_all(actor: Any, candidates: list[Candidate]) -> int:
-    """Insert the new members, their first history rows, roll-up counts and one audit entry each.
-
-    Rows go in as plain values (``insert_rows``): building a model instance for each of four rows per
-    member would cost more than everything else the import does.
-    """
-    today = timezone.localdate()
-    rows = []
-    for c in candidates:
-        row = {_ATTNAMES.get(key, key): value for key, value in c.values.items()}
-        for key in ("ethnicity_id", "religion_id"):
-            if key in row and row[key] is not None:
-                row[key] = row[key].pk
-        row["org_id"] = c.org.pk
-        row["status_changed_on"] = (
-            row.get("recognized_on") or row.get("ceremony_on") or row.get("admitted_on")
-        )
-        row |= derived_values(row["full_name"], row.get("other_names", ""))
-        # A new member has no period out yet: party age counts from the admission (or the card's date).
-        row["party_age_from"] = row.get("admitted_on") or row.get("card_admitted_on")
-        rows.append(row)
-    batch = AuditBatch(actor=actor, action="create", event="members.import")
-    object_type = Member._meta.label_lower
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    # The server digests each COPY while the next rows are computed (see ``inserting``).
-    with inserting(Member, rows) as members:
-        entries = batch.entries(
-            [Target(object_type, str(m["id"]), m["full_name"], m["org_id"]) for m in members],
-            [created_changes(Member, m) for m in members],
-        )
-    with batch.writing(entries):
-        periods = [
-            {"member_id": m["id"], "org_id": m["org_id"], "started_on": m["status_changed_on"]}
-            for m in members
-        ]
-        changes = [
-            {
-                "member_id": m["id"],
-                "to_status": m["status"],
-                "effective_on": m["status_changed_on"] or today,
-                "event": "members.import",
-                "actor_id": actor_id,
-            }
-            for m in members
-        ]
-    with inserting(MemberOrgPeriod, periods):
-        path_of = {c.org.pk: c.org.path for c in candidates}
-        counts: Counter[tuple[str, str]] = Counter((path_of[m["org_id"]], m["status"]) for m in members)
-    insert_rows(MemberStatusChange, changes)
-    for (path, status), n in counts.items():
-        rollups.apply_delta(path, {status: n})
-    remember_words(m["search_text"] for m in members)
-    return len(members)
-
-
 # SQLite: the new members of the first batch of a large import (later ones are sized by time); an import of
 # no more new members commits in one transaction.
 FIRST_BATCH = 500
 
-# Candidate values are keyed by field name; rows by column attribute name.
-_ATTNAMES = {"ethnicity": "ethnicity_id", "religion": "religion_id", "org": "org_id"}
+
+def _create_new(actor: Any, candidates: list[Candidate]) -> list[int]:
+    return members_create_many(actor=actor, members=[c.member for c in candidates])
+
+
+def _import_key(data: bytes, actor: Any, org: Org, mode: str, mapping: dict[str, str]) -> str:
+    """What makes two runs the same import: the file's bytes, the unit, the user, the mode, the mapping."""
+    digest = hashlib.sha256(data)
+    digest.update(json.dumps([getattr(actor, "pk", None), org.pk, mode, sorted(mapping.items())]).encode())
+    return digest.hexdigest()
+
+
+def _progress(
+    key: str, actor: Any, org: Org, upload: Any, last_row: int, created: int, ids: list[int]
+) -> None:
+    """Record, in the batch's transaction, that the rows up to ``last_row`` are committed."""
+    progress, _new = ImportProgress.objects.get_or_create(
+        key=key,
+        defaults={
+            "org": org,
+            "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "filename": str(getattr(upload, "name", ""))[:255],
+            "first_member_id": min(ids, default=None),
+        },
+    )
+    ImportProgress.objects.filter(pk=progress.pk).update(
+        last_row=last_row, created_count=created, updated_at=timezone.now()
+    )
+
+
+def _recorded_by(progress: ImportProgress, candidate: Candidate) -> bool:
+    """Did the committed batches of an earlier run record this row? Batches take the new members in
+    row order, so every row up to ``last_row`` that was new then is on record now: unmatched (no CCCD
+    or file number), or matched to a member the import created (from ``first_member_id`` on). A row
+    matched to an older member was an update, which only the last transaction makes: it is done now."""
+    if candidate.row > progress.last_row:
+        return False
+    existing = candidate.existing
+    return existing is None or existing.pk >= (progress.first_member_id or 0)
 
 
 @paused_gc()
@@ -671,7 +607,8 @@ def run_import(
     (a job's report and status) commits with the imported rows or not at all.
     """
     require_perm(actor, "members.manage", org)
-    headers, rows, problems = read_table(upload)
+    data = _read_bytes(upload)
+    headers, rows, problems = read_table(upload, data)
     column_of = mapping or auto_mapping(headers)
     report = Report(
         dry_run=dry_run, mapping=column_of, problems=problems
@@ -706,30 +643,35 @@ def run_import(
     report.problems.sort(key=lambda p: (p.row, p.column))
     if dry_run or (mode == "all" and report.problems) or not candidates:
         return report
+    key = _import_key(data, actor, org, mode, column_of)
+    resumed = ImportProgress.objects.filter(key=key).first()
+    if resumed is not None:
+        # An earlier run of this file crashed after committing some batches: continue after them.
+        candidates = [c for c in candidates if not _recorded_by(resumed, c)]
+        report.created = resumed.created_count
     new = [c for c in candidates if c.existing is None]
     if connection.vendor == "sqlite" and settings.DANGVU_IMPORT_BATCH_MS > 0 and len(new) > FIRST_BATCH:
         # SQLite has one writer: a large import commits its new members in batches of about
         # DANGVU_IMPORT_BATCH_MS so that logins and file views interleave (each batch whole: members,
-        # history, audit entries). The last batch commits with the updates and the report below. A small
-        # import (one batch) stays one transaction.
+        # history, audit entries, and how far the import got: ``ImportProgress``, so that running the
+        # file again after a crash continues after the last batch). The last batch commits with the
+        # updates and the report below. A small import (one batch) stays one transaction.
         done = 0
         for chunk in timed_batches(new, settings.DANGVU_IMPORT_BATCH_MS / 1000, first=FIRST_BATCH):
             if done + len(chunk) == len(new):
                 new = chunk
                 break
             with transaction.atomic():
-                report.created += _create_all(actor, chunk)
+                ids = _create_new(actor, chunk)
+                report.created += len(ids)
+                _progress(key, actor, org, upload, chunk[-1].row, report.created, ids)
             done += len(chunk)
     with transaction.atomic():
-        report.created += _create_all(actor, new) if new else 0
+        report.created += len(_create_new(actor, new)) if new else 0
         for c in candidates:
             if c.existing is None:
                 continue
-            editable = {
-                k: v
-                for k, v in c.values.items()
-                if k not in {"status", "card_number"} and v not in (None, "")
-            }
+            editable = {k: v for k, v in c.values.items() if k in EDITABLE_FIELDS and v not in (None, "")}
             before = snapshot(c.existing)
             try:
                 updated = member_update(
@@ -750,8 +692,10 @@ def run_import(
                 "file": str(getattr(upload, "name", "")),
                 "created": report.created,
                 "updated": report.updated,
+                **({"resumed_after_row": resumed.last_row} if resumed else {}),
             },
         )
+        ImportProgress.objects.filter(key=key).delete()
         report.imported = True
         if on_imported:
             on_imported(report)

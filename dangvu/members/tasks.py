@@ -1,8 +1,9 @@
 """Member jobs (thin: load by id, call the domain function).
 
 Both import jobs run as platform jobs (``dangvu.core.jobs``): a worker killed mid-import leaves the
-import failed with a retry, never "running"; the real import writes its rows, the import's report and
-the job's "done" in one transaction, so a retry starts from a clean slate.
+import failed with a retry, never "running"; the real import writes its (last) rows, the import's report
+and the job's "done" in one transaction. On SQLite a large import commits its earlier batches on the way:
+a retry runs the same file again, which continues after them (``dangvu.members.models.ImportProgress``).
 """
 
 from __future__ import annotations

@@ -78,9 +78,9 @@ def test_every_bad_row_is_reported_with_its_line_and_column(tree, people):
         (4, "Ngày sinh", "Ngày không tồn tại."),
         (4, "Số CCCD", "Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."),
         (5, "Số CCCD", "Số định danh cá nhân (CCCD) trùng với dòng 2."),
-        (6, "Ngày vào Đảng", "Ngày ở tương lai."),
+        (6, "Ngày vào Đảng", "Ngày không được ở tương lai."),
         (6, "Mã chi bộ", "Không có chi bộ mã “ZZ” trong phạm vi được nhập."),
-        (7, "Ngày chính thức", "Ngày chính thức phải sau ngày kết nạp."),
+        (7, "Ngày chính thức", "Ngày công nhận chính thức phải sau ngày kết nạp."),
         (7, "Dân tộc", "“Xyz” không có trong danh mục."),
     }
     assert report.imported is False
@@ -283,5 +283,7 @@ def _corrupt_sheet(data: bytes) -> bytes:
 def test_a_value_longer_than_its_field_is_a_row_problem(tree, people):
     text = HEADER + GOOD[0].replace("Nguyễn Văn An", "Nguyễn " + "A" * 200) + "\n"
     report = run_import(actor=people.province, org=tree.xa, upload=upload(text), dry_run=False)
-    assert [(p.row, p.column, p.message) for p in report.problems] == [(2, "Họ và tên", "Dài quá 150 ký tự.")]
+    assert [(p.row, p.column, p.message) for p in report.problems] == [
+        (2, "Họ và tên", "Giá trị này chỉ có tối đa 150 kí tự (hiện có 207)")
+    ]
     assert Member.objects.count() == 0

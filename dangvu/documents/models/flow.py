@@ -121,6 +121,10 @@ class Assignment(models.Model):
         verbose_name = _("giao xử lý")
         verbose_name_plural = _("giao xử lý")
         ordering = ["document", "-assigned_at", "-pk"]
+        indexes = [
+            # "The documents assigned to me", from the index alone (``DocumentQuerySet.relations``).
+            models.Index(fields=["lead_user", "document"], name="assignment_lead_user_doc_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(lead_org__isnull=False) | Q(lead_user__isnull=False), name="assignment_has_a_lead"

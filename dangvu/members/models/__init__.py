@@ -21,7 +21,7 @@ from dangvu.members.models.history import (
     PartyInterruption,
     Transfer,
 )
-from dangvu.members.models.imports import MemberImport
+from dangvu.members.models.imports import ImportProgress, MemberImport
 from dangvu.members.models.member import Member, MemberNameToken, MemberQuerySet, NameWord
 from dangvu.members.models.reference import EndingGround, Ethnicity, MemberRule, Religion
 from dangvu.members.models.rollup import OrgMemberCount, OrgMemberStat
@@ -40,6 +40,7 @@ __all__ = [
     "Ethnicity",
     "FamilyRelation",
     "IdentityConflict",
+    "ImportProgress",
     "Member",
     "MemberHistory",
     "MemberImport",

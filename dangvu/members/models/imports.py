@@ -48,3 +48,33 @@ class MemberImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ImportProgress(models.Model):
+    """How far an import of one file got while it commits in batches (SQLite: a large import commits
+    every ~200 ms so that logins interleave). A crash between batches leaves the committed ones; running
+    the same file again (same bytes, unit, user, mode and column mapping: ``key``) skips the rows up to
+    ``last_row`` that those batches recorded instead of recording them twice. The import's last
+    transaction deletes the row."""
+
+    key = models.CharField(max_length=64, unique=True)
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    # The spreadsheet line of the last new member committed, and how many the batches recorded.
+    last_row = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    # The first member the import recorded: a row up to ``last_row`` that now matches a member from
+    # here on (by CCCD or file number) is one of them, not a member to update.
+    first_member_id = models.PositiveBigIntegerField(null=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tiến độ nhập tệp")
+        verbose_name_plural = _("tiến độ nhập tệp")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.last_row})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -435,26 +436,41 @@ class Member(TimeStampedModel):
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
     def clean(self) -> None:
-        errors: dict[str, StrOrPromise] = {}
-        for field in FORMULA_FREE_FIELDS:
-            if looks_like_formula(getattr(self, field)):
-                label = self._meta.get_field(field).verbose_name  # type: ignore[union-attr]
-                errors[field] = formula_error(capfirst(label))
-        today = timezone.localdate()
-        for field in ("birth_date", "admitted_on", "ceremony_on", "recognized_on", "card_admitted_on"):
-            value = getattr(self, field)
-            if value is not None and value > today:
-                errors[field] = _("Ngày không được ở tương lai.")
-        if self.birth_date and self.admitted_on and self.admitted_on <= self.birth_date:
-            errors["admitted_on"] = _("Ngày kết nạp phải sau ngày sinh.")
-        if self.admitted_on and self.ceremony_on and self.ceremony_on < self.admitted_on:
-            errors["ceremony_on"] = _("Ngày lễ kết nạp không được trước ngày quyết định kết nạp.")
-        if self.recognized_on and self.admitted_on and self.recognized_on <= self.admitted_on:
-            errors["recognized_on"] = _("Ngày công nhận chính thức phải sau ngày kết nạp.")
-        if self.status == MemberStatus.PROBATIONARY and self.recognized_on:
-            errors["recognized_on"] = _("Đảng viên dự bị chưa có ngày công nhận chính thức.")
+        errors = file_errors(self.__dict__, timezone.localdate())
         if errors:
             raise ValidationError(errors)
+
+
+def file_errors(values: Mapping[str, Any], today: date) -> dict[str, StrOrPromise]:
+    """The rules a member file's values keep together: no formula-like text, no date in the future,
+    admission after birth, the ceremony not before the admission, the recognition after it and never
+    for a probationer. The one definition behind ``Member.clean`` (forms, API, services) and
+    ``dangvu.members.services.new_member`` (the import's rows). ``values``: by attribute name."""
+    errors: dict[str, StrOrPromise] = {}
+    for field in FORMULA_FREE_FIELDS:
+        text = values.get(field)
+        if text and looks_like_formula(text):
+            errors[field] = formula_error(_formula_label(field))
+    for field in ("birth_date", "admitted_on", "ceremony_on", "recognized_on", "card_admitted_on"):
+        day = values.get(field)
+        if day is not None and day > today:
+            errors[field] = _("Ngày không được ở tương lai.")
+    birth_date, admitted_on = values.get("birth_date"), values.get("admitted_on")
+    ceremony_on, recognized_on = values.get("ceremony_on"), values.get("recognized_on")
+    if birth_date and admitted_on and admitted_on <= birth_date:
+        errors["admitted_on"] = _("Ngày kết nạp phải sau ngày sinh.")
+    if admitted_on and ceremony_on and ceremony_on < admitted_on:
+        errors["ceremony_on"] = _("Ngày lễ kết nạp không được trước ngày quyết định kết nạp.")
+    if recognized_on and admitted_on and recognized_on <= admitted_on:
+        errors["recognized_on"] = _("Ngày công nhận chính thức phải sau ngày kết nạp.")
+    if values.get("status") == MemberStatus.PROBATIONARY and recognized_on:
+        errors["recognized_on"] = _("Đảng viên dự bị chưa có ngày công nhận chính thức.")
+    return errors
+
+
+def _formula_label(field: str) -> Any:
+    label = Member._meta.get_field(field).verbose_name  # type: ignore[union-attr]
+    return capfirst(label)
 
 
 # Text that can never start like a spreadsheet formula (see dangvu.core.spreadsheets.safety): names,
