@@ -25,7 +25,10 @@ def filter_search(
         if substring:
             queryset = queryset.filter(**{f"{field}__contains": term})
         else:
-            queryset = queryset.filter(
-                Q(**{f"{field}__startswith": term}) | Q(**{f"{field}__contains": f" {term}"})
-            )
+            queryset = queryset.filter(word_prefix(field, term))
     return queryset
+
+
+def word_prefix(field: str, term: str) -> Q:
+    """``field`` (folded text) has a word that starts with ``term`` (a folded word)."""
+    return Q(**{f"{field}__startswith": term}) | Q(**{f"{field}__contains": f" {term}"})

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
 from dangvu.accounts.querysets import ByUnit, ScopedQuerySet
-from dangvu.core.search import filter_search
+from dangvu.core.search import filter_search, word_prefix
+from dangvu.core.text import search_terms
 from dangvu.orgs.enums import OrgStatus
 
 if TYPE_CHECKING:
@@ -27,7 +28,16 @@ class OrgQuerySet(MP_NodeQuerySet, ScopedQuerySet["Org"]):
         return queryset if include_self else queryset.exclude(pk=org.pk)
 
     def search(self, query: str | None) -> OrgQuerySet:
+        """Units whose own name, short name, code or abbreviation has every word of ``query``."""
         return filter_search(self, query)  # type: ignore[return-value]
+
+    def search_in_path(self, query: str | None) -> OrgQuerySet:
+        """Units where every word of ``query`` begins a word of the unit's own text or of the name of
+        one of its ancestors: "chi bo cong an hiep yen" finds "Chi bộ Công an" of "Đảng ủy xã Hiệp Yên"."""
+        queryset = self
+        for term in search_terms(query or ""):
+            queryset = queryset.filter(word_prefix("search_text", term) | word_prefix("path_text", term))
+        return queryset
 
     def in_tree_order(self) -> OrgQuerySet:
         return self.order_by("path")
