@@ -226,9 +226,9 @@ class DocumentCalendar:
 
 # Every event the documents module writes to the audit log, in words for the log page and its export.
 AUDIT_EVENTS = {
-    "documents.draft": _("Soạn thảo văn bản đi"),
+    "documents.draft": _("Tạo dự thảo văn bản đi"),
     "documents.revise": _("Sửa dự thảo văn bản"),
-    "documents.approve": _("Duyệt dự thảo văn bản"),
+    "documents.approve": _("Phê duyệt dự thảo văn bản"),
     "documents.return": _("Trả lại dự thảo để sửa"),
     "documents.sign": _("Ký số văn bản"),
     "documents.issue": _("Cấp số, ban hành văn bản"),

@@ -22,6 +22,8 @@ from dangvu.orgs.enums import OrgStatus
 from dangvu.orgs.models import Org
 
 MAX_RESULTS = 50
+# Up to this many matches, read their names through the words index and sort them (PostgreSQL).
+SORT_MATCHES_UP_TO = 5_000
 
 
 @dataclass(frozen=True)
@@ -40,20 +42,47 @@ def _choices(queryset: Any, query: str, limit: int) -> list[UnitChoice]:
 
 
 def ranked(queryset: Any, query: str, limit: int) -> list[Org]:
-    """The units of ``queryset`` that ``query`` finds, best first: those whose own name has every
-    word, by name; then those found only with their ancestors' names ("chi bo cong an hiep yen"),
-    by name.
+    """The units of ``queryset`` that ``query`` finds, best first: those whose own name (or code) has
+    every word, by name; then those found only with their ancestors' names ("chi bo cong an hiep
+    yen"), by name.
 
-    Two queries rather than one ordered by a rank: each can walk the name index and stop at
-    ``limit``, where a computed rank would sort every match first (thousands for "chi bo").
+    Two queries rather than one ordered by a computed rank, which would sort every match ("chi bo"
+    has thousands); the second runs only when the first found fewer than ``limit``.
     """
     units = queryset.select_related("org_type")
-    found = list(units.search(query).by_name()[:limit])
+    found = _by_name(units, "search_text", query, limit)
     if len(found) < limit and search_terms(query):
         # Every name match is in ``found`` (fewer than asked), so the rest are path-only matches.
-        rest = units.search_in_path(query).exclude(pk__in=[unit.pk for unit in found])
-        found += list(rest.by_name()[: limit - len(found)])
+        rest = units.exclude(pk__in=[unit.pk for unit in found])
+        found += _by_name(rest, "path_text", query, limit - len(found))
     return found
+
+
+def _by_name(units: Any, field: str, query: str, limit: int) -> list[Org]:
+    """The first ``limit`` units, by name, whose ``field`` has a word starting with each query word.
+
+    Own names: walking the name index with ``LIKE`` finds the first ones soon (or the planner takes
+    the trigram index for rare words). Paths: every unit of a commune has its name in its path, so
+    for words found in paths only ("chi bo cong an hiep yen") the planner, which cannot tell how
+    words go together, would walk the name index through most of the country. On PostgreSQL the
+    words index is asked for the matches' names instead, up to ``SORT_MATCHES_UP_TO`` of them, which
+    are sorted here; beyond that ("viet nam" is in every path) the matches are dense in name order
+    and the walk finds the first ones soon. SQLite (the embedded default) walks.
+    """
+    if not search_terms(query):
+        return list(units.by_name()[:limit])
+    if field == "path_text" and units.on_postgresql():
+        keys = list(
+            units.words_match(field, query)
+            .order_by()
+            .values_list("sort_name", "pk")[: SORT_MATCHES_UP_TO + 1]
+        )
+        if len(keys) <= SORT_MATCHES_UP_TO:
+            first = [pk for _name, pk in sorted(keys)[:limit]]
+            chosen = units.order_by().in_bulk(first)
+            return [chosen[pk] for pk in first]
+    like = units.search(query) if field == "search_text" else units.search_in_path(query)
+    return list(like.by_name()[:limit])
 
 
 def describe(units: list[Org]) -> list[UnitChoice]:

@@ -71,7 +71,9 @@ class Org(MP_Node, TimeStampedModel):
         verbose_name_plural = pgettext_lazy("plural", "tổ chức đảng")
         indexes = [
             models.Index(fields=["org_type", "status"], name="org_type_status_idx"),
-            models.Index(fields=["sort_name"], name="org_sort_name_idx"),
+            # With the id, the index gives the picker's exact order (name, then id) and it can stop at 20
+            # rows, even among 2,700 units named "Chi bộ Công an".
+            models.Index(fields=["sort_name", "id"], name="org_sort_name_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(

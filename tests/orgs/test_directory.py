@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import importlib
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.test import Client
 
 from dangvu.core.text import fold
@@ -162,6 +164,6 @@ def test_the_path_text_follows_moves_merges_and_splits(hiep_yen, tree, admin_use
 
 def test_the_migration_fills_the_path_text_of_existing_units(hiep_yen):
     Org.objects.update(path_text="")
-    migration = importlib.import_module("dangvu.orgs.migrations.0004_org_path_text")
-    migration.fill(apps, None)
+    migration = importlib.import_module("dangvu.orgs.migrations.0004_org_path_text_search")
+    migration.fill(apps, SimpleNamespace(connection=connection))
     assert_path_texts_exact()
