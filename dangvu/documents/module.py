@@ -162,7 +162,8 @@ def _figures(user: Any, today: date) -> list[Figure]:
         Figure(
             "documents.electronic",
             str(_("Văn bản gửi, nhận điện tử (năm nay)")),
-            f"{figures.electronic_share:.0%}",
+            # No document this year yet: no share to show (0 % would read as "none was electronic").
+            f"{figures.electronic_share:.0%}" if figures.total else "—",
             reverse("documents:kpi"),
         ),
         Figure(
