@@ -231,6 +231,7 @@ AUDIT_EVENTS = {
     "documents.revise": _("Sửa dự thảo văn bản"),
     "documents.approve": _("Phê duyệt dự thảo văn bản"),
     "documents.return": _("Trả lại dự thảo để sửa"),
+    "documents.sign_prepare": _("Chuẩn bị ký số văn bản bằng thiết bị ký của người ký"),
     "documents.sign": _("Ký số văn bản"),
     "documents.issue": _("Cấp số, ban hành văn bản"),
     "documents.seal": _("Ký số của cơ quan (đóng dấu) văn bản"),
