@@ -1,11 +1,17 @@
-"""Build accent-insensitive filters over the folded ``search_text`` column (SQLite and PostgreSQL)."""
+"""Build accent-insensitive filters over the folded ``search_text`` column (SQLite and PostgreSQL).
+
+For PostgreSQL also the pieces of a word-index search (``WordsMatch``): a GIN index on the words of a
+folded column answers "every query word starts a word of the text" by intersecting short posting
+lists, however common each word is in the text (the members' names, the units' paths).
+"""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 
 from dangvu.core.text import search_terms
 
@@ -25,7 +31,46 @@ def filter_search(
         if substring:
             queryset = queryset.filter(**{f"{field}__contains": term})
         else:
-            queryset = queryset.filter(
-                Q(**{f"{field}__startswith": term}) | Q(**{f"{field}__contains": f" {term}"})
-            )
+            queryset = queryset.filter(word_prefix(field, term))
     return queryset
+
+
+def word_prefix(field: str, term: str) -> Q:
+    """``field`` (folded text) has a word that starts with ``term`` (a folded word)."""
+    return Q(**{f"{field}__startswith": term}) | Q(**{f"{field}__contains": f" {term}"})
+
+
+# The expression a words index is built on; a query must spell it the same way to use the index.
+WORDS_SQL = "array_to_tsvector(string_to_array({column}, ' '))"
+
+
+class WordsMatch(Func):
+    """``array_to_tsvector(string_to_array(<column>, ' ')) @@ <tsquery>`` (PostgreSQL)."""
+
+    arity = 1
+    output_field = models.BooleanField()
+
+    def __init__(self, expression: Any, tsquery: str) -> None:
+        super().__init__(expression)
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{WORDS_SQL.format(column=sql)} @@ %s::tsquery", (*params, self.tsquery)
+
+
+class Unindexed(Func):
+    """The same text value, as an expression no index serves (forces sorting the matches)."""
+
+    template = "(%(expressions)s || '')"
+    output_field = models.CharField()
+
+
+def lexeme(word: str) -> str:
+    """``word`` quoted for a tsquery."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def prefixes_query(terms: Iterable[str]) -> str:
+    """The tsquery "every term starts a word": ``'chi':* & 'cong':* & …``."""
+    return " & ".join(f"{lexeme(term)}:*" for term in terms)

@@ -160,6 +160,10 @@ def build_plan(*, seed: int, national: bool) -> Plan:
 def insert_units(plan: Plan) -> list[int]:
     types = {t.code: t for t in OrgType.objects.all()}
     rows = []
+    path_texts: dict[str, str] = {}
+    for unit in sorted(plan.units, key=lambda u: u.depth):  # parents first
+        parent_text = path_texts.get(unit.path[: -Org.steplen], "")
+        path_texts[unit.path] = f"{parent_text} {fold(unit.name)}".strip()
     for unit in plan.units:
         org = Org(
             name=unit.name,
@@ -173,6 +177,7 @@ def insert_units(plan: Plan) -> list[int]:
         )
         org.search_text = fold(f"{unit.name} {unit.code} {unit.abbreviation}")
         org.sort_name = text_sort_key(unit.name)[:600]
+        org.path_text = path_texts[unit.path]
         rows.append(org)
     Org.objects.bulk_create(rows, batch_size=2000)
     ids = dict(Org.objects.values_list("path", "pk").order_by())

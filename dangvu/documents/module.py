@@ -162,7 +162,8 @@ def _figures(user: Any, today: date) -> list[Figure]:
         Figure(
             "documents.electronic",
             str(_("Văn bản gửi, nhận điện tử (năm nay)")),
-            f"{figures.electronic_share:.0%}",
+            # No document this year yet: no share to show (0 % would read as "none was electronic").
+            f"{figures.electronic_share:.0%}" if figures.total else "—",
             reverse("documents:kpi"),
         ),
         Figure(
@@ -224,6 +225,37 @@ class DocumentCalendar:
         return moved
 
 
+# Every event the documents module writes to the audit log, in words for the log page and its export.
+AUDIT_EVENTS = {
+    "documents.draft": _("Tạo dự thảo văn bản đi"),
+    "documents.revise": _("Sửa dự thảo văn bản"),
+    "documents.approve": _("Phê duyệt dự thảo văn bản"),
+    "documents.return": _("Trả lại dự thảo để sửa"),
+    "documents.sign_prepare": _("Chuẩn bị ký số văn bản bằng thiết bị ký của người ký"),
+    "documents.sign": _("Ký số văn bản"),
+    "documents.issue": _("Cấp số, ban hành văn bản"),
+    "documents.seal": _("Ký số của cơ quan (đóng dấu) văn bản"),
+    "documents.cancel": _("Hủy dự thảo văn bản"),
+    "documents.deliver": _("Gửi văn bản đến đơn vị nhận"),
+    "documents.delivery_status": _("Báo trạng thái xử lý văn bản đã nhận"),
+    "documents.register_incoming": _("Vào sổ văn bản đến (bản giấy hoặc điện tử)"),
+    "documents.register_arrived": _("Vào sổ văn bản đến được gửi qua hệ thống"),
+    "documents.refuse": _("Từ chối tiếp nhận văn bản đến"),
+    "documents.correct": _("Sửa thông tin vào sổ văn bản đến"),
+    "documents.ocr": _("Nhận dạng chữ (OCR) văn bản đến"),
+    "documents.assign": _("Giao xử lý văn bản (bút phê)"),
+    "documents.note": _("Ghi tiến độ xử lý văn bản"),
+    "documents.complete": _("Hoàn thành xử lý văn bản"),
+    "documents.file": _("Lập hồ sơ văn bản"),
+    "documents.open_file": _("Mở tệp văn bản"),
+    "documents.preview_pdf": _("Xem trước bản PDF của dự thảo"),
+    "documents.export_docx": _("Xuất dự thảo ra tệp Word"),
+    "documents.export_register": _("Xuất sổ văn bản"),
+    "documents.deadline_recomputed": _("Tính lại hạn xử lý theo lịch làm việc"),
+    "documents.rewrap_keys": _("Bọc lại khóa tệp văn bản mật theo khóa chủ mới"),
+}
+
+
 def describe() -> ModuleDescription:
     return ModuleDescription(
         label="documents",
@@ -259,4 +291,5 @@ def describe() -> ModuleDescription:
         counters=[CounterSource("documents.kpi", "documents.view", _figures)],
         search=[SearchSource("documents", _("Văn bản"), "documents.view", _search, order=10)],
         calendar=DocumentCalendar(),
+        audit_events=AUDIT_EVENTS,
     )

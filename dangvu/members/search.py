@@ -20,11 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models
-from django.db.models import F, Func, Q
+from django.db import connection
+from django.db.models import F, Q
 
-# The expression the GIN index is built on (migrations 0006, 0012); a query must spell it the same way.
-WORDS_SQL = "array_to_tsvector(string_to_array({column}, ' '))"
+from dangvu.core.search import WORDS_SQL, Unindexed, WordsMatch, lexeme
+
+# The GIN index is built on ``WORDS_SQL`` (migrations 0006, 0012); a query must spell it the same way.
 WORDS_COLUMN = "search_words"
 # Words so frequent in names that intersecting their posting lists costs more than the rest of the
 # search (the commonest family names: "nguyen" is in 4 names out of 10): the index also holds them
@@ -50,28 +51,6 @@ NAME_POSTINGS_INDEX_SQL = (
 SORT_MATCHES_UP_TO = 100_000
 
 
-class WordsMatch(Func):
-    """``array_to_tsvector(string_to_array(<column>, ' ')) @@ <tsquery>`` (PostgreSQL)."""
-
-    arity = 1
-    output_field = models.BooleanField()
-
-    def __init__(self, expression: Any, tsquery: str) -> None:
-        super().__init__(expression)
-        self.tsquery = tsquery
-
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"{WORDS_SQL.format(column=sql)} @@ %s::tsquery", (*params, self.tsquery)
-
-
-class Unindexed(Func):
-    """The same text value, as an expression no index serves (forces sorting the matches)."""
-
-    template = "(%(expressions)s || '')"
-    output_field = models.CharField()
-
-
 def common_words() -> frozenset[str]:
     from django.conf import settings
 
@@ -85,10 +64,6 @@ def index_words(folded: str) -> str:
     common = common_words()
     pairs = [f"{c}{PAIR}{w}" for c in words if c in common for w in words if w != c]
     return " ".join(words + pairs)
-
-
-def _lexeme(word: str) -> str:
-    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def tsquery_for(terms: Iterable[str]) -> str:
@@ -122,11 +97,11 @@ def tsquery_for(terms: Iterable[str]) -> str:
         if anchor is not None and term in frequent:
             # Both query words may start the same word of the name ("nguyen nguy"): then the word alone.
             pairs = {f"{c}{PAIR}{w}" if w != c else c for c in words for w in found[anchor]}
-            parts.append("(" + " | ".join(_lexeme(p) for p in sorted(pairs)) + ")")
+            parts.append("(" + " | ".join(lexeme(p) for p in sorted(pairs)) + ")")
         elif len(words) >= MAX_EXPANSION:
-            parts.append(f"{_lexeme(term)}:*")
+            parts.append(f"{lexeme(term)}:*")
         else:
-            parts.append("(" + " | ".join(_lexeme(word) for word in sorted(words)) + ")")
+            parts.append("(" + " | ".join(lexeme(word) for word in sorted(words)) + ")")
     return " & ".join(parts)
 
 

@@ -220,6 +220,9 @@ def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "timeline": timeline(member, request.user),
         "linked": linked_records(member, request.user),
         "can_manage": can(request.user, "members.manage", member),
+        # A member opening their own file ("Hồ sơ của tôi") may hold no right to the member list.
+        "can_list": has_perm(request.user, "members.view"),
+        "is_own_file": member.user_id == request.user.pk,
         # Only what the user can do now: the member's status and the rules decide, not the template.
         "actions": LIFECYCLE.available(request.user, member),
         **_proposal_context(request, member),

@@ -135,14 +135,20 @@ class UnitField(forms.Field):
         return self.resolve(text)
 
     def resolve(self, text: str) -> Org:
-        """The unit ``text`` names: its code, its id, or words that match one unit's name only."""
+        """The unit ``text`` names: its code, its id, or words that match one unit's name only (or, when
+        no name has them all, one unit's name with its ancestors' names)."""
         units = self.units()
         found = units.filter(code=text).first() or (
             units.filter(pk=int(text)).first() if text.isdigit() and len(text) < 10 else None
         )
         if found is not None:
             return found
-        matches = list(units.search(text).order_by()[:2]) if hasattr(units, "search") else []
+        matches: list[Org] = []
+        if hasattr(units, "search"):
+            # The unit's own name first; only if none has every word, its ancestors' names too.
+            matches = list(units.search(text).order_by()[:2]) or list(
+                units.search_in_path(text).order_by()[:2]
+            )
         if len(matches) == 1:
             return matches[0]
         code = "ambiguous" if matches else "missing"

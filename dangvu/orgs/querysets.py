@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db import connections
+from django.db.models import F
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
 from dangvu.accounts.querysets import ByUnit, ScopedQuerySet
-from dangvu.core.search import filter_search
+from dangvu.core.search import WordsMatch, filter_search, prefixes_query, word_prefix
+from dangvu.core.text import search_terms
 from dangvu.orgs.enums import OrgStatus
 
 if TYPE_CHECKING:
@@ -27,7 +30,25 @@ class OrgQuerySet(MP_NodeQuerySet, ScopedQuerySet["Org"]):
         return queryset if include_self else queryset.exclude(pk=org.pk)
 
     def search(self, query: str | None) -> OrgQuerySet:
+        """Units whose own name, short name, code or abbreviation has every word of ``query``."""
         return filter_search(self, query)  # type: ignore[return-value]
+
+    def search_in_path(self, query: str | None) -> OrgQuerySet:
+        """Units where every word of ``query`` starts a word of the unit's name or of one of its
+        ancestors' names: "chi bo cong an hiep yen" finds "Chi bộ Công an" of "Đảng ủy xã Hiệp Yên"."""
+        queryset = self
+        for term in search_terms(query or ""):
+            queryset = queryset.filter(word_prefix("path_text", term))
+        return queryset
+
+    def words_match(self, field: str, query: str | None) -> OrgQuerySet:
+        """PostgreSQL: the match of ``search_in_path`` (``field="path_text"``) through the column's
+        words index (migration 0004), which intersects each word's short list of units however
+        common the word ("an", "bo" are in most names)."""
+        return self.filter(WordsMatch(F(field), prefixes_query(search_terms(query or ""))))
+
+    def on_postgresql(self) -> bool:
+        return connections[self.db].vendor == "postgresql"
 
     def in_tree_order(self) -> OrgQuerySet:
         return self.order_by("path")

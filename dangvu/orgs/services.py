@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.accounts.permissions import WHOLE_TREE, require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 from dangvu.core.modules import structure_participants
+from dangvu.core.text import fold
 from dangvu.orgs.enums import OrgEventKind, OrgStatus
 from dangvu.orgs.models import Org, OrgEvent, OrgNameVersion, OrgSuccession, OrgType, Term
 
@@ -48,6 +51,25 @@ def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
 
 def _lock(org: Org) -> Org:
     return Org.objects.select_for_update().get(pk=org.pk)
+
+
+def _path_text(parent: Org | None, name: str) -> str:
+    """The folded names from the root down to a unit named ``name`` under ``parent``."""
+    return f"{parent.path_text} {fold(name)}" if parent is not None and parent.path_text else fold(name)
+
+
+def _rewrite_path_texts(org: Org) -> None:
+    """After a rename or a move, the path text of ``org`` and of every unit below it.
+
+    Each descendant's text begins with the unit's old text (root first), so one UPDATE swaps that
+    beginning for the new one, however large the subtree.
+    """
+    old = Org.objects.filter(pk=org.pk).values_list("path_text", flat=True).get()
+    new = _path_text(Org.objects.get_parent(org), org.name)
+    if new != old:
+        Org.objects.filter(path__startswith=org.path).update(
+            path_text=Concat(Value(new), Substr("path_text", len(old) + 1))
+        )
 
 
 @transaction.atomic
@@ -81,6 +103,7 @@ def org_create(
     }
     org = Org(**fields)
     org.refresh_derived()
+    org.path_text = _path_text(parent, name)
     org = (
         Org.objects.add_child(parent, instance=org)
         if parent is not None
@@ -124,6 +147,7 @@ def org_rename(
         raise ValidationError({"name": _("Tên đơn vị không được để trống.")})
     org.refresh_derived()
     org.save(update_fields=["name", "abbreviation", "search_text", "sort_name", "updated_at"])
+    _rewrite_path_texts(org)
     OrgNameVersion.objects.filter(org=org, valid_to__isnull=True).update(valid_to=effective_on)
     OrgNameVersion.objects.create(
         org=org, name=org.name, abbreviation=org.abbreviation, valid_from=effective_on
@@ -161,6 +185,8 @@ def _move_subtree(actor: Any, org: Org, new_parent: Org) -> None:
     old_parent = Org.objects.get_parent(org)
     Org.objects.move(org, new_parent, pos="last-child")
     moved = Org.objects.get(pk=org.pk)
+    _rewrite_path_texts(moved)
+    moved.refresh_from_db()
     new_parent.refresh_from_db()
     for participant in structure_participants():
         participant.unit_moved(actor=actor, org=moved, old_parent=old_parent, new_parent=new_parent)

@@ -1,4 +1,5 @@
-"""Every main page at a desktop (1366 px) and a phone (390 px) width, as the administrator sees it (every module).
+"""Every main page at a desktop (1366 px) and a phone (390 px) width, as the administrator sees it (every
+module), and a plain member's own file ("Hồ sơ của tôi") as the member sees it.
 
 For each page: nothing wider than the screen (what is wider scrolls inside its own box), no two visible
 controls on top of each other, no serious or critical accessibility violation (axe-core, at 1366 px), and
@@ -17,10 +18,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from dangvu.documents.models import IssuingOrgan
+from dangvu.documents.services import document_draft
 from dangvu.links.services import link_create
 from dangvu.members import lifecycle
-from dangvu.members.services import member_create
+from dangvu.members.services import member_create, member_link_account
 from dangvu.notifications.services import notify
+from dangvu.orgs.models import Term
+from tests.conftest import grant, make_user
 from tests.csp import STRICT_CSP, directives
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -106,7 +111,25 @@ def office(people, tree, admin_user):
         title="Có đảng viên đến hạn xét công nhận chính thức",
         url=due.get_absolute_url(),
     )
-    return {"due": due, "veteran": veteran}
+    IssuingOrgan.objects.create(org=tree.xa, place="Ninh Bình", parent_line="Đảng bộ tỉnh Ninh Bình")
+    Term.objects.create(org=tree.xa, name="2025–2030", starts_on="2025-08-01")
+    outgoing = document_draft(
+        actor=admin_user,
+        org=tree.xa,
+        doc_type="NQ",
+        subject="về công tác chuyển đổi số năm 2027",
+        body="Đảng ủy xã quyết nghị:\nĐẩy mạnh số hóa văn bản đi, đến.",
+        recipients=[tree.xb],
+        recipients_text="Đảng ủy phường Đông Tiến\nLưu Văn phòng",
+        authority="T/M ĐẢNG ỦY",
+        signer_title="BÍ THƯ",
+        signer_name="Lê Quang Hùng",
+    )
+    # A plain member with an account linked to their file ("Hồ sơ của tôi").
+    own = make_user("hanh")
+    grant(own, "dang-vien", tree.a1)
+    member_link_account(actor=admin_user, member=veteran, user=own)
+    return {"due": due, "veteran": veteran, "document": outgoing}
 
 
 def _pages(tree, office):
@@ -132,7 +155,19 @@ def _pages(tree, office):
         ("notifications", "/notifications/"),
         ("profile", "/accounts/profile/"),
         ("two-factor", "/accounts/2fa/setup/"),
+        ("member-new", "/members/new/"),
+        ("org-merge", f"/orgs/{tree.xa.pk}/merge/"),
+        ("search", "/search/?q=thon"),
+        ("documents", "/documents/"),
+        ("document", f"/documents/{office['document'].pk}/"),
+        ("document-outgoing", "/documents/new/outgoing/"),
+        ("document-incoming", "/documents/new/incoming/"),
+        ("documents-kpi", "/documents/kpi/"),
     ]
+
+
+# What a plain member opens: their own file, from the menu.
+MEMBER_PAGES = [("mine", "/members/mine/"), ("mine-home", "/home/"), ("mine-profile", "/accounts/profile/")]
 
 
 def _problems(page, width, name, csp_errors, axe):
@@ -152,7 +187,7 @@ def _problems(page, width, name, csp_errors, axe):
     return problems
 
 
-def _walk(browser, live_server, pages, width, axe):
+def _walk(browser, live_server, pages, width, axe, username="admin"):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -169,7 +204,7 @@ def _walk(browser, live_server, pages, width, axe):
     page.goto(f"{live_server.url}/accounts/login/")
     page.screenshot(path=str(folder / "login.png"), full_page=True)
     problems += _problems(page, width, "login", csp_errors, axe)
-    page.fill("#id_username", "admin")
+    page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("[data-testid=login-submit]")
     page.wait_for_url(f"{live_server.url}/home/")
@@ -191,6 +226,8 @@ def test_every_main_page_fits_phone_and_desktop_and_passes_axe_and_csp(browser, 
     pages = _pages(tree, office)
     problems = _walk(browser, live_server, pages, 1366, Axe())
     problems += _walk(browser, live_server, pages, 390, None)
+    problems += _walk(browser, live_server, MEMBER_PAGES, 1366, Axe(), username="hanh")
+    problems += _walk(browser, live_server, MEMBER_PAGES, 390, None, username="hanh")
     print(f"screenshots: {SCREENSHOTS}/<width>/<page>.png")
     assert problems == []
 

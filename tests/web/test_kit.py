@@ -79,3 +79,20 @@ def test_a_server_made_svg_is_written_into_the_page_with_its_label():
         '<svg role="img" aria-label="Mã QR" viewBox="0 0 1 1"><path d="M0 0"/></svg>'
     )
     assert inline_svg(base64.b64encode(b"<svg><script>x</script></svg>").decode(), "x") == ""
+
+
+def test_every_icon_a_template_names_is_in_the_sprite():
+    """An icon missing from the vendored sprite shows as an empty gap before its button's text."""
+    from pathlib import Path
+
+    import dangvu
+
+    package = Path(dangvu.__file__).parent
+    named = {
+        name
+        for path in package.rglob("templates/**/*.html")
+        for name in re.findall(r'\{% icon "([a-z0-9-]+)"', path.read_text(encoding="utf-8"))
+    }
+    sprite = (package / "web/static/web/vendor/icons.svg").read_text(encoding="utf-8")
+    assert len(named) > 30
+    assert sorted(name for name in named if f'<symbol id="{name}"' not in sprite) == []
