@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from dangvu.audit.models import AuditEntry
 from dangvu.members import lifecycle
 from dangvu.members.milestones import party_age
 from dangvu.members.models import EndingGround, Member, PartyInterruption
@@ -128,8 +129,22 @@ def test_a_leaving_recorded_without_ground_takes_the_hardship_exception_at_readm
     end(admin_user, member, "leave", date(2019, 5, 1), "")
     with pytest.raises(ValidationError, match="xin ra khỏi Đảng"):
         readmit(admin_user, member, date(2022, 5, 1))
-    readmit(admin_user, member, date(2022, 5, 1), hardship_exception=True)
-    assert PartyInterruption.objects.get(member=member).ground == "leave.family_hardship"
+    # The exception is recorded with the document that establishes the hardship.
+    with pytest.raises(ValidationError, match="cần ghi căn cứ"):
+        readmit(admin_user, member, date(2022, 5, 1), hardship_exception=True)
+    assert Member.objects.get(pk=member.pk).status == "left"
+    readmit(
+        admin_user,
+        member,
+        date(2022, 5, 1),
+        hardship_exception=True,
+        hardship_basis="Xác nhận của UBND xã A số 12/XN ngày 2/3/2022",
+    )
+    gap = PartyInterruption.objects.get(member=member)
+    assert gap.ground == "leave.family_hardship"
+    assert gap.note.endswith("Xác nhận của UBND xã A số 12/XN ngày 2/3/2022")
+    entry = AuditEntry.objects.filter(event="members.readmit").get()
+    assert entry.data["hardship_basis"] == "Xác nhận của UBND xã A số 12/XN ngày 2/3/2022"
 
 
 def test_an_ending_without_ground_must_be_completed_first(member, admin_user):
