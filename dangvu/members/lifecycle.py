@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -896,7 +897,14 @@ def member_readmit(
     if considered > admitted_on:
         raise ValidationError({"considered_on": "Nghị quyết chi bộ không được sau quyết định kết nạp lại."})
     if member.birth_date is not None:
-        clocks.check_admission_age(member.birth_date, considered, over_age_approval)
+        # A file that records only the month or the year of birth: the latest day it can be (the
+        # file cannot show the person is over the limit, so it does not refuse on a guess).
+        born = member.birth_date
+        if member.birth_date_precision == DatePrecision.YEAR:
+            born = date(born.year, 12, 31)
+        elif member.birth_date_precision == DatePrecision.MONTH:
+            born = born + relativedelta(day=31)
+        clocks.check_admission_age(born, considered, over_age_approval)
     if ceremony_on is not None:
         _not_future(ceremony_on, "Ngày lễ kết nạp")
         clocks.check_ceremony(

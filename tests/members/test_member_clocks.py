@@ -179,15 +179,15 @@ def test_member_page_shows_the_clock_dates(tree, people):
     assert 'data-testid="admission-resolution">20/11/2026<' in html
     assert 'data-testid="decision-received">01/12/2026<' in html
     ceremony = html.split('data-testid="clock-ceremony"')[1].split("</tr>")[0]
-    assert "01/12/2026" in ceremony and "13/01/2027" in ceremony and "tạm tính" in ceremony
+    assert "01/12/2026" in ceremony
+    assert "13/01/2027" in ceremony
+    assert "tạm tính" in ceremony
     assert "23/02/2027" in html.split('data-testid="clock-admission_decision"')[1].split("</tr>")[0]
 
 
 def test_the_ceremony_is_recorded_later_within_its_limit_or_with_the_agreement(tree, people):
     # Received Friday 25/4/2025: Saturday 26/4 is worked, 30/4–2/5 off → limit 10/6/2025.
-    member = admit(
-        tree, people.admin, admitted_on=date(2025, 4, 24), decision_received_on=date(2025, 4, 25)
-    )
+    member = admit(tree, people.admin, admitted_on=date(2025, 4, 24), decision_received_on=date(2025, 4, 25))
     client, auth = api(people.province)
     url = f"/api/v1/members/{member.pk}/ceremony"
     late = client.post(url, {"ceremony_on": "2025-06-11"}, content_type="application/json", **auth)
@@ -316,3 +316,39 @@ def test_readmission_ceremony_limit_applies(former, admin_user):
             ceremony_on=date(2025, 2, 27),
         )
     assert Member.objects.get(pk=former.pk).status == "removed"
+
+
+def test_the_committees_extension_is_recorded_by_the_deciding_level_only(tree, people):
+    member = Member.objects.create(
+        full_name="Lê Văn Nam",
+        sex="male",
+        org=tree.a1,
+        status="probationary",
+        admitted_on=date(2025, 1, 10),
+        ceremony_on=date(2025, 1, 20),
+    )
+    body = {"working_days": 10, "on": "2026-02-02", "reason": "Chờ xác minh", "resolution_on": "2026-01-22"}
+    client, auth = api(people.secretary)
+    refused = client.post(
+        f"/api/v1/members/{member.pk}/extend-probation", body, content_type="application/json", **auth
+    )
+    assert refused.status_code == 403
+    assert "Ban Thường vụ" in refused.json()["error"]["message"]
+    assert Member.objects.get(pk=member.pk).recognition_extension_days == 0
+    client, auth = api(people.province)
+    done = client.post(
+        f"/api/v1/members/{member.pk}/extend-probation", body, content_type="application/json", **auth
+    )
+    assert done.status_code == 200, done.content
+    assert Member.objects.get(pk=member.pk).recognition_extension_days == 10
+
+
+def test_readmission_with_only_the_birth_year_on_file_takes_the_latest_possible_day(former, admin_user):
+    # Born "1966" (year only): on 10/2/2026 he may still be 59 (born in December), so no approval is
+    # asked; with the full date 15/1/1966 it would be (see above).
+    Member.objects.filter(pk=former.pk).update(birth_date=date(1966, 1, 1), birth_date_precision="year")
+    former.refresh_from_db()
+    readmitted = lifecycle.member_readmit(
+        actor=admin_user, member=former, admitted_on=date(2026, 2, 20), considered_on=date(2026, 2, 10)
+    )
+    assert readmitted.status == "probationary"

@@ -280,7 +280,11 @@ def test_rehabilitation_restores_the_member_with_a_continuous_party_age(member, 
     assert done.status_code == 200, done.content
     fresh = Member.objects.get(pk=member.pk)
     gap = PartyInterruption.objects.get(member=member)
-    assert (fresh.status, fresh.party_age_from, fresh.party_age_until) == ("official", date(1995, 2, 28), None)
+    assert (fresh.status, fresh.party_age_from, fresh.party_age_until) == (
+        "official",
+        date(1995, 2, 28),
+        None,
+    )
     assert (gap.ends_on, gap.rehabilitated, gap.ground) == (date(2008, 6, 1), True, "expel.violation")
     assert party_age(fresh, date(2026, 12, 1)).as_dict() == {"years": 31, "months": 9, "days": 3}
     # Rehabilitation is not the one re-admission.
@@ -294,7 +298,9 @@ def test_rehabilitation_needs_the_annulling_decision_and_an_open_ending(member, 
         )
     end(admin_user, member, "remove", date(2015, 1, 1), "removal.unpaid_fees")
     with pytest.raises(ValidationError, match="Cần số quyết định"):
-        lifecycle.member_rehabilitate(actor=admin_user, member=member, decided_on=date(2020, 1, 1), decision=" ")
+        lifecycle.member_rehabilitate(
+            actor=admin_user, member=member, decided_on=date(2020, 1, 1), decision=" "
+        )
     with pytest.raises(ValidationError, match="không được trước ngày ra khỏi Đảng"):
         lifecycle.member_rehabilitate(
             actor=admin_user, member=member, decided_on=date(2014, 1, 1), decision="1-QĐ"

@@ -238,11 +238,14 @@ def test_a_member_here_temporarily_is_listed_at_the_receiving_unit_but_counted_w
     client.force_login(admin_user)
     html = client.get("/members/worklists/", {"org": tree.b1.code}).content.decode()
     section = html.split('data-testid="temporary"')[1].split("</section>")[0]
-    assert "Phạm Văn Đông" in section and "30/06/2027" in section
+    assert "Phạm Văn Đông" in section
+    assert "30/06/2027" in section
 
 
 def test_a_temporary_stay_follows_a_merge_and_blocks_a_dissolution(tree, admin_user, member):
-    transfer = temporary(tree, admin_user, member, category="work", to_org=tree.a2, until_on=date(2027, 1, 31))
+    transfer = temporary(
+        tree, admin_user, member, category="work", to_org=tree.a2, until_on=date(2027, 1, 31)
+    )
     lifecycle.member_receive(actor=admin_user, transfer=transfer, received_on=date(2026, 3, 5))
     with pytest.raises(ValidationError, match="sinh hoạt tạm thời tại đơn vị này: Phạm Văn Đông"):
         org_dissolve(actor=admin_user, org=tree.a2, effective_on=date(2026, 12, 1))
