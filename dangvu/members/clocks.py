@@ -187,6 +187,16 @@ def member_clocks(member: Member, on: date) -> list[ClockState]:
     return states
 
 
+def age_rule_in_force(on: date) -> bool:
+    """Whether the age limits have a rule row in force on ``on`` (a re-admission decided before the
+    rows begin, found in a digitised file, is not judged by them)."""
+    try:
+        rule("admission_age_max_years", on)
+    except LookupError:
+        return False
+    return True
+
+
 def check_admission_age(birth_date: date, considered_on: date, over_age_approval: str = "") -> None:
     """Refuse an applicant under the minimum age, or over the maximum without the recorded approval,
     counted in months on the day the chi bộ considers the case."""

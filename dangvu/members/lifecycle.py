@@ -896,7 +896,7 @@ def member_readmit(
     considered = considered_on or admitted_on
     if considered > admitted_on:
         raise ValidationError({"considered_on": "Nghị quyết chi bộ không được sau quyết định kết nạp lại."})
-    if member.birth_date is not None:
+    if member.birth_date is not None and clocks.age_rule_in_force(considered):
         # A file that records only the month or the year of birth: the latest day it can be (the
         # file cannot show the person is over the limit, so it does not refuse on a guess).
         born = member.birth_date

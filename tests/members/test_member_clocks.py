@@ -352,3 +352,19 @@ def test_readmission_with_only_the_birth_year_on_file_takes_the_latest_possible_
         actor=admin_user, member=former, admitted_on=date(2026, 2, 20), considered_on=date(2026, 2, 10)
     )
     assert readmitted.status == "probationary"
+
+
+def test_the_age_limits_are_rule_rows_of_each_regulation_and_judge_a_readmission_by_its_date(
+    former, admin_user
+):
+    from dangvu.members.models import MemberRule
+
+    assert MemberRule.objects.in_force("admission_age_max_years", date(2023, 5, 1)).legal_basis.endswith(
+        "QĐ 24-QĐ/TW (30/7/2021)"
+    )
+    assert MemberRule.objects.in_force("admission_age_max_years", date(2026, 5, 1)).value == 60
+    # Considered on 10/2/2025 (QĐ 232 in force): 59 years 1 month, no approval needed.
+    lifecycle.member_readmit(
+        actor=admin_user, member=former, admitted_on=date(2025, 2, 20), considered_on=date(2025, 2, 10)
+    )
+    assert Member.objects.get(pk=former.pk).status == "probationary"
