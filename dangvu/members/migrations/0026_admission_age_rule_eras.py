@@ -47,6 +47,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0024_member_recognition_decided_on")]
+    dependencies = [("members", "0025_member_recognition_decided_on")]
 
     operations = [migrations.RunPython(forward, backward)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0023_merge_conflicts_nametokens'),
+        ('members', '0024_merge_importprogress'),
     ]
 
     operations = [
