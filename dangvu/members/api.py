@@ -18,6 +18,7 @@ from dangvu.api.schemas import ERRORS
 from dangvu.api.workflows import add_workflow_operations
 from dangvu.core.dates import DateError, IsoDate, parse_partial
 from dangvu.members import selectors, services
+from dangvu.members.clocks import member_clocks
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
 from dangvu.members.models import Ethnicity, Member, Religion
 from dangvu.members.selectors import COUNT_CAP
@@ -48,6 +49,29 @@ class MemberList(BaseModel):
     )
     count_exact: bool = Field(description="count là số chính xác (true) hay cận dưới (false)")
     results: list[MemberRow]
+
+
+class ClockOut(BaseModel):
+    key: Literal["admission_decision", "ceremony", "recognition_consider", "recognition_decision"] = Field(
+        description=(
+            "admission_decision: cấp có thẩm quyền quyết định kết nạp (60 ngày làm việc từ nghị quyết chi bộ); "
+            "ceremony: lễ kết nạp (30 ngày làm việc từ ngày nhận quyết định); recognition_consider: chi bộ "
+            "xét công nhận (30 ngày làm việc sau khi hết 12 tháng dự bị, không gia hạn); recognition_decision: "
+            "cấp có thẩm quyền quyết định công nhận (30 ngày làm việc từ nghị quyết chi bộ)"
+        )
+    )
+    label: str
+    starts_on: date = Field(description="Ngày bắt đầu tính (không tính ngày này)")
+    working_days: int = Field(description="Thời hạn theo quy định đang áp dụng (ngày làm việc)")
+    extension_days: int = Field(description="Số ngày làm việc đã gia hạn (một lần)")
+    extension_max: int | None = Field(description="Gia hạn tối đa; null: thời hạn không được gia hạn")
+    extendable: bool
+    due_on: date = Field(description="Ngày cuối của thời hạn (kể cả gia hạn), theo lịch ngày làm việc")
+    met_on: date | None = Field(description="Ngày việc được thực hiện; null: đang chờ")
+    late: bool = Field(
+        description="Quá hạn: thực hiện sau due_on, hoặc chưa thực hiện và hôm nay đã qua due_on"
+    )
+    provisional: bool = Field(description="due_on rơi vào năm Chính phủ chưa công bố lịch nghỉ (tạm tính)")
 
 
 class MemberDetail(BaseModel):
@@ -84,6 +108,25 @@ class MemberDetail(BaseModel):
     card_admitted_on: date | None
     probation_ends_on: date | None
     recognition_due_on: date | None
+    admission_resolution_on: date | None = Field(description="Ngày nghị quyết chi bộ đề nghị kết nạp")
+    admission_extension_days: int = Field(description="Gia hạn thời hạn quyết định kết nạp (ngày làm việc)")
+    decision_received_on: date | None = Field(description="Ngày chi bộ nhận quyết định kết nạp")
+    late_ceremony_agreement: str = Field(description="Ý kiến đồng ý của cấp ủy cấp trên cho lễ kết nạp muộn")
+    over_age_approval: str = Field(
+        description="Ý kiến cấp ủy trực thuộc Trung ương (kết nạp người trên 60 tuổi)"
+    )
+    recognition_resolution_on: date | None = Field(
+        description="Ngày nghị quyết chi bộ đề nghị công nhận chính thức"
+    )
+    recognition_extension_days: int = Field(
+        description="Gia hạn thời hạn cấp có thẩm quyền quyết định công nhận (ngày làm việc)"
+    )
+    recognition_decided_on: date | None = Field(
+        description="Ngày quyết định công nhận chính thức (đảng viên chính thức từ recognized_on)"
+    )
+    clocks: list[ClockOut] = Field(
+        description="Các thời hạn kết nạp và công nhận tính được từ hồ sơ, theo thứ tự thủ tục"
+    )
     card_number: str | None
     file_number: str | None
     introducers: str
@@ -237,6 +280,7 @@ def _detail(member: Member) -> dict[str, Any]:
         "probation_ends_on": probation_ends_on(member),
         "recognition_due_on": recognition_due_on(member) if member.status == "probationary" else None,
         "party_age": age.as_dict() if age else None,
+        "clocks": [state.as_dict() for state in member_clocks(member, timezone.localdate())],
     }
 
 

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from dangvu.members.enums import MemberStatus
 from dangvu.members.milestones import probation_ends_on
 from dangvu.members.models import Member
 from dangvu.members.models.reference import rule
-from dangvu.workcalendar.calendar import add_working_days
+from dangvu.workcalendar.calendar import add_working_days, is_provisional
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,98 @@ def age_in_months(birth_date: date, on: date) -> int:
     """Age counted in months, as the admission rule counts it: the month of birth counts whole (born
     25/3/2008 is 18 years = 216 months old on 10/3/2026)."""
     return (on.year - birth_date.year) * 12 + on.month - birth_date.month
+
+
+CLOCK_LABELS = {
+    "admission_decision": _("Cấp có thẩm quyền quyết định kết nạp"),
+    "ceremony": _("Tổ chức lễ kết nạp"),
+    "recognition_consider": _("Chi bộ xét công nhận chính thức"),
+    "recognition_decision": _("Cấp có thẩm quyền quyết định công nhận chính thức"),
+}
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """A clock as a member's file shows it: the limit, what ended it (if anything) and whether it was
+    or is late, and whether its last day falls in a year the government has not announced yet."""
+
+    clock: Clock
+    label: str
+    met_on: date | None
+    late: bool
+    provisional: bool
+    extension_max: int | None
+
+    def as_dict(self) -> dict[str, object]:
+        clock = self.clock
+        return {
+            "key": clock.key,
+            "label": self.label,
+            "starts_on": clock.starts_on,
+            "working_days": clock.working_days,
+            "extension_days": clock.extension_days,
+            "extension_max": self.extension_max,
+            "extendable": clock.extendable,
+            "due_on": clock.due_on,
+            "met_on": self.met_on,
+            "late": self.late,
+            "provisional": self.provisional,
+        }
+
+
+def _met_on(member: Member, key: str) -> date | None:
+    """The day the step a clock waits for happened (None while it is awaited)."""
+    recognized = member.recognized_on if member.status != MemberStatus.PROBATIONARY else None
+    return {
+        "admission_decision": member.admitted_on,
+        "ceremony": member.ceremony_on,
+        "recognition_consider": member.recognition_resolution_on,
+        "recognition_decision": recognized and (member.recognition_decided_on or recognized),
+    }[key]
+
+
+def member_clocks(member: Member, on: date) -> list[ClockState]:
+    """Every admission and recognition clock the member's file can compute (its start recorded), in
+    the order of the procedure, each with the day its step happened and whether it is (or was) late on
+    ``on``. The member page and ``GET /api/v1/members/{id}`` show exactly this."""
+    states = []
+    for clock in (
+        admission_decision_clock(member),
+        ceremony_clock(member),
+        recognition_consider_clock(member),
+        recognition_decision_clock(member),
+    ):
+        if clock is None:
+            continue
+        met_on = _met_on(member, clock.key)
+        if (
+            clock.key == "recognition_consider"
+            and met_on is None
+            and member.status != MemberStatus.PROBATIONARY
+        ):
+            # Recognised (or the probation ended) before the chi bộ's resolution was recorded.
+            met_on = member.recognized_on or member.status_changed_on
+        states.append(
+            ClockState(
+                clock=clock,
+                label=str(CLOCK_LABELS[clock.key]),
+                met_on=met_on,
+                late=(met_on or on) > clock.due_on,
+                provisional=is_provisional(clock.due_on.year),
+                extension_max=extension_limit(clock.starts_on) if clock.extendable else None,
+            )
+        )
+    return states
+
+
+def age_rule_in_force(on: date) -> bool:
+    """Whether the age limits have a rule row in force on ``on`` (a re-admission decided before the
+    rows begin, found in a digitised file, is not judged by them)."""
+    try:
+        rule("admission_age_max_years", on)
+    except LookupError:
+        return False
+    return True
 
 
 def check_admission_age(birth_date: date, considered_on: date, over_age_approval: str = "") -> None:

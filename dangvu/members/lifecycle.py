@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -127,6 +128,64 @@ def member_admit(
     return member
 
 
+def ceremony_pending_refusal(member: Member) -> str | None:
+    """The workflow guard of ``ceremony``: a reason when the ceremony is already on the file."""
+    if member.ceremony_on is not None:
+        return f"Đã ghi lễ kết nạp ngày {member.ceremony_on:%d/%m/%Y}."
+    return None
+
+
+@transaction.atomic
+def member_ceremony(
+    *,
+    actor: Any,
+    member: Member,
+    ceremony_on: date,
+    decision_received_on: date | None = None,
+    late_ceremony_agreement: str = "",
+) -> Member:
+    """Record the admission ceremony of a probationer admitted (or re-admitted) before it was held: it
+    comes after the decision, within ``ceremony_working_days`` (30) of *receiving* it, or later with the
+    upper committee's agreement recorded (DOMAIN §2 step 11). The probation's 12 months run from it.
+    Side effects: the ceremony date, the day the decision was received and the agreement on the file,
+    one audit entry before → after."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    LIFECYCLE.ensure_state(member, "ceremony")
+    if (refused := ceremony_pending_refusal(member)) is not None:
+        raise ValidationError(refused)
+    if member.admitted_on is None:
+        raise ValidationError("Chưa có ngày quyết định kết nạp.")
+    _not_future(ceremony_on, "Ngày lễ kết nạp")
+    received = decision_received_on or member.decision_received_on
+    if received is not None:
+        _not_future(received, "Ngày nhận quyết định kết nạp")
+        if received > ceremony_on:
+            raise ValidationError(
+                {"decision_received_on": "Ngày nhận quyết định không được sau ngày lễ kết nạp."}
+            )
+    clocks.check_ceremony(
+        ceremony_on=ceremony_on,
+        admitted_on=member.admitted_on,
+        received_on=received,
+        late_agreement=late_ceremony_agreement,
+    )
+    fields = ["ceremony_on", "decision_received_on", "late_ceremony_agreement"]
+    before = snapshot(member, fields)
+    member.ceremony_on = ceremony_on
+    member.decision_received_on = received
+    member.late_ceremony_agreement = late_ceremony_agreement.strip()
+    member.save(update_fields=[*fields, "updated_at"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=member,
+        event="members.ceremony",
+        changes=diff(before, snapshot(member, fields)),
+    )
+    return member
+
+
 @transaction.atomic
 def member_recognize(
     *,
@@ -149,7 +208,7 @@ def member_recognize(
         raise ValidationError("Chưa có ngày lễ kết nạp: không tính được ngày hết thời gian dự bị.")
     if decided_on < end:
         raise ValidationError(f"Chưa hết 12 tháng dự bị (hết vào ngày {end:%d/%m/%Y}).")
-    extra: tuple[str, ...] = ("recognized_on",)
+    extra: tuple[str, ...] = ("recognized_on", "recognition_decided_on")
     if resolution_on is not None:
         _check_recognition_resolution(resolution_on, end)
         if resolution_on > decided_on:
@@ -157,6 +216,7 @@ def member_recognize(
         member.recognition_resolution_on = resolution_on
         extra = (*extra, "recognition_resolution_on")
     member.recognized_on = end
+    member.recognition_decided_on = decided_on
     return transition(
         actor=actor,
         member=member,
@@ -223,6 +283,7 @@ def member_extend_probation(
     """
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
+    require_decider(actor, "recognize", member.org, decided_on)
     LIFECYCLE.ensure_state(member, "extend-probation")
     _not_future(decided_on, "Ngày quyết định gia hạn")
     if member.recognition_extension_days:
@@ -795,13 +856,24 @@ def member_readmit(
     record_cleared_on: date | None = None,
     decision: str = "",
     signer: str = "",
+    hardship_basis: str = "",
+    considered_on: date | None = None,
+    over_age_approval: str = "",
+    decision_received_on: date | None = None,
+    late_ceremony_agreement: str = "",
 ) -> Member:
     """Re-admit a former member (kết nạp lại) with a new probation, under the rules of
     ``dangvu.members.readmission`` (once; 36 months after leaving, 60 after a criminal record is
-    cleared; never on a barring ground). Side effects: the open period out is closed on the decision
-    date (party age counts again from the first admission minus the periods out); a leaving recorded
-    without a ground and re-admitted under the hardship exception gets that ground; status history,
-    roll-ups, one audit entry. The committee with admission power decides."""
+    cleared; never on a barring ground) and those of an admission: the age counted in months on the
+    day the chi bộ considers the case (``considered_on``; over 60 needs ``over_age_approval``) and the
+    ceremony within its limit of receiving the decision (or ``late_ceremony_agreement``).
+
+    ``hardship_exception`` (a leaving recorded without its ground, for extreme family hardship) needs
+    ``hardship_basis``: the document that establishes it, kept on the period out and in the audit.
+    Side effects: the open period out is closed on the decision date (party age counts again from the
+    first admission minus the periods out); the clocks of the first admission and recognition are
+    replaced by the new admission's; status history, roll-ups, one audit entry. The committee with
+    admission power decides."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
     require_decider(actor, "readmit", member.org, admitted_on)
@@ -809,23 +881,63 @@ def member_readmit(
     LIFECYCLE.ensure_state(member, "readmit")
     if record_cleared_on is not None:
         _not_future(record_cleared_on, "Ngày được xóa án tích")
+    if hardship_exception and not hardship_basis.strip():
+        raise ValidationError(
+            {
+                "hardship_basis": "Trường hợp hoàn cảnh gia đình đặc biệt khó khăn cần ghi căn cứ (văn bản "
+                "xác nhận: số, ngày, cơ quan)."
+            }
+        )
     refusal = readmission_refusal(
         member, admitted_on, record_cleared_on=record_cleared_on, hardship_exception=hardship_exception
     )
     if refusal is not None:
         raise ValidationError(refusal)
-    if ceremony_on is not None and ceremony_on < admitted_on:
-        raise ValidationError({"ceremony_on": "Lễ kết nạp không được trước ngày quyết định kết nạp."})
+    considered = considered_on or admitted_on
+    if considered > admitted_on:
+        raise ValidationError({"considered_on": "Nghị quyết chi bộ không được sau quyết định kết nạp lại."})
+    if member.birth_date is not None and clocks.age_rule_in_force(considered):
+        # A file that records only the month or the year of birth: the latest day it can be (the
+        # file cannot show the person is over the limit, so it does not refuse on a guess).
+        born = member.birth_date
+        if member.birth_date_precision == DatePrecision.YEAR:
+            born = date(born.year, 12, 31)
+        elif member.birth_date_precision == DatePrecision.MONTH:
+            born = born + relativedelta(day=31)
+        clocks.check_admission_age(born, considered, over_age_approval)
+    if ceremony_on is not None:
+        _not_future(ceremony_on, "Ngày lễ kết nạp")
+        clocks.check_ceremony(
+            ceremony_on=ceremony_on,
+            admitted_on=admitted_on,
+            received_on=decision_received_on,
+            late_agreement=late_ceremony_agreement,
+        )
     period = ending_period(member)
     if period is not None and hardship_exception and record_hardship(period):
         period.ground = HARDSHIP_GROUND
-        period.save(update_fields=["ground"])
+        period.note = (f"{period.note} · " if period.note else "") + hardship_basis.strip()
+        period.note = period.note[:255]
+        period.save(update_fields=["ground", "note"])
     PartyInterruption.objects.filter(member=member, ends_on__isnull=True).update(ends_on=admitted_on)
     member.first_admitted_on = member.first_admitted_on or member.admitted_on
-    member.readmitted_on = admitted_on
-    member.admitted_on = admitted_on
-    member.ceremony_on = ceremony_on
-    member.recognized_on = None
+    new_admission = {
+        "readmitted_on": admitted_on,
+        "admitted_on": admitted_on,
+        "ceremony_on": ceremony_on,
+        "recognized_on": None,
+        "recognition_decided_on": None,
+        # The clocks start again with the new admission.
+        "admission_resolution_on": considered_on,
+        "admission_extension_days": 0,
+        "decision_received_on": decision_received_on,
+        "late_ceremony_agreement": late_ceremony_agreement.strip(),
+        "over_age_approval": over_age_approval.strip(),
+        "recognition_resolution_on": None,
+        "recognition_extension_days": 0,
+    }
+    for field, value in new_admission.items():
+        setattr(member, field, value)
     return transition(
         actor=actor,
         member=member,
@@ -834,13 +946,61 @@ def member_readmit(
         verb="readmit",
         effective_on=admitted_on,
         legal_basis=decision,
-        extra_fields=("first_admitted_on", "readmitted_on", "admitted_on", "ceremony_on", "recognized_on"),
+        extra_fields=("first_admitted_on", *new_admission),
         audit_data={
             "hardship_exception": hardship_exception,
+            **({"hardship_basis": hardship_basis.strip()} if hardship_exception else {}),
             "record_cleared_on": record_cleared_on,
             "ground": period.ground if period is not None else "",
             **({"signer": signer} if signer else {}),
         },
+    )
+
+
+@transaction.atomic
+def member_rehabilitate(
+    *,
+    actor: Any,
+    member: Member,
+    decided_on: date,
+    decision: str,
+    reason: str = "",
+    signer: str = "",
+) -> Member:
+    """Restore a member wrongly expelled or removed (minh oan, phục hồi đảng tịch; QĐ 117-QĐ/TW
+    18/8/2023) after the decision that annulled the ending: the member is back with the status they
+    had before it, and party age is **continuous** — the period out stays on record, closed on the
+    decision date and marked rehabilitated, so it is not deducted (the member pays back the party fees
+    of the gap). Not a re-admission: no new probation, and it does not use up the one re-admission.
+    Recorded by the level that decides endings (``remove``), with the annulling decision's number.
+    Side effects: the period out, status history, derived party-age columns, roll-ups, one audit entry."""
+    member = lock(member)
+    require_perm(actor, "members.manage", member.org)
+    require_decider(actor, "remove", member.org, decided_on)
+    LIFECYCLE.ensure_state(member, "rehabilitate")
+    _not_future(decided_on, "Ngày quyết định minh oan, phục hồi")
+    if not decision.strip():
+        raise ValidationError({"decision": "Cần số quyết định hủy bỏ kỷ luật / phục hồi đảng tịch."})
+    period = ending_period(member)
+    if period is None or period.ends_on is not None:
+        raise ValidationError("Không có thời gian ra khỏi Đảng đang mở để phục hồi.")
+    if decided_on < period.starts_on:
+        raise ValidationError({"on": "Ngày phục hồi không được trước ngày ra khỏi Đảng."})
+    ended = member.status_changes.filter(to_status=member.status).order_by("-effective_on", "-pk").first()
+    restored = ended.from_status if ended is not None and ended.from_status in ACTIVE else FULL
+    period.ends_on = decided_on
+    period.rehabilitated = True
+    period.save(update_fields=["ends_on", "rehabilitated"])
+    return transition(
+        actor=actor,
+        member=member,
+        to_status=restored,
+        event="members.rehabilitate",
+        verb="rehabilitate",
+        effective_on=decided_on,
+        legal_basis=decision,
+        reason=reason,
+        audit_data={"period": period.pk, **({"signer": signer} if signer else {})},
     )
 
 

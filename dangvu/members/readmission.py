@@ -63,6 +63,17 @@ def ending_period(member: Any) -> PartyInterruption | None:
     )
 
 
+def _readmitted_before(member: Any) -> bool:
+    """A re-admission the file shows without the re-admission verb (imported or digitised history): a
+    first admission earlier than the current one, or an earlier ending (xóa tên, ra khỏi Đảng, khai
+    trừ) already closed."""
+    if member.first_admitted_on is not None and member.first_admitted_on != member.admitted_on:
+        return True
+    return PartyInterruption.objects.filter(
+        member=member, reason__in=ENDED_STATUSES, ends_on__isnull=False, rehabilitated=False
+    ).exists()
+
+
 def _months_after(start: date, months: int) -> date:
     return start + relativedelta(months=months)
 
@@ -75,7 +86,7 @@ def readmission_refusal(
     hardship_exception: bool = False,
 ) -> str | None:
     """Why ``member`` cannot be re-admitted on ``admitted_on`` (Vietnamese), or None when they can."""
-    if member.readmitted_on is not None:
+    if member.readmitted_on is not None or _readmitted_before(member):
         return "Chỉ được kết nạp lại một lần; người này đã được kết nạp lại."
     if member.status not in ENDED_STATUSES:
         return "Chỉ kết nạp lại người đã ra khỏi Đảng (xóa tên, khai trừ, xin ra)."

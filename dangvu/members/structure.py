@@ -3,8 +3,9 @@ participant, see ``dangvu.core.modules.StructureParticipant``).
 
 Members follow their unit: a merge moves them to the receiving unit, a split gives them to the new
 units as the split says, a moved unit takes its subtree's counts from the old ancestor chain to the new
-one. Transfers on their way into a merged unit go to its successor; a unit that still has members, or
-transfers on their way into it, cannot be dissolved.
+one. Transfers on their way into a merged unit (and temporary transfers still running there) go to its
+successor; a unit that still has members, or such transfers into it, cannot be dissolved (the refusal
+lists them).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.audit.services import audit_log
 from dangvu.members import rollups
+from dangvu.members.enums import TransferStatus
 from dangvu.members.models import Member, Transfer
 from dangvu.members.services import members_move, members_move_all
 
@@ -34,7 +37,7 @@ class MemberStructure:
 
     def units_merged(self, *, actor: Any, source: Any, target: Any, on: date) -> None:
         members_move_all(actor=actor, from_org=source, to_org=target)
-        for transfer in Transfer.objects.pending().filter(to_org=source).select_related("member"):
+        for transfer in Transfer.objects.into(on).filter(to_org=source).select_related("member"):
             transfer.to_org = target
             transfer.save(update_fields=["to_org"])
             audit_log(
@@ -46,6 +49,16 @@ class MemberStructure:
                 changes={"to_org": [source.pk, target.pk]},
                 data={"member": transfer.member_id, "reason": "merge"},
             )
+        # A member now in the very unit they were transferring into has nowhere to go: the transfer ends.
+        from dangvu.members.lifecycle import transfer_cancel
+
+        for transfer in Transfer.objects.into(on).filter(to_org=target, member__org=target):
+            if transfer.status == TransferStatus.PENDING:
+                transfer_cancel(
+                    actor=actor,
+                    transfer=transfer,
+                    reason=str(_("Hợp nhất: nơi đi và nơi đến là một đơn vị.")),
+                )
 
     def unit_split(
         self, *, actor: Any, source: Any, parts: Sequence[tuple[Any, dict[str, Any]]], on: date
@@ -70,13 +83,20 @@ class MemberStructure:
                     count=current,
                 )
             )
-        incoming = list(
-            Transfer.objects.pending().filter(to_org=org).select_related("member").order_by("pk")[:20]
-        )
+        into = Transfer.objects.into(timezone.localdate()).filter(to_org=org)
+        incoming = list(into.select_related("member").order_by("pk")[:20])
         if incoming:
             names = ", ".join(t.member.full_name for t in incoming)
+            more = into.count() - len(incoming) if len(incoming) == 20 else 0
+            if more:
+                names = f"{names} (+{more})"
             reasons.append(
-                format_lazy(_("Có đảng viên đang chuyển sinh hoạt đến đơn vị này: {names}."), names=names)
+                format_lazy(
+                    _(
+                        "Có đảng viên đang chuyển sinh hoạt đến hoặc sinh hoạt tạm thời tại đơn vị này: {names}."
+                    ),
+                    names=names,
+                )
             )
         return reasons
 

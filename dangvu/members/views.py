@@ -28,6 +28,7 @@ from dangvu.core.spreadsheets.writer import XLSX_TYPE
 from dangvu.links.services import linked_records, timeline
 from dangvu.members import forms as member_forms
 from dangvu.members import interruptions, selectors, services, stats, worklists
+from dangvu.members.clocks import member_clocks
 from dangvu.members.enums import EndingGroundCode
 from dangvu.members.exports import (
     COLUMNS,
@@ -208,6 +209,7 @@ def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "interruptions": interruptions,
         "probation_ends_on": probation_ends_on(member),
         "recognition_due_on": recognition_due_on(member) if member.status == "probationary" else None,
+        "clocks": member_clocks(member, today),
         "periods": member.org_periods.select_related("org").order_by("-started_on", "-pk"),
         "status_changes": member.status_changes.order_by("-effective_on", "-pk"),
         "history": member.history.all(),

@@ -86,6 +86,24 @@ def _ground(kind: str, *, required: bool = True) -> Input:
     )
 
 
+def _late_ceremony() -> tuple[Input, ...]:
+    return (
+        Input(
+            "late_ceremony_agreement",
+            _("Ý kiến đồng ý của cấp ủy cấp trên (lễ kết nạp muộn)"),
+            required=False,
+            max_length=300,
+            description="Số, ngày văn bản đồng ý tổ chức lễ kết nạp sau thời hạn",
+        ),
+    )
+
+
+def _ceremony_recorded(member: Any) -> str | None:
+    from dangvu.members.lifecycle import ceremony_pending_refusal
+
+    return ceremony_pending_refusal(member)
+
+
 def _receives(user: Any, member: Any) -> bool:
     """The receiving side: a transfer of this member is on its way into a unit the user manages."""
     from dangvu.members.lifecycle import incoming_transfer
@@ -132,12 +150,34 @@ LIFECYCLE = Workflow(
             order=10,
         ),
         Transition(
+            name="ceremony",
+            title=_("Ghi lễ kết nạp"),
+            action="dangvu.members.lifecycle:member_ceremony",
+            sources=frozenset({PROB}),
+            refused=_("Chỉ ghi lễ kết nạp cho đảng viên dự bị."),
+            permission="members.manage",
+            guard=_ceremony_recorded,
+            inputs=(
+                Input("ceremony_on", _("Ngày lễ kết nạp"), "date"),
+                Input(
+                    "decision_received_on",
+                    _("Ngày nhận quyết định kết nạp"),
+                    "date",
+                    required=False,
+                    description="Ngày chi bộ nhận quyết định: lễ kết nạp trong 30 ngày làm việc kể từ ngày này",
+                ),
+                *_late_ceremony(),
+            ),
+            order=9,
+        ),
+        Transition(
             name="extend-probation",
             title=_("Gia hạn xét công nhận chính thức"),
             action="dangvu.members.lifecycle:member_extend_probation",
             sources=frozenset({PROB}),
             refused=_("Chỉ gia hạn xét công nhận cho đảng viên dự bị."),
             permission="members.manage",
+            decided_by=_decided("recognize"),
             inputs=(
                 Input(
                     "working_days",
@@ -421,6 +461,26 @@ LIFECYCLE = Workflow(
             order=62,
         ),
         Transition(
+            name="rehabilitate",
+            title=_("Phục hồi đảng tịch (minh oan)"),
+            action="dangvu.members.lifecycle:member_rehabilitate",
+            sources=frozenset({MemberStatus.EXPELLED, MemberStatus.REMOVED}),
+            refused=_("Chỉ phục hồi người bị khai trừ hoặc xóa tên."),
+            permission="members.manage",
+            decided_by=_decided("remove"),
+            inputs=(
+                Input("on", _("Ngày quyết định"), "date", arg="decided_on"),
+                Input("decision", _("Số quyết định hủy bỏ kỷ luật / phục hồi"), max_length=100),
+                Input("reason", _("Lý do"), "textarea", required=False),
+                Input("signer", _("Người ký quyết định"), required=False, max_length=150),
+            ),
+            confirm=_(
+                "Đảng viên trở lại trạng thái trước khi bị khai trừ hoặc xóa tên; tuổi đảng liên tục "
+                "(thời gian gián đoạn được ghi là đã minh oan) và đảng viên đóng bù đảng phí."
+            ),
+            order=69,
+        ),
+        Transition(
             name="readmit",
             title=_("Kết nạp lại"),
             action="dangvu.members.lifecycle:member_readmit",
@@ -439,11 +499,33 @@ LIFECYCLE = Workflow(
                     default=False,
                 ),
                 Input(
+                    "hardship_basis",
+                    _("Căn cứ xác nhận hoàn cảnh đặc biệt khó khăn (số, ngày, cơ quan)"),
+                    required=False,
+                    max_length=200,
+                    description="Bắt buộc khi hardship_exception là true",
+                ),
+                Input(
                     "record_cleared_on",
                     _("Ngày được xóa án tích (nếu từng bị kết án)"),
                     "date",
                     required=False,
                 ),
+                Input(
+                    "considered_on",
+                    _("Ngày nghị quyết chi bộ đề nghị kết nạp lại"),
+                    "date",
+                    required=False,
+                    description="Ngày chi bộ xét: tính tuổi (theo tháng) và thời hạn cấp trên quyết định",
+                ),
+                Input(
+                    "over_age_approval",
+                    _("Ý kiến cấp ủy trực thuộc Trung ương (người trên 60 tuổi)"),
+                    required=False,
+                    max_length=300,
+                ),
+                Input("decision_received_on", _("Ngày nhận quyết định kết nạp"), "date", required=False),
+                *_late_ceremony(),
                 *_decision(),
             ),
             api_aliases=("admit",),

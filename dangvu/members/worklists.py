@@ -122,14 +122,26 @@ def badge_candidates(members: Any, today: date) -> list[BadgeCandidate]:
 
 
 def transfers_pending(org_queryset: Any, today: date) -> dict[str, list[Transfer]]:
-    """Pending transfers into and out of the units of ``org_queryset``."""
+    """Pending transfers into and out of the units of ``org_queryset``, and the members there on a
+    temporary transfer (``temporary``, not counted in the units' strength)."""
     base = Transfer.objects.pending().select_related("member", "from_org", "to_org").order_by("due_on")
     incoming = list(base.filter(to_org__in=org_queryset))
     outgoing = list(base.filter(from_org__in=org_queryset))
     for transfer in [*incoming, *outgoing]:
         transfer.overdue = transfer.due_on < today  # type: ignore[attr-defined]
         transfer.started_late = started_late(transfer)  # type: ignore[attr-defined]
-    return {"incoming": incoming, "outgoing": outgoing}
+    # Members here on a temporary transfer: they take part in the unit's activity, listed but not
+    # counted in its strength (they are counted where they hold official membership).
+    temporary = list(
+        Transfer.objects.temporary_here(today)
+        .filter(to_org__in=org_queryset)
+        .select_related("member", "from_org", "to_org")
+        .order_by("until_on", "pk")[:TEMPORARY_ROWS]
+    )
+    return {"incoming": incoming, "outgoing": outgoing, "temporary": temporary}
+
+
+TEMPORARY_ROWS = 200
 
 
 REQUIRED_FIELDS = {

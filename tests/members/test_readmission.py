@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from dangvu.audit.models import AuditEntry
 from dangvu.members import lifecycle
 from dangvu.members.milestones import party_age
 from dangvu.members.models import EndingGround, Member, PartyInterruption
@@ -128,8 +129,22 @@ def test_a_leaving_recorded_without_ground_takes_the_hardship_exception_at_readm
     end(admin_user, member, "leave", date(2019, 5, 1), "")
     with pytest.raises(ValidationError, match="xin ra khỏi Đảng"):
         readmit(admin_user, member, date(2022, 5, 1))
-    readmit(admin_user, member, date(2022, 5, 1), hardship_exception=True)
-    assert PartyInterruption.objects.get(member=member).ground == "leave.family_hardship"
+    # The exception is recorded with the document that establishes the hardship.
+    with pytest.raises(ValidationError, match="cần ghi căn cứ"):
+        readmit(admin_user, member, date(2022, 5, 1), hardship_exception=True)
+    assert Member.objects.get(pk=member.pk).status == "left"
+    readmit(
+        admin_user,
+        member,
+        date(2022, 5, 1),
+        hardship_exception=True,
+        hardship_basis="Xác nhận của UBND xã A số 12/XN ngày 2/3/2022",
+    )
+    gap = PartyInterruption.objects.get(member=member)
+    assert gap.ground == "leave.family_hardship"
+    assert gap.note.endswith("Xác nhận của UBND xã A số 12/XN ngày 2/3/2022")
+    entry = AuditEntry.objects.filter(event="members.readmit").get()
+    assert entry.data["hardship_basis"] == "Xác nhận của UBND xã A số 12/XN ngày 2/3/2022"
 
 
 def test_an_ending_without_ground_must_be_completed_first(member, admin_user):
@@ -214,3 +229,81 @@ def test_the_deciding_verbs_record_the_ground_from_the_api_and_the_page(member, 
         {"on": "02/03/2026", "reason": "", "decision": "2-QĐ/ĐU", "ground": "leave.family_hardship"},
     )
     assert PartyInterruption.objects.get(member=other).ground == "leave.family_hardship"
+
+
+def test_an_earlier_readmission_on_the_file_uses_up_the_one_readmission(member, admin_user):
+    # Digitised history: removed in 2000, re-admitted in 2004 (a closed period out), removed again.
+    from dangvu.members.interruptions import interruption_create
+
+    interruption_create(
+        actor=admin_user,
+        member=member,
+        reason="removed",
+        starts_on=date(2000, 1, 1),
+        ends_on=date(2004, 1, 1),
+        ground="removal.unpaid_fees",
+    )
+    end(admin_user, member, "remove", date(2015, 1, 1), "removal.unpaid_fees")
+    with pytest.raises(ValidationError, match="Chỉ được kết nạp lại một lần"):
+        readmit(admin_user, member, date(2026, 1, 5))
+    assert Member.objects.get(pk=member.pk).status == "removed"
+
+
+def test_a_first_admission_date_earlier_than_the_admission_means_readmitted_before(member, admin_user):
+    Member.objects.filter(pk=member.pk).update(first_admitted_on=date(1985, 1, 1))
+    end(admin_user, member, "remove", date(2015, 1, 1), "removal.unpaid_fees")
+    with pytest.raises(ValidationError, match="Chỉ được kết nạp lại một lần"):
+        readmit(admin_user, member, date(2026, 1, 5))
+
+
+def test_rehabilitation_restores_the_member_with_a_continuous_party_age(member, people):
+    # Admitted 28/2/1995, expelled 1/6/2005, the expulsion annulled on 1/6/2008: the member is back
+    # as a full member, and on 1/12/2026 the party age runs from 28/2/1995 without a gap: 31 years
+    # 9 months 3 days.
+    end(people.admin, member, "expel", date(2005, 6, 1), "expel.violation")
+    client, auth = api(people.secretary)
+    refused = client.post(
+        f"/api/v1/members/{member.pk}/rehabilitate",
+        {"on": "2008-06-01", "decision": "3-QĐ/TW"},
+        content_type="application/json",
+        **auth,
+    )
+    assert refused.status_code in (403, 404)
+    assert Member.objects.get(pk=member.pk).status == "expelled"
+    client, auth = api(people.province)
+    done = client.post(
+        f"/api/v1/members/{member.pk}/rehabilitate",
+        {"on": "2008-06-01", "decision": "3-QĐ/TW", "reason": "Minh oan"},
+        content_type="application/json",
+        **auth,
+    )
+    assert done.status_code == 200, done.content
+    fresh = Member.objects.get(pk=member.pk)
+    gap = PartyInterruption.objects.get(member=member)
+    assert (fresh.status, fresh.party_age_from, fresh.party_age_until) == (
+        "official",
+        date(1995, 2, 28),
+        None,
+    )
+    assert (gap.ends_on, gap.rehabilitated, gap.ground) == (date(2008, 6, 1), True, "expel.violation")
+    assert party_age(fresh, date(2026, 12, 1)).as_dict() == {"years": 31, "months": 9, "days": 3}
+    # Rehabilitation is not the one re-admission.
+    assert fresh.readmitted_on is None
+
+
+def test_rehabilitation_needs_the_annulling_decision_and_an_open_ending(member, admin_user):
+    with pytest.raises(ValidationError):
+        lifecycle.member_rehabilitate(
+            actor=admin_user, member=member, decided_on=date(2020, 1, 1), decision="1-QĐ"
+        )
+    end(admin_user, member, "remove", date(2015, 1, 1), "removal.unpaid_fees")
+    with pytest.raises(ValidationError, match="Cần số quyết định"):
+        lifecycle.member_rehabilitate(
+            actor=admin_user, member=member, decided_on=date(2020, 1, 1), decision=" "
+        )
+    with pytest.raises(ValidationError, match="không được trước ngày ra khỏi Đảng"):
+        lifecycle.member_rehabilitate(
+            actor=admin_user, member=member, decided_on=date(2014, 1, 1), decision="1-QĐ"
+        )
+    fresh = Member.objects.get(pk=member.pk)
+    assert (fresh.status, PartyInterruption.objects.get(member=member).ends_on) == ("removed", None)

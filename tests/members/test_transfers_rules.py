@@ -217,3 +217,86 @@ def test_dissolving_a_unit_with_transfers_pending_into_it_is_refused_with_the_li
     with pytest.raises(ValidationError, match="Phạm Văn Đông"):
         org_dissolve(actor=admin_user, org=tree.a2, effective_on=date(2026, 3, 10))
     assert Org.objects.get(pk=tree.a2.pk).status == "active"
+
+
+def test_a_member_here_temporarily_is_listed_at_the_receiving_unit_but_counted_where_they_belong(
+    tree, admin_user, member, client
+):
+    from dangvu.members.authority import full_members_on_roll
+    from dangvu.members.stats import member_stats
+
+    transfer = temporary(tree, admin_user, member, category="study", until_on=date(2027, 6, 30))
+    lifecycle.member_receive(actor=admin_user, transfer=transfer, received_on=date(2026, 3, 5))
+    today = date(2026, 12, 1)
+    assert member_stats(tree.b1, date(2026, 1, 1), today)["total"] == 0
+    assert member_stats(tree.a1, date(2026, 1, 1), today)["total"] == 1
+    # The chi bộ votes count their full members on the roll: the sending chi bộ's, not the host's.
+    assert (full_members_on_roll(tree.a1), full_members_on_roll(tree.b1)) == (1, 0)
+    listed = worklists.transfers_pending(Org.objects.filter(pk=tree.b1.pk), today)
+    assert [t.member.full_name for t in listed["temporary"]] == ["Phạm Văn Đông"]
+    assert worklists.transfers_pending(Org.objects.filter(pk=tree.b1.pk), date(2027, 7, 1))["temporary"] == []
+    client.force_login(admin_user)
+    html = client.get("/members/worklists/", {"org": tree.b1.code}).content.decode()
+    section = html.split('data-testid="temporary"')[1].split("</section>")[0]
+    assert "Phạm Văn Đông" in section
+    assert "30/06/2027" in section
+
+
+def test_a_temporary_stay_follows_a_merge_and_blocks_a_dissolution(tree, admin_user, member):
+    transfer = temporary(
+        tree, admin_user, member, category="work", to_org=tree.a2, until_on=date(2027, 1, 31)
+    )
+    lifecycle.member_receive(actor=admin_user, transfer=transfer, received_on=date(2026, 3, 5))
+    with pytest.raises(ValidationError, match="sinh hoạt tạm thời tại đơn vị này: Phạm Văn Đông"):
+        org_dissolve(actor=admin_user, org=tree.a2, effective_on=date(2026, 12, 1))
+    assert Org.objects.get(pk=tree.a2.pk).status == "active"
+    org_merge(actor=admin_user, sources=[tree.a2], target=tree.b1, effective_on=date(2026, 12, 1))
+    transfer.refresh_from_db()
+    assert (transfer.to_org_id, transfer.status) == (tree.b1.pk, "received")
+    assert Member.objects.get(pk=member.pk).org_id == tree.a1.pk
+
+
+def test_an_ended_temporary_stay_does_not_block_a_dissolution(tree, admin_user, member):
+    transfer = temporary(
+        tree,
+        admin_user,
+        member,
+        category="work",
+        to_org=tree.a2,
+        issued_on=date(2025, 3, 3),
+        until_on=date(2025, 12, 31),
+    )
+    lifecycle.member_receive(actor=admin_user, transfer=transfer, received_on=date(2025, 3, 5))
+    org_dissolve(actor=admin_user, org=tree.a2, effective_on=date(2026, 12, 1))
+    assert Org.objects.get(pk=tree.a2.pk).status == "dissolved"
+
+
+def test_the_refusal_lists_every_pending_transfer_into_the_unit(tree, admin_user, member):
+    other = member_create(
+        actor=admin_user,
+        org=tree.b1,
+        full_name="Ngô Thị Hà",
+        sex="female",
+        birth_date=date(1985, 1, 1),
+        admitted_on=date(2010, 1, 1),
+    )
+    for person in (member, other):
+        lifecycle.member_transfer_out(
+            actor=admin_user, member=person, kind="official", to_org=tree.a2, issued_on=date(2026, 3, 2)
+        )
+    with pytest.raises(ValidationError) as refused:
+        org_dissolve(actor=admin_user, org=tree.a2, effective_on=date(2026, 3, 10))
+    assert "Phạm Văn Đông, Ngô Thị Hà" in " ".join(refused.value.messages)
+
+
+def test_merging_the_destination_into_the_members_own_unit_ends_the_transfer(tree, admin_user, member):
+    # Phạm Văn Đông (A1) is transferring into A2; A2 is merged into A1: nowhere to go, he stays.
+    transfer = lifecycle.member_transfer_out(
+        actor=admin_user, member=member, kind="official", to_org=tree.a2, issued_on=date(2026, 3, 2)
+    )
+    assert Member.objects.get(pk=member.pk).status == "transferring"
+    org_merge(actor=admin_user, sources=[tree.a2], target=tree.a1, effective_on=date(2026, 12, 1))
+    transfer.refresh_from_db()
+    fresh = Member.objects.get(pk=member.pk)
+    assert (transfer.status, fresh.status, fresh.org_id) == ("cancelled", "official", tree.a1.pk)
+    assert OrgMemberCount.objects.get(org=tree.a1).total == 1

@@ -245,3 +245,45 @@ def test_a_day_off_moves_rule_deadlines_in_every_module_but_not_dates_set_by_han
     assert Document.objects.get(pk=by_hand.pk).deadline == date(2026, 12, 10)
     moved = AuditEntry.objects.get(event="documents.deadline_recomputed", object_id=str(ruled.pk))
     assert moved.changes == {"deadline": [before.isoformat(), add_working_days(before, 1).isoformat()]}
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected", "provisional"),
+    [
+        # Make-up Saturdays answer as working days, and the weekday they bridge as a day off.
+        ("2025-04-25", 1, "2025-04-26", False),
+        ("2024-05-03", 1, "2024-05-04", False),
+        ("2019-05-03", 1, "2019-05-04", False),
+        ("2026-08-21", 1, "2026-08-22", False),
+        ("2025-04-29", 1, "2025-05-05", False),
+        ("2024-04-26", 1, "2024-05-02", False),
+        # Across year ends: 27/12/2014 worked, 31/12/2018 off with 5/1/2019 worked, 1/1/2027.
+        ("2014-12-26", 1, "2014-12-27", False),
+        ("2018-12-28", 1, "2019-01-02", False),
+        ("2019-01-04", 1, "2019-01-05", False),
+        ("2026-12-31", 1, "2027-01-04", True),
+        # Across Tết: Ất Tỵ 2025 (25/1–2/2 off) and Bính Ngọ 2026 (14/2–22/2 off).
+        ("2025-01-24", 1, "2025-02-03", False),
+        ("2026-02-13", 1, "2026-02-23", False),
+        # Leap days: 29/2/2024 (Thursday) and 29/2/2028 (Tuesday, provisional year).
+        ("2024-02-28", 1, "2024-02-29", False),
+        ("2028-02-28", 1, "2028-02-29", True),
+    ],
+)
+def test_api_answers_the_make_up_saturday_tet_year_end_and_leap_day_cases(
+    people, start, days, expected, provisional
+):
+    client, auth = api(people.clerk)
+    answer = client.get("/api/v1/calendar/add-working-days", {"start": start, "days": days}, **auth)
+    assert answer.json() == {"date": expected, "provisional": provisional}
+    between = client.get("/api/v1/calendar/working-days-between", {"start": start, "end": expected}, **auth)
+    assert between.json() == {"working_days": days, "provisional": provisional}
+
+
+def test_api_year_lists_each_make_up_saturday_with_its_legal_basis(people):
+    client, auth = api(people.clerk)
+    for year, saturday in ((2019, "2019-05-04"), (2024, "2024-05-04"), (2025, "2025-04-26")):
+        days = client.get(f"/api/v1/calendar/years/{year}", **auth).json()["days"]
+        (row,) = [d for d in days if d["date"] == saturday]
+        assert row["kind"] == "working_day"
+        assert row["legal_basis"]

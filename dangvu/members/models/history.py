@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -230,6 +232,22 @@ class TransferQuerySet(ScopedQuerySet["Transfer"]):
 
     def pending(self) -> TransferQuerySet:
         return self.filter(status=TransferStatus.PENDING)
+
+    def temporary_here(self, on: date) -> TransferQuerySet:
+        """Temporary transfers received and still running on ``on``: the member takes part in the
+        receiving unit's activity but is counted only where they hold official membership."""
+        return self.filter(kind=TransferKind.TEMPORARY, status=TransferStatus.RECEIVED).filter(
+            Q(until_on__isnull=True) | Q(until_on__gte=on)
+        )
+
+    def into(self, on: date) -> TransferQuerySet:
+        """Transfers on their way into a unit, or staying in it temporarily: what follows the unit when
+        it is merged and blocks its dissolution."""
+        return self.filter(
+            Q(status=TransferStatus.PENDING)
+            | Q(kind=TransferKind.TEMPORARY, status=TransferStatus.RECEIVED)
+            & (Q(until_on__isnull=True) | Q(until_on__gte=on))
+        )
 
 
 class Transfer(models.Model):

@@ -335,6 +335,11 @@ class Member(TimeStampedModel):
     recognition_resolution_on = models.DateField(
         _("ngày nghị quyết chi bộ đề nghị công nhận chính thức"), null=True, blank=True
     )
+    # Official status dates from the end of the 12 months (``recognized_on``); the day the committee
+    # decided is what its clock is measured against.
+    recognition_decided_on = models.DateField(
+        _("ngày quyết định công nhận chính thức"), null=True, blank=True
+    )
     notes = models.TextField(_("ghi chú"), blank=True)
 
     search_text = models.TextField(blank=True, default="", editable=False)
