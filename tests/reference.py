@@ -18,6 +18,7 @@ FORWARDS = (
     ("dangvu.documents.migrations.0002_document_types", "forward"),
     ("dangvu.workcalendar.migrations.0003_calendar_pinned_days_seed", "forward"),
     ("dangvu.members.migrations.0018_calendar_clock_and_transfer_rules", "forward"),
+    ("dangvu.members.migrations.0026_admission_age_rule_eras", "forward"),
 )
 
 
