@@ -374,9 +374,9 @@ def _add_cells(cells: Counter[tuple[int, str, str]]) -> None:
 
 
 def _pending(org: Org) -> Any:
-    from dangvu.orgs.models import Org
-
-    return MemberStatDelta.objects.filter(org__in=Org.objects.filter(path__startswith=org.path).values("pk"))
+    """The pending deltas of ``org``'s subtree: joined to their unit (a few rows, each looked up by
+    key), not filtered by the list of the subtree's units (tens of thousands for the country)."""
+    return MemberStatDelta.objects.filter(org__path__startswith=org.path)
 
 
 def subtree_counts(orgs: Iterable[Org]) -> dict[int, dict[str, int]]:

@@ -338,6 +338,17 @@ def _events(
     return result
 
 
+def _event_rows(org: Any) -> Any:
+    """The members whose events a cut month counts: a date range joined to their units; the whole
+    table for the only root (its filter would hash the country's tens of thousands of units)."""
+    from dangvu.orgs.models import Org
+
+    paths = Org.objects.order_by("path").values_list("path", flat=True)
+    if org.depth == 1 and paths.first() == org.path and (paths.last() or "").startswith(org.path):
+        return Member.objects.all()
+    return Member.objects.filter(org__path__startswith=org.path)
+
+
 def member_stats(org: Any, period_from: date, period_to: date, *, subtree: bool = True) -> dict[str, Any]:
     """Totals by status, and for current members by sex, age band, ethnicity, religion, general
     education, political theory and party-age band; admissions, recognitions and deaths in the period.
@@ -352,7 +363,7 @@ def member_stats(org: Any, period_from: date, period_to: date, *, subtree: bool 
     if row is not None and row.cells_computed_at is not None:
         with rollups.consistent():
             cells = _kept_cells(org)
-            events = _events(members, cells, period_from, period_to)
+            events = _events(_event_rows(org), cells, period_from, period_to)
             by_status = rollups.counts_of(org)
     else:  # one query
         cells = count_cells_live(members, (period_from, period_to))
