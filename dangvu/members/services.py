@@ -243,19 +243,33 @@ def lock(member: Member) -> Member:
     """The member's row, locked, remembering what the statistics count of it (``rollups.track``): every
     service that changes those facts then calls ``rollups.record`` (``party_age_refresh`` does)."""
     return rollups.track(
-        Member.objects.select_for_update().select_related("org", "org__org_type").get(pk=member.pk)
+        # of=self: locking the joined unit and unit-type rows too would queue every change in the
+        # country on the one "chi bộ" type row.
+        Member.objects.select_for_update(of=("self",))
+        .select_related("org", "org__org_type")
+        .get(pk=member.pk)
     )
+
+
+DERIVED_FIELDS = ("search_text", "search_words", "sort_key")
 
 
 def _save_validated(member: Member, fields: list[str] | None = None) -> None:
+    """Validate and save ``member`` (``fields``: only those, validated alone: a status change does not
+    re-check the CCCD's uniqueness and every constraint with a query each). The name's derived search
+    columns and vocabulary are written only when the name changed."""
+    before = tuple(getattr(member, name) for name in DERIVED_FIELDS)
     member.refresh_derived()
-    member.full_clean(exclude=["photo"])
-    member.save(
-        update_fields=[*fields, "search_text", "search_words", "sort_key", "updated_at"]
-        if fields is not None
-        else None
-    )
-    remember_words([member.search_text])
+    renamed = before != tuple(getattr(member, name) for name in DERIVED_FIELDS)
+    if fields is None:
+        member.full_clean(exclude=["photo"])
+        member.save()
+    else:
+        saved = set(fields)
+        member.full_clean(exclude=[f.name for f in Member._meta.concrete_fields if f.name not in saved])
+        member.save(update_fields=[*fields, *(DERIVED_FIELDS if renamed else ()), "updated_at"])
+    if renamed or fields is None:
+        remember_words([member.search_text])
 
 
 @reports_identity_conflicts
@@ -569,7 +583,9 @@ def _move_many(actor: Any, members: list[Member], to_org: Any, event: str) -> in
 @transaction.atomic
 def members_move(*, actor: Any, member_ids: list[int], to_org: Any) -> int:
     """Move members as part of a structural change (a unit split), which already checked ``orgs.manage``."""
-    members = list(Member.objects.select_for_update().filter(pk__in=member_ids).select_related("org"))
+    members = list(
+        Member.objects.select_for_update(of=("self",)).filter(pk__in=member_ids).select_related("org")
+    )
     if members:
         check_org_accepts_members(to_org)
     return _move_many(actor, members, to_org, "members.move_structural")
@@ -578,7 +594,7 @@ def members_move(*, actor: Any, member_ids: list[int], to_org: Any) -> int:
 @transaction.atomic
 def members_move_all(*, actor: Any, from_org: Any, to_org: Any) -> int:
     """Move every member of ``from_org`` to ``to_org`` as part of a merge (``orgs.manage`` checked by the caller)."""
-    members = list(Member.objects.select_for_update().filter(org=from_org).select_related("org"))
+    members = list(Member.objects.select_for_update(of=("self",)).filter(org=from_org).select_related("org"))
     if members and not to_org.is_active:
         raise ValidationError(
             {"org": format_lazy(_("Đơn vị “{name}” không còn hoạt động."), name=to_org.name)}
