@@ -267,6 +267,9 @@ DANGVU_UPLOAD_MAX_UNPACKED_MB = env_int("DANGVU_UPLOAD_MAX_UNPACKED_MB", 512)
 DANGVU_IMPORT_CALAMINE_MAX_MB = env_int("DANGVU_IMPORT_CALAMINE_MAX_MB", 100)
 # Exports of up to this many rows are written inside the request; larger ones by a background job.
 DANGVU_EXPORT_INSTANT_MAX_ROWS = env_int("DANGVU_EXPORT_INSTANT_MAX_ROWS", 5000)
+# Files written by background exports are deleted this many days after they were finished (a periodic
+# job, dangvu.core.exports.exports_purge): they hold members' data and are meant to be downloaded once.
+DANGVU_EXPORT_RETENTION_DAYS = env_int("DANGVU_EXPORT_RETENTION_DAYS", 7)
 
 # The audit log's checkpoints: a storage the database account cannot write (dangvu.audit.chain;
 # docs/configuration.md). Any Django storage backend: an S3 bucket with object lock in production.
