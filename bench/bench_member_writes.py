@@ -19,7 +19,7 @@ be zero; minutes on the national data).
 
 Goal: ≥ 350 changes/s with 16 writers, growing with writers until the CPUs are busy.
 
-Usage: python bench/bench_member_writes.py [--members N] [--seconds S] [--writers 1,2,4,8,16] [--old 1,16]
+Usage: python bench/bench_member_writes.py [members] [--seconds S] [--writers 1,2,4,8,16] [--old 1,16]
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ import common
 
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--members", type=int, default=6_000_000, help="national data to seed if missing")
+    parser.add_argument(
+        "members", nargs="?", type=int, default=6_000_000, help="national data to seed if missing"
+    )
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each phase")
     parser.add_argument("--writers", default="1,2,4,8,16")
     parser.add_argument("--old", default="1,16", help="writer counts for the old path (empty: skip)")

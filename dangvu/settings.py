@@ -357,8 +357,9 @@ DANGVU_IDENTITY_CONFLICTS_PER_DAY = env_int("DANGVU_IDENTITY_CONFLICTS_PER_DAY",
 DANGVU_PASSWORD_RESET_PER_ADDRESS = env_int("DANGVU_PASSWORD_RESET_PER_ADDRESS", 3)
 DANGVU_PASSWORD_RESET_PER_CLIENT = env_int("DANGVU_PASSWORD_RESET_PER_CLIENT", 10)
 PASSWORD_RESET_TIMEOUT = env_int("DANGVU_PASSWORD_RESET_SECONDS", 24 * 3600)
-# Units with at least this many members read precomputed statistics (rebuilt nightly and after imports).
-DANGVU_STATS_PRECOMPUTE_MIN = env_int("DANGVU_STATS_PRECOMPUTE_MIN", 20_000)
+# Units with at least this many members keep statistics cells (kept exact by the folded deltas of every
+# member change, recounted nightly); smaller units are counted live in one query (dangvu.members.stats).
+DANGVU_STATS_PRECOMPUTE_MIN = env_int("DANGVU_STATS_PRECOMPUTE_MIN", 1_000)
 # Name words so frequent that the search index also pairs them with the other words of a name; after a
 # change, run `dangvu refresh_member_search`.
 DANGVU_SEARCH_COMMON_WORDS = env_str(

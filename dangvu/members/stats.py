@@ -33,7 +33,7 @@ from dangvu.members.enums import CURRENT_STATUSES, MemberStatus, TheoryLevel
 from dangvu.members.models import Member, OrgMemberCount, OrgMemberStat
 from dangvu.members.rollups import party_age_key
 
-PRECOMPUTE_MIN_MEMBERS = int(getattr(settings, "DANGVU_STATS_PRECOMPUTE_MIN", 20_000))
+PRECOMPUTE_MIN_MEMBERS = int(getattr(settings, "DANGVU_STATS_PRECOMPUTE_MIN", 1_000))
 
 AGE_BANDS = [
     ("≤30", 0, 30),
