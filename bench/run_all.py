@@ -10,6 +10,7 @@ for script in (
     "bench_seed.py",
     "bench_subtree.py",
     "bench_dashboard.py",
+    "bench_member_writes.py",
     "bench_api_load.py",
     "bench_member_search.py",
     "bench_member_pages.py",

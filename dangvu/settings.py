@@ -267,6 +267,9 @@ DANGVU_UPLOAD_MAX_UNPACKED_MB = env_int("DANGVU_UPLOAD_MAX_UNPACKED_MB", 512)
 DANGVU_IMPORT_CALAMINE_MAX_MB = env_int("DANGVU_IMPORT_CALAMINE_MAX_MB", 100)
 # Exports of up to this many rows are written inside the request; larger ones by a background job.
 DANGVU_EXPORT_INSTANT_MAX_ROWS = env_int("DANGVU_EXPORT_INSTANT_MAX_ROWS", 5000)
+# Files written by background exports are deleted this many days after they were finished (a periodic
+# job, dangvu.core.exports.exports_purge): they hold members' data and are meant to be downloaded once.
+DANGVU_EXPORT_RETENTION_DAYS = env_int("DANGVU_EXPORT_RETENTION_DAYS", 7)
 
 # The audit log's checkpoints: a storage the database account cannot write (dangvu.audit.chain;
 # docs/configuration.md). Any Django storage backend: an S3 bucket with object lock in production.
@@ -354,8 +357,9 @@ DANGVU_IDENTITY_CONFLICTS_PER_DAY = env_int("DANGVU_IDENTITY_CONFLICTS_PER_DAY",
 DANGVU_PASSWORD_RESET_PER_ADDRESS = env_int("DANGVU_PASSWORD_RESET_PER_ADDRESS", 3)
 DANGVU_PASSWORD_RESET_PER_CLIENT = env_int("DANGVU_PASSWORD_RESET_PER_CLIENT", 10)
 PASSWORD_RESET_TIMEOUT = env_int("DANGVU_PASSWORD_RESET_SECONDS", 24 * 3600)
-# Units with at least this many members read precomputed statistics (rebuilt nightly and after imports).
-DANGVU_STATS_PRECOMPUTE_MIN = env_int("DANGVU_STATS_PRECOMPUTE_MIN", 20_000)
+# Units with at least this many members keep statistics cells (kept exact by the folded deltas of every
+# member change, recounted nightly); smaller units are counted live in one query (dangvu.members.stats).
+DANGVU_STATS_PRECOMPUTE_MIN = env_int("DANGVU_STATS_PRECOMPUTE_MIN", 1_000)
 # Name words so frequent that the search index also pairs them with the other words of a name; after a
 # change, run `dangvu refresh_member_search`.
 DANGVU_SEARCH_COMMON_WORDS = env_str(

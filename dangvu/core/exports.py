@@ -16,6 +16,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,38 @@ def export_failed(key: str, message: str) -> None:
     Export.objects.filter(pk=int(key)).update(
         status=Export.Status.FAILED, message=message[:500], finished_at=timezone.now()
     )
+
+
+EXPIRED = "Tệp đã được xoá sau thời hạn lưu giữ; hãy xuất lại nếu cần."
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "DANGVU_EXPORT_RETENTION_DAYS", 7))
+
+
+def exports_purge(now: datetime | None = None) -> int:
+    """Delete the files of exports finished more than ``DANGVU_EXPORT_RETENTION_DAYS`` ago; returns how
+    many. Side effects: the export keeps its record (status, rows, who asked) with the file emptied and
+    a message saying why; one audit entry each. A file already gone from storage is not an error."""
+    from dangvu.audit.services import audit_log
+
+    cutoff = (now or timezone.now()) - timedelta(days=retention_days())
+    purged = 0
+    for export in Export.objects.filter(finished_at__lt=cutoff).exclude(file="").select_related("created_by"):
+        name = export.file.name
+        export.file.storage.delete(name)
+        Export.objects.filter(pk=export.pk).update(file="", message=EXPIRED)
+        audit_log(
+            actor=None,
+            action="delete",
+            event="core.export_purged",
+            object_type="core.export",
+            object_id=export.pk,
+            object_repr=export.filename,
+            data={"file": name, "retention_days": retention_days(), "created_by": export.created_by_id},
+        )
+        purged += 1
+    return purged
 
 
 def export_retry(*, export: Export) -> None:

@@ -1,4 +1,5 @@
-"""Platform jobs: a liveness probe, the daily deadline reminders and the reaper of abandoned jobs."""
+"""Platform jobs: a liveness probe, the daily deadline reminders, the reaper of abandoned jobs and the
+clean-up of old export files."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.db import close_old_connections
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, task
 
-from dangvu.core.exports import EXPORT_JOB, export_failed, export_run
+from dangvu.core.exports import EXPORT_JOB, export_failed, export_run, exports_purge
 from dangvu.core.jobs import JobKind, job_attempt, jobs_reap, register_job_kind
 from dangvu.notifications.reminders import send_due_reminders
 
@@ -36,6 +37,12 @@ def reap_jobs_at_start() -> None:
 def reap_jobs() -> int:
     """Every minute: fail the jobs whose worker stopped renewing its lease (another machine's too)."""
     return jobs_reap()
+
+
+@db_periodic_task(crontab(minute="20"))
+def purge_exports() -> int:
+    """Every hour: delete the export files past their retention period (DANGVU_EXPORT_RETENTION_DAYS)."""
+    return exports_purge()
 
 
 @db_task()

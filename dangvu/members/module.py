@@ -187,8 +187,8 @@ def _proposals(user: Any, today: date, limit: int) -> WorkSection | None:
 def _figures(user: Any, today: date) -> list[Figure]:
     """Members by status in the units the user sees whole (from the roll-ups: cheap at any size)."""
     from dangvu.accounts.permissions import scope_for
+    from dangvu.members import rollups
     from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
-    from dangvu.members.models import OrgMemberCount
     from dangvu.orgs.models import Org
 
     scope = scope_for(user, "members.stats")
@@ -202,9 +202,9 @@ def _figures(user: Any, today: date) -> list[Figure]:
             and not any(org.path.startswith(p) and org.path != p for p in scope.subtree_paths)
         ]
     totals = dict.fromkeys(CURRENT_STATUSES, 0)
-    for row in OrgMemberCount.objects.filter(org__in=units):
+    for counts in rollups.subtree_counts(units).values():
         for status in CURRENT_STATUSES:
-            totals[status] += getattr(row, status)
+            totals[status] += counts[status]
     if not units:
         return []
     labels = dict(MemberStatus.choices)

@@ -14,9 +14,8 @@ from openpyxl.utils import get_column_letter
 
 from dangvu.core.i18n import in_vietnamese
 from dangvu.core.spreadsheets.safety import text_cell
-from dangvu.members import stats
+from dangvu.members import rollups, stats
 from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
-from dangvu.members.models import OrgMemberCount
 from dangvu.orgs.models import Org
 
 # The sections of the report: (key in ``member_stats``, Vietnamese heading, chart kind).
@@ -144,10 +143,9 @@ def _units_sheet(book: Workbook, org: Org) -> None:
         cell.font = BOLD
         cell.fill = HEAD_FILL
     children = list(Org.objects.get_children(org).filter(status="active").only("pk", "name"))
-    counts = {c.org_id: c for c in OrgMemberCount.objects.filter(org_id__in=[c.pk for c in children])}
+    counts = rollups.subtree_counts(children)
     for number, child in enumerate(children, start=1):
-        count = counts.get(child.pk)
-        values = [getattr(count, s, 0) if count else 0 for s in CURRENT_STATUSES]
+        values = [counts[child.pk][s] for s in CURRENT_STATUSES]
         sheet.append([number, None, *values, sum(values)])
         text_cell(sheet.cell(row=sheet.max_row, column=2), child.name)
     if not children:

@@ -6,7 +6,7 @@ procedure engine call into here. No other code assigns ``Member.status`` or ``Me
 
 from __future__ import annotations
 
-from collections import Counter
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +32,6 @@ from dangvu.audit.services import (
 from dangvu.core.bulk import insert_rows, inserting
 from dangvu.members import rollups
 from dangvu.members.enums import (
-    CURRENT_STATUSES,
     ENDED_STATUSES,
     DatePrecision,
     InterruptionReason,
@@ -237,21 +236,40 @@ def party_age_refresh(member: Member) -> None:
     if (member.party_age_from, member.party_age_until) != (start, until):
         member.party_age_from, member.party_age_until = start, until
         Member.objects.filter(pk=member.pk).update(party_age_from=start, party_age_until=until)
+    rollups.record(member)
 
 
 def lock(member: Member) -> Member:
-    return Member.objects.select_for_update().select_related("org", "org__org_type").get(pk=member.pk)
+    """The member's row, locked, remembering what the statistics count of it (``rollups.track``): every
+    service that changes those facts then calls ``rollups.record`` (``party_age_refresh`` does)."""
+    return rollups.track(
+        # of=self: locking the joined unit and unit-type rows too would queue every change in the
+        # country on the one "chi bộ" type row.
+        Member.objects.select_for_update(of=("self",))
+        .select_related("org", "org__org_type")
+        .get(pk=member.pk)
+    )
+
+
+DERIVED_FIELDS = ("search_text", "search_words", "sort_key")
 
 
 def _save_validated(member: Member, fields: list[str] | None = None) -> None:
+    """Validate and save ``member`` (``fields``: only those, validated alone: a status change does not
+    re-check the CCCD's uniqueness and every constraint with a query each). The name's derived search
+    columns and vocabulary are written only when the name changed."""
+    before = tuple(getattr(member, name) for name in DERIVED_FIELDS)
     member.refresh_derived()
-    member.full_clean(exclude=["photo"])
-    member.save(
-        update_fields=[*fields, "search_text", "search_words", "sort_key", "updated_at"]
-        if fields is not None
-        else None
-    )
-    remember_words([member.search_text])
+    renamed = before != tuple(getattr(member, name) for name in DERIVED_FIELDS)
+    if fields is None:
+        member.full_clean(exclude=["photo"])
+        member.save()
+    else:
+        saved = set(fields)
+        member.full_clean(exclude=[f.name for f in Member._meta.concrete_fields if f.name not in saved])
+        member.save(update_fields=[*fields, *(DERIVED_FIELDS if renamed else ()), "updated_at"])
+    if renamed or fields is None:
+        remember_words([member.search_text])
 
 
 @reports_identity_conflicts
@@ -302,7 +320,7 @@ def member_create(
         event=event,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    rollups.member_changed(old_path=None, old_status=None, new_path=org.path, new_status=member.status)
+    rollups.record(member, created=True)
     audit_created(actor=actor, obj=member, event=event)
     return member
 
@@ -360,11 +378,9 @@ def members_create_many(
             for m in created
         ]
     with inserting(MemberOrgPeriod, periods):
-        path_of = {draft.org.pk: draft.org.path for draft in members}
-        counts: Counter[tuple[str, str]] = Counter((path_of[m["org_id"]], m["status"]) for m in created)
+        facts = [(None, rollups.facts_of_values(m)) for m in created]
     insert_rows(MemberStatusChange, changes)
-    for (path, status), n in counts.items():
-        rollups.apply_delta(path, {status: n})
+    rollups.record_changes(facts)
     remember_words(m["search_text"] for m in created)
     return [m["id"] for m in created]
 
@@ -394,6 +410,7 @@ def member_update(*, actor: Any, member: Member, changes: dict[str, Any], reason
     _save_validated(member, sorted(changes))
     if PARTY_AGE_FIELDS & set(changes):
         party_age_refresh(member)
+    rollups.record(member)
     changed = diff(before, snapshot(member))
     if changed:
         audit_log(
@@ -448,7 +465,6 @@ def transition(
         raise ValidationError({"effective_on": _("Ngày hiệu lực không được ở tương lai.")})
     before = snapshot(member, ["status", "org", *extra_fields])
     old_status = member.status
-    old_path = member.org.path
     if to_org is not None:
         move_to_org(member=member, to_org=to_org, on=effective_on, note=legal_basis)
     member.status = to_status
@@ -472,10 +488,7 @@ def transition(
             note=reason[:255],
             ground=ground,
         )
-    party_age_refresh(member)
-    rollups.member_changed(
-        old_path=old_path, old_status=old_status, new_path=member.org.path, new_status=to_status
-    )
+    party_age_refresh(member)  # and the statistics deltas (rollups.record)
     audit_log(
         actor=actor,
         action="update",
@@ -512,10 +525,8 @@ def member_move(*, actor: Any, member: Member, to_org: Any, on: date | None = No
     require_perm(actor, "members.manage", to_org)
     check_org_accepts_members(to_org)
     old_org_id = member.org_id
-    old_path = move_to_org(member=member, to_org=to_org, on=on or timezone.localdate(), note="Điều chỉnh")
-    rollups.member_changed(
-        old_path=old_path, old_status=member.status, new_path=to_org.path, new_status=member.status
-    )
+    move_to_org(member=member, to_org=to_org, on=on or timezone.localdate(), note="Điều chỉnh")
+    rollups.record(member)
     audit_log(
         actor=actor,
         action="update",
@@ -548,22 +559,15 @@ def member_set_status(
 
 
 def _move_many(actor: Any, members: list[Member], to_org: Any, event: str) -> int:
-    by_path: dict[str, Counter[str]] = {}
     today = timezone.localdate()
-    for member in members:
-        by_path.setdefault(member.org.path, Counter())[member.status] += 1
+    before = [rollups.facts_of(member) for member in members]
     ids = [m.pk for m in members]
     Member.objects.filter(pk__in=ids).update(org=to_org)
     MemberOrgPeriod.objects.filter(member_id__in=ids, ended_on__isnull=True).update(ended_on=today)
     MemberOrgPeriod.objects.bulk_create(
         [MemberOrgPeriod(member_id=pk, org=to_org, started_on=today, note="Sắp xếp tổ chức") for pk in ids]
     )
-    for path, counts in by_path.items():
-        rollups.move_members_bulk(
-            from_path=path,
-            to_path=to_org.path,
-            counts={s: n for s, n in counts.items() if s in CURRENT_STATUSES},
-        )
+    rollups.record_changes((facts, dataclasses.replace(facts, org_id=to_org.pk)) for facts in before)
     for member in members:
         audit_log(
             actor=actor,
@@ -579,7 +583,9 @@ def _move_many(actor: Any, members: list[Member], to_org: Any, event: str) -> in
 @transaction.atomic
 def members_move(*, actor: Any, member_ids: list[int], to_org: Any) -> int:
     """Move members as part of a structural change (a unit split), which already checked ``orgs.manage``."""
-    members = list(Member.objects.select_for_update().filter(pk__in=member_ids).select_related("org"))
+    members = list(
+        Member.objects.select_for_update(of=("self",)).filter(pk__in=member_ids).select_related("org")
+    )
     if members:
         check_org_accepts_members(to_org)
     return _move_many(actor, members, to_org, "members.move_structural")
@@ -588,7 +594,7 @@ def members_move(*, actor: Any, member_ids: list[int], to_org: Any) -> int:
 @transaction.atomic
 def members_move_all(*, actor: Any, from_org: Any, to_org: Any) -> int:
     """Move every member of ``from_org`` to ``to_org`` as part of a merge (``orgs.manage`` checked by the caller)."""
-    members = list(Member.objects.select_for_update().filter(org=from_org).select_related("org"))
+    members = list(Member.objects.select_for_update(of=("self",)).filter(org=from_org).select_related("org"))
     if members and not to_org.is_active:
         raise ValidationError(
             {"org": format_lazy(_("Đơn vị “{name}” không còn hoạt động."), name=to_org.name)}

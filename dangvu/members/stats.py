@@ -1,11 +1,13 @@
 """Member statistics for any unit and its subtree (the yearly report's figures).
 
 Every breakdown is made of *cells*: for one dimension (sex, birth year, ethnicity, …) the number of
-current members per value. Small units are counted live. Units with many members
-(``PRECOMPUTE_MIN_MEMBERS`` and up: provinces, the whole country) read cells computed in advance
-(``OrgMemberStat``, rebuilt nightly and after imports), because recounting a province's 200,000
-members per breakdown takes seconds; the figures then say when they were computed (``as_of``).
-Counts by status always come from the exact roll-ups (``OrgMemberCount``).
+current members per value, and the admissions, recognitions and deaths per month. Small units are
+counted live. Units with many members (``PRECOMPUTE_MIN_MEMBERS`` and up) keep their cells
+(``OrgMemberStat``), which every member change updates through the deltas of
+``dangvu.members.rollups`` (folded within seconds; the deltas not folded yet are added when read), so
+the figures are exact at once; a period that cuts a month counts the cut month's days from the member
+rows (a date range: a few days of events). Counts by status come from the roll-ups
+(``OrgMemberCount``), exact the same way. A nightly recount checks both for drift.
 
 Ages and party ages are counted by year, as in the Party's statistical reports: age = report year −
 year of birth; party age = report year − year of the party-age start. That start is the member's
@@ -18,19 +20,20 @@ party age: their cell key is ``=N`` (N years, stop year − start year).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
 from dangvu.members.enums import CURRENT_STATUSES, MemberStatus, TheoryLevel
 from dangvu.members.models import Member, OrgMemberCount, OrgMemberStat
+from dangvu.members.rollups import party_age_key
 
-PRECOMPUTE_MIN_MEMBERS = int(getattr(settings, "DANGVU_STATS_PRECOMPUTE_MIN", 20_000))
+PRECOMPUTE_MIN_MEMBERS = int(getattr(settings, "DANGVU_STATS_PRECOMPUTE_MIN", 1_000))
 
 AGE_BANDS = [
     ("≤30", 0, 30),
@@ -103,9 +106,54 @@ def _count_cells(members: Any, group: Any = None) -> dict[Any, dict[str, dict[st
     return result
 
 
-def _count_cells_live(members: Any) -> dict[str, dict[str, int]]:
-    """The same cells as ``_count_cells`` for a small unit, from one read of its members' rows
-    (one query instead of one per dimension)."""
+def count_cells_live(members: Any, period: tuple[date, date] | None = None) -> dict[str, dict[str, int]]:
+    """The same cells as ``_count_cells`` for a unit counted live, in one query that reads the members'
+    rows once (a materialized CTE grouped once per dimension): the database returns a few hundred
+    cells instead of every row. Also ``status`` (every member by status) and, given a ``period``,
+    ``in_period`` (admitted, recognized, deceased: the events dated in it)."""
+    columns: dict[str, Any] = {
+        "_status": F("status"),
+        "_current": Case(When(status__in=CURRENT_STATUSES, then=Value(1)), default=Value(0)),
+        **{f"_{dimension}": value for dimension, value in CURRENT_DIMENSIONS.items()},
+    }
+    for dimension, (field, condition) in EVENT_DIMENSIONS.items():
+        dated = Q(**{f"{field}__isnull": False}) & condition
+        columns[f"_{dimension}_y"] = Case(When(dated, then=ExtractYear(field)), default=None)
+        columns[f"_{dimension}_m"] = Case(When(dated, then=ExtractMonth(field)), default=None)
+        if period is not None:
+            columns[f"_{dimension}_in"] = Case(
+                When(dated & Q(**{f"{field}__range": period}), then=Value(1)), default=Value(0)
+            )
+    base = members.order_by().annotate(**columns).values(*columns)
+    sql, params = base.query.sql_with_params()
+    # The names put into this SQL are the constant dimension names above, never input.
+    parts = ["SELECT 'status', _status, CAST(NULL AS TEXT), COUNT(*) FROM m GROUP BY _status"]
+    parts += [
+        f"SELECT '{dimension}', CAST(_{dimension} AS TEXT), CAST(NULL AS TEXT), COUNT(*) FROM m "  # noqa: S608
+        f"WHERE _current = 1 GROUP BY _{dimension}"
+        for dimension in CURRENT_DIMENSIONS
+    ]
+    parts += [
+        f"SELECT '{dimension}', CAST(_{dimension}_y AS TEXT), CAST(_{dimension}_m AS TEXT), COUNT(*) "  # noqa: S608
+        f"FROM m WHERE _{dimension}_y IS NOT NULL GROUP BY _{dimension}_y, _{dimension}_m"
+        for dimension in EVENT_DIMENSIONS
+    ]
+    if period is not None:
+        parts += [
+            f"SELECT 'in_period', '{dimension}', CAST(NULL AS TEXT), SUM(_{dimension}_in) FROM m"  # noqa: S608
+            for dimension in EVENT_DIMENSIONS
+        ]
+    cells: dict[str, dict[str, int]] = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH m AS MATERIALIZED ({sql}) " + " UNION ALL ".join(parts), params)
+        for dimension, value, month, n in cursor.fetchall():
+            key = f"{int(value):04d}-{int(month):02d}" if month is not None else _key(value)
+            cells[dimension][key] = int(n or 0)
+    return dict(cells)
+
+
+def count_cells_rows(members: Any) -> dict[str, dict[str, int]]:
+    """``count_cells_live`` by reading every row into Python (the reference the tests compare with)."""
     cells: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     current = set(CURRENT_STATUSES)
     rows = members.values_list(
@@ -153,62 +201,64 @@ def _count_cells_live(members: Any) -> dict[str, dict[str, int]]:
     return {dimension: dict(values) for dimension, values in cells.items()}
 
 
-def party_age_key(age_from: date | None, age_until: date | None) -> str:
-    """The ``party_age_year`` cell of one member, as the SQL expression of ``CURRENT_DIMENSIONS``."""
-    if age_from is None:
-        return UNKNOWN
-    if age_until is not None:
-        return f"={age_until.year - age_from.year}"
-    return str(age_from.year)
-
-
-def rebuild_precomputed(min_members: int | None = None) -> int:
-    """Recompute the cells of every unit with at least ``min_members`` members; returns the units.
+def recount_cells(
+    totals: dict[int, Any], min_members: int | None = None
+) -> dict[int, dict[str, dict[str, int]]]:
+    """The cells of every active unit with at least ``min_members`` current members (``totals``: {org
+    id: {status: n}}), recounted from the member table: {org id: {dimension: {key: n}}}.
 
     One pass per dimension over all members, grouped by their unit's ancestor at the deepest level
-    among the big units (or the unit itself when shallower); each big unit then sums the groups of
-    its subtree.
+    among the big units (or the unit itself when shallower); each group then adds to the big units
+    of its chain.
     """
     from dangvu.orgs.models import Org
 
     threshold = PRECOMPUTE_MIN_MEMBERS if min_members is None else min_members
-    big = [
-        row.org
-        for row in OrgMemberCount.objects.select_related("org").all()
-        if row.total >= threshold and row.org.status == "active"
-    ]
-    now = timezone.now()
-    rows: list[OrgMemberStat] = []
-    if big:
-        length = max(org.depth for org in big) * Org.steplen
-        members = Member.objects.annotate(_prefix=Substr("org__path", 1, length))
-        groups = _count_cells(members, group=F("_prefix"))
-        for org in big:
-            totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-            for prefix, cells in groups.items():
-                if prefix.startswith(org.path):
-                    for dimension, values in cells.items():
-                        for key, n in values.items():
-                            totals[dimension][key] += n
-            rows += [
-                OrgMemberStat(org=org, dimension=dimension, key=key[:120], n=n, computed_at=now)
-                for dimension, values in totals.items()
-                for key, n in values.items()
-            ]
-    with transaction.atomic():
-        OrgMemberStat.objects.all().delete()
-        OrgMemberStat.objects.bulk_create(rows, batch_size=5000)
-    return len(big)
+    big_ids = [pk for pk, counter in totals.items() if sum(counter.values()) >= threshold]
+    big = {
+        org.path: org.pk
+        for org in Org.objects.filter(pk__in=big_ids, status="active").only("pk", "path", "depth")
+    }
+    result: dict[int, dict[str, dict[str, int]]] = {}
+    if not big:
+        return result
+    length = max(len(path) for path in big)
+    members = Member.objects.annotate(_prefix=Substr("org__path", 1, length))
+    groups = _count_cells(members, group=F("_prefix"))
+    for prefix, cells in groups.items():
+        chain = [
+            big[prefix[:i]] for i in range(Org.steplen, len(prefix) + 1, Org.steplen) if prefix[:i] in big
+        ]
+        for org_id in chain:
+            totals_of = result.setdefault(org_id, {})
+            for dimension, values in cells.items():
+                into = totals_of.setdefault(dimension, {})
+                for key, n in values.items():
+                    into[key] = into.get(key, 0) + n
+    return result
 
 
-def _precomputed(org: Any) -> tuple[dict[str, dict[str, int]], datetime] | None:
-    rows = list(OrgMemberStat.objects.filter(org=org).values_list("dimension", "key", "n", "computed_at"))
-    if not rows:
-        return None
+def rebuild_precomputed(min_members: int | None = None) -> int:
+    """Recount the roll-ups and the cells of every unit with at least ``min_members`` members (see
+    ``rollups.recount_all``); returns the number of units that keep cells."""
+    from dangvu.members import rollups
+
+    rollups.recount_all(min_members=min_members)
+    return OrgMemberCount.objects.filter(cells_computed_at__isnull=False).count()
+
+
+def _kept_cells(org: Any) -> dict[str, dict[str, int]]:
+    """The unit's kept cells plus the deltas not folded into them yet (call inside ``consistent``)."""
+    from dangvu.members import rollups
+
     cells: dict[str, dict[str, int]] = defaultdict(dict)
-    for dimension, key, n, _at in rows:
+    for dimension, key, n in OrgMemberStat.objects.filter(org=org).values_list("dimension", "key", "n"):
         cells[dimension][key] = n
-    return cells, min(at for *_rest, at in rows)
+    for dimension, values in rollups.unfolded_cells(org).items():
+        into = cells[dimension]
+        for key, n in values.items():
+            into[key] = into.get(key, 0) + n
+    return cells
 
 
 def _bands(cells: dict[str, int], bands: list[tuple[str, int, int]], year: int) -> dict[str, int]:
@@ -236,61 +286,107 @@ def _in_months(cells: dict[str, int], period_from: date, period_to: date) -> int
     return sum(n for month, n in cells.items() if first <= month <= last)
 
 
-def _live_by_status(members: Any) -> dict[str, int]:
-    counts = dict.fromkeys(CURRENT_STATUSES, 0) | dict(
-        members.current().values_list("status").annotate(n=Count("pk")).order_by()
+_EVENTS = {
+    "admitted": ("admitted_month", "admitted_on", Q()),
+    "recognized": ("recognized_month", "recognized_on", Q()),
+    "deceased": ("deceased_month", "status_changed_on", Q(status=MemberStatus.DECEASED)),
+}
+
+
+def _split_period(
+    period_from: date, period_to: date, today: date
+) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The period as whole months (counted from the month cells) and the days of the months it only
+    cuts (counted from the member rows). A month that runs past today is whole: no event is dated
+    in the future."""
+    if period_from > period_to:
+        return None, []
+    first = (
+        period_from
+        if period_from.day == 1
+        else (period_from.replace(day=28) + timedelta(days=4)).replace(day=1)
     )
-    return counts | {"total": sum(counts.values())}
+    next_day = period_to + timedelta(days=1)
+    last = (
+        period_to if next_day.day == 1 or period_to >= today else period_to.replace(day=1) - timedelta(days=1)
+    )
+    if first > last:
+        return None, [(period_from, period_to)]
+    parts = []
+    if period_from < first:
+        parts.append((period_from, first - timedelta(days=1)))
+    if last < period_to:
+        parts.append((last + timedelta(days=1), period_to))
+    return (first, last), parts
+
+
+def _events(
+    members: Any, cells: dict[str, dict[str, int]], period_from: date, period_to: date
+) -> dict[str, int]:
+    """Admissions, recognitions and deaths in the period: whole months from the cells, the days of cut
+    months from the member rows (a range on the event date: a few days of the country's events)."""
+    whole, parts = _split_period(period_from, period_to, timezone.localdate())
+    result = {}
+    for name, (dimension, field, condition) in _EVENTS.items():
+        n = _in_months(cells.get(dimension, {}), *whole) if whole else 0
+        if parts:
+            in_parts = Q()
+            for low, high in parts:
+                in_parts |= Q(**{f"{field}__range": (low, high)})
+            n += members.filter(condition, in_parts).count()
+        result[name] = n
+    return result
+
+
+def _event_rows(org: Any) -> Any:
+    """The members whose events a cut month counts: a date range joined to their units; the whole
+    table for the only root (its filter would hash the country's tens of thousands of units)."""
+    from dangvu.orgs.models import Org
+
+    paths = Org.objects.order_by("path").values_list("path", flat=True)
+    if org.depth == 1 and paths.first() == org.path and (paths.last() or "").startswith(org.path):
+        return Member.objects.all()
+    return Member.objects.filter(org__path__startswith=org.path)
 
 
 def member_stats(org: Any, period_from: date, period_to: date, *, subtree: bool = True) -> dict[str, Any]:
-    """Totals by status (from the roll-ups), and for current members by sex, age band, ethnicity,
-    religion, general education, political theory and party-age band; admissions, recognitions and
-    deaths in the period. ``subtree=False``: the unit's own members only (for a role held in that unit
-    alone, which must not learn its sub-units' figures), counted live."""
-    precomputed = _precomputed(org) if subtree else None
+    """Totals by status, and for current members by sex, age band, ethnicity, religion, general
+    education, political theory and party-age band; admissions, recognitions and deaths in the period.
+    Exact at this moment: a big unit (``PRECOMPUTE_MIN_MEMBERS`` and up) reads its kept cells plus the
+    changes not folded into them yet, in one snapshot; a smaller one is counted live.
+    ``subtree=False``: the unit's own members only (for a role held in that unit alone, which must not
+    learn its sub-units' figures), counted live."""
+    from dangvu.members import rollups
+
     members = Member.objects.in_subtree(org) if subtree else Member.objects.filter(org=org)
-    if precomputed is not None:
-        cells, as_of = precomputed
-        # Whole months from the cells; a period that cuts a month is counted live.
-        month_end = (period_to + timedelta(days=1)).day == 1
-        whole_months = period_from.day == 1 and (month_end or period_to >= timezone.localdate(as_of))
-    else:
-        cells, as_of, whole_months = _count_cells_live(members), None, False
-    rollup = OrgMemberCount.objects.filter(org=org).first() if subtree else None
-    by_status = rollup.as_dict() if rollup else _live_by_status(members) if not subtree else {}
+    row = OrgMemberCount.objects.filter(org=org).only("cells_computed_at").first() if subtree else None
+    if row is not None and row.cells_computed_at is not None:
+        with rollups.consistent():
+            cells = _kept_cells(org)
+            events = _events(_event_rows(org), cells, period_from, period_to)
+            by_status = rollups.counts_of(org)
+    else:  # one query
+        cells = count_cells_live(members, (period_from, period_to))
+        in_period = cells.get("in_period", {})
+        events = {name: in_period.get(dimension, 0) for name, (dimension, _f, _c) in _EVENTS.items()}
+        statuses = cells.get("status", {})
+        by_status = {s: statuses.get(s, 0) for s in CURRENT_STATUSES}
+        by_status["total"] = sum(by_status.values())
     theory_names = {value: str(label) for value, label in TheoryLevel.choices}
     year = period_to.year
-    if whole_months:
-        events = {
-            name: _in_months(cells.get(f"{name}_month", {}), period_from, period_to)
-            for name in ("admitted", "recognized", "deceased")
-        }
-    else:
-        events = {
-            "admitted": members.filter(admitted_on__range=(period_from, period_to)).count(),
-            "recognized": members.filter(recognized_on__range=(period_from, period_to)).count(),
-            "deceased": members.filter(
-                status=MemberStatus.DECEASED, status_changed_on__range=(period_from, period_to)
-            ).count(),
-        }
     return {
         "org": {"id": org.pk, "name": org.name},
         "period": {"from": period_from.isoformat(), "to": period_to.isoformat()},
-        "as_of": as_of.isoformat() if as_of else None,
+        "as_of": None,  # exact at this moment (kept for the API's shape: figures used to be nightly)
         "by_status": by_status,
-        "total": rollup.total if rollup else sum(cells.get("sex", {}).values()),
+        "total": by_status["total"],
         "by_sex": _named(cells.get("sex", {})),
         "by_age_band": _bands(cells.get("birth_year", {}), AGE_BANDS, year),
         "by_ethnicity": _named(cells.get("ethnicity", {})),
         "by_religion": _named(cells.get("religion", {})),
         "by_general_education": _named(cells.get("general_education", {})),
         "by_political_theory": _named(cells.get("political_theory", {}), theory_names),
-        # Cells computed before party age had its own column (until the nightly rebuild) count by year
-        # of admission.
-        "by_party_age_band": _bands(
-            cells.get("party_age_year", cells.get("admitted_year", {})), PARTY_AGE_BANDS, year
-        ),
+        "by_party_age_band": _bands(cells.get("party_age_year", {}), PARTY_AGE_BANDS, year),
         "admitted_in_period": events["admitted"],
         "recognized_in_period": events["recognized"],
         "deceased_in_period": events["deceased"],

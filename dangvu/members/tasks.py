@@ -74,8 +74,6 @@ def _run(import_id: int, dry_run: bool, attempt: Attempt) -> None:
         return
     if not report.imported:
         _finished(job, report, dry_run)
-    if report.imported and report.created + report.updated >= 1000:
-        rebuild_member_stats()  # a large import changes the big units' breakdowns noticeably
 
 
 def _import_failed(key: str, message: str) -> None:
@@ -127,9 +125,26 @@ def rebuild_member_stats() -> None:
     rebuild_precomputed()
 
 
-@db_periodic_task(crontab(hour="1", minute="30"))
-def nightly_member_stats() -> None:
-    """Recompute the statistics cells of the big units (provinces, the country) every night."""
-    from dangvu.members.stats import rebuild_precomputed
+@db_task()
+def fold_member_stats() -> int:
+    """Fold the pending statistics deltas into the roll-ups (queued a few seconds after a change)."""
+    from dangvu.members.rollups import fold_all
 
-    rebuild_precomputed()
+    return fold_all()
+
+
+@db_periodic_task(crontab(minute="*"))
+def fold_member_stats_periodically() -> int:
+    """Every minute, as a backstop for a lost queued fold: the figures never lag by more than that."""
+    from dangvu.members.rollups import fold_all
+
+    return fold_all()
+
+
+@db_periodic_task(crontab(hour="1", minute="30"))
+def nightly_member_stats() -> bool:
+    """Recount the roll-ups and the big units' statistics cells every night; the drift it finds
+    (logged as an error) must be zero. Returns whether it was."""
+    from dangvu.members.rollups import recount_all
+
+    return recount_all().zero

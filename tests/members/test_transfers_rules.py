@@ -10,8 +10,8 @@ from django.test import Client
 
 from dangvu.accounts.services import api_token_create
 from dangvu.audit.models import AuditEntry
-from dangvu.members import lifecycle, worklists
-from dangvu.members.models import Member, MemberRule, OrgMemberCount, Transfer
+from dangvu.members import lifecycle, rollups, worklists
+from dangvu.members.models import Member, MemberRule, Transfer
 from dangvu.members.services import member_create
 from dangvu.orgs.models import Org
 from dangvu.orgs.services import org_dissolve, org_merge
@@ -125,8 +125,8 @@ def test_member_on_temporary_transfer_is_not_counted_in_the_receiving_unit(tree,
     transfer = temporary(tree, admin_user, member, category="work", until_on=date(2026, 9, 1))
     lifecycle.member_receive(actor=admin_user, transfer=transfer, received_on=date(2026, 3, 5))
     assert Member.objects.get(pk=member.pk).org_id == tree.a1.pk
-    assert OrgMemberCount.objects.get(org=tree.b1).total == 0
-    assert OrgMemberCount.objects.get(org=tree.a1).total == 1
+    assert rollups.counts_of(tree.b1)["total"] == 0
+    assert rollups.counts_of(tree.a1)["total"] == 1
 
 
 def test_official_transfer_started_late_after_its_decision_is_flagged(tree, admin_user, member):

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from dangvu.audit.models import AuditEntry
 from dangvu.members import rollups
 from dangvu.members.enums import MemberStatus
-from dangvu.members.models import Member, OrgMemberCount
+from dangvu.members.models import Member
 from dangvu.members.services import member_create, member_move, member_set_status
 from dangvu.orgs.enums import OrgStatus
 from dangvu.orgs.models import Org, OrgEvent, OrgSuccession
@@ -40,7 +40,7 @@ def add_members(actor, org, n, status=MemberStatus.OFFICIAL):
 
 
 def counts(org):
-    return OrgMemberCount.objects.get(org=org).as_dict()
+    return rollups.counts_of(org)
 
 
 def assert_rollups_exact():

@@ -24,7 +24,7 @@ from dangvu.members.models.history import (
 from dangvu.members.models.imports import ImportProgress, MemberImport
 from dangvu.members.models.member import Member, MemberNameToken, MemberQuerySet, NameWord
 from dangvu.members.models.reference import EndingGround, Ethnicity, MemberRule, Religion
-from dangvu.members.models.rollup import OrgMemberCount, OrgMemberStat
+from dangvu.members.models.rollup import MemberStatDelta, OrgMemberCount, OrgMemberStat
 
 __all__ = [
     "Award",
@@ -49,6 +49,7 @@ __all__ = [
     "MemberProposal",
     "MemberQuerySet",
     "MemberRule",
+    "MemberStatDelta",
     "MemberStatusChange",
     "NameWord",
     "OrgMemberCount",

@@ -369,6 +369,15 @@ class Member(TimeStampedModel):
                 condition=Q(party_age_until__isnull=False),
                 name="member_party_age_stopped_idx",
             ),
+            # Statistics of a period that cuts a month count that month's events from the rows: a date
+            # range, a few days of the country's admissions, recognitions or deaths.
+            models.Index(fields=["admitted_on"], name="member_admitted_on_idx"),
+            models.Index(fields=["recognized_on"], name="member_recognized_on_idx"),
+            models.Index(
+                fields=["status_changed_on"],
+                condition=Q(status="deceased"),
+                name="member_deceased_on_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -13,6 +13,7 @@ from dangvu.accounts.models import Role, RoleAssignment, User
 from dangvu.audit.context import Origin, reset_origin, set_origin
 from dangvu.audit.services import audit_log
 from dangvu.demo.generator import seed
+from dangvu.members import rollups
 from dangvu.members.models import Member
 from dangvu.notifications.services import notify
 from dangvu.orgs.models import Org, OrgEvent, Term
@@ -226,6 +227,7 @@ class Command(BaseCommand):
         units, so the data-quality page has something to show. The member count stays as asked."""
         members = list(Member.objects.filter(org__path__startswith=province.path).order_by("pk"))
         for original, copy in list(zip(members[:300:100], reversed(members), strict=False))[:3]:
+            rollups.track(copy)
             Member.objects.filter(pk=copy.pk).update(
                 full_name=original.full_name,
                 birth_date=original.birth_date,
@@ -234,6 +236,8 @@ class Command(BaseCommand):
                 search_text=original.search_text,
                 sort_key=original.sort_key,
             )
+            copy.refresh_from_db()
+            rollups.record(copy)  # the statistics follow the planted sex and birth date
 
     def _print_logins(self) -> None:
         if not User.objects.filter(username="admin").exists():
