@@ -24,4 +24,12 @@ class AuditConfig(AppConfig):
                 )
             ],
             nav=[NavEntry("audit", gettext_noop("Nhật ký"), "audit:list", "audit.view", order=90)],
+            # The log's own events and those of the platform apps that have no description of their own
+            # (core, links, demo).
+            audit_events={
+                "audit.export": _("Xuất nhật ký hệ thống"),
+                "core.export_purged": _("Xóa tệp xuất đã hết hạn lưu"),
+                "links.create": _("Liên kết hai hồ sơ"),
+                "demo.seed": _("Nạp dữ liệu mẫu"),
+            },
         )

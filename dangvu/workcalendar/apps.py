@@ -21,4 +21,9 @@ class WorkCalendarConfig(AppConfig):
             api_prefix="calendar",
             permissions=[Permission("calendar.manage", _("Quản lý ngày nghỉ, ngày làm bù"), ("quan-tri",))],
             nav=[NavEntry("calendar", gettext_noop("Lịch làm việc"), "workcalendar:index", "", order=80)],
+            audit_events={
+                "calendar.set": _("Đặt ngày nghỉ hoặc ngày làm bù"),
+                "calendar.remove": _("Bỏ ngày nghỉ hoặc ngày làm bù"),
+                "calendar.year_confirm": _("Xác nhận lịch nghỉ của năm"),
+            },
         )
