@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -338,31 +338,35 @@ def test_the_incoming_register_of_the_year_as_xlsx_lists_documents_by_incoming_n
     assert (
         response["Content-Disposition"] == f'attachment; filename="so-van-ban-den-{tree.xa.code}-2026.xlsx"'
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.active
     rows = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
-    assert rows[0][0] == tree.xa.name.upper()
-    assert rows[1][0] == "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN NĂM 2026"
+    # The office layout of every export: title, the unit and the day printed, a blank row, the header.
+    assert rows[0][0] == "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN NĂM 2026"
+    assert rows[1][0] == f"Đơn vị: {tree.xa.name} — ngày in: 01/12/2026"
     assert rows[3][:3] == ["Số đến", "Ngày đến", "Tác giả (cơ quan gửi)"]
+    assert sheet.freeze_panes == "A5"
     assert [row[:7] for row in rows[4:]] == [
         [
-            "1",
-            "01/12/2026",
+            1,
+            datetime(2026, 12, 1),
             "Tỉnh ủy Ninh Bình",
             "15-CV/TU",
-            "28/11/2026",
+            datetime(2026, 11, 28),
             "Công văn: Công văn về báo cáo số liệu",
             "Khẩn",
         ],
         [
-            "2",
-            "01/12/2026",
+            2,
+            datetime(2026, 12, 1),
             "Tỉnh ủy Ninh Bình",
             "15-CV/TU",
-            "28/11/2026",
+            datetime(2026, 11, 28),
             "Công văn: Kế hoạch kiểm tra giám sát",
             "Khẩn",
         ],
     ]
+    assert sheet.cell(row=5, column=2).number_format == "dd/mm/yyyy"  # a real date, shown the Vietnamese way
     entry = AuditEntry.objects.get(event="documents.export_register")
     assert (entry.actor, entry.data) == (office.clerk, {"format": "xlsx", "rows": 2})
 
