@@ -1126,6 +1126,8 @@ def document_complete(
     document.result, document.result_note, document.reply = result, note, reply
     document.completed_on = timezone.localdate()
     if file_in is not None:
+        if file_in.org_id != document.registry_org_id:
+            raise ValidationError({"file_in": "Hồ sơ không thuộc danh mục của đơn vị này."})
         document.filed_in = file_in
     _save(document, ["result", "result_note", "reply", "filed_in", "completed_on"])
     document.assignments.filter(active=True).update(active=False)
@@ -1148,13 +1150,32 @@ def _may_close_for_information(user: Any, document: Document, result: str) -> bo
     )
 
 
+# A document is filed once it is in the register: received (not merely arrived or refused), or issued.
+FILEABLE = frozenset(
+    {
+        IncomingStatus.REGISTERED,
+        IncomingStatus.ASSIGNED,
+        IncomingStatus.IN_PROGRESS,
+        IncomingStatus.DONE,
+        OutgoingStatus.AWAITING_SEAL,
+        OutgoingStatus.ISSUED,
+    }
+)
+
+
 @transaction.atomic
-def document_file(*, actor: Any, document: Document, heading: FileHeading) -> Document:
-    """File a document in one of its unit's files (danh mục hồ sơ of the year)."""
+def document_file(*, actor: Any, document: Document, heading: FileHeading | None) -> Document:
+    """File a document in one of its unit's files (danh mục hồ sơ), move it to another, or (``None``)
+    take it out of its file. Only a registered or issued document is filed. Requires
+    ``documents.register`` in the document's unit. Side effects: audit (the file before and after)."""
     document = _lock(document)
     require_perm(actor, "documents.register", document.registry_org)
-    if heading.org_id != document.registry_org_id:
+    if heading is not None and heading.org_id != document.registry_org_id:
         raise ValidationError({"heading": "Hồ sơ không thuộc danh mục của đơn vị này."})
+    if heading is not None and document.status not in FILEABLE:
+        raise ValidationError({"heading": "Chỉ lập hồ sơ văn bản đã vào sổ văn bản đến hoặc đã ban hành."})
+    if heading is None and document.filed_in_id is None:
+        return document
     before = snapshot(document, ["filed_in"])
     document.filed_in = heading
     _save(document, ["filed_in"])
@@ -1163,7 +1184,7 @@ def document_file(*, actor: Any, document: Document, heading: FileHeading) -> Do
         action="update",
         obj=document,
         org=document.registry_org,
-        event="documents.file",
+        event="documents.file" if heading is not None else "documents.unfile",
         changes=diff(before, snapshot(document, ["filed_in"])),
     )
     return document

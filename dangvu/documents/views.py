@@ -68,7 +68,8 @@ def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _document(request: AuthenticatedHttpRequest, pk: int) -> Document:
     return get_object_or_404(
-        Document.objects.visible_to(request.user).select_related("registry_org", "doc_type"), pk=pk
+        Document.objects.visible_to(request.user).select_related("registry_org", "doc_type", "filed_in"),
+        pk=pk,
     )
 
 
@@ -88,6 +89,8 @@ def document_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "actions": DOCUMENTS.available(request.user, document),
         "timeline": timeline(document, request.user, limit=50),
         "metadata_only": not files_allowed(document.secrecy),
+        "may_file": document.status in services.FILEABLE
+        and has_perm(request.user, "documents.register", document.registry_org),
         "exportable": document.direction == "outgoing"
         and not document.secrecy
         and has_perm(request.user, "documents.draft", document.registry_org),
