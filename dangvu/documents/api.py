@@ -285,7 +285,7 @@ def get_register(request: HttpRequest, query: Query[RegisterQuery]) -> HttpRespo
     return response
 
 
-@router.get("/{document_id}", response={200: DocumentOut, **ERRORS}, summary="Một văn bản")
+@router.get("/{int:document_id}", response={200: DocumentOut, **ERRORS}, summary="Một văn bản")
 def get_document(request: HttpRequest, document_id: int) -> dict[str, Any]:
     return _respond(request, document_id)
 
