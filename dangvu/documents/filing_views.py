@@ -87,6 +87,8 @@ def file_heading_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {"year": timezone.localdate().year}
     if (code := request.GET.get("org", "")[:40]) and (unit := units.filter(code=code).first()):
         initial["org"] = unit
+    elif (own := _own_unit(units)) is not None:
+        initial["org"] = own
     if (year := request.GET.get("year", "")).isdigit():
         initial["year"] = int(year[:4])
     form = FileHeadingCreateForm(request.POST or None, units=units, initial=initial)

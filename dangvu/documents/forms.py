@@ -177,7 +177,12 @@ class FileHeadingCreateForm(FileHeadingForm):
 
 
 class CopyYearForm(forms.Form):
-    from_year = forms.IntegerField(label=_("Sao chép từ danh mục năm"), min_value=1930, max_value=2100)
+    from_year = forms.IntegerField(
+        label=_("Sao chép từ danh mục năm"),
+        min_value=1930,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "kit-year"}),
+    )
 
 
 class FilingForm(forms.Form):
