@@ -62,6 +62,7 @@ class OutgoingForm(forms.Form):
     authority = forms.CharField(label=_("Thẩm quyền ký (T/M …, K/T …)"), required=False, max_length=120)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), required=False, max_length=120)
     signer_name = forms.CharField(label=_("Họ tên người ký"), required=False, max_length=120)
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

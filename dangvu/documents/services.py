@@ -163,11 +163,16 @@ def document_draft(
     signer_title: str = "",
     signer_name: str = "",
     authority: str = "",
+    reply_to: Document | None = None,
 ) -> Document:
     """Start an outgoing document of ``org`` (version 1). Recipient units inside dangvu are planned as
     deliveries; they receive it at issuing. A TỐI MẬT or TUYỆT MẬT document is registered as metadata
-    only (no body here). Side effects: version row, planned deliveries, audit."""
+    only (no body here). ``reply_to``: the incoming document of ``org`` this one answers (its handler
+    or the clerk drafts it); the incoming document then names it as its reply. Side effects: version
+    row, planned deliveries, audit (and on ``reply_to``)."""
     require_perm(actor, "documents.draft", org)
+    if reply_to is not None:
+        _check_reply_to(actor, org, reply_to)
     _check_choices(secrecy, urgency)
     subject = " ".join((subject or "").split())
     if not subject:
@@ -209,7 +214,38 @@ def document_draft(
     audit_created(
         actor=actor, obj=document, event="documents.draft", org=org, data={"recipients": sorted(seen)}
     )
+    if reply_to is not None:
+        _link_reply(actor, reply_to, document)
     return document
+
+
+REPLYING = frozenset({IncomingStatus.REGISTERED, IncomingStatus.ASSIGNED, IncomingStatus.IN_PROGRESS})
+
+
+def _check_reply_to(actor: Any, org: Any, incoming: Document) -> None:
+    from dangvu.accounts.permissions import has_perm
+
+    if incoming.direction != Direction.INCOMING or incoming.registry_org_id != org.pk:
+        raise ValidationError({"reply_to": "Văn bản được trả lời phải là văn bản đến của đơn vị ban hành."})
+    if incoming.status not in REPLYING:
+        raise ValidationError({"reply_to": "Văn bản đến này không còn đang xử lý."})
+    if not (may_handle(actor, incoming) or has_perm(actor, "documents.register", org)):
+        raise PermissionDenied("Bạn không được giao xử lý văn bản đến này.")
+
+
+def _link_reply(actor: Any, incoming: Document, reply: Document) -> None:
+    incoming = _lock(incoming)
+    before = snapshot(incoming, ["reply"])
+    incoming.reply = reply
+    _save(incoming, ["reply"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=incoming,
+        org=incoming.registry_org,
+        event="documents.reply_drafted",
+        changes=diff(before, snapshot(incoming, ["reply"])),
+    )
 
 
 EDITABLE = ("subject", "body", "recipients_text", "signer_title", "signer_name", "authority", "urgency")
@@ -1122,7 +1158,13 @@ def document_complete(
     if result not in HandlingResult.values:
         raise ValidationError({"result": "Kết quả xử lý không hợp lệ."})
     if result == HandlingResult.REPLY and reply is None:
+        reply = document.reply  # the reply drafted from this document
+    if result == HandlingResult.REPLY and reply is None:
         raise ValidationError({"reply": "Cần văn bản trả lời."})
+    if reply is not None and (
+        reply.direction != Direction.OUTGOING or reply.registry_org_id != document.registry_org_id
+    ):
+        raise ValidationError({"reply": "Văn bản trả lời phải là văn bản đi của cùng đơn vị."})
     document.result, document.result_note, document.reply = result, note, reply
     document.completed_on = timezone.localdate()
     if file_in is not None:
