@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from dangvu.accounts.permissions import has_perm, require_perm, require_perm_somewhere
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.core.paging import LargeListPaginator
-from dangvu.documents import filing, services
+from dangvu.documents import filing, selectors, services
 from dangvu.documents.forms import (
     CopyYearForm,
     FileHeadingCreateForm,
@@ -40,14 +40,6 @@ def _attach(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _own_unit(units: Any) -> Org | None:
-    """The user's own unit when their scope is one subtree (a clerk's commune and its cells)."""
-    top = units.order_by("path").first()
-    if top is None or units.exclude(path__startswith=top.path).exists():
-        return None
-    return top
-
-
 def _heading(request: AuthenticatedHttpRequest, pk: int) -> FileHeading:
     return get_object_or_404(FileHeading.objects.visible_to(request.user).select_related("org"), pk=pk)
 
@@ -59,7 +51,7 @@ def file_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = Org.objects.visible_to(request.user, "documents.view")
     this_year = timezone.localdate().year
     params = request.GET.copy()
-    if "org" not in params and (own := _own_unit(units)) is not None:
+    if "org" not in params and (own := selectors.own_unit(units)) is not None:
         params["org"] = own.code
     params.setdefault("year", str(this_year))
     form = FileListForm(params, units=units)
@@ -87,7 +79,7 @@ def file_heading_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {"year": timezone.localdate().year}
     if (code := request.GET.get("org", "")[:40]) and (unit := units.filter(code=code).first()):
         initial["org"] = unit
-    elif (own := _own_unit(units)) is not None:
+    elif (own := selectors.own_unit(units)) is not None:
         initial["org"] = own
     if (year := request.GET.get("year", "")).isdigit():
         initial["year"] = int(year[:4])

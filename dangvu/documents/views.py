@@ -222,7 +222,10 @@ def document_new_outgoing(request: AuthenticatedHttpRequest) -> HttpResponse:
 def document_new_incoming(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_perm_somewhere(request.user, "documents.register")
     units = Org.objects.visible_to(request.user, "documents.register").filter(status="active")
-    form = IncomingForm(request.POST or None, request.FILES or None, units=units)
+    own = selectors.own_unit(units)
+    form = IncomingForm(
+        request.POST or None, request.FILES or None, units=units, initial={"org": own} if own else {}
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file")
