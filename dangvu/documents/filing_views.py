@@ -159,14 +159,14 @@ def file_heading_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_POST
 def file_list_copy(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a year's list from another year's (files whose code is not in it yet)."""
+    require_perm_somewhere(request.user, "documents.register")
     units = Org.objects.visible_to(request.user, "documents.register")
-    org = get_object_or_404(units, code=request.POST.get("org", "")[:40])
     target = FileListForm(request.POST, units=units)
     form = CopyYearForm(request.POST)
     if not (form.is_valid() and target.is_valid()):
-        messages.error(request, _("Năm không hợp lệ."))
+        messages.error(request, _("Chọn đơn vị và năm của danh mục."))
         return redirect(reverse("documents:files"))
-    year = target.cleaned_data["year"]
+    org, year = target.cleaned_data["org"], target.cleaned_data["year"]
     try:
         added = filing.file_heading_copy_year(
             actor=request.user, org=org, from_year=form.cleaned_data["from_year"], to_year=year
