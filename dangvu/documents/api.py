@@ -23,7 +23,7 @@ from dangvu.core.dates import IsoDate
 from dangvu.core.uploads import max_upload_bytes, too_large_message
 from dangvu.documents import printing, registers, selectors, services
 from dangvu.documents.enums import DeliveryStatus, FileKind
-from dangvu.documents.models import Delivery, Document
+from dangvu.documents.models import Delivery, Document, FileHeading
 from dangvu.documents.rendering.docx import CONTENT_TYPE as DOCX
 from dangvu.documents.workflow import DOCUMENTS
 from dangvu.orgs.models import Org
@@ -70,6 +70,9 @@ class DocumentOut(BaseModel):
         ),
     )
     deliveries: list[DeliveryOut]
+    file_heading: int | None = Field(
+        None, description="Hồ sơ (danh mục hồ sơ của đơn vị) mà văn bản được lập vào; null: chưa lập hồ sơ"
+    )
     actions: list[str] = Field(description="Các thao tác người gọi được làm với văn bản lúc này")
 
 
@@ -121,6 +124,12 @@ class IncomingIn(Schema):
     deadline: IsoDate | None = None
 
 
+class FilingIn(Schema):
+    file_heading: int | None = Field(
+        description="Hồ sơ trong danh mục hồ sơ của đơn vị (id); null: rút văn bản khỏi hồ sơ"
+    )
+
+
 class StatusIn(Schema):
     status: Literal["01", "02", "03", "04", "05", "06"]
     note: str = Field("", max_length=300)
@@ -159,6 +168,7 @@ def _out(request: HttpRequest, document: Document) -> dict[str, Any]:
             }
             for d in deliveries
         ],
+        "file_heading": document.filed_in_id,
         "actions": [t.name for t in DOCUMENTS.available(request.user, document)],
     }
 
@@ -275,7 +285,7 @@ def get_register(request: HttpRequest, query: Query[RegisterQuery]) -> HttpRespo
     return response
 
 
-@router.get("/{document_id}", response={200: DocumentOut, **ERRORS}, summary="Một văn bản")
+@router.get("/{int:document_id}", response={200: DocumentOut, **ERRORS}, summary="Một văn bản")
 def get_document(request: HttpRequest, document_id: int) -> dict[str, Any]:
     return _respond(request, document_id)
 
@@ -308,6 +318,20 @@ def get_docx(request: HttpRequest, document_id: int) -> HttpResponse:
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@router.post(
+    "/{document_id}/filing",
+    response={200: DocumentOut, **ERRORS},
+    summary="Lập hồ sơ: đưa văn bản vào một hồ sơ của danh mục hồ sơ đơn vị (hoặc rút ra)",
+)
+def file_document(request: HttpRequest, document_id: int, payload: FilingIn) -> dict[str, Any]:
+    document = _load(request, document_id)
+    heading = None
+    if payload.file_heading is not None:
+        heading = get_object_or_404(FileHeading.objects.visible_to(request.user), pk=payload.file_heading)
+    services.document_file(actor=request.user, document=document, heading=heading)
+    return _respond(request, document_id)
 
 
 @router.post(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.core.forms import VNDateField
 from dangvu.core.uploads import max_upload_bytes, too_large_message
 from dangvu.documents.enums import Direction, IncomingStatus, OutgoingStatus, Secrecy, Urgency
-from dangvu.documents.models import DocumentType
+from dangvu.documents.models import DocumentType, FileHeading
 from dangvu.orgs.fields import UnitField, UnitListField
 
 
@@ -62,6 +62,7 @@ class OutgoingForm(forms.Form):
     authority = forms.CharField(label=_("Thẩm quyền ký (T/M …, K/T …)"), required=False, max_length=120)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), required=False, max_length=120)
     signer_name = forms.CharField(label=_("Họ tên người ký"), required=False, max_length=120)
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,3 +109,95 @@ class RegisterForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = units  # type: ignore[attr-defined]
+
+
+# --- Filing: the list of files (danh mục hồ sơ) ------------------------------------------------------
+
+
+class FileListForm(forms.Form):
+    """Which list of files to show: a unit and a year."""
+
+    org = UnitField(label=_("Đơn vị"), source="documents.view")
+    year = forms.IntegerField(label=_("Năm"), min_value=1930, max_value=2100)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = units  # type: ignore[attr-defined]
+
+
+class FileListExportForm(FileListForm):
+    format = forms.ChoiceField(
+        label=_("Định dạng"), choices=[("xlsx", _("Excel (.xlsx)")), ("pdf", _("PDF"))]
+    )
+
+
+class FileHeadingForm(forms.Form):
+    """A file of the list: the retention period is a number of years, or permanent (ticked)."""
+
+    year = forms.IntegerField(label=_("Năm"), min_value=1930, max_value=2100)
+    section = forms.CharField(
+        label=_("Đề mục"),
+        required=False,
+        max_length=200,
+        help_text=_("Nhóm hồ sơ trong danh mục, ví dụ “I. Tổng hợp”; để trống nếu không chia đề mục."),
+    )
+    code = forms.CharField(label=_("Số và ký hiệu hồ sơ"), max_length=40)
+    title = forms.CharField(
+        label=_("Tiêu đề hồ sơ"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    permanent = forms.BooleanField(label=_("Bảo quản vĩnh viễn"), required=False)
+    retention_years = forms.IntegerField(
+        label=_("Thời hạn bảo quản (năm)"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=_("Số năm bảo quản, ví dụ 5, 10, 20, 70; bỏ trống khi bảo quản vĩnh viễn."),
+    )
+    keeper = forms.CharField(label=_("Đơn vị, người lập hồ sơ"), required=False, max_length=200)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
+    legal_basis = forms.CharField(label=_("Căn cứ"), required=False, max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        permanent, years = data.get("permanent"), data.get("retention_years")
+        if permanent and years:
+            self.add_error("retention_years", _("Bảo quản vĩnh viễn thì không ghi số năm."))
+        elif not permanent and not years and "retention_years" not in self.errors:
+            self.add_error("retention_years", _("Ghi số năm bảo quản, hoặc chọn “Bảo quản vĩnh viễn”."))
+        return data
+
+
+class FileHeadingCreateForm(FileHeadingForm):
+    org = UnitField(label=_("Đơn vị"), source="documents.register")
+    field_order = ["org", "year"]
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = units  # type: ignore[attr-defined]
+        self.order_fields(["org", "year"])
+
+
+class CopyYearForm(forms.Form):
+    from_year = forms.IntegerField(
+        label=_("Sao chép từ danh mục năm"),
+        min_value=1930,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "kit-year"}),
+    )
+
+
+class FilingForm(forms.Form):
+    """Which file a document goes in (the unit's files of the document's year and the years around)."""
+
+    heading: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Hồ sơ"),
+        queryset=FileHeading.objects.none(),
+        required=False,
+        empty_label=_("— Không thuộc hồ sơ nào —"),
+    )
+
+    def __init__(self, *args: Any, headings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["heading"]
+        field.queryset = headings  # type: ignore[attr-defined]
+        field.label_from_instance = lambda h: f"{h.year} · {h.code} — {h.title} ({h.retention_label})"  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from dangvu.core.modules import (
+    ApiMount,
     CounterSource,
     Figure,
     ModuleDescription,
@@ -262,6 +263,7 @@ def describe() -> ModuleDescription:
         title=_("Văn bản"),
         urls="dangvu.documents.urls",
         api="dangvu.documents.api:router",
+        api_mounts=[ApiMount("documents/files", "dangvu.documents.api_filing:router")],
         permissions=[
             Permission("documents.view", _("Xem văn bản đi, đến của đơn vị"), STAFF),
             Permission("documents.register", _("Vào sổ văn bản đến, cấp số và phát hành văn bản đi"), CLERKS),

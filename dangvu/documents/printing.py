@@ -51,19 +51,20 @@ def _log(actor: Any, document: Document, event: str, size: int) -> None:
 
 
 def draft_pdf(*, actor: Any, document: Document) -> tuple[str, bytes]:
-    """The outgoing document laid out from its type's template (no signature, number or date yet).
-    Requires ``documents.draft`` in the issuing unit; logs ``documents.preview_pdf``."""
-    from dangvu.documents.rendering import render_document
+    """The outgoing document laid out from its type's template (no signature, number or date yet),
+    marked "DỰ THẢO" on every page while it is not signed. Requires ``documents.draft`` in the issuing
+    unit; logs ``documents.preview_pdf``."""
+    from dangvu.documents.rendering import is_draft, render_document
 
     _check_exportable(actor, document)
-    content = render_document(document).pdf
+    content = render_document(document, draft_mark=is_draft(document)).pdf
     _log(actor, document, "documents.preview_pdf", len(content))
     return f"{_file_stem(document)}.pdf", content
 
 
 def draft_docx(*, actor: Any, document: Document) -> tuple[str, bytes]:
-    """The outgoing document as .docx for editing. Requires ``documents.draft`` in the issuing unit;
-    logs ``documents.export_docx``."""
+    """The outgoing document as .docx for editing (marked "DỰ THẢO" while it is not signed). Requires
+    ``documents.draft`` in the issuing unit; logs ``documents.export_docx``."""
     from dangvu.documents.rendering.docx import document_docx
 
     _check_exportable(actor, document)

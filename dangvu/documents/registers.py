@@ -1,5 +1,7 @@
 """The printable registers: "Sổ đăng ký văn bản đến" and "Sổ đăng ký văn bản đi" of a unit for a year,
-as .xlsx (openpyxl) and as PDF (the Typst template ``rendering/templates/so-dang-ky.typ``).
+as .xlsx (the shared office-document writer ``dangvu.core.spreadsheets.writer``: title, unit and date
+of printing, a frozen header, real dates, text never read as a formula) and as PDF (the Typst template
+``rendering/templates/so-dang-ky.typ``).
 
 A register lists what the unit's register holds: incoming documents by their incoming number in the
 year's register, outgoing ones by the number they were issued with in that year (drafts are not in
@@ -11,41 +13,46 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from dangvu.audit.services import audit_log
 from dangvu.core.pdf import dmy
+from dangvu.core.spreadsheets.writer import XLSX_TYPE
 from dangvu.documents.enums import Direction
 from dangvu.documents.models import Assignment, Document
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("xlsx", "pdf")
 
-# (heading, relative width in the PDF, width in characters in the workbook)
+# (heading, relative width in the PDF, width in characters in the workbook); a column's cells are
+# text unless they are dates (``date`` objects) or numbers (the incoming number).
 INCOMING_COLUMNS = [
     ("Số đến", 5, 8),
-    ("Ngày đến", 8, 11),
+    ("Ngày đến", 8, 12),
     ("Tác giả (cơ quan gửi)", 16, 28),
     ("Số, ký hiệu", 11, 16),
-    ("Ngày văn bản", 8, 11),
+    ("Ngày văn bản", 8, 12),
     ("Tên loại và trích yếu nội dung", 30, 60),
     ("Độ mật, khẩn", 7, 11),
     ("Đơn vị, người nhận xử lý", 14, 26),
-    ("Hạn xử lý", 8, 11),
+    ("Hạn xử lý", 8, 12),
     ("Ghi chú", 10, 16),
 ]
 OUTGOING_COLUMNS = [
     ("Số, ký hiệu", 11, 16),
-    ("Ngày văn bản", 8, 11),
+    ("Ngày văn bản", 8, 12),
     ("Tên loại và trích yếu nội dung", 34, 60),
     ("Người ký", 13, 22),
     ("Nơi nhận", 20, 36),
     ("Độ mật, khẩn", 7, 11),
     ("Ghi chú", 10, 16),
 ]
+DATE_COLUMNS = frozenset({"Ngày đến", "Ngày văn bản", "Hạn xử lý"})
+NUMBER_COLUMNS = frozenset({"Số đến"})
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ class Register:
     year: int
     org: Any
     columns: list[tuple[str, int, int]]
-    rows: list[list[str]] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)  # text, dates, the incoming number, None
 
     @property
     def title(self) -> str:
@@ -84,27 +91,27 @@ def _handler(document: Document) -> str:
     return ""
 
 
-def _incoming_row(document: Document) -> list[str]:
+def _incoming_row(document: Document) -> list[Any]:
     return [
-        str(document.incoming_number or ""),
-        dmy(document.received_on),
+        document.incoming_number,
+        document.received_on,
         document.sender_name,
         document.number_text,
-        dmy(document.issued_on),
+        document.issued_on,
         f"{document.doc_type.name}: {document.subject}",
         _marks(document),
         _handler(document),
-        dmy(document.deadline),
+        document.deadline,
         str(document.get_status_display()),
     ]
 
 
-def _outgoing_row(document: Document) -> list[str]:
+def _outgoing_row(document: Document) -> list[Any]:
     recipients = "; ".join(line.strip() for line in document.recipients_text.splitlines() if line.strip())
     signer = ", ".join(filter(None, [document.signer_title, document.signer_name]))
     return [
         document.number_text,
-        dmy(document.issued_on),
+        document.issued_on,
         f"{document.doc_type.name}: {document.subject}",
         signer,
         recipients,
@@ -137,45 +144,42 @@ def register_of(user: Any, *, org: Any, direction: str, year: int) -> Register:
     return Register(direction, year, org, OUTGOING_COLUMNS, [_outgoing_row(d) for d in ordered])
 
 
+def _kind(heading: str) -> Any:
+    return "date" if heading in DATE_COLUMNS else "number" if heading in NUMBER_COLUMNS else "text"
+
+
 def register_xlsx(register: Register) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
+    """The register as an office workbook: its title, the unit and the day it was printed, the header
+    (frozen), one row per document; dates are dates (dd/mm/yyyy), text is text whatever it starts with."""
+    from dangvu.core.spreadsheets.writer import Column, Sheet, write_table
 
-    from dangvu.core.spreadsheets.safety import append_values
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Sổ đăng ký"
-    sheet.append([register.org.name.upper()])
-    sheet.append([register.title.upper()])
-    sheet.append([])
-    sheet.append([heading for heading, _width, _chars in register.columns])
-    for row in register.rows:
-        append_values(sheet, list(row))
-    thin = Side(style="thin")
-    for cell in sheet[1] + sheet[2]:
-        cell.font = Font(bold=True, size=13)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in sheet.iter_rows(min_row=4):
-        for cell in row:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            if cell.row > 4:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for index, (_heading, _width, chars) in enumerate(register.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = chars
-    sheet.freeze_panes = "A5"
-    sheet.print_title_rows = "4:4"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    columns = [
+        Column(str(index), heading, chars, _kind(heading))
+        for index, (heading, _width, chars) in enumerate(register.columns)
+    ]
+    sheet = Sheet(
+        name="Sổ đăng ký",
+        title=register.title.upper(),
+        subtitle=f"Đơn vị: {register.org.name} — ngày in: {dmy(timezone.localdate())}",
+    )
+    labels = [column.label for column in columns]
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_table(
+        buffer,
+        sheet,
+        columns,
+        (dict(zip(labels, row, strict=True)) for row in register.rows),
+        expected_rows=len(register.rows),
+    )
     return buffer.getvalue()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return dmy(value)
+    return str(value)
 
 
 def register_pdf(register: Register) -> bytes:
@@ -188,7 +192,7 @@ def register_pdf(register: Register) -> bytes:
         "title": register.title,
         "columns": [heading for heading, _width, _chars in register.columns],
         "widths": [width for _heading, width, _chars in register.columns],
-        "rows": register.rows,
+        "rows": [[_cell_text(value) for value in row] for row in register.rows],
     }
     return render_template("so-dang-ky", data).pdf
 
@@ -204,7 +208,7 @@ def register_export(
     require_perm(actor, "documents.view", org)
     register = register_of(actor, org=org, direction=direction, year=year)
     if format == "xlsx":
-        content, content_type = register_xlsx(register), XLSX
+        content, content_type = register_xlsx(register), XLSX_TYPE
     else:
         content, content_type = register_pdf(register), "application/pdf"
     with transaction.atomic():

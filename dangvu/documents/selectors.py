@@ -53,3 +53,12 @@ def documents(user: Any, criteria: DocumentFilter) -> Any:
     if criteria.mine:
         rows = rows.filter(assignments__active=True, assignments__lead_user=user).distinct()
     return search_documents(user, criteria.q, rows).order_by("-created_at", "-pk")
+
+
+def own_unit(units: Any) -> Any:
+    """The user's own unit among ``units`` (the units they may act in) when those form one subtree (a
+    clerk's commune and its cells): the unit a form starts with. None when the scope is wider."""
+    top = units.order_by("path").first()
+    if top is None or units.exclude(path__startswith=top.path).exists():
+        return None
+    return top

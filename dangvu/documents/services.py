@@ -163,11 +163,16 @@ def document_draft(
     signer_title: str = "",
     signer_name: str = "",
     authority: str = "",
+    reply_to: Document | None = None,
 ) -> Document:
     """Start an outgoing document of ``org`` (version 1). Recipient units inside dangvu are planned as
     deliveries; they receive it at issuing. A TỐI MẬT or TUYỆT MẬT document is registered as metadata
-    only (no body here). Side effects: version row, planned deliveries, audit."""
+    only (no body here). ``reply_to``: the incoming document of ``org`` this one answers (its handler
+    or the clerk drafts it); the incoming document then names it as its reply. Side effects: version
+    row, planned deliveries, audit (and on ``reply_to``)."""
     require_perm(actor, "documents.draft", org)
+    if reply_to is not None:
+        _check_reply_to(actor, org, reply_to)
     _check_choices(secrecy, urgency)
     subject = " ".join((subject or "").split())
     if not subject:
@@ -209,7 +214,38 @@ def document_draft(
     audit_created(
         actor=actor, obj=document, event="documents.draft", org=org, data={"recipients": sorted(seen)}
     )
+    if reply_to is not None:
+        _link_reply(actor, reply_to, document)
     return document
+
+
+REPLYING = frozenset({IncomingStatus.REGISTERED, IncomingStatus.ASSIGNED, IncomingStatus.IN_PROGRESS})
+
+
+def _check_reply_to(actor: Any, org: Any, incoming: Document) -> None:
+    from dangvu.accounts.permissions import has_perm
+
+    if incoming.direction != Direction.INCOMING or incoming.registry_org_id != org.pk:
+        raise ValidationError({"reply_to": "Văn bản được trả lời phải là văn bản đến của đơn vị ban hành."})
+    if incoming.status not in REPLYING:
+        raise ValidationError({"reply_to": "Văn bản đến này không còn đang xử lý."})
+    if not (may_handle(actor, incoming) or has_perm(actor, "documents.register", org)):
+        raise PermissionDenied("Bạn không được giao xử lý văn bản đến này.")
+
+
+def _link_reply(actor: Any, incoming: Document, reply: Document) -> None:
+    incoming = _lock(incoming)
+    before = snapshot(incoming, ["reply"])
+    incoming.reply = reply
+    _save(incoming, ["reply"])
+    audit_log(
+        actor=actor,
+        action="update",
+        obj=incoming,
+        org=incoming.registry_org,
+        event="documents.reply_drafted",
+        changes=diff(before, snapshot(incoming, ["reply"])),
+    )
 
 
 EDITABLE = ("subject", "body", "recipients_text", "signer_title", "signer_name", "authority", "urgency")
@@ -1122,10 +1158,18 @@ def document_complete(
     if result not in HandlingResult.values:
         raise ValidationError({"result": "Kết quả xử lý không hợp lệ."})
     if result == HandlingResult.REPLY and reply is None:
+        reply = document.reply  # the reply drafted from this document
+    if result == HandlingResult.REPLY and reply is None:
         raise ValidationError({"reply": "Cần văn bản trả lời."})
+    if reply is not None and (
+        reply.direction != Direction.OUTGOING or reply.registry_org_id != document.registry_org_id
+    ):
+        raise ValidationError({"reply": "Văn bản trả lời phải là văn bản đi của cùng đơn vị."})
     document.result, document.result_note, document.reply = result, note, reply
     document.completed_on = timezone.localdate()
     if file_in is not None:
+        if file_in.org_id != document.registry_org_id:
+            raise ValidationError({"file_in": "Hồ sơ không thuộc danh mục của đơn vị này."})
         document.filed_in = file_in
     _save(document, ["result", "result_note", "reply", "filed_in", "completed_on"])
     document.assignments.filter(active=True).update(active=False)
@@ -1148,13 +1192,32 @@ def _may_close_for_information(user: Any, document: Document, result: str) -> bo
     )
 
 
+# A document is filed once it is in the register: received (not merely arrived or refused), or issued.
+FILEABLE = frozenset(
+    {
+        IncomingStatus.REGISTERED,
+        IncomingStatus.ASSIGNED,
+        IncomingStatus.IN_PROGRESS,
+        IncomingStatus.DONE,
+        OutgoingStatus.AWAITING_SEAL,
+        OutgoingStatus.ISSUED,
+    }
+)
+
+
 @transaction.atomic
-def document_file(*, actor: Any, document: Document, heading: FileHeading) -> Document:
-    """File a document in one of its unit's files (danh mục hồ sơ of the year)."""
+def document_file(*, actor: Any, document: Document, heading: FileHeading | None) -> Document:
+    """File a document in one of its unit's files (danh mục hồ sơ), move it to another, or (``None``)
+    take it out of its file. Only a registered or issued document is filed. Requires
+    ``documents.register`` in the document's unit. Side effects: audit (the file before and after)."""
     document = _lock(document)
     require_perm(actor, "documents.register", document.registry_org)
-    if heading.org_id != document.registry_org_id:
+    if heading is not None and heading.org_id != document.registry_org_id:
         raise ValidationError({"heading": "Hồ sơ không thuộc danh mục của đơn vị này."})
+    if heading is not None and document.status not in FILEABLE:
+        raise ValidationError({"heading": "Chỉ lập hồ sơ văn bản đã vào sổ văn bản đến hoặc đã ban hành."})
+    if heading is None and document.filed_in_id is None:
+        return document
     before = snapshot(document, ["filed_in"])
     document.filed_in = heading
     _save(document, ["filed_in"])
@@ -1163,7 +1226,7 @@ def document_file(*, actor: Any, document: Document, heading: FileHeading) -> Do
         action="update",
         obj=document,
         org=document.registry_org,
-        event="documents.file",
+        event="documents.file" if heading is not None else "documents.unfile",
         changes=diff(before, snapshot(document, ["filed_in"])),
     )
     return document

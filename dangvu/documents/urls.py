@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvu.documents import views
+from dangvu.documents import filing_views, views
 
 app_name = "documents"
 urlpatterns = [
@@ -10,6 +10,14 @@ urlpatterns = [
     path("kpi/", views.kpi_view, name="kpi"),
     path("register/", views.register_export, name="register"),
     path("kpi/panel/", views.kpi_panel, name="kpi_panel"),
+    path("files/", filing_views.file_list, name="files"),
+    path("files/new/", filing_views.file_heading_new, name="file_heading_new"),
+    path("files/copy/", filing_views.file_list_copy, name="file_list_copy"),
+    path("files/export/", filing_views.file_list_export, name="file_list_export"),
+    path("files/<int:pk>/", filing_views.file_heading_detail, name="file_heading"),
+    path("files/<int:pk>/edit/", filing_views.file_heading_edit, name="file_heading_edit"),
+    path("files/<int:pk>/delete/", filing_views.file_heading_delete, name="file_heading_delete"),
+    path("<int:pk>/filing/", filing_views.document_filing, name="filing"),
     path("<int:pk>/", views.document_detail, name="detail"),
     path("<int:pk>/files/<int:file_pk>/", views.document_file, name="file"),
     path("<int:pk>/draft.pdf", views.document_draft_pdf, name="draft_pdf"),

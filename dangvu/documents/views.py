@@ -68,7 +68,10 @@ def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _document(request: AuthenticatedHttpRequest, pk: int) -> Document:
     return get_object_or_404(
-        Document.objects.visible_to(request.user).select_related("registry_org", "doc_type"), pk=pk
+        Document.objects.visible_to(request.user).select_related(
+            "registry_org", "doc_type", "filed_in", "reply"
+        ),
+        pk=pk,
     )
 
 
@@ -88,6 +91,15 @@ def document_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "actions": DOCUMENTS.available(request.user, document),
         "timeline": timeline(document, request.user, limit=50),
         "metadata_only": not files_allowed(document.secrecy),
+        "may_file": document.status in services.FILEABLE
+        and has_perm(request.user, "documents.register", document.registry_org),
+        "may_reply": document.direction == "incoming"
+        and document.status in services.REPLYING
+        and has_perm(request.user, "documents.draft", document.registry_org)
+        and (
+            services.may_handle(request.user, document)
+            or has_perm(request.user, "documents.register", document.registry_org)
+        ),
         "exportable": document.direction == "outgoing"
         and not document.secrecy
         and has_perm(request.user, "documents.draft", document.registry_org),
@@ -148,22 +160,61 @@ def _proposals(document: Document, actions: Any) -> tuple[list[dict[str, Any]], 
     return rows, link
 
 
+def _reply_initial(request: AuthenticatedHttpRequest, pk: str) -> tuple[Document | None, dict[str, Any]]:
+    """The incoming document a reply answers (``?reply_to=``) and what the reply's form starts with:
+    the unit, a letter (công văn) to the sender's unit, the subject naming what it answers."""
+    from dangvu.documents.models import DocumentType
+
+    incoming = (
+        Document.objects.visible_to(request.user)
+        .filter(direction="incoming", pk=int(pk))
+        .select_related("registry_org", "doc_type", "sender_org")
+        .first()
+        if pk.isdigit() and len(pk) < 12
+        else None
+    )
+    if incoming is None:
+        return None, {}
+    letter = DocumentType.objects.filter(active=True, is_letter=True).order_by("pk").first()
+    what = f"{incoming.doc_type.name.lower()} số {incoming.number_text}" if incoming.number_text else ""
+    initial: dict[str, Any] = {
+        "org": incoming.registry_org,
+        "reply_to": incoming.pk,
+        "subject": f"trả lời {what or incoming.doc_type.name.lower()} của {incoming.sender_name}",
+        "recipients_text": f"{incoming.sender_name}\nLưu Văn phòng",
+    }
+    if letter is not None:
+        initial["doc_type"] = letter
+    if incoming.sender_org is not None:
+        initial["recipients"] = [incoming.sender_org]
+    return incoming, initial
+
+
 @login_required
 def document_new_outgoing(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_perm_somewhere(request.user, "documents.draft")
     units = Org.objects.visible_to(request.user, "documents.draft").filter(status="active")
-    form = OutgoingForm(request.POST or None, units=units)
+    reply_to, initial = _reply_initial(request, request.GET.get("reply_to", ""))
+    form = OutgoingForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        answered = data.pop("reply_to")
+        if answered is not None:
+            reply_to, _initial = _reply_initial(request, str(answered))
+            if reply_to is None:
+                raise Http404
         try:
-            document = services.document_draft(actor=request.user, **data)
+            document = services.document_draft(actor=request.user, reply_to=reply_to, **data)
         except ValidationError as error:
             _attach(form, error)
         else:
             messages.success(request, _("Đã lưu dự thảo."))
             return redirect(document.get_absolute_url())
+    title = _("Soạn văn bản trả lời") if reply_to is not None else _("Soạn văn bản đi")
     return render(
-        request, "documents/form.html", {"form": form, "title": _("Soạn văn bản đi"), "multipart": False}
+        request,
+        "documents/form.html",
+        {"form": form, "title": title, "multipart": False, "reply_to": reply_to},
     )
 
 
@@ -171,7 +222,10 @@ def document_new_outgoing(request: AuthenticatedHttpRequest) -> HttpResponse:
 def document_new_incoming(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_perm_somewhere(request.user, "documents.register")
     units = Org.objects.visible_to(request.user, "documents.register").filter(status="active")
-    form = IncomingForm(request.POST or None, request.FILES or None, units=units)
+    own = selectors.own_unit(units)
+    form = IncomingForm(
+        request.POST or None, request.FILES or None, units=units, initial={"org": own} if own else {}
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file")

@@ -195,7 +195,13 @@ DOCUMENTS = Workflow(
             inputs=(
                 Input("instruction", _("Ý kiến chỉ đạo"), "textarea"),
                 Input("lead_org", _("Đơn vị chủ trì"), "unit", required=False),
-                Input("lead_user", _("Người xử lý chính"), "user", required=False),
+                Input(
+                    "lead_user",
+                    _("Người xử lý chính"),
+                    "user",
+                    required=False,
+                    help_text=_("Tên đăng nhập của người được giao, ví dụ chuyenvien.xa"),
+                ),
                 Input("coordinators", _("Đơn vị phối hợp"), "units", required=False),
                 Input("deadline", _("Hạn xử lý"), "date", required=False),
             ),

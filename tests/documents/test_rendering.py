@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -288,6 +288,47 @@ def test_the_draft_pdf_preview_is_the_template_layout(office, tree, tmp_path):
     assert AuditEntry.objects.filter(event="documents.preview_pdf", actor=office.clerk).count() == 1
 
 
+def test_previews_of_a_draft_say_du_thao_and_the_signed_and_issued_files_do_not(office, tree, tmp_path):
+    document = draft(office, tree)
+    client = Client()
+    client.force_login(office.clerk)
+
+    draft_preview = pdftotext(client.get(f"/documents/{document.pk}/draft.pdf").content, tmp_path)
+    draft_docx = docx_text(client.get(f"/documents/{document.pk}/draft.docx").content)
+    to_sign = pdftotext(drafting.render(document).pdf, tmp_path)  # what the signer signs
+    approved = services.document_approve(actor=office.leader, document=document)
+    approved_preview = pdftotext(client.get(f"/documents/{document.pk}/draft.pdf").content, tmp_path)
+    signed = services.document_sign(actor=office.leader, document=approved)
+    signed_file = pdftotext(storage.read(signed.files.get(kind=FileKind.SIGNED)), tmp_path)
+    signed_preview = pdftotext(client.get(f"/documents/{document.pk}/draft.pdf").content, tmp_path)
+    issued_doc = services.document_issue(actor=office.clerk, document=signed, on=date(2026, 12, 1))
+    issued = pdftotext(storage.read(issued_doc.files.get(kind=FileKind.ISSUED)), tmp_path)
+    issued_docx = docx_text(client.get(f"/documents/{document.pk}/draft.docx").content)
+
+    assert draft_preview.count("DỰ THẢO") >= 1
+    assert "DỰ THẢO" in draft_docx
+    assert "DỰ THẢO" in approved_preview  # approved but not signed: still a draft
+    assert "NGHỊ QUYẾT" in draft_preview
+    assert "NGHỊ QUYẾT" in to_sign
+    for text in (to_sign, signed_file, signed_preview, issued):
+        assert "DỰ THẢO" not in text
+        assert "THẢO" not in text
+    assert "DỰ THẢO" not in issued_docx
+    assert "Số 01-NQ/ĐU" in issued
+
+
+def test_the_draft_mark_does_not_move_the_text_of_the_page(office, tree):
+    from dangvu.documents.rendering import render_document
+
+    document = draft(office, tree)
+
+    marked = render_document(document, draft_mark=True)
+    plain = render_document(document)
+
+    assert marked.places == plain.places  # the signature box and the number places stay put
+    assert len(PdfReader(io.BytesIO(marked.pdf)).pages) == len(PdfReader(io.BytesIO(plain.pdf)).pages)
+
+
 def test_docx_is_refused_for_a_secret_document_an_incoming_one_and_outside_the_drafting_permission(
     office, tree
 ):
@@ -338,31 +379,38 @@ def test_the_incoming_register_of_the_year_as_xlsx_lists_documents_by_incoming_n
     assert (
         response["Content-Disposition"] == f'attachment; filename="so-van-ban-den-{tree.xa.code}-2026.xlsx"'
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
-    assert rows[0][0] == tree.xa.name.upper()
-    assert rows[1][0] == "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN NĂM 2026"
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    rows = [
+        [c.date() if isinstance(c, datetime) else "" if c is None else c for c in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    # The office layout of every export: title, the unit and the day printed, a blank row, the header.
+    assert rows[0][0] == "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN NĂM 2026"
+    assert rows[1][0] == f"Đơn vị: {tree.xa.name} — ngày in: 01/12/2026"
     assert rows[3][:3] == ["Số đến", "Ngày đến", "Tác giả (cơ quan gửi)"]
+    assert sheet.freeze_panes == "A5"
     assert [row[:7] for row in rows[4:]] == [
         [
-            "1",
-            "01/12/2026",
+            1,
+            date(2026, 12, 1),
             "Tỉnh ủy Ninh Bình",
             "15-CV/TU",
-            "28/11/2026",
+            date(2026, 11, 28),
             "Công văn: Công văn về báo cáo số liệu",
             "Khẩn",
         ],
         [
-            "2",
-            "01/12/2026",
+            2,
+            date(2026, 12, 1),
             "Tỉnh ủy Ninh Bình",
             "15-CV/TU",
-            "28/11/2026",
+            date(2026, 11, 28),
             "Công văn: Kế hoạch kiểm tra giám sát",
             "Khẩn",
         ],
     ]
+    assert sheet.cell(row=5, column=2).number_format == "dd/mm/yyyy"  # a real date, shown the Vietnamese way
     entry = AuditEntry.objects.get(event="documents.export_register")
     assert (entry.actor, entry.data) == (office.clerk, {"format": "xlsx", "rows": 2})
 

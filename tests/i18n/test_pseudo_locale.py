@@ -84,6 +84,9 @@ NOT_PAGES = {
     "documents:file": "a download (the document's own file)",
     "documents:draft_pdf": "a download (PDF in the Party format: Vietnamese)",
     "documents:draft_docx": "a download (.docx in the Party format: Vietnamese)",
+    "documents:file_list_export": "a download (the list of files, .xlsx or PDF: Vietnamese)",
+    "documents:file_list_copy": "POST only",
+    "documents:file_heading_delete": "POST only",
     "set_language": "POST only (the language switch)",
     "javascript-catalog": "JavaScript",
 }
@@ -372,9 +375,13 @@ def populate(people, tree) -> dict[str, str]:
     )
     api_token_create(actor=admin, user=admin, name="Máy chủ báo cáo")
     TOTPDevice.objects.create(user=admin, confirmed=False, name="Ứng dụng xác thực")  # the setup page's
-    from dangvu.documents.services import document_draft, document_register_incoming
+    from dangvu.documents.filing import file_heading_create
+    from dangvu.documents.services import document_draft, document_file, document_register_incoming
 
-    document_register_incoming(
+    heading = file_heading_create(  # the list of files, a file and its page (linked from the document)
+        actor=admin, org=tree.xa, year=2026, code="01.TH", title="Báo cáo quý", retention_years=10
+    )
+    incoming = document_register_incoming(
         actor=admin,
         org=tree.xa,
         doc_type="CV",
@@ -384,6 +391,7 @@ def populate(people, tree) -> dict[str, str]:
         file_name="quet.pdf",
         content=_blank_pdf(),
     )
+    document_file(actor=admin, document=incoming, heading=heading)
     document_draft(actor=admin, org=tree.xa, doc_type="NQ", subject="về chuyển đổi số", body="Nội dung.")
     from dangvu.members.proposals import proposal_create
 

@@ -150,6 +150,14 @@ RULES: dict[str, Rule] = {
     "documents/<int:pk>/draft.pdf": custom("document"),
     "documents/<int:pk>/draft.docx": custom("document"),
     "documents/register/": somewhere("documents.view"),
+    "documents/files/": somewhere("documents.view"),  # a unit's list of files (404 for a unit not seen)
+    "documents/files/new/": somewhere("documents.register"),
+    "documents/files/copy/": somewhere("documents.register"),  # for a unit where the user keeps the list
+    "documents/files/export/": somewhere("documents.view"),
+    "documents/files/<int:pk>/": on("file_heading", "documents.view"),
+    "documents/files/<int:pk>/edit/": on("file_heading", "documents.register"),
+    "documents/files/<int:pk>/delete/": on("file_heading", "documents.register"),
+    "documents/<int:pk>/filing/": on("document", "documents.register"),
     "documents/<int:pk>/<slug:verb>/": custom("document"),
     "toy/": S,
     "toy/panel/": Rule("fragment"),
@@ -198,6 +206,13 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/documents/{document_id}/file": on("document", "documents.view"),
     "GET /api/v1/documents/{document_id}/docx": custom("document"),
     "GET /api/v1/documents/register": S,  # a register of a unit the caller sees (404 otherwise)
+    "GET /api/v1/documents/files": S,  # a list of files of a unit the caller sees (404 otherwise)
+    "GET /api/v1/documents/files/export": S,
+    "POST /api/v1/documents/files": somewhere("documents.register"),  # in a unit where the user may
+    "POST /api/v1/documents/files/copy": somewhere("documents.register"),
+    "GET /api/v1/documents/files/{heading_id}": on("file_heading", "documents.view"),
+    "PATCH /api/v1/documents/files/{heading_id}": on("file_heading", "documents.register"),
+    "DELETE /api/v1/documents/files/{heading_id}": on("file_heading", "documents.register"),
     "POST /api/v1/documents/{document_id}/deliveries/{unit}/status": custom("document"),
     # Signing with the signer's own token: signing.sign in the issuing unit, on an approved draft.
     "POST /api/v1/documents/{document_id}/sign/prepare": custom("document"),
@@ -242,6 +257,7 @@ def blank_pdf() -> bytes:
 
 def build_world(tree: Any, admin: Any) -> World:
     from dangvu.documents import services as documents
+    from dangvu.documents.models import FileHeading
     from dangvu.members.models import IdentityConflict, MemberImport, PartyInterruption, Transfer
     from dangvu.members.proposals import proposal_create
     from dangvu.members.services import member_create
@@ -281,6 +297,9 @@ def build_world(tree: Any, admin: Any) -> World:
             received_on=date(2026, 11, 30),
             content=blank_pdf(),
             file_name="a.pdf",
+        )
+        objects["file_heading", relation] = FileHeading.objects.create(
+            org=org, year=2026, code=f"01.{relation}", title=f"Hồ sơ {relation}", retention_years=10
         )
         objects["transfer", relation] = Transfer.objects.create(
             member=member,
@@ -398,7 +417,15 @@ def url_for(route: str, target: str, relation: str, world: World, *, verb: str =
     path = route
     if route.startswith(("GET ", "POST ", "PATCH ", "PUT ", "DELETE ")):
         path = route.split(" ", 1)[1]
-        for name in ("member_id", "org_id", "document_id", "proposal_id", "interruption_id", "conflict_id"):
+        for name in (
+            "member_id",
+            "org_id",
+            "document_id",
+            "proposal_id",
+            "interruption_id",
+            "conflict_id",
+            "heading_id",
+        ):
             path = path.replace("{" + name + "}", str(record.pk) if record is not None else "0")
         return path.replace("{unit}", str(world.objects["org", "child"].pk)).replace(
             "{name}", "dangvu-demo-root.crl"

@@ -7,8 +7,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from dangvu.accounts.querysets import ByUnit, ScopedQuerySet
 from dangvu.documents.enums import SeriesPeriod
 
 
@@ -129,28 +132,61 @@ class SeriesNumber(models.Model):
         return f"{self.number:02d}-{self.series}"
 
 
+class FileHeadingQuerySet(ScopedQuerySet["FileHeading"]):
+    """A unit's list of files is read by whoever may see the unit's documents (``documents.view``)."""
+
+    view_permission = "documents.view"
+    relations = (ByUnit("org"),)
+
+
+# Retention in years, bounded: a longer period is "permanent" (the field left empty).
+RETENTION_MAX_YEARS = 100
+
+
 class FileHeading(models.Model):
-    """A file (hồ sơ) of a unit's yearly list of files (danh mục hồ sơ), with its retention period:
-    documents are filed in it when their handling ends."""
+    """A file (hồ sơ) of a unit's yearly list of files (danh mục hồ sơ), with its retention period as
+    data (a number of years, or permanent when empty): documents are filed in it when their handling
+    ends. The printed list groups the files by ``section`` (đề mục)."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
     year = models.PositiveSmallIntegerField(_("năm"))
+    section = models.CharField(_("đề mục"), max_length=200, blank=True)
     code = models.CharField(_("ký hiệu hồ sơ"), max_length=40)
     title = models.CharField(_("tên hồ sơ"), max_length=300)
     retention_years = models.PositiveSmallIntegerField(
         _("thời hạn bảo quản (năm)"), null=True, blank=True, help_text=_("Để trống: vĩnh viễn")
     )
+    keeper = models.CharField(_("đơn vị, người lập hồ sơ"), max_length=200, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True)
+
+    objects = FileHeadingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hồ sơ trong danh mục")
         verbose_name_plural = _("danh mục hồ sơ")
         ordering = ["org", "-year", "code"]
-        constraints = [models.UniqueConstraint(fields=["org", "year", "code"], name="file_heading_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year", "code"], name="file_heading_once"),
+            models.CheckConstraint(
+                condition=Q(retention_years__isnull=True)
+                | Q(retention_years__gte=1, retention_years__lte=RETENTION_MAX_YEARS),
+                name="file_heading_retention_bounded",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title} ({self.year})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("documents:file_heading", args=[self.pk])
+
+    @property
+    def permanent(self) -> bool:
+        return self.retention_years is None
+
     @property
     def retention_label(self) -> str:
-        return str(_("Vĩnh viễn")) if self.retention_years is None else f"{self.retention_years} năm"
+        if self.retention_years is None:
+            return str(_("Vĩnh viễn"))
+        return ngettext("%(n)d năm", "%(n)d năm", self.retention_years) % {"n": self.retention_years}

@@ -127,8 +127,20 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def document_data(document: Any) -> dict[str, Any]:
-    """What a template is given about ``document`` (an outgoing draft), every value plain text."""
+# The draft mark (HD 36-HD/VPTW, element 11b): on every preview of a document not yet signed, never on
+# the PDF the signer signs nor on the signed and issued files.
+DRAFT_MARK = "DỰ THẢO"
+SIGNED_STATES = frozenset({"signed", "awaiting_seal", "issued"})
+
+
+def is_draft(document: Any) -> bool:
+    """Whether ``document``'s text is still a draft (not signed yet): its previews carry the mark."""
+    return document.status not in SIGNED_STATES
+
+
+def document_data(document: Any, *, draft_mark: bool = False) -> dict[str, Any]:
+    """What a template is given about ``document`` (an outgoing draft), every value plain text.
+    ``draft_mark``: the preview of a draft, marked "DỰ THẢO" on every page."""
     organ = getattr(document.registry_org, "issuing", None)
     greeting = [d.recipient.name for d in document.deliveries.select_related("recipient").order_by("pk")]
     return {
@@ -147,9 +159,13 @@ def document_data(document: Any) -> dict[str, Any]:
         "signer_title": document.signer_title,
         "signer_name": document.signer_name,
         "recipients": _lines(document.recipients_text),
+        "draft_mark": DRAFT_MARK if draft_mark else "",
     }
 
 
-def render_document(document: Any) -> Output:
-    """``document``'s draft in the Party format of its type."""
-    return render_template(document.doc_type.template or document.doc_type.code, document_data(document))
+def render_document(document: Any, *, draft_mark: bool = False) -> Output:
+    """``document``'s draft in the Party format of its type; ``draft_mark`` for a preview of a draft
+    (the PDF to be signed is rendered without it)."""
+    return render_template(
+        document.doc_type.template or document.doc_type.code, document_data(document, draft_mark=draft_mark)
+    )

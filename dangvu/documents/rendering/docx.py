@@ -99,6 +99,8 @@ def build_docx(data: dict[str, Any], *, number: str, issued_on: Any) -> bytes:
     document.core_properties.author = data["organ"][:250]
     document.core_properties.language = "vi-VN"
 
+    if data.get("draft_mark"):
+        _paragraph(document, data["draft_mark"], size=13, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     left, right = _two_columns(document)
     if data["parent_line"]:
         _paragraph(left, data["parent_line"].upper())
@@ -144,9 +146,9 @@ def build_docx(data: dict[str, Any], *, number: str, issued_on: Any) -> bytes:
 
 def document_docx(document: Any) -> bytes:
     """``document`` (outgoing) as .docx."""
-    from dangvu.documents.rendering import document_data
+    from dangvu.documents.rendering import document_data, is_draft
 
-    data = document_data(document)
+    data = document_data(document, draft_mark=is_draft(document))
     # A draft shows the empty place before its symbol: "Số      -NQ/ĐU".
     number = f"Số {document.number_text or '     -' + document.symbol}"
     return build_docx(data, number=number, issued_on=document.issued_on)
