@@ -11,6 +11,7 @@ for script in (
     "bench_subtree.py",
     "bench_dashboard.py",
     "bench_member_writes.py",
+    "bench_member_stats.py",
     "bench_api_load.py",
     "bench_member_search.py",
     "bench_member_pages.py",
