@@ -234,6 +234,7 @@ DANGVU_STAFF_2FA_REQUIRED = env_bool("DANGVU_STAFF_2FA_REQUIRED", PRODUCTION)
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "dangvu" / "locale"]
+FORMAT_MODULE_PATH = ["dangvu.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

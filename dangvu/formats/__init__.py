@@ -1,0 +1,1 @@
+"""Locale formats that complete Django's own (``FORMAT_MODULE_PATH``)."""
