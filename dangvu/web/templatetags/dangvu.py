@@ -129,7 +129,7 @@ def inline_svg(encoded: str, label: str) -> SafeString:
     svg = base64.b64decode(encoded).decode()
     svg = re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
     if not svg.startswith("<svg") or "<script" in svg.lower():
-        return format_html("")
+        return SafeString("")
     return format_html(
         '<svg role="img" aria-label="{}" {}', label, SafeString(svg.removeprefix("<svg").lstrip())
     )
