@@ -77,7 +77,11 @@ class DocumentOut(BaseModel):
 
 
 class DocumentList(BaseModel):
-    count: int
+    count: int = Field(
+        description="Tổng số văn bản khớp: chính xác khi count_exact là true; nếu không, là cận dưới "
+        "(danh sách có hơn 10.000 văn bản — lọc hẹp hơn để biết chính xác)."
+    )
+    count_exact: bool = Field(default=True, description="count là số chính xác (true) hay cận dưới (false)")
     results: list[DocumentOut]
 
 
@@ -203,9 +207,9 @@ def list_documents(request: HttpRequest, filters: Query[DocumentFilters]) -> dic
         date_to=filters.date_to,
     )
     rows = selectors.documents(request.user, criteria)
-    total = rows.order_by().count()
+    total = selectors.total(rows)
     page = list(rows.prefetch_related("files")[filters.offset : filters.offset + filters.limit])
-    return {"count": total, "results": [_out(request, d) for d in page]}
+    return {"count": total.value, "count_exact": total.exact, "results": [_out(request, d) for d in page]}
 
 
 @router.post("/outgoing", response={201: DocumentOut, **ERRORS}, summary="Soạn văn bản đi (dự thảo)")

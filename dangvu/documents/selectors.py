@@ -62,3 +62,20 @@ def own_unit(units: Any) -> Any:
     if top is None or units.exclude(path__startswith=top.path).exists():
         return None
     return top
+
+
+# A list is counted exactly up to this many rows; past it, the page says "more than" (counting a
+# million visible documents costs far more than showing the first page).
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class Total:
+    value: int
+    exact: bool  # ``value`` is the exact count (True) or a lower bound (False)
+
+
+def total(rows: Any) -> Total:
+    """The count of ``rows``: exact up to ``COUNT_CAP``, otherwise ``COUNT_CAP`` as a lower bound."""
+    counted = rows.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return Total(counted, True) if counted <= COUNT_CAP else Total(COUNT_CAP, False)

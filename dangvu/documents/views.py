@@ -61,7 +61,13 @@ def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_perm_somewhere(request.user, "documents.view")
     form = FilterForm(request.GET or None)
     rows = selectors.documents(request.user, _criteria(request, form))
-    paginator = LargeListPaginator(rows, settings.DANGVU_PAGE_SIZE, exact_count=rows.order_by().count())
+    total = selectors.total(rows)
+    paginator = LargeListPaginator(
+        rows,
+        settings.DANGVU_PAGE_SIZE,
+        exact_count=total.value if total.exact else None,
+        at_least=None if total.exact else total.value,
+    )
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "documents/list.html", {"form": form, "page_obj": page, "paginator": paginator})
 

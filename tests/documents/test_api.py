@@ -2,6 +2,7 @@
 incoming with a file, the recipients' status), secrecy and bad input."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -158,3 +159,22 @@ def test_secret_documents_need_clearance_and_files_need_the_party_network(office
     grant(specialist, "chuyen-vien", tree.xa)
     assert client_for(specialist).get(f"/api/v1/documents/{stored.json()['id']}").status_code == 404
     assert client_for(specialist).get("/api/v1/documents").json()["count"] == 0
+
+
+def test_lists_are_counted_exactly_up_to_the_cap_then_say_more_than(office, tree, monkeypatch):
+    from tests.documents.test_flow import draft
+
+    for n in range(3):
+        draft(office, tree, subject=f"về việc số {n}")
+    api = client_for(office.clerk)
+    body = api.get("/api/v1/documents").json()
+    assert (body["count"], body["count_exact"], len(body["results"])) == (3, True, 3)
+    monkeypatch.setattr("dangvu.documents.selectors.COUNT_CAP", 2)
+    body = api.get("/api/v1/documents").json()
+    assert (body["count"], body["count_exact"], len(body["results"])) == (2, False, 3)
+    page = Client()
+    page.force_login(office.clerk)
+    html = page.get("/documents/").content.decode()
+    assert 'data-testid="count-more"' in html
+    assert re.search(r"Hơn \d+ bản ghi — lọc hẹp hơn", html)  # a lower bound, never a silent cap
+    assert html.count('href="/documents/') >= 3  # every row still listed
