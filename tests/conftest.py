@@ -162,3 +162,14 @@ def people(tree: Tree, admin_user: User) -> Personas:
     grant(secretary, "bi-thu-chi-bo", tree.a1)
     grant(outsider, "ban-to-chuc", tree.xb)
     return Personas(admin_user, province, clerk, secretary, outsider, nobody)
+
+
+BROWSER_TIMEOUT = 300  # seconds: the longest browser journey takes about a minute unloaded
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """A browser test that hangs (Chromium or its driver stops answering) fails after a few minutes
+    instead of holding the whole run until the 20-minute timeout of pyproject.toml."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(BROWSER_TIMEOUT))
