@@ -113,7 +113,7 @@ def file_heading_create(
 def file_heading_update(*, actor: Any, heading: FileHeading, changes: dict[str, Any]) -> FileHeading:
     """Change a file's entry (its code, title, section, retention period, keeper, note, year). The
     unit never changes. Requires ``documents.register`` in the unit. Side effects: audit (the diff)."""
-    heading = FileHeading.objects.select_for_update().select_related("org").get(pk=heading.pk)
+    heading = FileHeading.objects.select_for_update(of=("self",)).select_related("org").get(pk=heading.pk)
     require_perm(actor, "documents.register", heading.org)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -142,7 +142,7 @@ def file_heading_update(*, actor: Any, heading: FileHeading, changes: dict[str, 
 def file_heading_delete(*, actor: Any, heading: FileHeading) -> None:
     """Remove a file from the list, only while no document is filed in it (a filed document is never
     left without its file). Requires ``documents.register`` in the unit. Side effects: audit."""
-    heading = FileHeading.objects.select_for_update().select_related("org").get(pk=heading.pk)
+    heading = FileHeading.objects.select_for_update(of=("self",)).select_related("org").get(pk=heading.pk)
     require_perm(actor, "documents.register", heading.org)
     filed = Document.objects.filter(filed_in=heading).count()
     if filed:

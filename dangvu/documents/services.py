@@ -100,7 +100,11 @@ def _save(document: Document, fields: list[str]) -> None:
 
 
 def _lock(document: Document) -> Document:
-    return Document.objects.select_for_update().select_related("registry_org", "doc_type").get(pk=document.pk)
+    return (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("registry_org", "doc_type")
+        .get(pk=document.pk)
+    )
 
 
 def _ensure(document: Document, verb: str) -> None:
@@ -785,7 +789,9 @@ def delivery_report(*, actor: Any, delivery: Delivery, status: str, note: str = 
     """The receiving side reports its business status (edXML codes) for a delivery to it. Requires
     ``documents.register`` in the recipient unit."""
     delivery = (
-        Delivery.objects.select_for_update().select_related("recipient", "document").get(pk=delivery.pk)
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("recipient", "document")
+        .get(pk=delivery.pk)
     )
     require_perm(actor, "documents.register", delivery.recipient)
     if status not in DeliveryStatus.values:
