@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -405,9 +404,7 @@ class SignCompleteIn(Schema):
     summary="Ký số bằng thiết bị của người ký (USB token), bước 1: máy chủ chuẩn bị văn bản và giá trị cần ký",
 )
 def sign_prepare(request: HttpRequest, document_id: int, payload: SignPrepareIn) -> dict[str, Any]:
-    from dangvu.signing import keys
-    from dangvu.signing.external import request_json
-    from dangvu.signing.trust import certificate_name
+    from dangvu.signing.external import signer_request
 
     pending = services.document_sign_prepare(
         actor=request.user,
@@ -415,20 +412,7 @@ def sign_prepare(request: HttpRequest, document_id: int, payload: SignPrepareIn)
         certificates_pem=payload.certificate.encode(),
         position=payload.position,
     )
-    signing_request = request_json(pending)
-    certificate = keys.load_certificates(bytes(pending.certificates))[0]
-    return {
-        **{k: signing_request[k] for k in ("algorithm", "mechanism", "data", "digest", "document_digest")},
-        "session": signing_request["id"],
-        "expires_at": pending.expires_at,
-        "requirements": {
-            "certificate_sha256": signing_request["certificate_sha256"],
-            "holder": certificate_name(certificate),
-            "key_usage": ["non_repudiation"],
-            "algorithms": ["rsassa_pkcs1v15", "ecdsa"],
-            "trust_roots_sha256": [hashlib.sha256(r.dump()).hexdigest() for r in keys.trust_roots()],
-        },
-    }
+    return signer_request(pending)
 
 
 @router.post(

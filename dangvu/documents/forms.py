@@ -201,3 +201,88 @@ class FilingForm(forms.Form):
         field = self.fields["heading"]
         field.queryset = headings  # type: ignore[attr-defined]
         field.label_from_instance = lambda h: f"{h.year} · {h.code} — {h.title} ({h.retention_label})"  # type: ignore[attr-defined]
+
+
+class TokenPrepareForm(forms.Form):
+    """Signing with the signer's own token, step 1: their certificate (the file the token's software
+    exports, or pasted PEM) and, for the command the page then shows, how to reach the token."""
+
+    certificate_file = forms.FileField(label=_("Tệp chứng thư số (.pem, .crt, .cer)"), required=False)
+    certificate = forms.CharField(
+        label=_("Hoặc dán chứng thư số (PEM)"),
+        required=False,
+        max_length=65_536,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+    )
+    position = forms.CharField(
+        label=_("Chức vụ ghi dưới chữ ký (để trống: theo dự thảo)"), required=False, max_length=120
+    )
+    module = forms.CharField(label=_("Thư viện PKCS#11 của thiết bị ký số"), max_length=300)
+    token_label = forms.CharField(label=_("Nhãn thiết bị ký số (token)"), required=False, max_length=64)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("certificate_file")
+        if upload is not None:
+            if upload.size > 65_536:
+                raise forms.ValidationError(_("Tệp chứng thư số quá lớn."))
+            data["pem"] = upload.read()
+        elif data.get("certificate", "").strip():
+            data["pem"] = data["certificate"].encode()
+        else:
+            raise forms.ValidationError(_("Hãy chọn tệp chứng thư số hoặc dán chứng thư số."))
+        return data
+
+
+class TokenCompleteForm(forms.Form):
+    """Step 2: what the signer returned: the answer file of the signing program (JSON), a signature file
+    (raw value or CMS, DER) or the signature pasted as base64."""
+
+    answer_file = forms.FileField(label=_("Tệp chữ ký do chương trình ký trả về"), required=False)
+    signature = forms.CharField(
+        label=_("Hoặc dán chữ ký (base64)"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, session: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def clean(self) -> dict[str, Any]:
+        import base64
+        import binascii
+        import json
+
+        data = super().clean() or {}
+        upload = data.get("answer_file")
+        certificate = None
+        if upload is not None:
+            if upload.size > 300_000:
+                raise forms.ValidationError(_("Tệp chữ ký quá lớn."))
+            raw = upload.read()
+            try:
+                answer = json.loads(raw)
+            except ValueError:
+                answer = None
+            if isinstance(answer, dict):
+                if str(answer.get("session") or answer.get("id") or "") != self.session:
+                    raise forms.ValidationError(
+                        _("Tệp chữ ký được tạo cho một phiên ký khác; hãy ký tệp yêu cầu của phiên này.")
+                    )
+                text, certificate = str(answer.get("signature", "")), answer.get("certificate")
+            else:
+                data["signature_bytes"] = raw  # a signature file (DER)
+                data["certificate_pem"] = None
+                return data
+        else:
+            text = data.get("signature", "").strip()
+        if not text:
+            raise forms.ValidationError(_("Hãy chọn tệp chữ ký hoặc dán chữ ký."))
+        try:
+            data["signature_bytes"] = base64.b64decode("".join(text.split()), validate=True)
+        except (ValueError, binascii.Error) as error:
+            raise forms.ValidationError(_("Chữ ký không đúng định dạng base64.")) from error
+        data["certificate_pem"] = str(certificate).encode() if certificate else None
+        return data

@@ -79,3 +79,15 @@ def total(rows: Any) -> Total:
     """The count of ``rows``: exact up to ``COUNT_CAP``, otherwise ``COUNT_CAP`` as a lower bound."""
     counted = rows.order_by().values("pk")[: COUNT_CAP + 1].count()
     return Total(counted, True) if counted <= COUNT_CAP else Total(COUNT_CAP, False)
+
+
+def pending_signature(user: Any, document: Any, session: Any) -> Any:
+    """The user's own signing session (``PendingSignature``) for ``document`` that has not expired, or None."""
+    from django.utils import timezone
+
+    from dangvu.documents.services import _signing_purpose
+    from dangvu.signing.models import PendingSignature
+
+    return PendingSignature.objects.filter(
+        pk=session, created_by=user, purpose=_signing_purpose(document), expires_at__gt=timezone.now()
+    ).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvu.documents import filing_views, views
+from dangvu.documents import filing_views, signing_views, views
 
 app_name = "documents"
 urlpatterns = [
@@ -22,5 +22,16 @@ urlpatterns = [
     path("<int:pk>/files/<int:file_pk>/", views.document_file, name="file"),
     path("<int:pk>/draft.pdf", views.document_draft_pdf, name="draft_pdf"),
     path("<int:pk>/draft.docx", views.document_draft_docx, name="draft_docx"),
+    path("<int:pk>/sign/token/", signing_views.sign_with_token, name="sign_token"),
+    path(
+        "<int:pk>/sign/token/<uuid:session>/",
+        signing_views.sign_with_token_session,
+        name="sign_token_session",
+    ),
+    path(
+        "<int:pk>/sign/token/<uuid:session>/request.json",
+        signing_views.sign_with_token_request,
+        name="sign_token_request",
+    ),
     path("<int:pk>/<slug:verb>/", views.document_verb, name="verb"),
 ]

@@ -110,6 +110,8 @@ def document_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         and not document.secrecy
         and has_perm(request.user, "documents.draft", document.registry_org),
     }
+    actions: Any = context["actions"]
+    context["may_sign_with_token"] = not context["metadata_only"] and any(a.name == "sign" for a in actions)
     context["proposals"], context["use_proposals"] = _proposals(document, context["actions"])
     return render(request, "documents/detail.html", context)
 

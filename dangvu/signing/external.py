@@ -70,6 +70,26 @@ def request_json(pending: PendingSignature) -> dict[str, Any]:
     }
 
 
+def signer_request(pending: PendingSignature) -> dict[str, Any]:
+    """What ``POST /api/v1/documents/{id}/sign/prepare`` answers and the document page hands out as the
+    signing request file: ``request_json`` with the session named ``session`` and what the signer's
+    certificate and trust roots must be (``requirements``). ``python -m dangvu.signing.cli`` reads it."""
+    request = request_json(pending)
+    certificate = _certificates(bytes(pending.certificates))[0]
+    return {
+        "session": request["id"],
+        "expires_at": pending.expires_at,
+        **{k: request[k] for k in ("algorithm", "mechanism", "data", "digest", "document_digest")},
+        "requirements": {
+            "certificate_sha256": request["certificate_sha256"],
+            "holder": certificate_name(certificate),
+            "key_usage": ["non_repudiation"],
+            "algorithms": ["rsassa_pkcs1v15", "ecdsa"],
+            "trust_roots_sha256": [hashlib.sha256(r.dump()).hexdigest() for r in keys.trust_roots()],
+        },
+    }
+
+
 def check_holder(certificate: keys.Certificate, actor: Any) -> None:
     """Refuse a certificate that is not the actor's own personal certificate: an organisation's
     certificate, or one naming someone else. Where ``people/<username>.pem`` lists the person's

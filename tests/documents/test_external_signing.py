@@ -29,6 +29,7 @@ from dangvu.signing.verify import Kind, verify_pdf
 from tests.documents.test_api import client_for
 from tests.documents.test_flow import draft
 from tests.signing.pdfsig import needs_pdfsig, pdfsig
+from tests.signing.softhsm import init_token, needs_softhsm, person_on_token
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +297,86 @@ def test_the_one_step_signature_still_works(office, tree):
     signed = leader.post(f"/api/v1/documents/{document.pk}/sign", {}, content_type="application/json")
     assert signed.status_code == 200, signed.content
     assert signed.json()["status"] == "signed"
+
+
+def cli(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dangvu.signing.cli", *arguments],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
+
+
+@needs_softhsm
+@needs_pdfsig
+def test_a_signer_with_only_a_token_prepares_signs_and_completes(
+    office, tree, authority, tmp_path, monkeypatch
+):
+    """Everything comes from the token: the command-line signer exports its certificate for
+    ``/sign/prepare``, finds the certificate the request names and the key beside it, and answers
+    with that certificate."""
+    keys.person_key_path(office.leader.username).unlink()  # no key of theirs on the server
+    office.leader.full_name = "Lê Quang Hùng"
+    office.leader.save()
+    token = init_token(monkeypatch)
+    mine = person_on_token(
+        token, authority, full_name="Lê Quang Hùng", organisation="Đảng ủy xã A", label="le-quang-hung"
+    )
+    # Someone else's certificate on the same token (a shared office token): chosen by the request.
+    person_on_token(token, authority, full_name="Trần Văn Khác", organisation="Đảng ủy xã A", label="khac")
+
+    exported = cli(
+        "--export-certificate",
+        *token.cli(),
+        "--cert-label",
+        "le-quang-hung",
+        "--out",
+        str(tmp_path / "me.pem"),
+    )
+    assert exported.returncode == 0, exported.stderr
+    pem = (tmp_path / "me.pem").read_text()
+    assert [c.dump() for c in keys.load_certificates(pem.encode())] == [mine, keys.trust_roots()[0].dump()]
+
+    leader = client_for(office.leader)
+    document = approved(office, tree)
+    prepared = prepare(leader, document, pem)
+    assert prepared.status_code == 200, prepared.content
+    (tmp_path / "request.json").write_text(prepared.content.decode())
+
+    signed = cli(
+        "--request", str(tmp_path / "request.json"), *token.cli(), "--out", str(tmp_path / "answer.json")
+    )
+    assert signed.returncode == 0, signed.stderr
+    answer = json.loads((tmp_path / "answer.json").read_text())
+    assert keys.load_certificates(answer["certificate"].encode())[0].dump() == mine
+    done = complete(leader, document, answer)
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "signed"
+    final = storage.read(Document.objects.get(pk=document.pk).files.get(kind=FileKind.SIGNED))
+    [report] = verify_pdf(final).signatures
+    assert (report.signer, report.valid) == ("Lê Quang Hùng", True)
+    assert pdfsig(final, tmp_path)["ChuKyCaNhan"]["validation"] == "Signature is Valid."
+
+
+@needs_softhsm
+def test_the_token_signer_refuses_a_request_for_a_certificate_it_does_not_hold(
+    office, tree, token, authority, tmp_path, monkeypatch
+):
+    hsm = init_token(monkeypatch)
+    person_on_token(hsm, authority, full_name="Lê Quang Hùng", organisation="Đảng ủy xã A", label="me")
+    leader = client_for(office.leader)
+    document = approved(office, tree)
+    # Prepared for the key file's certificate, not the token's.
+    (tmp_path / "request.json").write_text(prepare(leader, document, pem_of(token)).content.decode())
+    refused = cli(
+        "--request", str(tmp_path / "request.json"), *hsm.cli(), "--out", str(tmp_path / "answer.json")
+    )
+    assert refused.returncode == 2
+    assert "no certificate matching the request" in refused.stderr
+    assert not (tmp_path / "answer.json").exists()
+    # Asked for a certificate by a label the token does not hold.
+    missing = cli(
+        "--export-certificate", *hsm.cli(), "--cert-label", "nobody", "--out", str(tmp_path / "x.pem")
+    )
+    assert (missing.returncode, missing.stderr.count("0 matching certificates")) == (2, 1)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
 import subprocess
 import sys
 
@@ -20,14 +18,9 @@ from dangvu.signing.services import DocumentState, issue_document
 from dangvu.signing.verify import Kind, verify_pdf
 from tests.conftest import grant
 from tests.signing.conftest import PLACES
+from tests.signing.softhsm import MODULE, PIN, PIN_ENV, init_token, needs_softhsm
 
-MODULE = "/usr/lib/softhsm/libsofthsm2.so"
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        shutil.which("softhsm2-util") is None or not os.path.exists(MODULE), reason="softhsm2 not installed"
-    ),
-]
+pytestmark = [pytest.mark.django_db, needs_softhsm]
 
 
 def _public_key(public):
@@ -46,30 +39,9 @@ def test_seal_through_pkcs11_and_cli_signer_on_the_token(
     import pkcs11
     from pkcs11 import KeyType
 
-    (tmp_path / "tokens").mkdir()
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(
-        f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n"
-    )
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
-    monkeypatch.setenv("DANGVU_TEST_TOKEN_PIN", "246810")
-    subprocess.run(
-        [
-            "softhsm2-util",
-            "--init-token",
-            "--free",
-            "--label",
-            "dangvu-test",
-            "--pin",
-            "246810",
-            "--so-pin",
-            "135790",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    token = pkcs11.lib(MODULE).get_token(token_label="dangvu-test")
-    with token.open(rw=True, user_pin="246810") as session:
+    hsm = init_token(monkeypatch)
+    token = pkcs11.lib(MODULE).get_token(token_label=hsm.label)
+    with token.open(rw=True, user_pin=PIN) as session:
         seal_public, _ = session.generate_keypair(KeyType.RSA, 2048, label="seal", store=True, id=b"\x01")
         person_public, _ = session.generate_keypair(KeyType.RSA, 2048, label="person", store=True, id=b"\x02")
         seal_key, person_key = _public_key(seal_public), _public_key(person_public)
@@ -86,11 +58,11 @@ def test_seal_through_pkcs11_and_cli_signer_on_the_token(
         json.dumps(
             {
                 "module": MODULE,
-                "token_label": "dangvu-test",
+                "token_label": hsm.label,
                 "key_label": "seal",
                 "certificate": "XA.pem",
                 "chain": "root.pem",
-                "pin_env": "DANGVU_TEST_TOKEN_PIN",
+                "pin_env": PIN_ENV,
             }
         )
     )
@@ -120,11 +92,11 @@ def test_seal_through_pkcs11_and_cli_signer_on_the_token(
             "--pkcs11-module",
             MODULE,
             "--token-label",
-            "dangvu-test",
+            hsm.label,
             "--key-label",
             "person",
             "--pin-env",
-            "DANGVU_TEST_TOKEN_PIN",
+            PIN_ENV,
             "--out",
             str(tmp_path / "answer.json"),
         ],
