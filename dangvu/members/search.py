@@ -296,8 +296,10 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
     branch = (
         "(SELECT t.sort_key, t.member_id FROM members_membernametoken t WHERE t.word = %s"  # noqa: S608
         + where
-        + " ORDER BY t.sort_key, t.member_id)"
+        + " ORDER BY t.sort_key, t.member_id LIMIT %s)"
     )
+    # Each branch stops at the page's last row (a member is once in a branch, so the first ``wanted``
+    # distinct members are among the first ``wanted`` of each): ordered index scans, not a sort.
     sql = (
         "SELECT DISTINCT sort_key, member_id FROM ("  # noqa: S608 (fixed SQL; values are parameters)
         + " UNION ALL ".join([branch] * len(query.words))
@@ -305,7 +307,7 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
     )
     arguments: list[Any] = []
     for word in query.words:
-        arguments += [word, *params]
+        arguments += [word, *params, offset + limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*arguments, limit, offset])
         return [member_id for _key, member_id in cursor.fetchall()]
