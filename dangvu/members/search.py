@@ -148,16 +148,17 @@ def remember_words(texts: Iterable[str]) -> None:
 
 
 # The first page of a name search from the name tokens (``MemberNameToken``, PostgreSQL).
-# Deeper pages than this, or a first word with more known completions, take the general plan.
+# Deeper pages than this, or a query word with more known completions, take the general plan.
 TOKEN_MAX_DEPTH = 2_000
 TOKEN_MAX_BRANCHES = 64
-# A query whose matches the planner puts below this is served by the word index and a sort instead:
-# its few matches are cheap to sort, and the token walk would test many postings of its commonest word.
+# A query whose most selective word has fewer postings than this (the planner's statistics) is served
+# by the word index and a sort instead: its few matches are cheap to sort.
 TOKEN_MIN_MATCHES = 3_000
-# The token walk tests the postings of the most selective word in name order until a page is found:
-# past this many expected tests (few matches in the subtree for that word's postings), the general plan.
-TOKEN_MAX_SCAN = 20_000
-TOKEN_MAX_COUNT_SCAN = 20_000
+# A total counts matches from the postings of the most selective word; past this many postings tested
+# (a province's share of a common word), what was found so far, rounded down, is the lower bound.
+TOKEN_MAX_COUNT_SCAN = 200_000
+# How long the word frequencies read from the planner's statistics are kept in the process.
+FREQUENCIES_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -176,138 +177,244 @@ def _after(prefix: str) -> str:
 
 
 def _completions(terms: Iterable[str]) -> dict[str, list[str]]:
+    """The known words each query word starts (at most ``TOKEN_MAX_BRANCHES`` + 1 of them): one query."""
     from dangvu.members.models import NameWord
 
+    terms = list(terms)
+    condition = Q()
+    for term in terms:
+        condition |= Q(word__gte=term, word__lt=_after(term))
     found: dict[str, set[str]] = {term: set() for term in terms}
-    for term in found:
-        words = NameWord.objects.filter(word__startswith=term).values_list("word", flat=True)
-        found[term] = set(words[: TOKEN_MAX_BRANCHES + 1])
+    limit = (TOKEN_MAX_BRANCHES + 1) * len(terms)
+    for word in NameWord.objects.filter(condition).order_by("word").values_list("word", flat=True)[:limit]:
+        for term in terms:
+            if word.startswith(term) and len(found[term]) <= TOKEN_MAX_BRANCHES:
+                found[term].add(word)
     return {term: sorted(words) for term, words in found.items()}
 
 
-def _estimated_postings(words: list[str]) -> int:
+_frequencies: dict[str, Any] = {}
+
+
+def _word_frequencies() -> tuple[dict[str, float], float, float]:
+    """({word: share of the postings} for the commonest words, the share of any other word, the number
+    of postings): the planner's statistics of the name tokens, read once every few minutes (one
+    catalogue query instead of an EXPLAIN per word and request)."""
+    import time
+
+    key = connection.settings_dict["NAME"]
+    cached = _frequencies.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
     with connection.cursor() as cursor:
         cursor.execute(
-            "EXPLAIN (FORMAT JSON) SELECT 1 FROM members_membernametoken WHERE word = ANY(%s)", [words]
+            "SELECT s.most_common_vals::text::text[], s.most_common_freqs, s.n_distinct, c.reltuples"
+            " FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname AND s.attname = 'word'"
+            " AND s.schemaname = current_schema() WHERE c.relname = 'members_membernametoken'"
         )
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+        row = cursor.fetchone()
+    words, shares, distinct, rows = row if row else (None, None, None, 0)
+    common = dict(zip(words or [], shares or [], strict=False))
+    rows = max(float(rows or 0), 0.0)
+    distinct = float(distinct or 0)
+    if distinct < 0:
+        distinct = -distinct * rows
+    rest = max(0.0, 1.0 - sum(common.values()))
+    other = rest / max(1.0, distinct - len(common)) if distinct else 1.0
+    result = (common, other, rows)
+    _frequencies[key] = (time.monotonic() + FREQUENCIES_SECONDS, result)
+    return result
 
 
-def _scope_share(path: str | None) -> float:
-    """The subtree's share of all current members (from the roll-ups; 1 for everything)."""
-    if path is None:
-        return 1.0
-    from dangvu.members.models import OrgMemberCount
-
-    counts = dict(
-        OrgMemberCount.objects.filter(org__path__in=[path, path[:4]]).values_list("org__path", "official")
-    )
-    whole = counts.get(path[:4]) or 0
-    return min(1.0, (counts.get(path) or 0) / whole) if whole else 1.0
+def _estimated_postings(words: list[str]) -> float:
+    common, other, rows = _word_frequencies()
+    return sum(common.get(word, other) for word in words) * rows
 
 
-def _token_sql(plan: TokenPlan, completions: dict[str, list[str]]) -> tuple[str, list[Any], str, int] | None:
-    """The conditions on a posting ``t`` of the most selective query word (the driver, returned with
-    them) besides its word: in the subtree, and each other query word starting a word of the same
-    member's name (checked on that member's tokens: a primary-key probe). Only fixed SQL is joined
-    here; every value is a parameter."""
-    if not plan.terms or any(not words for words in completions.values()):
+@dataclass(frozen=True)
+class _TokenQuery:
+    """A token search: the driver (the query word with the fewest postings) with its completions, the
+    other words (checked on the same member's tokens, the rarest first) and the subtree's path."""
+
+    driver: str
+    words: list[str]
+    others: list[str]
+    path: str | None
+    postings: float
+
+
+def _token_query(plan: TokenPlan) -> _TokenQuery | None:
+    if connection.vendor != "postgresql" or not plan.terms:
         return None
-    if any(len(words) > TOKEN_MAX_BRANCHES for words in completions.values()):
+    completions = _completions(plan.terms)
+    if any(not words or len(words) > TOKEN_MAX_BRANCHES for words in completions.values()):
         return None
     postings = {t: _estimated_postings(completions[t]) for t in plan.terms}
     driver = min(plan.terms, key=lambda t: (postings[t], -len(t)))
-    conditions: list[str] = []
+    if postings[driver] < TOKEN_MIN_MATCHES:
+        return None
+    others = sorted((t for t in plan.terms if t != driver), key=lambda t: postings[t])
+    return _TokenQuery(driver, completions[driver], others, plan.path, postings[driver])
+
+
+def _conditions(query: _TokenQuery) -> tuple[str, list[Any]]:
+    """The conditions on a posting ``t`` of the driver besides its word: in the subtree, and each other
+    query word starting a word of the same member's name (a probe of the tokens' primary key). Only
+    fixed SQL is joined here; every value is a parameter."""
+    sql = ""
     params: list[Any] = []
-    if plan.path is not None:
-        conditions.append("t.org_id IN (SELECT id FROM orgs_org WHERE path >= %s AND path < %s)")
-        params += [plan.path, _after(plan.path)]
-    for term in plan.terms:
-        if term != driver:
-            conditions.append(
-                "EXISTS (SELECT 1 FROM members_membernametoken o"
-                " WHERE o.member_id = t.member_id AND o.word >= %s AND o.word < %s)"
-            )
-            params += [term, _after(term)]
-    return "".join(f" AND {c}" for c in conditions), params, driver, postings[driver]
+    if query.path is not None:
+        # The subtree's units hashed once (a constant array would be searched row by row).
+        sql += " AND t.org_id IN (SELECT id FROM orgs_org WHERE path >= %s AND path < %s)"
+        params += [query.path, _after(query.path)]
+    for term in query.others:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM members_membernametoken o"
+            " WHERE o.member_id = t.member_id AND o.word >= %s AND o.word < %s)"
+        )
+        params += [term, _after(term)]
+    return sql, params
 
 
 def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
     """Keys of the members on one page of a plain name search, in name order, read from the name
     tokens; None when the general plan should serve it (another database, a deep page, a query
-    word with very many completions, or few matches)."""
-    if connection.vendor != "postgresql" or offset + limit > TOKEN_MAX_DEPTH or limit <= 0:
+    word with very many completions, or few matches).
+
+    One word: for each of its completions an index-only range of its postings in name order, merged in
+    that order (a member whose name holds two completions comes twice, side by side: ``DISTINCT`` keeps
+    one), each posting kept when its unit is in the subtree; the scan stops at the page's last row.
+    Several words: ``_zigzag_page``."""
+    if offset + limit > TOKEN_MAX_DEPTH or limit <= 0:
         return None
-    completions = _completions(plan.terms)
-    built = _token_sql(plan, completions)
-    if built is None:
+    query = _token_query(plan)
+    if query is None:
         return None
-    where, params, driver, postings = built
-    # One branch per completion of the driver, each an index-only scan in name order, merged in order.
+    if query.others and plan.path is None:
+        return _zigzag_page(plan, query, offset, limit)
+    where, params = _conditions(query)
     branch = (
         "(SELECT t.sort_key, t.member_id FROM members_membernametoken t WHERE t.word = %s"  # noqa: S608
         + where
         + " ORDER BY t.sort_key, t.member_id LIMIT %s)"
     )
-    wanted = offset + limit
-    matches = estimated_matches("members_member", WORDS_COLUMN, tsquery_for(plan.terms))
-    if matches < TOKEN_MIN_MATCHES:
-        return None
-    # Postings tested to find the page: all of the driver's in the subtree's share of the matches.
-    in_scope = matches * _scope_share(plan.path)
-    if postings * min(1.0, wanted / max(in_scope, 1.0)) > TOKEN_MAX_SCAN:
-        return None
-    fetch = wanted
-    while True:
-        words = completions[driver]
-        sql = (
-            "SELECT sort_key, member_id FROM ("  # noqa: S608 (fixed SQL; values are parameters)
-            + " UNION ALL ".join([branch] * len(words))
-            + ") u ORDER BY sort_key, member_id LIMIT %s"
+    # Each branch stops at the page's last row (a member is once in a branch, so the first ``wanted``
+    # distinct members are among the first ``wanted`` of each): ordered index scans, not a sort.
+    sql = (
+        "SELECT DISTINCT sort_key, member_id FROM ("  # noqa: S608 (fixed SQL; values are parameters)
+        + " UNION ALL ".join([branch] * len(query.words))
+        + ") u ORDER BY sort_key, member_id LIMIT %s OFFSET %s"
+    )
+    arguments: list[Any] = []
+    for word in query.words:
+        arguments += [word, *params, offset + limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*arguments, limit, offset])
+        return [member_id for _key, member_id in cursor.fetchall()]
+
+
+# A zigzag page takes at most this many steps (each an index descent per word completion); past it the
+# words rarely meet in name order and the word index serves the page.
+TOKEN_MAX_STEPS = 3_000
+
+
+def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -> list[int] | None:
+    """A page of a search of several words: their posting lists intersected in name order by leapfrog
+    (one recursive query). From a position in name order, each word in turn seeks its first posting at
+    or after the previous word's (one index descent per completion, the least of them); when the last
+    word lands on the member the first word found, that member matches (and counts if its unit is in
+    the subtree), and the search goes on after it; otherwise it goes on from where the last word
+    landed. Every step skips the runs of postings that cannot match, however long: a word's postings
+    lie in blocks of the same given and middle name, so two common words meet after a few hundred
+    steps where testing every posting of the rarer one took hundreds of thousands of probes."""
+    terms = [query.driver, *query.others]
+    completions = _completions(terms)
+    params: list[Any] = []
+    joins = []
+    previous = "z"
+    for i, term in enumerate(terms):
+        position = "(z.sk, z.mid)" if i == 0 else f"(n{i - 1}.sk, n{i - 1}.mid)"
+        branches = []
+        for word in completions[term]:
+            branches.append(
+                "(SELECT t.sort_key AS sk, t.member_id AS mid, t.org_id AS org"  # noqa: S608
+                " FROM members_membernametoken t"
+                f" WHERE t.word = %s AND (t.sort_key, t.member_id) >= {position}"
+                " ORDER BY t.sort_key, t.member_id LIMIT 1)"
+            )
+            params.append(word)
+        seek = (
+            branches[0]
+            if len(branches) == 1
+            else "(SELECT sk, mid, org FROM ("  # noqa: S608
+            + " UNION ALL ".join(branches)
+            + ") u ORDER BY sk, mid LIMIT 1)"
         )
-        arguments: list[Any] = []
-        for word in words:
-            arguments += [word, *params, fetch]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*arguments, fetch])
-            rows = cursor.fetchall()
-        # A member whose name has two completions of the word appears once per completion, side by side.
-        keys = list(dict.fromkeys(member_id for _key, member_id in rows))
-        if len(rows) < fetch or len(keys) >= wanted:
-            return keys[offset:wanted]
-        fetch *= 2
+        joins.append(f" CROSS JOIN LATERAL {seek} n{i}")
+        previous = f"n{i}"
+    scope = "TRUE"
+    if plan.path is not None:
+        scope = "EXISTS (SELECT 1 FROM orgs_org g WHERE g.id = n0.org AND g.path >= %s AND g.path < %s)"
+        params += [plan.path, _after(plan.path)]
+    wanted = offset + limit
+    meet = f"{previous}.mid = n0.mid"
+    sql = (
+        "WITH RECURSIVE z(sk, mid, counted, found, steps) AS ("  # noqa: S608 (fixed SQL; values are parameters)
+        " SELECT ''::text COLLATE \"C\", 0::bigint, false, 0, 0"
+        " UNION ALL"
+        f" SELECT {previous}.sk, CASE WHEN {meet} THEN n0.mid + 1 ELSE {previous}.mid END,"
+        " s.counted, z.found + s.counted::int, z.steps + 1"
+        " FROM z" + "".join(joins) + f" CROSS JOIN LATERAL (SELECT {meet} AND {scope} AS counted) s"  # noqa: S608
+        " WHERE z.found < %s AND z.steps < %s)"
+        " SELECT mid - 1, counted, steps FROM z WHERE counted OR steps = %s ORDER BY sk, mid"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, wanted, TOKEN_MAX_STEPS, TOKEN_MAX_STEPS])
+        rows = cursor.fetchall()
+    keys = [member_id for member_id, counted, _steps in rows if counted]
+    if len(keys) < wanted and any(steps >= TOKEN_MAX_STEPS for _key, _counted, steps in rows):
+        return None  # the steps ran out before the page was full: the words rarely meet
+    return keys[offset:wanted]
 
 
 def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     """(count, exact) of a plain name search from the name tokens: exact up to ``cap``; past it
-    (cap, False), "more than ``cap``". At most a bounded number of postings of the most selective word
-    are tested; when they run out before the matches do, the count found so far, rounded down to a
-    round number (1,000s or 100s), is a true lower bound. None: use the general count."""
-    if connection.vendor != "postgresql":
+    (cap, False), "more than ``cap``". The driver's postings are tested in index order until ``cap`` + 1
+    members match (a member counted at the first completion of the driver in its name only), at most
+    ``_count_budget`` postings: when they run out first (a common word in a small share of the country,
+    or words that rarely meet), the count found so far, rounded down to a round number (1,000s or
+    100s), is a true lower bound. None: use the general count."""
+    query = _token_query(plan)
+    if query is None or (query.others and plan.path is None):
+        # Several words across the country: the word index's count (measured faster than probing the
+        # postings of the rarest word, which meet the others' thousands of times before the cap).
         return None
-    completions = _completions(plan.terms)
-    built = _token_sql(plan, completions)
-    if built is None:
-        return None
-    where, params, driver, _postings = built
-    scope, checks = (where, "TRUE") if len(plan.terms) == 1 else _split_checks(where, plan)
-    budget = TOKEN_MAX_COUNT_SCAN if len(plan.terms) == 1 else TOKEN_MAX_SCAN
-    scope_params = params[:2] if plan.path is not None else []
+    where, params = _conditions(query)
+    first = ""
+    first_params: list[Any] = []
+    if len(query.words) > 1:
+        first = (
+            " AND NOT EXISTS (SELECT 1 FROM members_membernametoken d"
+            " WHERE d.member_id = t.member_id AND d.word >= %s AND d.word < t.word)"
+        )
+        first_params = [query.driver]
+    budget = _count_budget(query)
     sql = (
-        "SELECT count(*), count(DISTINCT member_id) FILTER (WHERE ok) FROM ("  # noqa: S608
-        f"SELECT t.member_id, {checks} AS ok FROM members_membernametoken t WHERE t.word = ANY(%s){scope}"
-        " LIMIT %s) s"
+        "SELECT count(*) FROM (SELECT 1 FROM (SELECT t.member_id, t.org_id, t.word"  # noqa: S608
+        " FROM members_membernametoken t WHERE t.word = ANY(%s) LIMIT %s) t"
+        f" WHERE TRUE{where}{first} LIMIT %s) s"
     )
-    check_params = params[len(scope_params) :]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*check_params, completions[driver], *scope_params, budget])
-        scanned, members = cursor.fetchone()
-    if members > cap:
-        return cap, False
-    if scanned < budget:
+        cursor.execute(sql, [query.words, budget, *params, *first_params, cap + 1])
+        (members,) = cursor.fetchone()
+        if members > cap:
+            return cap, False
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM members_membernametoken WHERE word = ANY(%s) LIMIT %s) s",
+            [query.words, budget + 1],
+        )
+        (postings,) = cursor.fetchone()
+    if postings <= budget:
         return members, True
     for step in (1_000, 100):
         if members >= step:
@@ -315,11 +422,7 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     return None
 
 
-def _split_checks(where: str, plan: TokenPlan) -> tuple[str, str]:
-    """``where`` (as ``_token_sql`` builds it) cut into the subtree condition and the other words'
-    checks joined into one boolean expression."""
-    parts = [p for p in where.split(" AND EXISTS ") if p]
-    scope = parts[0] if plan.path is not None else ""
-    checks = parts[1:] if plan.path is not None else [p.removeprefix(" AND ") for p in parts]
-    expression = " AND ".join(c if c.startswith("EXISTS") else "EXISTS " + c for c in checks)
-    return scope, expression or "TRUE"
+def _count_budget(query: _TokenQuery) -> int:
+    """How many postings of the driver a total may test: each posting of a one-word search costs an
+    index entry (and a set lookup for a subtree), one of several words a probe per other word."""
+    return TOKEN_MAX_COUNT_SCAN if not query.others else TOKEN_MAX_COUNT_SCAN // 10

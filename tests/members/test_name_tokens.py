@@ -43,7 +43,21 @@ def listing(user, q, org=None, *, offset=0, limit=50):
     return [m.full_name for m in selectors.page(rows, offset, limit)], selectors.total(user, criteria, rows)
 
 
-QUERIES = ["hung", "thi", "nguy", "nguyen van", "van hu", "hung nguyen van", "h", "xyz", "an tran"]
+QUERIES = [
+    "hung",
+    "thi",
+    "nguy",
+    "nguyen van",
+    "van hu",
+    "hung nguyen van",
+    "h",
+    "xyz",
+    "an tran",
+    "nguyen van hung",  # a full name: the rarest word drives, the others are checked
+    "ng v h",  # prefixes of every word
+    "nguyen thi hu",  # as typed: whole words, then the first letters of the next
+    "thi nguy",  # the driver's two completions in one name (Nguyễn Nguyệt): counted once
+]
 
 
 @pytest.mark.parametrize("q", QUERIES)
@@ -62,9 +76,49 @@ def test_token_pages_and_totals_equal_the_general_plan(named, tree, admin_user, 
 def test_token_total_is_a_lower_bound_past_the_cap(named, admin_user, monkeypatch):
     from dangvu.members.search import TokenPlan, token_total
 
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)
+
     assert token_total(TokenPlan(("nguyen",), None), cap=2) == (2, False)
     assert token_total(TokenPlan(("nguyen",), None), cap=10) == (4, True)
     assert token_total(TokenPlan(("nguy",), None), cap=10) == (4, True)  # Nguyễn Nguyệt Hà counted once
+
+
+@on_postgresql
+@pytest.mark.parametrize("steps", [1, 10_000])
+def test_a_zigzag_page_out_of_steps_falls_back_to_the_general_plan(named, admin_user, monkeypatch, steps):
+    from dangvu.members.search import TokenPlan, token_page
+
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 10**9)
+    rows = selectors.members(admin_user, selectors.MemberFilter(q="van n"))
+    expected = [m.pk for m in selectors.page(rows, 0, 50)]
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MAX_STEPS", steps)
+    keys = token_page(TokenPlan(("van", "n"), None), 0, 50)
+    assert keys is None if steps < 10 else keys == expected
+    assert len(expected) == 2  # Nguyễn Văn Hùng, Nguyễn Văn Thi
+
+
+@on_postgresql
+def test_token_total_past_its_scan_budget_is_a_labelled_lower_bound(tree, admin_user, monkeypatch):
+    from dangvu.members.search import TokenPlan, token_total
+
+    for i in range(120):
+        member_create(
+            actor=admin_user,
+            org=tree.a1,
+            full_name=f"Trần Văn Hùng {i}",
+            sex="male",
+            birth_date=date(1980, 1, 1),
+        )
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)
+    assert token_total(TokenPlan(("hung",), tree.a1.path), cap=1000) == (120, True)
+    assert token_total(TokenPlan(("hung", "tran"), tree.a1.path), cap=1000) == (120, True)
+    # Several words across the country: the word index counts (the general count).
+    assert token_total(TokenPlan(("hung", "tran"), None), cap=1000) is None
+    # Fewer postings may be tested than the matches: what was found, rounded down, and not exact.
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MAX_COUNT_SCAN", 110)
+    assert token_total(TokenPlan(("hung",), tree.a1.path), cap=1000) == (100, False)
+    assert token_total(TokenPlan(("hung",), None), cap=50) == (50, False)
 
 
 @on_postgresql
