@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -120,14 +120,43 @@ def estimated_matches(table: str, column: str, tsquery: str) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def word_search(queryset: Any, terms: list[str]) -> Any:
+def _memo(memo: dict[Any, Any] | None, key: Any, compute: Any) -> Any:
+    """``compute()``, remembered in ``memo`` (one request's search: the page and its total ask the same
+    vocabulary and planner questions) when one is given."""
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def member_matches(terms: Iterable[str], memo: dict[Any, Any] | None = None) -> int:
+    """The planner's estimate of the members whose names match ``terms`` (by the word index)."""
+    terms = tuple(terms)
+    return int(
+        _memo(
+            memo,
+            ("matches", terms),
+            lambda: estimated_matches(
+                "members_member", WORDS_COLUMN, _memo(memo, ("tsquery", terms), lambda: tsquery_for(terms))
+            ),
+        )
+    )
+
+
+def word_search(queryset: Any, terms: list[str], memo: dict[Any, Any] | None = None) -> Any:
     """PostgreSQL: few matches are read through the word index and sorted (``name_key`` keeps the
     name-order index out of it); many matches are found by walking the name-order index, which holds
     the folded name, and testing each entry with ``LIKE`` (cheaper per row than building its words)."""
     from dangvu.core.search import filter_search
 
-    tsquery = tsquery_for(terms)
-    if estimated_matches(queryset.model._meta.db_table, WORDS_COLUMN, tsquery) <= SORT_MATCHES_UP_TO:
+    key = tuple(terms)
+    tsquery = _memo(memo, ("tsquery", key), lambda: tsquery_for(terms))
+    if queryset.model is not None and queryset.model._meta.db_table == "members_member":
+        matches = member_matches(terms, memo)
+    else:
+        matches = estimated_matches(queryset.model._meta.db_table, WORDS_COLUMN, tsquery)
+    if matches <= SORT_MATCHES_UP_TO:
         return queryset.filter(WordsMatch(F(WORDS_COLUMN), tsquery)).alias(name_key=Unindexed(F("sort_key")))
     return filter_search(queryset, " ".join(terms))
 
@@ -168,6 +197,8 @@ class TokenPlan:
 
     terms: tuple[str, ...]
     path: str | None
+    # What one request's page and total both ask (completions, estimates): asked once.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 def _after(prefix: str) -> str:
@@ -241,8 +272,8 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
     word with very many completions, or few matches)."""
     if connection.vendor != "postgresql" or offset + limit > TOKEN_MAX_DEPTH or limit <= 0:
         return None
-    completions = _completions(plan.terms)
-    built = _token_sql(plan, completions)
+    completions = _memo(plan.memo, "completions", lambda: _completions(plan.terms))
+    built = _memo(plan.memo, "token_sql", lambda: _token_sql(plan, completions))
     if built is None:
         return None
     where, params, driver, postings = built
@@ -253,7 +284,7 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
         + " ORDER BY t.sort_key, t.member_id LIMIT %s)"
     )
     wanted = offset + limit
-    matches = estimated_matches("members_member", WORDS_COLUMN, tsquery_for(plan.terms))
+    matches = member_matches(plan.terms, plan.memo)
     if matches < TOKEN_MIN_MATCHES:
         return None
     # Postings tested to find the page: all of the driver's in the subtree's share of the matches.
@@ -288,8 +319,8 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     round number (1,000s or 100s), is a true lower bound. None: use the general count."""
     if connection.vendor != "postgresql":
         return None
-    completions = _completions(plan.terms)
-    built = _token_sql(plan, completions)
+    completions = _memo(plan.memo, "completions", lambda: _completions(plan.terms))
+    built = _memo(plan.memo, "token_sql", lambda: _token_sql(plan, completions))
     if built is None:
         return None
     where, params, driver, _postings = built
