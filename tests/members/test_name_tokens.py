@@ -114,7 +114,8 @@ def test_a_search_asks_each_vocabulary_and_planner_question_once(named, tree, ad
     monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)  # the token path
     with CaptureQueriesContext(connection) as captured:
         names, total = listing(admin_user, "hung", tree.xa)
-    assert names and total.exact
+    assert names
+    assert total.exact
     statements = [q["sql"] for q in captured.captured_queries]
     explains = [s for s in statements if s.startswith("EXPLAIN")]
     assert len(explains) == len(set(explains))
