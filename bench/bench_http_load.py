@@ -299,6 +299,9 @@ def main() -> None:
     from dangvu.members.models import Member
 
     port = int(os.environ.get("BENCH_HTTP_PORT") or free_port())
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"port {port} is in use: the benchmark would measure another server")
     base = f"http://127.0.0.1:{port}"
     plan = make_plan(base)
     member_count = Member.objects.count()
