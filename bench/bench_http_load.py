@@ -393,7 +393,11 @@ def main() -> None:
             results[label] = run_stage(stage, users, seconds, think, server.pid, work, 0)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a slow request still running: its answer is not needed
+            server.kill()
+            server.wait()
         if redis is not None:
             redis.terminate()
             redis.wait(timeout=10)
