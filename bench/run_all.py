@@ -13,6 +13,7 @@ for script in (
     "bench_member_writes.py",
     "bench_member_stats.py",
     "bench_api_load.py",
+    "bench_http_load.py",
     "bench_member_search.py",
     "bench_member_pages.py",
     "bench_member_import.py",

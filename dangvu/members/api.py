@@ -21,6 +21,7 @@ from dangvu.members import selectors, services
 from dangvu.members.clocks import member_clocks
 from dangvu.members.milestones import party_age, probation_ends_on, recognition_due_on
 from dangvu.members.models import Ethnicity, Member, Religion
+from dangvu.members.models.member import birth_date_iso, masked_cccd
 from dangvu.members.selectors import COUNT_CAP
 from dangvu.members.workflow import LIFECYCLE
 from dangvu.orgs.models import Org
@@ -255,16 +256,29 @@ def _field_values(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _row(member: Member) -> dict[str, Any]:
+# The columns a list row shows (``selectors.page_values``).
+ROW_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "status",
+    "org_id",
+    "org__name",
+    "cccd",
+)
+
+
+def _row(values: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": member.pk,
-        "full_name": member.full_name,
-        "sex": member.sex,
-        "birth_date": member.birth_date_iso(),
-        "status": member.status,
-        "org": member.org_id,
-        "org_name": member.org.name,
-        "cccd": member.masked_cccd,
+        "id": values["id"],
+        "full_name": values["full_name"],
+        "sex": values["sex"],
+        "birth_date": birth_date_iso(values["birth_date"], values["birth_date_precision"]),
+        "status": values["status"],
+        "org": values["org_id"],
+        "org_name": values["org__name"],
+        "cccd": masked_cccd(values["cccd"]),
     }
 
 
@@ -308,7 +322,7 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
     )
     rows = selectors.members(request.user, criteria)
     total = selectors.total(request.user, criteria, rows)
-    results = selectors.page(rows, filters.offset, filters.limit)
+    results = selectors.page_values(rows, filters.offset, filters.limit, ROW_FIELDS)
     return {"count": total.value, "count_exact": total.exact, "results": [_row(m) for m in results]}
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -120,14 +120,28 @@ def estimated_matches(table: str, column: str, tsquery: str) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def word_search(queryset: Any, terms: list[str]) -> Any:
+def _memo(memo: dict[Any, Any] | None, key: Any, compute: Any) -> Any:
+    """``compute()``, remembered in ``memo`` (one request's search: the page and its total ask the same
+    vocabulary and planner questions once); without a memo, computed every time."""
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def word_search(queryset: Any, terms: list[str], memo: dict[Any, Any] | None = None) -> Any:
     """PostgreSQL: few matches are read through the word index and sorted (``name_key`` keeps the
     name-order index out of it); many matches are found by walking the name-order index, which holds
-    the folded name, and testing each entry with ``LIKE`` (cheaper per row than building its words)."""
+    the folded name, and testing each entry with ``LIKE`` (cheaper per row than building its words).
+    ``memo``: one request's answers, shared with its page and total."""
     from dangvu.core.search import filter_search
 
-    tsquery = tsquery_for(terms)
-    if estimated_matches(queryset.model._meta.db_table, WORDS_COLUMN, tsquery) <= SORT_MATCHES_UP_TO:
+    key = tuple(terms)
+    tsquery = _memo(memo, ("tsquery", key), lambda: tsquery_for(terms))
+    table = queryset.model._meta.db_table
+    estimate = _memo(memo, ("estimate", tsquery), lambda: estimated_matches(table, WORDS_COLUMN, tsquery))
+    if estimate <= SORT_MATCHES_UP_TO:
         return queryset.filter(WordsMatch(F(WORDS_COLUMN), tsquery)).alias(name_key=Unindexed(F("sort_key")))
     return filter_search(queryset, " ".join(terms))
 
@@ -169,6 +183,9 @@ class TokenPlan:
 
     terms: tuple[str, ...]
     path: str | None
+    # One request's answers to the vocabulary and planner questions (``_memo``), shared by its page and
+    # its total.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 def _after(prefix: str) -> str:
@@ -246,7 +263,16 @@ class _TokenQuery:
 def _token_query(plan: TokenPlan) -> _TokenQuery | None:
     if connection.vendor != "postgresql" or not plan.terms:
         return None
-    completions = _completions(plan.terms)
+    return _memo(plan.memo, "token_query", lambda: _build_token_query(plan))
+
+
+def _plan_completions(plan: TokenPlan, terms: Iterable[str]) -> dict[str, list[str]]:
+    terms = tuple(terms)
+    return _memo(plan.memo, ("completions", terms), lambda: _completions(terms))
+
+
+def _build_token_query(plan: TokenPlan) -> _TokenQuery | None:
+    completions = _plan_completions(plan, plan.terms)
     if any(not words or len(words) > TOKEN_MAX_BRANCHES for words in completions.values()):
         return None
     postings = {t: _estimated_postings(completions[t]) for t in plan.terms}
@@ -328,7 +354,7 @@ def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -
     lie in blocks of the same given and middle name, so two common words meet after a few hundred
     steps where testing every posting of the rarer one took hundreds of thousands of probes."""
     terms = [query.driver, *query.others]
-    completions = _completions(terms)
+    completions = _plan_completions(plan, terms)
     params: list[Any] = []
     joins = []
     previous = "z"

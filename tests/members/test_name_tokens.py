@@ -157,3 +157,21 @@ def test_the_database_keeps_the_tokens_current(named, tree, admin_user):
     pk = hung.pk
     Member.objects.filter(pk=pk).delete()
     assert not MemberNameToken.objects.filter(member_id=pk).exists()
+
+
+@on_postgresql
+def test_a_search_asks_each_vocabulary_and_planner_question_once(named, tree, admin_user, monkeypatch):
+    """The page and the total of one list share the search's answers: the words a typed prefix stands
+    for and the planner's estimates are asked once per list, not once by each part."""
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)  # the token path
+    with CaptureQueriesContext(connection) as captured:
+        names, total = listing(admin_user, "hung", tree.xa)
+    assert names
+    assert total.exact
+    statements = [q["sql"] for q in captured.captured_queries]
+    explains = [s for s in statements if s.startswith("EXPLAIN")]
+    assert len(explains) == len(set(explains))
+    vocabulary = [s for s in statements if "members_nameword" in s]
+    assert len(vocabulary) == len(set(vocabulary))

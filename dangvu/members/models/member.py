@@ -109,9 +109,12 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
             return self.in_subtree(org)
         return self.visible_to(user, perm).in_subtree(org)
 
-    def search(self, query: str | None, *, user: Any, substring: bool = False) -> MemberQuerySet:
+    def search(
+        self, query: str | None, *, user: Any, substring: bool = False, memo: dict[Any, Any] | None = None
+    ) -> MemberQuerySet:
         """Accent-insensitive name search (each word of the query starts a word of the name, or with
-        ``substring`` occurs anywhere in it: trigram index on PostgreSQL); digits match a CCCD by
+        ``substring`` occurs anywhere in it: trigram index on PostgreSQL; ``memo``: one request's answers
+        to the vocabulary and planner questions, shared with its page and total); digits match a CCCD by
         prefix, or a card or file number exactly, but only in the units where ``user`` may open the
         file and so see the full numbers: elsewhere lists show the CCCD masked, and matching it would
         let anyone rebuild it digit by digit (``user=None``: the system, every member). See
@@ -133,13 +136,29 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
             return filter_search(self, text, substring=True)  # type: ignore[return-value]
         terms = search_terms(text)
         if terms and connection.vendor == "postgresql":
-            return word_search(self, terms)
+            return word_search(self, terms, memo)
         return filter_search(self, text)  # type: ignore[return-value]
 
     def in_name_order(self) -> MemberQuerySet:
         """Vietnamese name order (given name, middle, family), the way a search chose to serve it."""
         key = "name_key" if "name_key" in self.query.annotations else "sort_key"
         return self.order_by(key, "pk")
+
+
+def masked_cccd(cccd: str | None) -> str:
+    """A CCCD as lists show it: the last 4 digits only."""
+    return f"••••••••{cccd[-4:]}" if cccd else ""
+
+
+def birth_date_iso(born: date | None, precision: str) -> str | None:
+    """A partly known birth date in ISO form: ``1970``, ``1970-05`` or ``1970-05-17``."""
+    if born is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return f"{born:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{born:%Y-%m}"
+    return born.isoformat()
 
 
 class NameWord(models.Model):
@@ -423,7 +442,7 @@ class Member(TimeStampedModel):
     @property
     def masked_cccd(self) -> str:
         """CCCD as shown in lists: the last 4 digits only."""
-        return f"••••••••{self.cccd[-4:]}" if self.cccd else ""
+        return masked_cccd(self.cccd)
 
     def birth_date_display(self) -> str:
         if self.birth_date is None:
@@ -435,13 +454,7 @@ class Member(TimeStampedModel):
         return f"{self.birth_date:%d/%m/%Y}"
 
     def birth_date_iso(self) -> str | None:
-        if self.birth_date is None:
-            return None
-        if self.birth_date_precision == DatePrecision.YEAR:
-            return f"{self.birth_date:%Y}"
-        if self.birth_date_precision == DatePrecision.MONTH:
-            return f"{self.birth_date:%Y-%m}"
-        return self.birth_date.isoformat()
+        return birth_date_iso(self.birth_date, self.birth_date_precision)
 
     def age_on(self, on: date) -> int | None:
         if self.birth_date is None:
