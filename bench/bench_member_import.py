@@ -219,6 +219,18 @@ def main() -> None:
         for p in people
     )
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+
+    def server_cpu() -> float:
+        """CPU seconds of this connection's server process so far (when the server runs on this machine)."""
+        try:
+            fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def bare_copy() -> float:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
@@ -236,10 +248,15 @@ def main() -> None:
                     cursor.execute(
                         f'ALTER TABLE members_member ALTER COLUMN "{column}" SET DEFAULT {default}'
                     )
+                cpu = time.process_time(), server_cpu()
                 started = time.perf_counter()
                 with cursor.cursor.copy(f"COPY members_member ({', '.join(columns)}) FROM STDIN") as copy:
                     copy.write(copy_text)
                 elapsed = time.perf_counter() - started
+                print(
+                    f"  bare COPY: wall {elapsed:.2f} s, Python CPU {time.process_time() - cpu[0]:.2f} s,"
+                    f" server CPU {server_cpu() - cpu[1]:.2f} s"
+                )
                 raise Rollback
         except Rollback:
             return elapsed
@@ -247,11 +264,26 @@ def main() -> None:
     def full_import(content: bytes, name: str) -> tuple[float, int]:
         upload = io.BytesIO(content)
         upload.name = name  # type: ignore[attr-defined]
+        profiler = None
+        if "--profile" in sys.argv:
+            from pyinstrument import Profiler  # not a dependency: pip install pyinstrument
+
+            profiler = Profiler(interval=0.0005)
         try:
             with transaction.atomic():
+                cpu = time.process_time(), server_cpu()
                 started = time.perf_counter()
+                if profiler:
+                    profiler.start()
                 report = run_import(actor=admin, org=unit, upload=upload, dry_run=False, mode="all")
                 elapsed = time.perf_counter() - started
+                if profiler:
+                    profiler.stop()
+                    print(profiler.output_text(unicode=True, color=False, show_all=False))
+                print(
+                    f"  {name}: wall {elapsed:.2f} s, Python CPU {time.process_time() - cpu[0]:.2f} s,"
+                    f" server CPU {server_cpu() - cpu[1]:.2f} s"
+                )
                 created = report.created
                 if not created:
                     print("import refused:", report.as_dict()["errors"][:5])
