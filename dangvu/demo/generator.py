@@ -21,7 +21,6 @@ from treebeard.numconv import NumConv
 
 from dangvu.core.text import fold, sort_key, text_sort_key
 from dangvu.demo import names
-from dangvu.members import rollups
 from dangvu.members.enums import MemberStatus
 from dangvu.members.models import Member
 from dangvu.members.search import index_words, remember_words
@@ -660,7 +659,7 @@ def _build_in_parallel(statements: list[list[str]]) -> None:
         raise errors[0]
 
 
-def insert_members_copy(chunks: Iterator[bytes]) -> int:
+def insert_members_copy(chunks: Iterator[bytes], phases: dict[str, float] | None = None) -> int:
     """COPY members into PostgreSQL for a national-scale seed (into an empty table).
 
     Foreign keys, unique constraints and secondary indexes are dropped, the rows are loaded and
@@ -698,17 +697,27 @@ def insert_members_copy(chunks: Iterator[bytes]) -> int:
         cursor.execute("ALTER TABLE members_member ENABLE TRIGGER USER")
     loaded = time.perf_counter()
     objects.restore()
+    indexed = time.perf_counter()
     fill_name_tokens()
     built = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE members_member")
         cursor.execute("ANALYZE orgs_org")
+    analyzed = time.perf_counter()
     logger.info(
-        "member COPY: load %.1f s, indexes and constraints %.1f s, analyze %.1f s",
+        "member COPY: load %.1f s, indexes and constraints %.1f s, name tokens %.1f s, analyze %.1f s",
         loaded - started,
-        built - loaded,
-        time.perf_counter() - built,
+        indexed - loaded,
+        built - indexed,
+        analyzed - built,
     )
+    if phases is not None:
+        phases |= {
+            "members: generation and COPY": loaded - started,
+            "members: indexes and constraints": indexed - loaded,
+            "name tokens: one INSERT … SELECT and its index": built - indexed,
+            "ANALYZE": analyzed - built,
+        }
     return count
 
 
@@ -738,6 +747,7 @@ class SeedResult:
     seconds_units: float
     seconds_members: float
     seconds_rollups: float
+    phases: dict[str, float] = field(default_factory=dict)  # seconds of each step, in order
 
     @property
     def member_rows_per_second(self) -> float:
@@ -755,8 +765,9 @@ def seed(
     member_units = [(ids[i], plan.province_codes[i]) for i in plan.member_units]
     chunk_plan = ChunkPlan.make(seed, members, member_units)
     copy = use_copy if use_copy is not None else connection.vendor == "postgresql" and members >= 100_000
+    phases = {"units": units_done - started}
     if copy:
-        inserted = insert_members_copy(copy_chunks(chunk_plan))
+        inserted = insert_members_copy(copy_chunks(chunk_plan), phases)
     else:
         with transaction.atomic():
             inserted = insert_members_orm(member_rows(chunk_plan))
@@ -776,15 +787,23 @@ def seed(
         )
     )
     members_done = time.perf_counter()
-    with transaction.atomic():
-        rollups.rebuild()
+    if not copy:
+        phases["members (ORM)"] = members_done - units_done
     from dangvu.members.stats import rebuild_precomputed
 
+    # One recount writes the roll-ups of every unit and the kept statistics cells (it was run twice:
+    # ``rollups.rebuild`` and then ``rebuild_precomputed``, which recounts everything again).
     rebuild_precomputed()
     finished = time.perf_counter()
+    phases["roll-ups and statistics cells"] = finished - members_done
     return (
         SeedResult(
-            len(ids), inserted, units_done - started, members_done - units_done, finished - members_done
+            len(ids),
+            inserted,
+            units_done - started,
+            members_done - units_done,
+            finished - members_done,
+            phases,
         ),
         ids,
         plan,
