@@ -3,14 +3,20 @@
 A CSV and an .xlsx of N new members (names, sex, dates, CCCD, chi bộ code, status, ethnicity, hometown) is imported
 by ``run_import`` (read, map columns, validate every cell and rule, match existing CCCDs, insert, history
 rows, roll-ups, audit) into a chi bộ of the national database. Baseline in the same run: COPY of the same
-rows, prepared in advance, into the same indexed member table. Both run in a transaction that is
-rolled back, so the database is left as it was. Goal: import rate ≥ 1/4 of the COPY rate, both formats.
+rows, prepared in advance, into the same indexed member table, whose trigger writes the name tokens
+(``members_membernametoken``, migration 0022) for the COPY's rows as for the import's: a plain loader
+into the live table fires it too (turning it off would hide the new members from name search), so both
+sides pay for it. Both run in a transaction that is rolled back, so the database is left as it was.
+Goal: import rate ≥ 1/4 of the COPY rate, both formats. Each run prints its wall time and the CPU
+seconds of this process and of its server connection (the machine is shared: CPU time says more than
+wall time under load); ``--profile`` prints a pyinstrument profile of each import (pip install
+pyinstrument; not a dependency).
 
 The reader section needs no database: the .xlsx's first sheet is read by python-calamine (what the
 import uses) and by openpyxl's read-only mode, each in its own process, reporting rows/s and the
 reader's peak memory (``ru_maxrss`` less the process's before opening the file).
 
-Usage: python bench/bench_member_import.py [rows] [--readers-only]   (default 20,000; the issue asks
+Usage: python bench/bench_member_import.py [rows] [--readers-only] [--profile]   (default 20,000; the issue asks
 for the readers' memory on 200,000). ``DANGVU_BENCH_MEMBERS`` sets the size of the national
 database the import goes into (default 6,000,000).
 """

@@ -729,7 +729,23 @@ def fill_name_tokens() -> None:
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE members_membernametoken")
         cursor.execute("DROP INDEX IF EXISTS member_token_order_idx")
-        cursor.execute(NAME_POSTINGS_FILL_SQL)
+        cursor.execute("SELECT min(id), max(id) FROM members_member")
+        low, high = cursor.fetchone()
+    queues = os.cpu_count() or 1
+    if connection.in_atomic_block or low is None or queues == 1:
+        with connection.cursor() as cursor:
+            cursor.execute(NAME_POSTINGS_FILL_SQL)
+    else:
+        # An INSERT … SELECT runs on one core: one range of member ids per core, on connections of
+        # their own (committed rows only: outside a transaction, as after the seed's load).
+        step = (high - low) // queues + 1
+        _build_in_parallel(
+            [
+                [f"{NAME_POSTINGS_FILL_SQL} WHERE m.id >= {start} AND m.id < {start + step}"]
+                for start in range(low, high + 1, step)
+            ]
+        )
+    with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
         cursor.execute(NAME_POSTINGS_INDEX_SQL)
         # VACUUM marks the pages all-visible, so the searches' index-only scans need no table reads.

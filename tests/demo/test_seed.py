@@ -82,6 +82,16 @@ def test_same_seed_gives_the_same_members():
 def test_copy_path_restores_constraints_and_indexes():
     result, _ids, _plan = seed(members=3000, seed=4, national=False, use_copy=True)
     assert result.members == Member.objects.count() == 3000
+    # The name tokens, written after the load (one range of members per core), are every member's words.
+    from dangvu.members.models import MemberNameToken
+
+    expected = {
+        (pk, word[:60])
+        for pk, text in Member.objects.values_list("pk", "search_text")
+        for word in text.split()
+    }
+    assert set(MemberNameToken.objects.values_list("member_id", "word")) == expected
+    assert MemberNameToken.objects.count() == len(expected)
     root = Org.objects.get(depth=1)
     assert rollups.counts_of(root)["total"] == 3000
     with connection.cursor() as cursor:
