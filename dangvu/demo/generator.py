@@ -775,12 +775,21 @@ def seed(
 ) -> tuple[SeedResult, list[int], Plan]:
     started = time.perf_counter()
     plan = build_plan(seed=seed, national=national)
-    with transaction.atomic():
-        ids = insert_units(plan)
+    copy = use_copy if use_copy is not None else connection.vendor == "postgresql" and members >= 100_000
+    if copy and not connection.in_atomic_block and not Org.objects.exists():
+        # ~59,000 units into a table of eleven indexes (two GIN): inserted without them, which are then
+        # built at once, one connection per core, as for the members.
+        objects = LoadTimeObjects.of(Org._meta.db_table)
+        with transaction.atomic(), connection.cursor() as cursor:
+            objects.drop(cursor)
+            ids = insert_units(plan)
+        objects.restore()
+    else:
+        with transaction.atomic():
+            ids = insert_units(plan)
     units_done = time.perf_counter()
     member_units = [(ids[i], plan.province_codes[i]) for i in plan.member_units]
     chunk_plan = ChunkPlan.make(seed, members, member_units)
-    copy = use_copy if use_copy is not None else connection.vendor == "postgresql" and members >= 100_000
     phases = {"units": units_done - started}
     if copy:
         inserted = insert_members_copy(copy_chunks(chunk_plan), phases)

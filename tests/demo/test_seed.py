@@ -98,6 +98,16 @@ def test_copy_path_restores_constraints_and_indexes():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'members_member'")
         names = {row[0] for row in cursor.fetchall()}
     assert "members_member_search_trgm" in names
+    # The units were inserted without their indexes, which are back, the unique ones as constraints.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'orgs_org'")
+        org_indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'orgs_org'::regclass AND contype = 'u'"
+        )
+        org_uniques = {row[0] for row in cursor.fetchall()}
+    assert {"orgs_org_search_trgm", "orgs_org_path_words", "org_sort_name_id_idx"} <= org_indexes
+    assert {"orgs_org_path_key", "orgs_org_code_key"} <= org_uniques
     assert "member_org_status_idx" in names
     with connection.cursor() as cursor:
         cursor.execute(
