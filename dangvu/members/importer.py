@@ -401,7 +401,7 @@ class RowChecker:
     def _parse_date(self, raw: Any) -> tuple[Any, str] | str | None:
         """``parse_partial`` of a cell, or the message refusing it; remembered per value (a file holds
         the same dates again and again)."""
-        key = (type(raw), raw)  # 1, 1.0 and True are equal keys, not equal cells
+        key: tuple[type[Any], Any] | None = (type(raw), raw)  # 1, 1.0 and True: equal keys, not cells
         try:
             return self._dates[key]
         except KeyError:
