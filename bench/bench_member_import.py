@@ -3,14 +3,20 @@
 A CSV and an .xlsx of N new members (names, sex, dates, CCCD, chi bộ code, status, ethnicity, hometown) is imported
 by ``run_import`` (read, map columns, validate every cell and rule, match existing CCCDs, insert, history
 rows, roll-ups, audit) into a chi bộ of the national database. Baseline in the same run: COPY of the same
-rows, prepared in advance, into the same indexed member table. Both run in a transaction that is
-rolled back, so the database is left as it was. Goal: import rate ≥ 1/4 of the COPY rate, both formats.
+rows, prepared in advance, into the same indexed member table, whose trigger writes the name tokens
+(``members_membernametoken``, migration 0022) for the COPY's rows as for the import's: a plain loader
+into the live table fires it too (turning it off would hide the new members from name search), so both
+sides pay for it. Both run in a transaction that is rolled back, so the database is left as it was.
+Goal: import rate ≥ 1/4 of the COPY rate, both formats. Each run prints its wall time and the CPU
+seconds of this process and of its server connection (the machine is shared: CPU time says more than
+wall time under load); ``--profile`` prints a pyinstrument profile of each import (pip install
+pyinstrument; not a dependency).
 
 The reader section needs no database: the .xlsx's first sheet is read by python-calamine (what the
 import uses) and by openpyxl's read-only mode, each in its own process, reporting rows/s and the
 reader's peak memory (``ru_maxrss`` less the process's before opening the file).
 
-Usage: python bench/bench_member_import.py [rows] [--readers-only]   (default 20,000; the issue asks
+Usage: python bench/bench_member_import.py [rows] [--readers-only] [--profile]   (default 20,000; the issue asks
 for the readers' memory on 200,000). ``DANGVU_BENCH_MEMBERS`` sets the size of the national
 database the import goes into (default 6,000,000).
 """
@@ -219,6 +225,18 @@ def main() -> None:
         for p in people
     )
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+
+    def server_cpu() -> float:
+        """CPU seconds of this connection's server process so far (when the server runs on this machine)."""
+        try:
+            fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def bare_copy() -> float:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
@@ -236,10 +254,15 @@ def main() -> None:
                     cursor.execute(
                         f'ALTER TABLE members_member ALTER COLUMN "{column}" SET DEFAULT {default}'
                     )
+                cpu = time.process_time(), server_cpu()
                 started = time.perf_counter()
                 with cursor.cursor.copy(f"COPY members_member ({', '.join(columns)}) FROM STDIN") as copy:
                     copy.write(copy_text)
                 elapsed = time.perf_counter() - started
+                print(
+                    f"  bare COPY: wall {elapsed:.2f} s, Python CPU {time.process_time() - cpu[0]:.2f} s,"
+                    f" server CPU {server_cpu() - cpu[1]:.2f} s"
+                )
                 raise Rollback
         except Rollback:
             return elapsed
@@ -247,11 +270,26 @@ def main() -> None:
     def full_import(content: bytes, name: str) -> tuple[float, int]:
         upload = io.BytesIO(content)
         upload.name = name  # type: ignore[attr-defined]
+        profiler = None
+        if "--profile" in sys.argv:
+            from pyinstrument import Profiler  # not a dependency: pip install pyinstrument
+
+            profiler = Profiler(interval=0.0005)
         try:
             with transaction.atomic():
+                cpu = time.process_time(), server_cpu()
                 started = time.perf_counter()
+                if profiler:
+                    profiler.start()
                 report = run_import(actor=admin, org=unit, upload=upload, dry_run=False, mode="all")
                 elapsed = time.perf_counter() - started
+                if profiler:
+                    profiler.stop()
+                    print(profiler.output_text(unicode=True, color=False, show_all=False))
+                print(
+                    f"  {name}: wall {elapsed:.2f} s, Python CPU {time.process_time() - cpu[0]:.2f} s,"
+                    f" server CPU {server_cpu() - cpu[1]:.2f} s"
+                )
                 created = report.created
                 if not created:
                     print("import refused:", report.as_dict()["errors"][:5])

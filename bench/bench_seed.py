@@ -1,14 +1,20 @@
-"""`seed_demo --national --members N` on PostgreSQL: member rows per second, against a bare COPY.
+"""`seed_demo --national --members N` on PostgreSQL: the whole command's rate, against a bare COPY.
+
+The figure is the whole command (``call_command("seed_demo", "--national", "--members", N)`` on an
+empty, migrated database): the ~59,000 units, the members' generation and COPY, their indexes and
+constraints, the name tokens, ANALYZE, the roll-ups and statistics cells, and the demo extras (terms,
+log-ins, the demo proposal). Migrating the empty database is timed apart: it is not the seed. Each
+step's seconds are printed, so the slow one is plain.
 
 Baseline (same run): COPY of the same number of pre-generated rows into an unindexed temporary
-table. The ratio shows what generation, validation-free derivation (folded names, sort keys, CCCD)
-and the indexed target table cost. Goal: ≥ 50,000 rows/s for the whole seed.
+table. Goal: ≥ 50,000 member rows/s for the whole command.
 
 Usage: python bench/bench_seed.py [members]   (default 6,000,000; drops and recreates the bench database)
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -45,29 +51,46 @@ def bare_copy(rows: int) -> float:
 
 
 def main() -> None:
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     drop_database()
+    common.create_database()
+    common.setup_django()
+    from django.core.management import call_command
+
+    from dangvu.demo.management.commands.seed_demo import Command
+
     started = time.perf_counter()
-    figures = common.ensure_national(MEMBERS)
-    total = time.perf_counter() - started
+    call_command("migrate", verbosity=0)
+    migrated = time.perf_counter()
+    command = Command()
+    cpu = time.process_time()
+    call_command(command, "--national", "--members", str(MEMBERS))
+    total = time.perf_counter() - migrated
+    cpu = time.process_time() - cpu
+    result = command.result
     baseline = bare_copy(min(MEMBERS, 2_000_000))
+    from dangvu.members.models import MemberNameToken
     from dangvu.orgs.models import Org
 
-    rate = figures["rows_per_second"]
-    common.report(
-        f"seed_demo --national --members {MEMBERS:,} (PostgreSQL)",
-        [
-            ("units", f"{Org.objects.count():,}"),
-            ("members loaded", f"{int(figures['members']):,} in {figures['seconds_members']:.1f} s"),
-            ("member rows/s (generation + COPY + index rebuild)", f"{rate:,.0f}"),
-            ("baseline: bare COPY into an unindexed table, rows/s", f"{baseline:,.0f}"),
-            ("ratio seed / bare COPY", f"{rate / baseline:.3f}"),
-            (
-                "ratio seed / goal (50,000 rows/s)",
-                f"{rate / 50_000:.2f}  ({'meets' if rate >= 50_000 else 'MISSES'} the goal)",
-            ),
-            ("whole command incl. units and roll-ups, s", f"{total:.1f}"),
-        ],
-    )
+    rate = result.members / total
+    lines = [
+        ("units", f"{Org.objects.count():,}"),
+        ("members", f"{result.members:,}"),
+        ("name tokens", f"{MemberNameToken.objects.count():,}"),
+        ("(migrating the empty database, not counted), s", f"{migrated - started:.1f}"),
+    ]
+    lines += [(f"  {step}, s", f"{seconds:.1f}") for step, seconds in result.phases.items()]
+    lines += [
+        ("whole command, s", f"{total:.1f}  (this process's CPU {cpu:.1f} s)"),
+        ("whole command: member rows/s", f"{rate:,.0f}"),
+        ("baseline: bare COPY into an unindexed table, rows/s", f"{baseline:,.0f}"),
+        ("ratio seed / bare COPY", f"{rate / baseline:.3f}"),
+        (
+            "ratio seed / goal (50,000 rows/s for the whole command)",
+            f"{rate / 50_000:.2f}  ({'meets' if rate >= 50_000 else 'MISSES'} the goal)",
+        ),
+    ]
+    common.report(f"seed_demo --national --members {MEMBERS:,} (PostgreSQL), the whole command", lines)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
 import time
 from collections.abc import Iterable, Iterator
@@ -113,6 +114,25 @@ def inserting(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> Iter
     names = [field.attname for field in fields]
     with _copying(model, fields, ([row[name] for name in names] for row in full), queued=True):
         yield full
+
+
+def copy_rows(
+    model: type[models.Model], names: list[str], rows: Iterable[list[Any]], batch_size: int = 5000
+) -> None:
+    """Insert rows given as lists of the values of the fields ``names`` (by field name; the primary key
+    comes from its default unless named), streamed: one COPY on PostgreSQL, in constant memory however
+    many rows there are (millions of statistics cells), ``bulk_create`` in batches elsewhere."""
+    fields: list[Any] = [model._meta.get_field(name) for name in names]
+    if connection.vendor != "postgresql":
+        attnames = [field.attname for field in fields]
+        pending = iter(rows)
+        while batch := list(itertools.islice(pending, batch_size)):
+            model._default_manager.bulk_create(
+                [model(**dict(zip(attnames, values, strict=True))) for values in batch]
+            )
+        return
+    with _copying(model, fields, rows):
+        pass
 
 
 def _next_ids(model: type[models.Model], count: int) -> list[int]:

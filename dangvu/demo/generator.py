@@ -21,7 +21,6 @@ from treebeard.numconv import NumConv
 
 from dangvu.core.text import fold, sort_key, text_sort_key
 from dangvu.demo import names
-from dangvu.members import rollups
 from dangvu.members.enums import MemberStatus
 from dangvu.members.models import Member
 from dangvu.members.search import index_words, remember_words
@@ -660,7 +659,7 @@ def _build_in_parallel(statements: list[list[str]]) -> None:
         raise errors[0]
 
 
-def insert_members_copy(chunks: Iterator[bytes]) -> int:
+def insert_members_copy(chunks: Iterator[bytes], phases: dict[str, float] | None = None) -> int:
     """COPY members into PostgreSQL for a national-scale seed (into an empty table).
 
     Foreign keys, unique constraints and secondary indexes are dropped, the rows are loaded and
@@ -698,17 +697,27 @@ def insert_members_copy(chunks: Iterator[bytes]) -> int:
         cursor.execute("ALTER TABLE members_member ENABLE TRIGGER USER")
     loaded = time.perf_counter()
     objects.restore()
+    indexed = time.perf_counter()
     fill_name_tokens()
     built = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE members_member")
         cursor.execute("ANALYZE orgs_org")
+    analyzed = time.perf_counter()
     logger.info(
-        "member COPY: load %.1f s, indexes and constraints %.1f s, analyze %.1f s",
+        "member COPY: load %.1f s, indexes and constraints %.1f s, name tokens %.1f s, analyze %.1f s",
         loaded - started,
-        built - loaded,
-        time.perf_counter() - built,
+        indexed - loaded,
+        built - indexed,
+        analyzed - built,
     )
+    if phases is not None:
+        phases |= {
+            "members: generation and COPY": loaded - started,
+            "members: indexes and constraints": indexed - loaded,
+            "name tokens: one INSERT … SELECT and its index": built - indexed,
+            "ANALYZE": analyzed - built,
+        }
     return count
 
 
@@ -720,7 +729,23 @@ def fill_name_tokens() -> None:
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE members_membernametoken")
         cursor.execute("DROP INDEX IF EXISTS member_token_order_idx")
-        cursor.execute(NAME_POSTINGS_FILL_SQL)
+        cursor.execute("SELECT min(id), max(id) FROM members_member")
+        low, high = cursor.fetchone()
+    queues = os.cpu_count() or 1
+    if connection.in_atomic_block or low is None or queues == 1:
+        with connection.cursor() as cursor:
+            cursor.execute(NAME_POSTINGS_FILL_SQL)
+    else:
+        # An INSERT … SELECT runs on one core: one range of member ids per core, on connections of
+        # their own (committed rows only: outside a transaction, as after the seed's load).
+        step = (high - low) // queues + 1
+        _build_in_parallel(
+            [
+                [f"{NAME_POSTINGS_FILL_SQL} WHERE m.id >= {start} AND m.id < {start + step}"]
+                for start in range(low, high + 1, step)
+            ]
+        )
+    with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
         cursor.execute(NAME_POSTINGS_INDEX_SQL)
         # VACUUM marks the pages all-visible, so the searches' index-only scans need no table reads.
@@ -738,6 +763,7 @@ class SeedResult:
     seconds_units: float
     seconds_members: float
     seconds_rollups: float
+    phases: dict[str, float] = field(default_factory=dict)  # seconds of each step, in order
 
     @property
     def member_rows_per_second(self) -> float:
@@ -749,14 +775,24 @@ def seed(
 ) -> tuple[SeedResult, list[int], Plan]:
     started = time.perf_counter()
     plan = build_plan(seed=seed, national=national)
-    with transaction.atomic():
-        ids = insert_units(plan)
+    copy = use_copy if use_copy is not None else connection.vendor == "postgresql" and members >= 100_000
+    if copy and not connection.in_atomic_block and not Org.objects.exists():
+        # ~59,000 units into a table of eleven indexes (two GIN): inserted without them, which are then
+        # built at once, one connection per core, as for the members.
+        objects = LoadTimeObjects.of(Org._meta.db_table)
+        with transaction.atomic(), connection.cursor() as cursor:
+            objects.drop(cursor)
+            ids = insert_units(plan)
+        objects.restore()
+    else:
+        with transaction.atomic():
+            ids = insert_units(plan)
     units_done = time.perf_counter()
     member_units = [(ids[i], plan.province_codes[i]) for i in plan.member_units]
     chunk_plan = ChunkPlan.make(seed, members, member_units)
-    copy = use_copy if use_copy is not None else connection.vendor == "postgresql" and members >= 100_000
+    phases = {"units": units_done - started}
     if copy:
-        inserted = insert_members_copy(copy_chunks(chunk_plan))
+        inserted = insert_members_copy(copy_chunks(chunk_plan), phases)
     else:
         with transaction.atomic():
             inserted = insert_members_orm(member_rows(chunk_plan))
@@ -776,15 +812,23 @@ def seed(
         )
     )
     members_done = time.perf_counter()
-    with transaction.atomic():
-        rollups.rebuild()
+    if not copy:
+        phases["members (ORM)"] = members_done - units_done
     from dangvu.members.stats import rebuild_precomputed
 
+    # One recount writes the roll-ups of every unit and the kept statistics cells (it was run twice:
+    # ``rollups.rebuild`` and then ``rebuild_precomputed``, which recounts everything again).
     rebuild_precomputed()
     finished = time.perf_counter()
+    phases["roll-ups and statistics cells"] = finished - members_done
     return (
         SeedResult(
-            len(ids), inserted, units_done - started, members_done - units_done, finished - members_done
+            len(ids),
+            inserted,
+            units_done - started,
+            members_done - units_done,
+            finished - members_done,
+            phases,
         ),
         ids,
         plan,

@@ -396,15 +396,33 @@ class RowChecker:
         self.seen_cccd: dict[str, int] = {}
         self.seen_file: dict[str, int] = {}
         self.today = timezone.localdate()
+        self._dates: dict[Any, tuple[Any, str] | str | None] = {}
+
+    def _parse_date(self, raw: Any) -> tuple[Any, str] | str | None:
+        """``parse_partial`` of a cell, or the message refusing it; remembered per value (a file holds
+        the same dates again and again)."""
+        key: tuple[type[Any], Any] | None = (type(raw), raw)  # 1, 1.0 and True: equal keys, not cells
+        try:
+            return self._dates[key]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable: not a cell value the readers give, parse it anyway
+            key = None
+        outcome: tuple[Any, str] | str | None
+        try:
+            outcome = parse_partial(raw)
+        except DateError as error:
+            outcome = str(error)
+        except (ValueError, OverflowError):  # "1" × 5,000, a superscript digit, 1e308 days
+            outcome = "Ngày không hợp lệ."
+        if key is not None:
+            self._dates[key] = outcome
+        return outcome
 
     def _date(self, raw: Any, problem: Callable[[str], None], partial: bool = False) -> Any:
-        try:
-            parsed = parse_partial(raw)
-        except DateError as error:
-            problem(str(error))
-            return None
-        except (ValueError, OverflowError):  # "1" × 5,000, a superscript digit, 1e308 days
-            problem("Ngày không hợp lệ.")
+        parsed = self._parse_date(raw)
+        if isinstance(parsed, str):
+            problem(parsed)
             return None
         if parsed is None:
             return None
@@ -431,7 +449,7 @@ class RowChecker:
             return problem
 
         text = {k: ("" if v is None else str(v).strip()) for k, v in raw.items()}
-        for key, value in text.items():
+        for key, value in text.items() if _CONTROL.search("".join(text.values())) else ():
             if _CONTROL.search(value):
                 # A NUL cannot be stored; the other control characters are never part of a record.
                 problems.append(Problem(number, columns.get(key, ""), "Ô chứa ký tự điều khiển (NUL…)."))

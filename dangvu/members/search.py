@@ -15,6 +15,7 @@ matches, which are dense everywhere in that order (tested with ``LIKE`` on the f
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,7 +55,12 @@ SORT_MATCHES_UP_TO = 100_000
 def common_words() -> frozenset[str]:
     from django.conf import settings
 
-    return frozenset(str(getattr(settings, "DANGVU_SEARCH_COMMON_WORDS", DEFAULT_COMMON_WORDS)).split())
+    return _common_words(str(getattr(settings, "DANGVU_SEARCH_COMMON_WORDS", DEFAULT_COMMON_WORDS)))
+
+
+@functools.lru_cache(maxsize=4)  # the setting's text → its words: every imported name asks for them
+def _common_words(setting: str) -> frozenset[str]:
+    return frozenset(setting.split())
 
 
 def index_words(folded: str) -> str:

@@ -345,13 +345,18 @@ def members_create_many(
         require_perm(actor, "members.manage", org)
     today = timezone.localdate()
     rows = []
+    derived: dict[tuple[str, str], dict[str, str]] = {}  # a file repeats names ("Nguyễn Văn Hùng")
     for draft in members:
         row = {_ATTNAMES.get(key, key): value for key, value in draft.values.items()}
         for key in ("ethnicity_id", "religion_id"):
             if row.get(key) is not None:
                 row[key] = row[key].pk
         row["org_id"] = draft.org.pk
-        row |= derived_values(row["full_name"], row.get("other_names", ""))
+        names = (row["full_name"], row.get("other_names", ""))
+        columns = derived.get(names)
+        if columns is None:
+            columns = derived[names] = derived_values(*names)
+        row |= columns
         rows.append(row)
     batch = AuditBatch(actor=actor, action="create", event=event)
     object_type = Member._meta.label_lower

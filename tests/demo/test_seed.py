@@ -82,12 +82,32 @@ def test_same_seed_gives_the_same_members():
 def test_copy_path_restores_constraints_and_indexes():
     result, _ids, _plan = seed(members=3000, seed=4, national=False, use_copy=True)
     assert result.members == Member.objects.count() == 3000
+    # The name tokens, written after the load (one range of members per core), are every member's words.
+    from dangvu.members.models import MemberNameToken
+
+    expected = {
+        (pk, word[:60])
+        for pk, text in Member.objects.values_list("pk", "search_text")
+        for word in text.split()
+    }
+    assert set(MemberNameToken.objects.values_list("member_id", "word")) == expected
+    assert MemberNameToken.objects.count() == len(expected)
     root = Org.objects.get(depth=1)
     assert rollups.counts_of(root)["total"] == 3000
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'members_member'")
         names = {row[0] for row in cursor.fetchall()}
     assert "members_member_search_trgm" in names
+    # The units were inserted without their indexes, which are back, the unique ones as constraints.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'orgs_org'")
+        org_indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'orgs_org'::regclass AND contype = 'u'"
+        )
+        org_uniques = {row[0] for row in cursor.fetchall()}
+    assert {"orgs_org_search_trgm", "orgs_org_path_words", "org_sort_name_id_idx"} <= org_indexes
+    assert {"orgs_org_path_key", "orgs_org_code_key"} <= org_uniques
     assert "member_org_status_idx" in names
     with connection.cursor() as cursor:
         cursor.execute(
