@@ -62,7 +62,8 @@ def test_the_registration_form_takes_the_sender_unit_and_the_page_shows_it(offic
 
     assert response.status_code == 302
     assert document.sender_org == tree.xb
-    assert "Đảng ủy phường Đông Tiến" in page and "đơn vị trên hệ thống" in page
+    assert "Đảng ủy phường Đông Tiến" in page
+    assert "đơn vị trên hệ thống" in page
     assert "Báo cáo số liệu" in found
 
 
@@ -172,7 +173,8 @@ def test_closing_a_file_records_its_end_sheets_and_documents_and_then_refuses_fi
         1,
         office.clerk,
     )
-    assert "đã kết thúc" in adding.value.messages[0] and "đã kết thúc" in removing.value.messages[0]
+    assert "đã kết thúc" in adding.value.messages[0]
+    assert "đã kết thúc" in removing.value.messages[0]
     assert Document.objects.get(pk=later.pk).filed_in is None
     assert Document.objects.get(pk=first.pk).filed_in == entry
     assert (
@@ -333,11 +335,17 @@ def test_the_pages_close_a_file_hand_it_over_and_print_the_record(office, tree, 
     text = pdftotext(pdf.content, tmp_path)
 
     assert 'data-testid="close-file"' in page
-    assert "Đã kết thúc" in closed_page and 'data-testid="reopen-file"' in closed_page
-    assert "31/12/2026" in listing and 'text-bg-danger">đến hạn' not in listing  # due the year after closing
-    assert made.status_code == 302 and made["Location"] == record.get_absolute_url()
-    assert "Biên bản giao nộp số 1/2026" in detail and "01.TH" in detail
-    assert "BIÊN BẢN GIAO NỘP HỒ SƠ" in text and "Nguyễn Văn A" in text and "01.TH" in text
+    assert "Đã kết thúc" in closed_page
+    assert 'data-testid="reopen-file"' in closed_page
+    assert "31/12/2026" in listing
+    assert 'text-bg-danger">đến hạn' not in listing
+    assert made.status_code == 302
+    assert made["Location"] == record.get_absolute_url()
+    assert "Biên bản giao nộp số 1/2026" in detail
+    assert "01.TH" in detail
+    assert "BIÊN BẢN GIAO NỘP HỒ SƠ" in text
+    assert "Nguyễn Văn A" in text
+    assert "01.TH" in text
     assert AuditEntry.objects.filter(event="documents.export_handover").count() == 1
 
 
