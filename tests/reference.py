@@ -16,6 +16,7 @@ FORWARDS = (
     ("dangvu.members.migrations.0018_decides_authority_data", "forward"),
     ("dangvu.members.migrations.0018_partyage_rules_grounds_backfill", "forward"),
     ("dangvu.documents.migrations.0002_document_types", "forward"),
+    ("dangvu.documents.migrations.0008_retention_periods_seed", "forward"),
     ("dangvu.workcalendar.migrations.0003_calendar_pinned_days_seed", "forward"),
     ("dangvu.members.migrations.0018_calendar_clock_and_transfer_rules", "forward"),
     ("dangvu.members.migrations.0026_admission_age_rule_eras", "forward"),

@@ -6,6 +6,7 @@ from dangvu.documents.models import (
     DocumentType,
     FileHeading,
     IssuingOrgan,
+    RetentionPeriod,
     TypeAbbreviation,
 )
 
@@ -39,5 +40,16 @@ class IssuingOrganAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(FileHeading)
 class FileHeadingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("org", "year", "code", "title", "retention_years")
+    list_display = ("org", "year", "code", "title", "retention_years", "closed_on", "handover")
     list_filter = ("year",)
+
+
+@admin.register(RetentionPeriod)
+class RetentionPeriodAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The table of standard retention periods: rows not checked against the original text show
+    ``confirmed`` unticked until an administrator checks them."""
+
+    list_display = ("code", "group", "title", "retention_years", "confirmed", "active", "legal_basis")
+    list_filter = ("confirmed", "active", "group")
+    list_editable = ("retention_years", "confirmed", "active")
+    search_fields = ("code", "title", "group")

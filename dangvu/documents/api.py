@@ -25,6 +25,7 @@ from dangvu.documents.enums import DeliveryStatus, FileKind
 from dangvu.documents.models import Delivery, Document, FileHeading
 from dangvu.documents.rendering.docx import CONTENT_TYPE as DOCX
 from dangvu.documents.workflow import DOCUMENTS
+from dangvu.orgs.enums import OrgStatus
 from dangvu.orgs.models import Org
 
 router = Router(tags=["documents"])
@@ -52,8 +53,8 @@ class DocumentOut(BaseModel):
     issued_on: date | None
     subject: str
     secrecy: str
-    urgency: str
     sender_name: str
+    sender_org: int | None = Field(None, description="Đơn vị gửi trên hệ thống (id)")
     incoming_number: int | None
     received_on: date | None
     deadline: date | None
@@ -117,7 +118,12 @@ class IncomingIn(Schema):
     org: int = Field(description="Đơn vị vào sổ (id)")
     doc_type: str = Field(max_length=20)
     subject: str = Field(min_length=1, max_length=1000)
-    sender_name: str = Field(min_length=1, max_length=255)
+    sender_name: str = Field(
+        "", max_length=255, description="Cơ quan gửi như trên văn bản; có thể bỏ trống khi có sender_org"
+    )
+    sender_org: int | None = Field(
+        None, description="Đơn vị gửi trong danh bạ đơn vị (id), khi nơi gửi là một đơn vị trên hệ thống"
+    )
     number: str = Field("", max_length=80, description="Số, ký hiệu như trên văn bản")
     issued_on: IsoDate | None = None
     received_on: IsoDate | None = None
@@ -156,6 +162,7 @@ def _out(request: HttpRequest, document: Document) -> dict[str, Any]:
         "secrecy": document.secrecy,
         "urgency": document.urgency,
         "sender_name": document.sender_name,
+        "sender_org": document.sender_org_id,
         "incoming_number": document.incoming_number,
         "received_on": document.received_on,
         "deadline": document.deadline,
@@ -242,10 +249,16 @@ def register_incoming(
         content = file.read(max_upload_bytes() + 1)
         if len(content) > max_upload_bytes():
             raise ValidationError({"file": too_large_message()})
-    data = metadata.model_dump(exclude={"org", "number"})
+    sender_org = None
+    if metadata.sender_org is not None:
+        sender_org = Org.objects.filter(pk=metadata.sender_org, status=OrgStatus.ACTIVE).first()
+        if sender_org is None:
+            raise ValidationError({"sender_org": "Không tìm thấy đơn vị gửi."})
+    data = metadata.model_dump(exclude={"org", "number", "sender_org"})
     document = services.document_register_incoming(
         actor=request.user,
         org=org,
+        sender_org=sender_org,
         number_text=metadata.number,
         file_name=(file.name or "")[:255] if file is not None else "",
         content=content,

@@ -23,11 +23,23 @@ from django.utils import timezone
 from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 from dangvu.core.spreadsheets.writer import XLSX_TYPE
-from dangvu.documents.models import Document, FileHeading
+from dangvu.documents.models import Document, FileHeading, RetentionPeriod
 from dangvu.documents.models.reference import RETENTION_MAX_YEARS
 
 YEARS = (1930, 2100)
-EDITABLE = ("year", "section", "code", "title", "retention_years", "keeper", "note", "legal_basis")
+EDITABLE = (
+    "year",
+    "section",
+    "code",
+    "title",
+    "retention_years",
+    "retention_period",
+    "keeper",
+    "note",
+    "legal_basis",
+)
+# ``retention_years`` when the file takes the period of its ``retention_period`` (the proposal).
+FROM_PERIOD = "period"
 LIMITS = {"section": 200, "code": 40, "title": 300, "keeper": 200, "note": 500, "legal_basis": 200}
 
 
@@ -62,6 +74,21 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _proposed(
+    retention_years: int | str | None, period: RetentionPeriod | None, legal_basis: str
+) -> tuple[int | None, str]:
+    """The retention period and legal basis a file takes: as given, or proposed by its kind of file."""
+    if retention_years != FROM_PERIOD:
+        return retention_years, legal_basis  # type: ignore[return-value]
+    if period is None:
+        raise ValidationError(
+            {
+                "retention_years": "Ghi thời hạn bảo quản, hoặc chọn nhóm tài liệu trong bảng thời hạn bảo quản mẫu."
+            }
+        )
+    return period.retention_years, legal_basis or period.legal_basis[:200]
+
+
 def _check_unique(org: Any, year: int, code: str, exclude: int | None = None) -> None:
     taken = FileHeading.objects.filter(org=org, year=year, code__iexact=code)
     if exclude is not None:
@@ -78,15 +105,19 @@ def file_heading_create(
     year: int,
     code: str,
     title: str,
-    retention_years: int | None,
+    retention_years: int | str | None = FROM_PERIOD,
+    retention_period: RetentionPeriod | None = None,
     section: str = "",
     keeper: str = "",
     note: str = "",
     legal_basis: str = "",
 ) -> FileHeading:
-    """Add a file to ``org``'s list of files of ``year``. ``retention_years`` None: kept permanently.
-    Requires ``documents.register`` in ``org``. Side effects: audit."""
+    """Add a file to ``org``'s list of files of ``year``. ``retention_years`` None: kept permanently;
+    ``FROM_PERIOD`` (the default): the period of ``retention_period``, the kind of file picked from the
+    table of standard retention periods (its legal basis too, when none is given). Requires
+    ``documents.register`` in ``org``. Side effects: audit."""
     require_perm(actor, "documents.register", org)
+    retention_years, legal_basis = _proposed(retention_years, retention_period, legal_basis)
     values = _clean(
         {
             "year": year,
@@ -94,6 +125,7 @@ def file_heading_create(
             "code": code,
             "title": title,
             "retention_years": retention_years,
+            "retention_period": retention_period,
             "keeper": keeper,
             "note": note,
             "legal_basis": legal_basis,
@@ -118,6 +150,13 @@ def file_heading_update(*, actor: Any, heading: FileHeading, changes: dict[str, 
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Không sửa được trường này."))
+    if heading.handover_id is not None:
+        raise ValidationError("Hồ sơ đã nộp vào lưu trữ cơ quan: không sửa được.")
+    changes = dict(changes)
+    if changes.get("retention_years") == FROM_PERIOD:
+        period = changes.get("retention_period", heading.retention_period)
+        changes["retention_years"], basis = _proposed(FROM_PERIOD, period, changes.get("legal_basis", ""))
+        changes.setdefault("legal_basis", basis)
     values = _clean(changes)
     before = snapshot(heading, list(values))
     for name, value in values.items():
@@ -144,6 +183,8 @@ def file_heading_delete(*, actor: Any, heading: FileHeading) -> None:
     left without its file). Requires ``documents.register`` in the unit. Side effects: audit."""
     heading = FileHeading.objects.select_for_update(of=("self",)).select_related("org").get(pk=heading.pk)
     require_perm(actor, "documents.register", heading.org)
+    if heading.closed_on is not None:
+        raise ValidationError("Hồ sơ đã kết thúc: không xóa được.")
     filed = Document.objects.filter(filed_in=heading).count()
     if filed:
         raise ValidationError(
@@ -181,6 +222,7 @@ def file_heading_copy_year(*, actor: Any, org: Any, from_year: int, to_year: int
             code=source.code,
             title=source.title,
             retention_years=source.retention_years,
+            retention_period_id=source.retention_period_id,
             keeper=source.keeper,
             legal_basis=source.legal_basis,
         )
@@ -212,6 +254,7 @@ def headings(user: Any, *, org: Any, year: int) -> Any:
         FileHeading.objects.visible_to(user)
         .filter(org=org, year=year)
         .annotate(filed=Count("documents", filter=Q(documents__pk__in=visible)))
+        .select_related("retention_period")
         .order_by("section", "code", "pk")
     )
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,16 +20,20 @@ from django.views.decorators.http import require_POST
 from dangvu.accounts.permissions import has_perm, require_perm, require_perm_somewhere
 from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.core.paging import LargeListPaginator
-from dangvu.documents import filing, selectors, services
+from dangvu.documents import archive, filing, selectors, services
 from dangvu.documents.forms import (
+    ArchiveUnitForm,
+    CloseFileForm,
     CopyYearForm,
     FileHeadingCreateForm,
     FileHeadingForm,
     FileListExportForm,
     FileListForm,
     FilingForm,
+    HandoverForm,
+    ReopenFileForm,
 )
-from dangvu.documents.models import Document, FileHeading
+from dangvu.documents.models import ArchiveHandover, Document, FileHeading
 from dangvu.orgs.models import Org
 
 
@@ -85,10 +90,8 @@ def file_heading_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial["year"] = int(year[:4])
     form = FileHeadingCreateForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("permanent")
         try:
-            heading = filing.file_heading_create(actor=request.user, **data)
+            heading = filing.file_heading_create(actor=request.user, **form.service_values())
         except ValidationError as error:
             _attach(form, error)
         else:
@@ -101,16 +104,11 @@ def file_heading_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def file_heading_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     heading = _heading(request, pk)
     require_perm(request.user, "documents.register", heading.org)
-    initial = {
-        name: getattr(heading, name)
-        for name in ("year", "section", "code", "title", "retention_years", "keeper", "note", "legal_basis")
-    } | {"permanent": heading.permanent}
+    initial = {name: getattr(heading, name) for name in filing.EDITABLE} | {"permanent": heading.permanent}
     form = FileHeadingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("permanent")
         try:
-            filing.file_heading_update(actor=request.user, heading=heading, changes=data)
+            filing.file_heading_update(actor=request.user, heading=heading, changes=form.service_values())
         except ValidationError as error:
             _attach(form, error)
         else:
@@ -129,17 +127,135 @@ def file_heading_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     heading = _heading(request, pk)
     rows = filing.filed_documents(request.user, heading)
     paginator = LargeListPaginator(rows, settings.DANGVU_PAGE_SIZE, exact_count=rows.order_by().count())
+    may_manage = has_perm(request.user, "documents.register", heading.org)
+    context: dict[str, Any] = {
+        "heading": heading,
+        "page_obj": paginator.get_page(request.GET.get("page")),
+        "paginator": paginator,
+        "may_manage": may_manage,
+        "list_url": _list_url(heading.org, heading.year),
+        "due": archive.handover_due(heading.closed_on) if heading.closed_on else None,
+    }
+    if may_manage and heading.closed_on is None:
+        summary = archive.filed_summary(heading)
+        context["close_form"] = CloseFileForm(
+            initial={
+                "closed_on": timezone.localdate(),
+                "page_count": summary["pages"],
+                "keeper": heading.keeper,
+            }
+        )
+        context["summary"] = summary
+    elif may_manage and heading.handover_id is None:
+        context["reopen_form"] = ReopenFileForm()
+    return render(request, "documents/file_heading.html", context)
+
+
+@login_required
+@require_POST
+def file_heading_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Close a file (kết thúc hồ sơ)."""
+    heading = _heading(request, pk)
+    require_perm(request.user, "documents.register", heading.org)
+    form = CloseFileForm(request.POST)
+    if form.is_valid():
+        try:
+            archive.file_heading_close(actor=request.user, heading=heading, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã kết thúc hồ sơ %(code)s.") % {"code": heading.code})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(heading.get_absolute_url())
+
+
+@login_required
+@require_POST
+def file_heading_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Reopen a closed file, with a reason."""
+    heading = _heading(request, pk)
+    require_perm(request.user, "documents.register", heading.org)
+    form = ReopenFileForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"reason": _("Cần lý do mở lại hồ sơ.")})
+        archive.file_heading_reopen(actor=request.user, heading=heading, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã mở lại hồ sơ %(code)s.") % {"code": heading.code})
+    return redirect(heading.get_absolute_url())
+
+
+@login_required
+def handover_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A unit's closed files awaiting the archive (with their due dates), the form that hands some of
+    them over, and the handover records made."""
+    require_perm_somewhere(request.user, "documents.view")
+    units = Org.objects.visible_to(request.user, "documents.view")
+    params = request.GET.copy()
+    if "org" not in params and (own := selectors.own_unit(units)) is not None:
+        params["org"] = own.code
+    unit_form = ArchiveUnitForm(params, units=units)
+    context: dict[str, Any] = {"unit_form": unit_form, "years": archive.handover_years()}
+    if unit_form.is_valid():
+        org = unit_form.cleaned_data["org"]
+        awaiting = archive.awaiting_handover(request.user, org=org)
+        may_manage = has_perm(request.user, "documents.register", org)
+        form = None
+        if may_manage:
+            choices = FileHeading.objects.filter(pk__in=[h.pk for h in awaiting])
+            form = HandoverForm(
+                request.POST or None,
+                headings=choices,
+                initial={
+                    "handed_on": timezone.localdate(),
+                    "headings": [h.pk for h in awaiting if getattr(h, "overdue", False)],
+                },
+            )
+            if request.method == "POST" and form.is_valid():
+                try:
+                    record = archive.archive_handover_create(actor=request.user, org=org, **form.cleaned_data)
+                except ValidationError as error:
+                    _attach(form, error)
+                else:
+                    messages.success(
+                        request,
+                        _("Đã lập biên bản giao nộp số %(n)s.") % {"n": f"{record.number}/{record.year}"},
+                    )
+                    return redirect(record.get_absolute_url())
+        context |= {
+            "org": org,
+            "awaiting": awaiting,
+            "form": form,
+            "records": list(archive.handovers(request.user, org=org).annotate(file_count=Count("files"))),
+        }
+    return render(request, "documents/handovers.html", context)
+
+
+def _record(request: AuthenticatedHttpRequest, pk: int) -> ArchiveHandover:
+    return get_object_or_404(ArchiveHandover.objects.visible_to(request.user).select_related("org"), pk=pk)
+
+
+@login_required
+def handover_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    rows = list(archive.handover_files(record))
     return render(
         request,
-        "documents/file_heading.html",
-        {
-            "heading": heading,
-            "page_obj": paginator.get_page(request.GET.get("page")),
-            "paginator": paginator,
-            "may_manage": has_perm(request.user, "documents.register", heading.org),
-            "list_url": _list_url(heading.org, heading.year),
-        },
+        "documents/handover.html",
+        {"record": record, "rows": rows, "sheets": sum(h.page_count or 0 for h in rows)},
     )
+
+
+@login_required
+def handover_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    name, content = archive.handover_export(actor=request.user, record=record)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

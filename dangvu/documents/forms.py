@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.core.forms import VNDateField
 from dangvu.core.uploads import max_upload_bytes, too_large_message
 from dangvu.documents.enums import Direction, IncomingStatus, OutgoingStatus, Secrecy, Urgency
-from dangvu.documents.models import DocumentType, FileHeading
+from dangvu.documents.models import DocumentType, FileHeading, RetentionPeriod
 from dangvu.orgs.fields import UnitField, UnitListField
 
 
@@ -74,7 +74,19 @@ class IncomingForm(forms.Form):
     org = UnitField(label=_("Đơn vị vào sổ"), source="documents.register")
     file = forms.FileField(label=_("Tệp (bản quét PDF/ảnh, hoặc PDF đã ký số)"), required=False)
     doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.none())
-    sender_name = forms.CharField(label=_("Cơ quan gửi"), max_length=255)
+    sender_org = UnitField(
+        label=_("Đơn vị gửi trên hệ thống"),
+        required=False,
+        help_text=_(
+            "Chọn trong danh bạ đơn vị khi nơi gửi là một đơn vị của Đảng bộ; để trống nếu là cơ quan ngoài."
+        ),
+    )
+    sender_name = forms.CharField(
+        label=_("Cơ quan gửi"),
+        max_length=255,
+        required=False,
+        help_text=_("Tên cơ quan gửi như trên văn bản; để trống khi đã chọn đơn vị gửi."),
+    )
     number = forms.CharField(label=_("Số, ký hiệu"), required=False, max_length=80)
     issued_on = VNDateField(label=_("Ngày văn bản"), required=False)
     received_on = VNDateField(label=_("Ngày đến"), required=False)
@@ -88,6 +100,13 @@ class IncomingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["doc_type"].queryset = _types()  # type: ignore[attr-defined]
         self.fields["org"].queryset = units  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        no_sender = not data.get("sender_org") and not (data.get("sender_name") or "").strip()
+        if no_sender and "sender_org" not in self.errors:
+            self.add_error("sender_name", _("Chọn đơn vị gửi hoặc ghi tên cơ quan gửi."))
+        return data
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
@@ -145,6 +164,16 @@ class FileHeadingForm(forms.Form):
     title = forms.CharField(
         label=_("Tiêu đề hồ sơ"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
+    retention_period = forms.ModelChoiceField(
+        label=_("Nhóm tài liệu (bảng thời hạn bảo quản mẫu)"),
+        queryset=RetentionPeriod.objects.filter(active=True),
+        required=False,
+        empty_label=_("— Không chọn —"),
+        help_text=_(
+            "Chọn nhóm tài liệu để lấy thời hạn bảo quản đề xuất: để trống hai ô dưới thì hồ sơ nhận "
+            "thời hạn của nhóm. Nhóm có dấu * là giá trị mặc định chưa đối chiếu văn bản gốc."
+        ),
+    )
     permanent = forms.BooleanField(label=_("Bảo quản vĩnh viễn"), required=False)
     retention_years = forms.IntegerField(
         label=_("Thời hạn bảo quản (năm)"),
@@ -157,13 +186,35 @@ class FileHeadingForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
     legal_basis = forms.CharField(label=_("Căn cứ"), required=False, max_length=200)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["retention_period"]
+        field.label_from_instance = lambda p: (  # type: ignore[attr-defined]
+            f"{p.code}. {p.group} — {p.title} ({p.retention_label}){'' if p.confirmed else ' *'}"
+        )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         permanent, years = data.get("permanent"), data.get("retention_years")
         if permanent and years:
             self.add_error("retention_years", _("Bảo quản vĩnh viễn thì không ghi số năm."))
-        elif not permanent and not years and "retention_years" not in self.errors:
-            self.add_error("retention_years", _("Ghi số năm bảo quản, hoặc chọn “Bảo quản vĩnh viễn”."))
+        elif (
+            not (permanent or years or data.get("retention_period")) and "retention_years" not in self.errors
+        ):
+            self.add_error(
+                "retention_years",
+                _("Ghi số năm bảo quản, chọn “Bảo quản vĩnh viễn”, hoặc chọn nhóm tài liệu."),
+            )
+        return data
+
+    def service_values(self) -> dict[str, Any]:
+        """The values the filing services take: the retention from the group when none is written."""
+        from dangvu.documents.filing import FROM_PERIOD
+
+        data = dict(self.cleaned_data)
+        permanent = data.pop("permanent")
+        if not permanent and not data.get("retention_years"):
+            data["retention_years"] = FROM_PERIOD
         return data
 
 
@@ -175,6 +226,54 @@ class FileHeadingCreateForm(FileHeadingForm):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = units  # type: ignore[attr-defined]
         self.order_fields(["org", "year"])
+
+
+class CloseFileForm(forms.Form):
+    """Closing a file: the end date, the sheets and documents in it, the keeper."""
+
+    closed_on = VNDateField(label=_("Ngày kết thúc"))
+    started_on = VNDateField(label=_("Ngày bắt đầu (để trống: ngày của văn bản sớm nhất)"), required=False)
+    page_count = forms.IntegerField(label=_("Số tờ"), min_value=0, max_value=100_000)
+    document_count = forms.IntegerField(
+        label=_("Số văn bản (để trống: số văn bản đã lập vào hồ sơ)"),
+        required=False,
+        min_value=0,
+        max_value=100_000,
+    )
+    keeper = forms.CharField(label=_("Người lập hồ sơ"), required=False, max_length=200)
+
+
+class ReopenFileForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do mở lại"), max_length=500)
+
+
+class ArchiveUnitForm(forms.Form):
+    """Whose files go to the archive: a unit."""
+
+    org = UnitField(label=_("Đơn vị"), source="documents.view")
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = units  # type: ignore[attr-defined]
+
+
+class HandoverForm(forms.Form):
+    """A handover record: the closed files (ticked in the list), when, who gives and who receives."""
+
+    headings = forms.ModelMultipleChoiceField(
+        label=_("Hồ sơ giao nộp"), queryset=FileHeading.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    handed_on = VNDateField(label=_("Ngày giao nộp"))
+    delivered_by = forms.CharField(label=_("Người giao (họ tên, chức vụ)"), max_length=200)
+    received_by = forms.CharField(label=_("Người nhận — lưu trữ cơ quan (họ tên, chức vụ)"), max_length=200)
+    archive_name = forms.CharField(label=_("Lưu trữ cơ quan"), required=False, max_length=200)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, headings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["headings"]
+        field.queryset = headings  # type: ignore[attr-defined]
+        field.label_from_instance = lambda h: f"{h.year} · {h.code} — {h.title}"  # type: ignore[attr-defined]
 
 
 class CopyYearForm(forms.Form):

@@ -864,7 +864,8 @@ def document_register_incoming(
     org: Any,
     doc_type: Any,
     subject: str,
-    sender_name: str,
+    sender_name: str = "",
+    sender_org: Any = None,
     number_text: str = "",
     issued_on: date | None = None,
     received_on: date | None = None,
@@ -877,15 +878,18 @@ def document_register_incoming(
 ) -> Document:
     """Register a document received on paper (a scan) or electronically (a signed PDF) in ``org``'s
     register of the year: the next incoming number, the handling deadline (given, or by the rule for its
-    urgency, in working days). The original is stored byte for byte; a signed PDF's signatures are
-    verified; OCR runs later in a job. Secret documents follow ``files_allowed``."""
+    urgency, in working days). The sender is a unit of the directory (``sender_org``: its name goes in
+    the register unless ``sender_name`` gives the name as written) or an outside organ named by
+    ``sender_name``. The original is stored byte for byte; a signed PDF's signatures are verified; OCR
+    runs later in a job. Secret documents follow ``files_allowed``."""
     require_perm(actor, "documents.register", org)
     _check_choices(secrecy, urgency)
     subject = " ".join((subject or "").split())
     if not subject:
         raise ValidationError({"subject": "Cần trích yếu nội dung văn bản."})
-    if not sender_name.strip():
-        raise ValidationError({"sender_name": "Cần tên cơ quan gửi."})
+    sender_name = " ".join((sender_name or "").split())[:255] or (sender_org.name if sender_org else "")
+    if not sender_name:
+        raise ValidationError({"sender_name": "Chọn đơn vị gửi hoặc ghi tên cơ quan gửi."})
     today = timezone.localdate()
     received_on = received_on or today
     if received_on > today:
@@ -904,7 +908,8 @@ def document_register_incoming(
         number_text=number_text.strip(),
         issued_on=issued_on,
         subject=subject,
-        sender_name=sender_name.strip(),
+        sender_name=sender_name,
+        sender_org=sender_org,
         secrecy=secrecy,
         urgency=urgency,
         pages=pages,
@@ -1176,6 +1181,8 @@ def document_complete(
     if file_in is not None:
         if file_in.org_id != document.registry_org_id:
             raise ValidationError({"file_in": "Hồ sơ không thuộc danh mục của đơn vị này."})
+        if FileHeading.objects.select_for_update().filter(pk=file_in.pk, closed_on__isnull=False).exists():
+            raise ValidationError({"file_in": f"Hồ sơ {file_in.code} đã kết thúc: chọn hồ sơ khác."})
         document.filed_in = file_in
     _save(document, ["result", "result_note", "reply", "filed_in", "completed_on"])
     document.assignments.filter(active=True).update(active=False)
@@ -1224,6 +1231,17 @@ def document_file(*, actor: Any, document: Document, heading: FileHeading | None
         raise ValidationError({"heading": "Chỉ lập hồ sơ văn bản đã vào sổ văn bản đến hoặc đã ban hành."})
     if heading is None and document.filed_in_id is None:
         return document
+    # The files involved are locked (in id order) so that a file being closed sees every document
+    # filed in it, and no document enters or leaves a closed file (dangvu.documents.archive).
+    involved = {pk for pk in (document.filed_in_id, heading.pk if heading else None) if pk is not None}
+    for locked in FileHeading.objects.select_for_update().filter(pk__in=involved).order_by("pk"):
+        if locked.closed_on is not None:
+            raise ValidationError(
+                {
+                    "heading": f"Hồ sơ {locked.code} đã kết thúc: mở lại hồ sơ (ghi lý do) trước khi "
+                    "thêm hoặc rút văn bản."
+                }
+            )
     before = snapshot(document, ["filed_in"])
     document.filed_in = heading
     _save(document, ["filed_in"])

@@ -75,7 +75,7 @@ def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _document(request: AuthenticatedHttpRequest, pk: int) -> Document:
     return get_object_or_404(
         Document.objects.visible_to(request.user).select_related(
-            "registry_org", "doc_type", "filed_in", "reply"
+            "registry_org", "doc_type", "filed_in", "reply", "sender_org"
         ),
         pk=pk,
     )

@@ -132,6 +132,49 @@ def office(people, tree, admin_user):
     return {"due": due, "veteran": veteran, "document": outgoing}
 
 
+@pytest.fixture
+def archive_office(tree, admin_user):
+    """A list of files with an open file, a closed one waiting for the archive and a handover record."""
+    from dangvu.documents import archive, filing
+    from dangvu.documents.models import RetentionPeriod
+
+    def entry(code, year, **values):
+        return filing.file_heading_create(
+            actor=admin_user,
+            org=tree.xa,
+            year=year,
+            code=code,
+            title=f"Hồ sơ {code}: nghị quyết, chương trình công tác năm của Đảng ủy xã",
+            section="I. Tổng hợp",
+            keeper="Văn phòng Đảng ủy",
+            **values,
+        )
+
+    opened = entry("01.TH", 2026, retention_period=RetentionPeriod.objects.get(code="1.1"))
+    waiting, handed = entry("02.TH", 2025, retention_years=10), entry("03.TH", 2025, retention_years=None)
+    for file in (waiting, handed):
+        archive.file_heading_close(
+            actor=admin_user, heading=file, closed_on=date(2025, 12, 20), page_count=40
+        )
+    record = archive.archive_handover_create(
+        actor=admin_user,
+        org=tree.xa,
+        headings=[handed],
+        handed_on=date(2026, 11, 30),
+        delivered_by="Nguyễn Thị Lan, văn thư",
+        received_by="Trần Văn Minh, lưu trữ cơ quan",
+        archive_name="Lưu trữ Đảng ủy xã An Phú",
+    )
+    return [
+        ("files", "/documents/files/?org=XA&year=2026"),
+        ("file-heading-new", "/documents/files/new/"),
+        ("file-heading-open", f"/documents/files/{opened.pk}/"),
+        ("file-heading-closed", f"/documents/files/{waiting.pk}/"),
+        ("handovers", "/documents/files/handovers/?org=XA"),
+        ("handover", f"/documents/files/handovers/{record.pk}/"),
+    ]
+
+
 def _pages(tree, office):
     veteran = office["veteran"].pk
     return [
@@ -266,3 +309,11 @@ def test_the_layout_checks_find_what_they_look_for(browser):
         "390px test: overlapping ['Một × Hai']",
         "390px test: axe ['label (critical)']",
     ]
+
+
+def test_the_filing_and_archive_pages_fit_phone_and_desktop(browser, live_server, archive_office):
+    from axe_playwright_python.sync_playwright import Axe
+
+    problems = _walk(browser, live_server, archive_office, 1366, Axe())
+    problems += _walk(browser, live_server, archive_office, 390, None)
+    assert problems == []

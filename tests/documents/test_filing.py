@@ -254,7 +254,9 @@ def test_a_clerk_adds_a_file_through_the_form_and_a_missing_period_is_asked_for(
     both = client.post("/documents/files/new/", values | {"permanent": "on", "retention_years": "5"})
     saved = client.post("/documents/files/new/", values | {"retention_years": "70"})
 
-    assert "Ghi số năm bảo quản, hoặc chọn" in missing.content.decode()
+    assert (
+        "Ghi số năm bảo quản, chọn “Bảo quản vĩnh viễn”, hoặc chọn nhóm tài liệu." in missing.content.decode()
+    )
     assert "Bảo quản vĩnh viễn thì không ghi số năm." in both.content.decode()
     assert saved.status_code == 302
     assert saved["Location"] == f"/documents/files/?org={tree.xa.code}&year=2026"

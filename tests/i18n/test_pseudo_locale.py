@@ -87,6 +87,9 @@ NOT_PAGES = {
     "documents:file_list_export": "a download (the list of files, .xlsx or PDF: Vietnamese)",
     "documents:file_list_copy": "POST only",
     "documents:file_heading_delete": "POST only",
+    "documents:file_heading_close": "POST only",
+    "documents:file_heading_reopen": "POST only",
+    "documents:handover_pdf": "a download (the handover record, PDF: Vietnamese)",
     "set_language": "POST only (the language switch)",
     "javascript-catalog": "JavaScript",
 }
@@ -392,6 +395,20 @@ def populate(people, tree) -> dict[str, str]:
         content=_blank_pdf(),
     )
     document_file(actor=admin, document=incoming, heading=heading)
+    from dangvu.documents import archive
+
+    handed = file_heading_create(  # a closed file in a handover record (the handover pages)
+        actor=admin, org=tree.xa, year=2025, code="02.TH", title="Nghị quyết năm", retention_years=None
+    )
+    archive.file_heading_close(actor=admin, heading=handed, closed_on=date(2025, 12, 20), page_count=5)
+    archive.archive_handover_create(
+        actor=admin,
+        org=tree.xa,
+        headings=[handed],
+        handed_on=date(2026, 11, 30),
+        delivered_by="Nguyễn Văn A",
+        received_by="Trần Thị B",
+    )
     document_draft(actor=admin, org=tree.xa, doc_type="NQ", subject="về chuyển đổi số", body="Nội dung.")
     from dangvu.members.proposals import proposal_create
 

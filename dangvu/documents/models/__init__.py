@@ -9,10 +9,12 @@ from dangvu.documents.models.flow import (
     Review,
 )
 from dangvu.documents.models.reference import (
+    ArchiveHandover,
     DocumentType,
     FileHeading,
     IssuingOrgan,
     NumberSeries,
+    RetentionPeriod,
     SeriesNumber,
     TypeAbbreviation,
 )
@@ -20,6 +22,7 @@ from dangvu.documents.models.reference import (
 __all__ = [
     "ApprovalRoute",
     "ApprovalStep",
+    "ArchiveHandover",
     "Assignment",
     "Delivery",
     "DeliveryEvent",
@@ -31,6 +34,7 @@ __all__ = [
     "IssuingOrgan",
     "NumberSeries",
     "ProgressNote",
+    "RetentionPeriod",
     "Review",
     "SeriesNumber",
     "TypeAbbreviation",

@@ -132,6 +132,93 @@ class SeriesNumber(models.Model):
         return f"{self.number:02d}-{self.series}"
 
 
+class RetentionPeriod(models.Model):
+    """A standard retention period (thời hạn bảo quản mẫu) for a kind of file, with its legal basis: the
+    Party's tables of standard retention periods (the provincial and district tables that HD
+    35-HD/VPTW of 18/10/2010 puts in force under QĐ 210-QĐ/TW on the Party's archive fonds). A file of a
+    unit's list picks one and takes its period as a proposal. Rows the team could not check against the
+    original text are marked unconfirmed (``confirmed`` False) and say so in the admin and the form;
+    an administrator edits them."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    group = models.CharField(_("nhóm tài liệu"), max_length=200)
+    title = models.CharField(_("tên nhóm hồ sơ, tài liệu"), max_length=300)
+    retention_years = models.PositiveSmallIntegerField(
+        _("thời hạn bảo quản (năm)"), null=True, blank=True, help_text=_("Để trống: vĩnh viễn")
+    )
+    legal_basis = models.CharField(_("căn cứ"), max_length=200)
+    confirmed = models.BooleanField(
+        _("đã đối chiếu văn bản gốc"),
+        default=False,
+        help_text=_("Bỏ chọn khi thời hạn là giá trị mặc định chưa đối chiếu với văn bản gốc."),
+    )
+    active = models.BooleanField(_("đang dùng"), default=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("thời hạn bảo quản mẫu")
+        verbose_name_plural = _("bảng thời hạn bảo quản mẫu")
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(retention_years__isnull=True)
+                | Q(retention_years__gte=1, retention_years__lte=100),
+                name="retention_period_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title} ({self.retention_label})"
+
+    @property
+    def retention_label(self) -> str:
+        if self.retention_years is None:
+            return str(_("Vĩnh viễn"))
+        return ngettext("%(n)d năm", "%(n)d năm", self.retention_years) % {"n": self.retention_years}
+
+
+class ArchiveHandoverQuerySet(ScopedQuerySet["ArchiveHandover"]):
+    """A unit's handover records are read by whoever may see the unit's documents."""
+
+    view_permission = "documents.view"
+    relations = (ByUnit("org"),)
+
+
+class ArchiveHandover(models.Model):
+    """A handover record (biên bản giao nộp hồ sơ, tài liệu) of closed files from a unit to its own
+    archive (lưu trữ cơ quan): who handed over, who received, when, and the files (``FileHeading.handover``).
+    Numbered from 1 in each unit and year."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveIntegerField(_("số biên bản"))
+    handed_on = models.DateField(_("ngày giao nộp"))
+    delivered_by = models.CharField(_("người giao"), max_length=200)
+    received_by = models.CharField(_("người nhận (lưu trữ cơ quan)"), max_length=200)
+    archive_name = models.CharField(_("lưu trữ cơ quan"), max_length=200, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ArchiveHandoverQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("biên bản giao nộp hồ sơ")
+        verbose_name_plural = _("biên bản giao nộp hồ sơ")
+        ordering = ["org", "-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year", "number"], name="archive_handover_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Biên bản giao nộp số {self.number}/{self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:handover", args=[self.pk])
+
+
 class FileHeadingQuerySet(ScopedQuerySet["FileHeading"]):
     """A unit's list of files is read by whoever may see the unit's documents (``documents.view``)."""
 
@@ -159,6 +246,25 @@ class FileHeading(models.Model):
     keeper = models.CharField(_("đơn vị, người lập hồ sơ"), max_length=200, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True)
+    retention_period = models.ForeignKey(
+        RetentionPeriod,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("nhóm tài liệu (bảng thời hạn bảo quản mẫu)"),
+    )
+    # Closing (kết thúc hồ sơ) by the keeper, and the handover to the unit's archive.
+    closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_on = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("số tờ"), null=True, blank=True)
+    document_count = models.PositiveIntegerField(_("số văn bản"), null=True, blank=True)
+    handover = models.ForeignKey(
+        ArchiveHandover, null=True, blank=True, on_delete=models.PROTECT, related_name="files"
+    )
 
     objects = FileHeadingQuerySet.as_manager()
 
@@ -184,6 +290,16 @@ class FileHeading(models.Model):
     @property
     def permanent(self) -> bool:
         return self.retention_years is None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_on is not None
+
+    @property
+    def state_label(self) -> str:
+        if self.handover_id is not None:
+            return str(_("Đã nộp lưu"))
+        return str(_("Đã kết thúc")) if self.closed_on else str(_("Đang lập"))
 
     @property
     def retention_label(self) -> str:
