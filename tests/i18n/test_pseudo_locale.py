@@ -90,6 +90,9 @@ NOT_PAGES = {
     "documents:file_heading_close": "POST only",
     "documents:file_heading_reopen": "POST only",
     "documents:handover_pdf": "a download (the handover record, PDF: Vietnamese)",
+    "documents:sign_token_request": "a download (the signing request file for the signer's token)",
+    "documents:sign_token_session": "shown after the signer posts their certificate (POST); its text is"
+    " checked by tests/browser/test_sign_token.py",
     "set_language": "POST only (the language switch)",
     "javascript-catalog": "JavaScript",
 }
@@ -410,6 +413,13 @@ def populate(people, tree) -> dict[str, str]:
         received_by="Trần Thị B",
     )
     document_draft(actor=admin, org=tree.xa, doc_type="NQ", subject="về chuyển đổi số", body="Nội dung.")
+    from dangvu.documents.services import approval_steps, document_approve
+
+    ready = document_draft(  # approved: its signer is offered signing with their own token (its page)
+        actor=admin, org=tree.xa, doc_type="CV", subject="về lịch họp", body="Nội dung."
+    )
+    for _step in approval_steps(ready):
+        ready = document_approve(actor=admin, document=ready)
     from dangvu.members.proposals import proposal_create
 
     proposal_create(  # the chi bộ's proposal the admin may decide or return (their buttons, their forms)
@@ -431,6 +441,8 @@ def populate(people, tree) -> dict[str, str]:
         "probationer": probationer.get_absolute_url(),
         "receive": f"/members/transfers/{transfer.pk}/receive/",
         "org_charts": f"/members/stats/charts/?org={tree.xa.code}",
+        "sign_token": f"/documents/{ready.pk}/sign/token/",
+        "incoming": f"/documents/{incoming.pk}/",  # its page links the filing page
     }
 
 
