@@ -28,7 +28,7 @@ import contextlib
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from dangvu.core.bulk import HOT_ROWS, insert_values
 from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
 from dangvu.members.models import Member, MemberStatDelta, OrgMemberCount, OrgMemberStat
 
@@ -154,9 +155,14 @@ def record_changes(changes: Iterable[tuple[Facts | None, Facts | None]]) -> int:
             counts[before] -= 1
         if after is not None:
             counts[after] += 1
-    rows = [MemberStatDelta(n=n, **asdict(facts)) for facts, n in counts.items() if n]
+    rows = [
+        {"n": n, **{name: getattr(facts, name) for name in FACT_COLUMNS}} for facts, n in counts.items() if n
+    ]
+    if len(rows) <= HOT_ROWS:  # one change: a plain INSERT compiled once
+        insert_values(MemberStatDelta, rows)
+    else:
+        MemberStatDelta.objects.bulk_create([MemberStatDelta(**row) for row in rows], batch_size=2000)
     if rows:
-        MemberStatDelta.objects.bulk_create(rows, batch_size=2000)
         fold_soon()
     return len(rows)
 
@@ -180,18 +186,12 @@ def fold_soon() -> None:
 
 
 def _queue_fold() -> None:
-    from django.core.cache import cache
     from huey.contrib.djhuey import HUEY
 
+    from dangvu.core.soon import run_soon
     from dangvu.members.tasks import fold_member_stats
 
-    try:
-        if HUEY.immediate:
-            fold_member_stats()
-        elif cache.add(_QUEUED, 1, timeout=FOLD_DELAY_SECONDS):
-            fold_member_stats.schedule(delay=FOLD_DELAY_SECONDS)
-    except Exception:  # the periodic run folds anyway; never fail the request that committed
-        logger.exception("could not queue the member statistics fold")
+    run_soon(_QUEUED, FOLD_DELAY_SECONDS, fold_member_stats, lambda: bool(HUEY.immediate))
 
 
 def ensure_rows(orgs: Iterable[Org]) -> None:
