@@ -302,7 +302,9 @@ DERIVED_FIELDS = ("search_text", "search_words", "sort_key")
 NAME_FIELDS = frozenset({"full_name", "other_names"})
 
 
-_ATTNAMES = {field.name: field.attname for field in Member._meta.concrete_fields}
+@functools.cache
+def _attnames() -> dict[str, str]:
+    return {field.name: field.attname for field in Member._meta.concrete_fields}
 
 
 @functools.cache
@@ -330,7 +332,7 @@ def _update_member(member: Member, fields: Sequence[str]) -> None:
     """``member.save(update_fields=[*fields, "updated_at"])`` of a locked member, by a statement
     compiled once (see ``lock``); members have no save hooks or signal receivers."""
     member.updated_at = timezone.now()
-    attnames = [_ATTNAMES[name] for name in (*fields, "updated_at")]
+    attnames = [_attnames()[name] for name in (*fields, "updated_at")]
     update_values(Member, {name: getattr(member, name) for name in attnames}, {"id": member.pk})
 
 
