@@ -75,14 +75,9 @@ def _queue_chaining() -> None:
     from huey.contrib.djhuey import HUEY
 
     from dangvu.audit.tasks import chain_audit
+    from dangvu.core.soon import run_soon
 
-    try:
-        if HUEY.immediate:
-            chain_audit()
-        elif cache.add(_QUEUED, 1, timeout=CHAIN_DELAY_SECONDS):
-            chain_audit.schedule(delay=CHAIN_DELAY_SECONDS)
-    except Exception:  # the periodic run chains it anyway; never fail the request that committed
-        logger.exception("could not queue the audit chaining job")
+    run_soon(_QUEUED, CHAIN_DELAY_SECONDS, chain_audit, lambda: bool(HUEY.immediate))
 
 
 def _try_lock() -> bool:

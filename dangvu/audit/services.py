@@ -25,7 +25,7 @@ from dangvu.audit.chain import chain_soon
 from dangvu.audit.chain import verify_chain as verify_chain
 from dangvu.audit.context import current_origin
 from dangvu.audit.models import AuditEntry, audit_key, canonical_json, payload_mac
-from dangvu.core.bulk import JsonText, inserting
+from dangvu.core.bulk import JsonText, insert_values, inserting
 
 # Columns that are derived or bookkeeping, never worth an audit diff.
 _SKIPPED_FIELDS = {
@@ -129,7 +129,7 @@ def _org_of(obj: models.Model | None) -> Any:
     return getattr(obj, "org", None)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the caller's transaction: fails with it
 def audit_log(
     *,
     actor: Any,
@@ -169,9 +169,20 @@ def audit_log(
         data=_normalized(data),
     )
     entry.mac = entry.compute_mac()
-    entry.save(force_insert=True)
+    # Inserted as ``save(force_insert=True)`` would, by a statement compiled once: every change
+    # writes one entry, and compiling the insert cost more than running it.
+    (entry.pk,) = insert_values(
+        AuditEntry,
+        [{field.attname: getattr(entry, field.attname) for field in _ENTRY_FIELDS}],
+        returning=True,
+    )
+    entry._state.adding = False
+    entry._state.db = transaction.get_connection().alias
     chain_soon()
     return entry
+
+
+_ENTRY_FIELDS = tuple(field for field in AuditEntry._meta.concrete_fields if not field.primary_key)
 
 
 def audit_created(

@@ -11,6 +11,7 @@ rows for every member it reads.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import itertools
 import json
@@ -18,7 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 # Below this many rows the difference does not matter.
@@ -203,3 +204,128 @@ def _is_plain(field: Any) -> bool:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return False
     return isinstance(field, _PLAIN) or type(field) is models.DateField
+
+
+# --- One hot row ----------------------------------------------------------------------------------------
+
+HOT_ROWS = 16
+
+
+def insert_values(
+    model: type[models.Model], rows: list[dict[str, Any]], *, returning: bool = False
+) -> list[Any]:
+    """Insert a few rows given as ``{attname: value}`` (every row with the same keys) in one plain
+    ``INSERT``, compiled once per model and shape; returns the new primary keys with ``returning``.
+
+    For the hot path of a single change (a member's status history row, statistics deltas, the audit
+    entry), where ``Model.save()``/``bulk_create`` spent more time compiling the statement than the
+    database spent running it. Fields left out get their defaults (``auto_now``/``auto_now_add``: now);
+    values must be what the field holds; no validation or ``save()`` runs, as with ``bulk_create``.
+    """
+    if not rows:
+        return []
+    assert len(rows) <= HOT_ROWS, "insert_values is for a few rows: use insert_rows"
+    connection = transaction.get_connection()
+    meta = model._meta
+    given = tuple(rows[0])
+    statement, fields, missing = _insert_statement(
+        model, given, len(rows), returning, connection.alias, connection.vendor
+    )
+    now = timezone.now()
+    extra = [now if stamped else field.get_default() for field, stamped in missing]
+    params: list[Any] = []
+    for row in rows:
+        for field, name in zip(fields, given, strict=True):
+            value = row[name]
+            params.append(
+                value if field is None or value is None else field.get_db_prep_save(value, connection)
+            )
+        params.extend(
+            value if value is None else field.get_db_prep_save(value, connection)
+            for (field, _stamped), value in zip(missing, extra, strict=True)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        if not returning:
+            return []
+        if connection.features.can_return_rows_from_bulk_insert:
+            return [pk for (pk,) in cursor.fetchall()]
+        assert len(rows) == 1
+        assert meta.pk is not None
+        return [connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)]
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_statement(
+    model: type[models.Model], given: tuple[str, ...], count: int, returning: bool, alias: str, vendor: str
+) -> tuple[str, list[Any], list[tuple[Any, bool]]]:
+    """The ``INSERT`` of ``count`` rows of ``model`` with the ``given`` attributes and the defaults of
+    the others; the given fields (None: a plain value the driver takes as it is) and the missing ones
+    (field, whether it is a timestamp set to now)."""
+    meta = model._meta
+    by_name = {field.attname: field for field in meta.concrete_fields}
+    fields = [
+        None if _is_plain(by_name[name]) and type(by_name[name]) is not models.DateField else by_name[name]
+        for name in given
+    ]
+    missing = [
+        (field, bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)))
+        for field in meta.concrete_fields
+        if field.attname not in given and field is not meta.pk
+    ]
+    quote = connections[alias].ops.quote_name
+    columns = [by_name[name].column for name in given] + [field.column for field, _stamped in missing]
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    names = ", ".join(quote(c) for c in columns)
+    statement = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {', '.join([row] * count)}"  # noqa: S608
+    if returning and connections[alias].features.can_return_rows_from_bulk_insert:
+        assert meta.pk is not None
+        statement += f" RETURNING {quote(meta.pk.column)}"
+    return statement, fields, missing
+
+
+def update_values(model: type[models.Model], values: dict[str, Any], where: dict[str, Any]) -> int:
+    """``UPDATE`` the rows of ``model`` whose attributes equal ``where`` (None: IS NULL) to ``values``
+    (``{attname: value}``), by a statement compiled once per shape; returns the rows changed. The
+    hot-path counterpart of ``insert_values``: no ``save()``, signals or ``auto_now``."""
+    connection = transaction.get_connection()
+    nulls = tuple(name for name, value in where.items() if value is None)
+    statement, set_fields, where_fields = _update_statement(
+        model, tuple(values), tuple(where), nulls, connection.alias
+    )
+    params = [
+        value if field is None or value is None else field.get_db_prep_save(value, connection)
+        for field, value in zip(set_fields, values.values(), strict=True)
+    ]
+    params += [
+        value if field is None else field.get_db_prep_value(value, connection)
+        for field, value in zip(where_fields, (v for v in where.values() if v is not None), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return int(cursor.rowcount)
+
+
+@functools.lru_cache(maxsize=256)
+def _update_statement(
+    model: type[models.Model],
+    names: tuple[str, ...],
+    keys: tuple[str, ...],
+    nulls: tuple[str, ...],
+    alias: str,
+) -> tuple[str, list[Any], list[Any]]:
+    meta = model._meta
+    by_name = {field.attname: field for field in meta.concrete_fields}
+    quote = connections[alias].ops.quote_name
+
+    def adapted(name: str) -> Any:
+        field = by_name[name]
+        return None if _is_plain(field) and type(field) is not models.DateField else field
+
+    sets = ", ".join(f"{quote(by_name[name].column)} = %s" for name in names)
+    conditions = " AND ".join(
+        f"{quote(by_name[name].column)} IS NULL" if name in nulls else f"{quote(by_name[name].column)} = %s"
+        for name in keys
+    )
+    statement = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {conditions}"  # noqa: S608 (quoted names)
+    return statement, [adapted(name) for name in names], [adapted(name) for name in keys if name not in nulls]

@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from dangvu.core.bulk import copy_rows, insert_rows
+from dangvu.core.bulk import HOT_ROWS, copy_rows, insert_rows, insert_values
 from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
 from dangvu.members.models import Member, MemberStatDelta, OrgMemberCount, OrgMemberStat
 
@@ -155,12 +155,16 @@ def record_changes(changes: Iterable[tuple[Facts | None, Facts | None]]) -> int:
             counts[before] -= 1
         if after is not None:
             counts[after] += 1
-    # Plain rows through COPY (``insert_rows``): an import's new members have nearly all different
-    # facts, one delta row each, and model instances built with ``asdict`` cost more than the rest of
-    # the statistics' share of the import. ``vars`` of the frozen dataclass is its fields by name.
+    # One change: a plain INSERT compiled once (``insert_values``). Many (an import's new members have
+    # nearly all different facts, one delta row each): plain rows through COPY (``insert_rows``); model
+    # instances built with ``asdict`` cost more than the rest of the statistics' share of the import.
+    # ``vars`` of the frozen dataclass is its fields by name.
     rows = [{"n": n, **vars(facts)} for facts, n in counts.items() if n]
-    if rows:
+    if len(rows) <= HOT_ROWS:
+        insert_values(MemberStatDelta, rows)
+    else:
         insert_rows(MemberStatDelta, rows)
+    if rows:
         fold_soon()
     return len(rows)
 
@@ -184,18 +188,12 @@ def fold_soon() -> None:
 
 
 def _queue_fold() -> None:
-    from django.core.cache import cache
     from huey.contrib.djhuey import HUEY
 
+    from dangvu.core.soon import run_soon
     from dangvu.members.tasks import fold_member_stats
 
-    try:
-        if HUEY.immediate:
-            fold_member_stats()
-        elif cache.add(_QUEUED, 1, timeout=FOLD_DELAY_SECONDS):
-            fold_member_stats.schedule(delay=FOLD_DELAY_SECONDS)
-    except Exception:  # the periodic run folds anyway; never fail the request that committed
-        logger.exception("could not queue the member statistics fold")
+    run_soon(_QUEUED, FOLD_DELAY_SECONDS, fold_member_stats, lambda: bool(HUEY.immediate))
 
 
 def ensure_rows(orgs: Iterable[Org]) -> None:

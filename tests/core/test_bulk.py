@@ -72,3 +72,36 @@ def test_any_finds_what_in_finds(tree):
     if connection.vendor == "postgresql":
         sql = str(Org.objects.filter(code__any=codes).query)
         assert "= ANY(" in sql  # one array parameter, not a placeholder per value
+
+
+def test_a_few_hot_rows_are_stored_as_save_would_store_them(tree):
+    """``insert_values``/``update_values``: the single-change path (status history, deltas, audit)."""
+    from dangvu.core.bulk import insert_values, update_values
+
+    rows = [
+        {"org_id": tree.a1.pk, "kind": "rename", "occurred_on": date(2025, 7, 1), "data": {"n": 1}},
+        {"org_id": tree.a2.pk, "kind": "rename", "occurred_on": date(2025, 7, 2), "data": {"n": 2}},
+    ]
+    ids = insert_values(OrgEvent, rows, returning=True)
+    assert len(ids) == 2
+    first, second = (OrgEvent.objects.get(pk=pk) for pk in ids)
+    assert (first.org_id, first.occurred_on, first.data, first.note) == (
+        tree.a1.pk,
+        date(2025, 7, 1),
+        {"n": 1},
+        "",
+    )
+    assert first.created_at is not None  # auto_now_add, as on save
+    assert second.data == {"n": 2}
+    assert insert_values(OrgEvent, [rows[0]]) == []  # without returning
+    # Only the rows matching every condition change; None matches NULL.
+    assert (
+        update_values(
+            OrgEvent, {"note": "sửa", "occurred_on": date(2025, 8, 1)}, {"id": ids[0], "decision": ""}
+        )
+        == 1
+    )
+    assert update_values(OrgEvent, {"note": "không"}, {"id": ids[1], "decision": "khác"}) == 0
+    first.refresh_from_db()
+    assert (first.note, first.occurred_on) == ("sửa", date(2025, 8, 1))
+    assert OrgEvent.objects.get(pk=ids[1]).note == ""
