@@ -5,6 +5,7 @@ their order, the total and the audited opening of a file are decided here once.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -95,6 +96,45 @@ def _stopped_within(low: int, high: int) -> Any:
         .filter(_years__gte=low, _years__lte=high)
         .values("pk")
     )
+
+
+def members_by_identity(
+    cccds: Collection[str] = (), file_numbers: Collection[str] = ()
+) -> dict[tuple[str, str], Member]:
+    """The one matching rule of a record to an existing member file, for one record (``member_create``,
+    ``member_update`` through ``identity.check_cccd``) and for an import's rows alike: the same số định
+    danh cá nhân (CCCD), or the same file number (số lý lịch). One query on the two unique indexes,
+    whatever the user may see (the caller judges that with ``identity.match_refusal``, never by
+    filtering, so that a number held outside the user's scope is never taken for a free one).
+
+    Returns ``{("cccd", number) | ("file_number", number): member}`` with the member's unit loaded;
+    a record matches by its CCCD first, then by its file number (``identity_match``)."""
+    cccds, file_numbers = [c for c in cccds if c], [f for f in file_numbers if f]
+    if not cccds and not file_numbers:
+        return {}
+    query = Q()
+    if cccds:
+        query |= Q(cccd=cccds[0]) if len(cccds) == 1 else Q(cccd__any=cccds)
+    if file_numbers:
+        query |= (
+            Q(file_number=file_numbers[0]) if len(file_numbers) == 1 else Q(file_number__any=file_numbers)
+        )
+    wanted_cccd, wanted_file = set(cccds), set(file_numbers)
+    found: dict[tuple[str, str], Member] = {}
+    for member in Member.objects.filter(query).prefetch_related("org"):  # a join would hash every unit
+        if member.cccd in wanted_cccd:
+            found[("cccd", member.cccd)] = member
+        if member.file_number in wanted_file:
+            found[("file_number", member.file_number)] = member
+    return found
+
+
+def identity_match(
+    found: dict[tuple[str, str], Member], cccd: str | None, file_number: str | None = None
+) -> Member | None:
+    """The member a record with ``cccd`` and ``file_number`` matches in ``members_by_identity``'s
+    answer: by CCCD first, then by file number."""
+    return found.get(("cccd", cccd or "")) or found.get(("file_number", file_number or ""))
 
 
 def members(user: Any, criteria: MemberFilter) -> Any:
