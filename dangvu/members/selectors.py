@@ -13,13 +13,13 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from dangvu.accounts.querysets import require
 from dangvu.audit.services import audit_log
 from dangvu.core.text import fold
 from dangvu.members import rollups
+from dangvu.members.milestones import completed_years_sql, latest_start_with_years
 from dangvu.members.models import Ethnicity, Member, Religion
 from dangvu.members.search import TokenPlan
 
@@ -39,7 +39,7 @@ class MemberFilter:
     status: str = ""
     sex: str = ""
     age: tuple[int, int] | None = None  # years, both ends included
-    party_age: tuple[int, int] | None = None  # years since the party-age start year, as statistics count
+    party_age: tuple[int, int] | None = None  # whole years of party age today, as statistics count
     ethnicity: str = ""
     nothing: bool = False  # the unit asked for is unknown or outside the user's scope
 
@@ -76,23 +76,24 @@ def reference(model: type[Ethnicity] | type[Religion], value: str | None) -> Any
     return next((entry for entry in model.objects.all() if fold(entry.name) == folded), None)
 
 
-def party_age_years_q(year: int, low: int, high: int) -> Q:
-    """Members whose party age counted by year in ``year`` is ``low``–``high`` (the statistics' rule on
-    the derived columns: the start year, or for a stopped clock the years it had run)."""
+def party_age_years_q(on: date, low: int, high: int) -> Q:
+    """Members whose party age on ``on`` is ``low``–``high`` whole years, as ``milestones.party_age``
+    and the statistics count it, on the derived columns: a running clock by its start (a date range),
+    a stopped one by the whole years it had run."""
     running = Q(
         party_age_until__isnull=True,
-        party_age_from__gte=date(year - high, 1, 1),
-        party_age_from__lt=date(year - low + 1, 1, 1),
+        party_age_from__gt=latest_start_with_years(on, high + 1),
+        party_age_from__lte=latest_start_with_years(on, low),
     )
     stopped = Q(party_age_until__isnull=False, pk__in=_stopped_within(low, high))
     return running | stopped
 
 
 def _stopped_within(low: int, high: int) -> Any:
-    """Keys of the (few) members whose clock stopped after ``low``–``high`` years counted by year."""
+    """Keys of the (few) members whose clock stopped after ``low``–``high`` whole years."""
     return (
         Member.objects.filter(party_age_until__isnull=False)
-        .annotate(_years=ExtractYear("party_age_until") - ExtractYear("party_age_from"))
+        .annotate(_years=completed_years_sql("party_age_from", "party_age_until"))
         .filter(_years__gte=low, _years__lte=high)
         .values("pk")
     )
@@ -158,7 +159,7 @@ def members(user: Any, criteria: MemberFilter) -> Any:
             birth_date__gt=today - relativedelta(years=high + 1),
         )
     if criteria.party_age:
-        rows = rows.filter(party_age_years_q(today.year, *criteria.party_age))
+        rows = rows.filter(party_age_years_q(today, *criteria.party_age))
     if criteria.ethnicity:
         entry = reference(Ethnicity, criteria.ethnicity)
         rows = rows.filter(ethnicity=entry) if entry is not None else rows.none()

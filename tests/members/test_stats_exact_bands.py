@@ -230,3 +230,27 @@ def test_a_generated_population_counts_as_the_party_age_function(tree, admin_use
             ages, party = expected(members, on)
             assert kept["by_party_age_band"] == party, (unit.code, on)
             assert kept["by_age_band"] == ages, (unit.code, on)
+
+
+def test_the_party_age_filter_of_the_member_list_counts_whole_years_today(new, tree, people, admin_user):
+    from django.utils import timezone
+
+    from dangvu.members import selectors
+
+    today = timezone.localdate()
+    new(date(today.year - 10, today.month, today.day), name="Mười năm")
+    new(date(today.year - 10, today.month, today.day) + timedelta(days=1), name="Chưa đủ")
+    stopped = new(date(1990, 6, 2), name="Dừng")  # out from 1/6/2010: 19 years 11 months 30 days
+    interruptions.interruption_create(
+        actor=admin_user, member=stopped, reason="lost_contact", starts_on=date(2010, 6, 1)
+    )
+
+    def names(low, high):
+        criteria = selectors.MemberFilter(org=tree.a1, party_age=(low, high))
+        return sorted(m.full_name for m in selectors.members(people.province, criteria))
+
+    assert names(10, 19) == ["Dừng", "Mười năm"]
+    assert names(0, 9) == ["Chưa đủ"]
+    assert names(20, 29) == []
+    stats = member_stats(tree.a1, date(today.year, 1, 1), today)
+    assert (stats["by_party_age_band"]["<10"], stats["by_party_age_band"]["10–19"]) == (1, 2)
