@@ -22,6 +22,7 @@ year, on a partial index), so no cell per day is kept. Source and choice: docs/p
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
@@ -110,16 +111,55 @@ def _count_cells(members: Any, group: Any = None) -> dict[Any, dict[str, dict[st
     return result
 
 
-def count_cells_live(members: Any, period: tuple[date, date] | None = None) -> dict[str, dict[str, int]]:
+# The bands counted in whole years on the report day: dimension → (the member rows' date column, the
+# condition of the rows the dimension's year cells count, the bands).
+EXACT_BANDS: dict[str, tuple[str, Q, list[tuple[str, int, int]]]] = {
+    "birth_year": ("birth_date", Q(status__in=CURRENT_STATUSES), AGE_BANDS),
+    "party_age_year": (
+        "party_age_from",
+        Q(status__in=CURRENT_STATUSES, party_age_until__isnull=True),
+        PARTY_AGE_BANDS,
+    ),
+}
+
+
+def _after_anniversary(field: str, on: date) -> Q:
+    """Rows whose anniversary (of ``field``, a date) falls after ``on`` in ``on``'s year: the month and
+    day after ``on``'s, except a 29/2 start when ``on`` is 28/2 of a common year (its anniversary)."""
+    from django.db.models import ExpressionWrapper, IntegerField
+    from django.db.models.functions import ExtractDay
+    from django.db.models.lookups import GreaterThan
+
+    threshold = on.month * 100 + on.day
+    if (on.month, on.day) == (2, 28) and not calendar.isleap(on.year):
+        threshold = 229
+    month_day = ExpressionWrapper(ExtractMonth(field) * 100 + ExtractDay(field), output_field=IntegerField())
+    return Q(GreaterThan(month_day, threshold))
+
+
+def count_cells_live(
+    members: Any, period: tuple[date, date] | None = None, late_on: date | None = None
+) -> dict[str, dict[str, int]]:
     """The same cells as ``_count_cells`` for a unit counted live, in one query that reads the members'
     rows once (a materialized CTE grouped once per dimension): the database returns a few hundred
     cells instead of every row. Also ``status`` (every member by status) and, given a ``period``,
-    ``in_period`` (admitted, recognized, deceased: the events dated in it)."""
+    ``in_period`` (admitted, recognized, deceased: the events dated in it); given ``late_on``, for each
+    dimension of ``EXACT_BANDS`` a ``<dimension>_late`` cell per year: the members of that year whose
+    anniversary falls after ``late_on`` (``late_anniversaries`` for the units that keep cells)."""
     columns: dict[str, Any] = {
         "_status": F("status"),
         "_current": Case(When(status__in=CURRENT_STATUSES, then=Value(1)), default=Value(0)),
         **{f"_{dimension}": value for dimension, value in CURRENT_DIMENSIONS.items()},
     }
+    if late_on is not None:
+        for dimension, (field, condition, _bands) in EXACT_BANDS.items():
+            columns[f"_{dimension}_late"] = Case(
+                When(
+                    condition & Q(**{f"{field}__isnull": False}) & _after_anniversary(field, late_on),
+                    then=Value(1),
+                ),
+                default=Value(0),
+            )
     for dimension, (field, condition) in EVENT_DIMENSIONS.items():
         dated = Q(**{f"{field}__isnull": False}) & condition
         columns[f"_{dimension}_y"] = Case(When(dated, then=ExtractYear(field)), default=None)
@@ -146,6 +186,12 @@ def count_cells_live(members: Any, period: tuple[date, date] | None = None) -> d
         parts += [
             f"SELECT 'in_period', '{dimension}', CAST(NULL AS TEXT), SUM(_{dimension}_in) FROM m"  # noqa: S608
             for dimension in EVENT_DIMENSIONS
+        ]
+    if late_on is not None:
+        parts += [
+            f"SELECT '{dimension}_late', CAST(_{dimension} AS TEXT), CAST(NULL AS TEXT), COUNT(*) FROM m "  # noqa: S608
+            f"WHERE _{dimension}_late = 1 GROUP BY _{dimension}"
+            for dimension in EXACT_BANDS
         ]
     cells: dict[str, dict[str, int]] = defaultdict(dict)
     with connection.cursor() as cursor:
@@ -296,32 +342,29 @@ def _bands(
     return result
 
 
-# The bands counted in whole years on the report day: dimension → (the member rows' date column, the
-# condition of the rows the dimension's year cells count, the bands).
-EXACT_BANDS: dict[str, tuple[str, Q, list[tuple[str, int, int]]]] = {
-    "birth_year": ("birth_date", Q(status__in=CURRENT_STATUSES), AGE_BANDS),
-    "party_age_year": (
-        "party_age_from",
-        Q(status__in=CURRENT_STATUSES, party_age_until__isnull=True),
-        PARTY_AGE_BANDS,
-    ),
-}
+def late_anniversaries(org: Any, cells: dict[str, dict[str, int]], on: date) -> dict[str, dict[str, int]]:
+    """For a unit that keeps cells, for each dimension of ``EXACT_BANDS``: {year: the members of that
+    year's cell whose anniversary falls after ``on``} for the years where that moves them to another
+    band (one per band boundary: ``on.year − low``), so that the bands count whole years on ``on`` as
+    ``milestones.party_age`` and ``completed_years`` do, without a cell per day. Counted from the rows
+    by a date range within each such year (the shorter side of the anniversary; the other side is the
+    cell less it; none at all on 31/12) on the partial indexes of ``birth_date`` and
+    ``party_age_from`` (index-only on PostgreSQL), the unit's subtree resolved once; one query."""
+    from django.db.models.expressions import RawSQL
 
+    from dangvu.orgs.models import Org
 
-def late_anniversaries(rows: Any, cells: dict[str, dict[str, int]], on: date) -> dict[str, dict[str, int]]:
-    """For each dimension of ``EXACT_BANDS``: {year: the members of that year's cell whose anniversary
-    falls after ``on``} for the years where that moves them to another band (one per band boundary:
-    ``on.year − low``), so that the bands count whole years on ``on`` as ``milestones.party_age`` and
-    ``completed_years`` do, without a cell per day. Counted from ``rows`` (the unit's members, the same
-    ones as the cells) by a date range within each year, on the partial indexes of ``birth_date`` and
-    ``party_age_from``: the shorter side of the report day, the other side being the cell less it."""
+    whole_table = _event_rows(org).query.where.children == []
+    in_unit = Q() if whole_table else Q(org_id__in=RawSQL("SELECT id FROM u", []))
     parts: list[str] = []
     params: list[Any] = []
     shape: list[tuple[str, str, bool]] = []
+    result: dict[str, dict[str, int]] = {dimension: {} for dimension in EXACT_BANDS}
     for dimension, (field, condition, bands) in EXACT_BANDS.items():
         for _label, low, _high in bands[1:]:
             year = on.year - low
-            if year < 1 or not cells.get(dimension, {}).get(str(year)):
+            key = str(year)
+            if year < 1 or not cells.get(dimension, {}).get(key):
                 continue
             cutoff = latest_start_with_years(on, low)  # within ``year``: on time up to it, late after
             on_time_side = (cutoff - date(year, 1, 1)).days < (date(year, 12, 31) - cutoff).days
@@ -330,17 +373,25 @@ def late_anniversaries(rows: Any, cells: dict[str, dict[str, int]], on: date) ->
                 if on_time_side
                 else (cutoff + timedelta(days=1), date(year, 12, 31))
             )
-            query = rows.filter(condition, **{f"{field}__range": span}).order_by().values(_one=Value(1))
-            sql, sql_params = query.query.sql_with_params()
+            if span[0] > span[1]:
+                result[dimension][key] = 0  # 31/12: nobody's anniversary is later
+                continue
+            query = Member.objects.filter(condition, in_unit, **{f"{field}__range": span})
+            sql, sql_params = query.order_by().values(_one=Value(1)).query.sql_with_params()
             # Built from the ORM's own SQL and a number.
             parts.append(f"SELECT {len(parts)}, COUNT(*) FROM ({sql}) s")  # noqa: S608
             params += sql_params
-            shape.append((dimension, str(year), on_time_side))
-    result: dict[str, dict[str, int]] = {dimension: {} for dimension in EXACT_BANDS}
+            shape.append((dimension, key, on_time_side))
     if not parts:
         return result
+    union = " UNION ALL ".join(parts)
+    if not whole_table:
+        units = Org.objects.filter(path__startswith=org.path).values("id")
+        units_sql, units_params = units.query.sql_with_params()
+        union = f"WITH u AS MATERIALIZED ({units_sql}) {union}"
+        params = [*units_params, *params]
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(union, params)
         counts = {int(part): int(n or 0) for part, n in cursor.fetchall()}
     for part, (dimension, key, on_time_side) in enumerate(shape):
         n = counts.get(part, 0)
@@ -438,10 +489,10 @@ def member_stats(org: Any, period_from: date, period_to: date, *, subtree: bool 
             cells = _kept_cells(org)
             events = _events(_event_rows(org), cells, period_from, period_to)
             by_status = rollups.counts_of(org)
-            late = late_anniversaries(_event_rows(org), cells, period_to)
-    else:  # one query for the cells, one for the anniversaries after the report day
-        cells = count_cells_live(members, (period_from, period_to))
-        late = late_anniversaries(members, cells, period_to)
+            late = late_anniversaries(org, cells, period_to)
+    else:  # one query
+        cells = count_cells_live(members, (period_from, period_to), late_on=period_to)
+        late = {dimension: cells.get(f"{dimension}_late", {}) for dimension in EXACT_BANDS}
         in_period = cells.get("in_period", {})
         events = {name: in_period.get(dimension, 0) for name, (dimension, _f, _c) in _EVENTS.items()}
         statuses = cells.get("status", {})
