@@ -20,6 +20,7 @@ FORWARDS = (
     ("dangvu.workcalendar.migrations.0003_calendar_pinned_days_seed", "forward"),
     ("dangvu.members.migrations.0018_calendar_clock_and_transfer_rules", "forward"),
     ("dangvu.members.migrations.0026_admission_age_rule_eras", "forward"),
+    ("dangvu.members.migrations.0030_rehabilitation_authority_readmission_age_rule", "forward"),
 )
 
 

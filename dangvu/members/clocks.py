@@ -197,6 +197,14 @@ def age_rule_in_force(on: date) -> bool:
     return True
 
 
+def readmission_age_limits_apply(on: date) -> bool:
+    """Whether a re-admission is judged by the admission age limits (rule ``readmission_age_limits``).
+    The regulations send a re-admission through the admission procedure and conditions; that the age
+    limits are among them is an inference, so the row is marked unconfirmed and an administrator can
+    turn it off (then nothing is refused for age). Default: they apply."""
+    return bool(rule("readmission_age_limits", on, default=True))
+
+
 def check_admission_age(birth_date: date, considered_on: date, over_age_approval: str = "") -> None:
     """Refuse an applicant under the minimum age, or over the maximum without the recorded approval,
     counted in months on the day the chi bộ considers the case."""

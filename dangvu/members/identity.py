@@ -68,24 +68,45 @@ def over_the_limit(actor: Any) -> bool:
     return getattr(actor, "pk", None) is not None and int(cache.get(_counter_key(actor), 0)) >= _limit()
 
 
+def match_refusal(actor: Any, existing: Any, requested_org: Any, *, to_update: bool) -> Any:
+    """What ``actor`` may do with ``existing``, the member file a record matched
+    (``selectors.members_by_identity``) for a record of ``requested_org``: None when the record may
+    update that file (``to_update``: an import row, by a user who manages the file's unit; the system,
+    ``actor`` None); else the refusal — the usual message when the user may open the file, a
+    ``HiddenIdentityConflict`` (neutral, to record) when it is outside their scope, or the day's limit.
+    A new record (``to_update`` False) is always refused: the number is taken."""
+    if actor is None:
+        return None if to_update else ValidationError({"cccd": KNOWN}, code="unique")
+    if to_update and has_perm(actor, "members.manage", existing.org):
+        return None
+    if has_perm(actor, "members.view", existing.org):
+        if to_update:
+            return ValidationError(
+                {"cccd": _("Số CCCD / số lý lịch đã thuộc một đảng viên bạn không được sửa hồ sơ.")},
+                code="unique",
+            )
+        return ValidationError({"cccd": KNOWN}, code="unique")
+    if over_the_limit(actor):
+        return ValidationError({"cccd": LIMITED}, code="identity_conflict_limit")
+    return HiddenIdentityConflict(actor, existing, requested_org)
+
+
 def check_cccd(actor: Any, cccd: str | None, org: Any, exclude_pk: int | None = None) -> None:
     """Refuse ``cccd`` for a member of ``org`` when another member file has it (see the module
-    docstring). ``actor`` None is the system (sees everything)."""
+    docstring), by the matching rule the import uses (``selectors.members_by_identity``,
+    ``match_refusal``). ``actor`` None is the system (sees everything)."""
     if not cccd:
         return
-    from dangvu.members.models import Member
+    from dangvu.members.selectors import identity_match, members_by_identity
 
     if actor is not None and over_the_limit(actor):
         raise ValidationError({"cccd": LIMITED}, code="identity_conflict_limit")
-    others = Member.objects.filter(cccd=cccd)
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    existing = others.select_related("org").first()
-    if existing is None:
+    existing = identity_match(members_by_identity([cccd]), cccd)
+    if existing is None or existing.pk == exclude_pk:
         return
-    if actor is None or has_perm(actor, "members.view", existing.org):
-        raise ValidationError({"cccd": KNOWN}, code="unique")
-    raise HiddenIdentityConflict(actor, existing, org)
+    refusal = match_refusal(actor, existing, org, to_update=False)
+    if refusal is not None:
+        raise refusal
 
 
 def reviewer_org(first: Any, second: Any) -> Any:

@@ -24,7 +24,6 @@ from xml.parsers.expat import ExpatError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from python_calamine import CalamineError
 
@@ -35,7 +34,7 @@ from dangvu.core.dates import DateError, parse_partial
 from dangvu.core.spreadsheets.reader import TooManyFormulas, first_sheet
 from dangvu.core.text import fold
 from dangvu.core.uploads import HostileFile, max_upload_bytes, too_large_message
-from dangvu.members import identity
+from dangvu.members import identity, selectors
 from dangvu.members.enums import MemberStatus, Sex
 from dangvu.members.models import Ethnicity, ImportProgress, Member, Religion
 from dangvu.members.services import EDITABLE_FIELDS, NewMember, member_update, members_create_many, new_member
@@ -538,27 +537,25 @@ def _match_existing(candidates: list[Candidate], problems: list[Problem], actor:
             limited.values["cccd"] = None
         by_cccd = {}
     by_file = {c.values["file_number"]: c for c in candidates if c.values.get("file_number")}
-    found = Member.objects.filter(Q(cccd__any=list(by_cccd)) | Q(file_number__any=list(by_file)))
-    from dangvu.accounts.permissions import has_perm
-
-    for member in found.prefetch_related("org"):  # a join would hash every unit to find a few
-        candidate = by_cccd.get(member.cccd or "") or by_file.get(member.file_number or "")
-        if candidate is None:
+    # The matching rule and the judgement are the members services' (the same as for one record).
+    found = selectors.members_by_identity(list(by_cccd), list(by_file))
+    if not found:
+        return
+    for candidate in candidates:
+        member = selectors.identity_match(
+            found, candidate.values.get("cccd"), candidate.values.get("file_number")
+        )
+        if member is None:
             continue
-        if not has_perm(actor, "members.manage", member.org):
-            if has_perm(actor, "members.view", member.org):
-                message = "Số CCCD / số lý lịch đã thuộc một đảng viên bạn không được sửa hồ sơ."
-            else:
-                # Outside the user's scope: a neutral answer, the conflict goes to the level that sees
-                # both records (dangvu.members.identity), never "a member elsewhere has it".
-                if identity.over_the_limit(actor):
-                    message = str(identity.LIMITED)  # a file of others' numbers records only the first few
-                else:
-                    identity.record_conflict(identity.HiddenIdentityConflict(actor, member, candidate.org))
-                    message = str(identity.NEUTRAL)
-            problems.append(Problem(candidate.row, "CCCD", message))
+        refusal = identity.match_refusal(actor, member, candidate.org, to_update=True)
+        if refusal is None:
+            candidate.existing = member
             continue
-        candidate.existing = member
+        if isinstance(refusal, identity.HiddenIdentityConflict):
+            # Outside the user's scope: a neutral answer, the conflict goes to the level that sees both
+            # records (dangvu.members.identity), never "a member elsewhere has it".
+            identity.record_conflict(refusal)
+        problems.append(Problem(candidate.row, "CCCD", str(refusal.messages[0])))
 
 
 # SQLite: the new members of the first batch of a large import (later ones are sized by time); an import of

@@ -896,7 +896,11 @@ def member_readmit(
     considered = considered_on or admitted_on
     if considered > admitted_on:
         raise ValidationError({"considered_on": "Nghị quyết chi bộ không được sau quyết định kết nạp lại."})
-    if member.birth_date is not None and clocks.age_rule_in_force(considered):
+    if (
+        member.birth_date is not None
+        and clocks.age_rule_in_force(considered)
+        and clocks.readmission_age_limits_apply(considered)
+    ):
         # A file that records only the month or the year of birth: the latest day it can be (the
         # file cannot show the person is over the limit, so it does not refuse on a guess).
         born = member.birth_date
@@ -972,11 +976,12 @@ def member_rehabilitate(
     had before it, and party age is **continuous** — the period out stays on record, closed on the
     decision date and marked rehabilitated, so it is not deducted (the member pays back the party fees
     of the gap). Not a re-admission: no new probation, and it does not use up the one re-admission.
-    Recorded by the level that decides endings (``remove``), with the annulling decision's number.
+    Recorded by the level its own ``DecisionAuthority`` rows name (``rehabilitate``: by default the
+    committee that decides endings, QĐ 117-QĐ/TW), with the annulling decision's number.
     Side effects: the period out, status history, derived party-age columns, roll-ups, one audit entry."""
     member = lock(member)
     require_perm(actor, "members.manage", member.org)
-    require_decider(actor, "remove", member.org, decided_on)
+    require_decider(actor, "rehabilitate", member.org, decided_on)
     LIFECYCLE.ensure_state(member, "rehabilitate")
     _not_future(decided_on, "Ngày quyết định minh oan, phục hồi")
     if not decision.strip():

@@ -11,9 +11,10 @@ early-award windows) come from ``MemberRule`` rows in force on the date concerne
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -121,6 +122,52 @@ def party_age_columns(
     stop = clock_stops_on(member, gaps)
     closed_until = max([start, *(g.ends_on for g in gaps if g.ends_on is not None)])
     return _shifted_start(start, gaps, min(closed_until, stop) if stop else closed_until), stop
+
+
+def completed_years(start: date, on: date) -> int:
+    """Whole years from ``start`` to ``on`` as ``party_age`` counts them (``relativedelta``: a start on
+    29/2 has its anniversary on 28/2 of a common year); negative when ``on`` is before ``start``."""
+    return relativedelta(on, start).years
+
+
+def latest_start_with_years(on: date, years: int) -> date:
+    """The latest start that has ``years`` whole years on ``on`` (``completed_years(s, on) >= years``
+    exactly when ``s <= latest_start_with_years(on, years)``): the same day ``years`` earlier, and 29/2
+    of a leap year when ``on`` is 28/2 of a common year (a 29/2 start's anniversary falls on 28/2)."""
+    earlier = on - relativedelta(years=years)
+    if (on.month, on.day) == (2, 28) and not calendar.isleap(on.year) and calendar.isleap(earlier.year):
+        return earlier + timedelta(days=1)
+    return earlier
+
+
+def completed_years_sql(start: str, end: str) -> Any:
+    """``completed_years(start, end)`` of two date columns as one SQL expression (both databases): the
+    difference of the years, less one when the end's month and day come before the start's, except for
+    a 29/2 start and a 28/2 end in a common year."""
+    from django.db.models import Case, ExpressionWrapper, IntegerField, Value, When
+    from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mod
+    from django.db.models.lookups import Exact, GreaterThanOrEqual
+
+    def month_day(field: str) -> Any:
+        return ExpressionWrapper(ExtractMonth(field) * 100 + ExtractDay(field), output_field=IntegerField())
+
+    end_year = ExtractYear(end)
+    leap_end = Case(
+        When(Exact(Mod(end_year, Value(400)), 0), then=Value(1)),
+        When(Exact(Mod(end_year, Value(100)), 0), then=Value(0)),
+        When(Exact(Mod(end_year, Value(4)), 0), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    start_md, end_md = month_day(start), month_day(end)
+    short = Case(
+        When(GreaterThanOrEqual(end_md, start_md), then=Value(0)),
+        # From 29/2 to 28/2: a whole year in a common year, one short in a leap year.
+        When(Exact(start_md * 10000 + end_md, 2290228), then=leap_end),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return ExpressionWrapper(end_year - ExtractYear(start) - short, output_field=IntegerField())
 
 
 def probation_ends_on(member: Member) -> date | None:

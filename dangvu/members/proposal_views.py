@@ -26,6 +26,7 @@ from dangvu.members.models import (
     DecisionDelegation,
     Member,
     MemberProposal,
+    MemberRule,
     ProposalStatus,
 )
 from dangvu.members.models.authority import DecisionVerb
@@ -177,12 +178,15 @@ def authority_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     delegations = DecisionDelegation.objects.select_related("org", "granted_by").order_by(
         "org__path", "-valid_from"
     )
+    # The rule values not confirmed against the texts (``is_default``), for the administrator to check.
+    unconfirmed = MemberRule.objects.filter(is_default=True).order_by("key", "-effective_from")
     return render(
         request,
         "members/authority.html",
         {
             "rules": rules,
             "delegations": delegations,
+            "unconfirmed": unconfirmed,
             "today": today,
             "statuses": ProposalStatus,
         },

@@ -32,6 +32,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -91,11 +92,12 @@ def _month(day: date | None) -> str:
 
 
 def party_age_key(age_from: date | None, age_until: date | None) -> str:
-    """The ``party_age_year`` cell of one member: the start year, or ``=N`` for a stopped clock."""
+    """The ``party_age_year`` cell of one member: the start year, or ``=N`` for a stopped clock (N whole
+    years from the start to the stop, as ``milestones.completed_years`` counts them)."""
     if age_from is None:
         return ""
     if age_until is not None:
-        return f"={age_until.year - age_from.year}"
+        return f"={relativedelta(age_until, age_from).years}"
     return str(age_from.year)
 
 

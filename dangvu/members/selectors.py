@@ -5,6 +5,7 @@ their order, the total and the audited opening of a file are decided here once.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,13 +13,13 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from dangvu.accounts.querysets import require
 from dangvu.audit.services import audit_log
 from dangvu.core.text import fold
 from dangvu.members import rollups
+from dangvu.members.milestones import completed_years_sql, latest_start_with_years
 from dangvu.members.models import Ethnicity, Member, Religion
 from dangvu.members.search import TokenPlan
 
@@ -38,7 +39,7 @@ class MemberFilter:
     status: str = ""
     sex: str = ""
     age: tuple[int, int] | None = None  # years, both ends included
-    party_age: tuple[int, int] | None = None  # years since the party-age start year, as statistics count
+    party_age: tuple[int, int] | None = None  # whole years of party age today, as statistics count
     ethnicity: str = ""
     nothing: bool = False  # the unit asked for is unknown or outside the user's scope
 
@@ -75,26 +76,66 @@ def reference(model: type[Ethnicity] | type[Religion], value: str | None) -> Any
     return next((entry for entry in model.objects.all() if fold(entry.name) == folded), None)
 
 
-def party_age_years_q(year: int, low: int, high: int) -> Q:
-    """Members whose party age counted by year in ``year`` is ``low``–``high`` (the statistics' rule on
-    the derived columns: the start year, or for a stopped clock the years it had run)."""
+def party_age_years_q(on: date, low: int, high: int) -> Q:
+    """Members whose party age on ``on`` is ``low``–``high`` whole years, as ``milestones.party_age``
+    and the statistics count it, on the derived columns: a running clock by its start (a date range),
+    a stopped one by the whole years it had run."""
     running = Q(
         party_age_until__isnull=True,
-        party_age_from__gte=date(year - high, 1, 1),
-        party_age_from__lt=date(year - low + 1, 1, 1),
+        party_age_from__gt=latest_start_with_years(on, high + 1),
+        party_age_from__lte=latest_start_with_years(on, low),
     )
     stopped = Q(party_age_until__isnull=False, pk__in=_stopped_within(low, high))
     return running | stopped
 
 
 def _stopped_within(low: int, high: int) -> Any:
-    """Keys of the (few) members whose clock stopped after ``low``–``high`` years counted by year."""
+    """Keys of the (few) members whose clock stopped after ``low``–``high`` whole years."""
     return (
         Member.objects.filter(party_age_until__isnull=False)
-        .annotate(_years=ExtractYear("party_age_until") - ExtractYear("party_age_from"))
+        .annotate(_years=completed_years_sql("party_age_from", "party_age_until"))
         .filter(_years__gte=low, _years__lte=high)
         .values("pk")
     )
+
+
+def members_by_identity(
+    cccds: Collection[str] = (), file_numbers: Collection[str] = ()
+) -> dict[tuple[str, str], Member]:
+    """The one matching rule of a record to an existing member file, for one record (``member_create``,
+    ``member_update`` through ``identity.check_cccd``) and for an import's rows alike: the same số định
+    danh cá nhân (CCCD), or the same file number (số lý lịch). One query on the two unique indexes,
+    whatever the user may see (the caller judges that with ``identity.match_refusal``, never by
+    filtering, so that a number held outside the user's scope is never taken for a free one).
+
+    Returns ``{("cccd", number) | ("file_number", number): member}`` with the member's unit loaded;
+    a record matches by its CCCD first, then by its file number (``identity_match``)."""
+    cccds, file_numbers = [c for c in cccds if c], [f for f in file_numbers if f]
+    if not cccds and not file_numbers:
+        return {}
+    query = Q()
+    if cccds:
+        query |= Q(cccd=cccds[0]) if len(cccds) == 1 else Q(cccd__any=cccds)
+    if file_numbers:
+        query |= (
+            Q(file_number=file_numbers[0]) if len(file_numbers) == 1 else Q(file_number__any=file_numbers)
+        )
+    wanted_cccd, wanted_file = set(cccds), set(file_numbers)
+    found: dict[tuple[str, str], Member] = {}
+    for member in Member.objects.filter(query).prefetch_related("org"):  # a join would hash every unit
+        if member.cccd in wanted_cccd:
+            found[("cccd", member.cccd)] = member
+        if member.file_number in wanted_file:
+            found[("file_number", member.file_number)] = member
+    return found
+
+
+def identity_match(
+    found: dict[tuple[str, str], Member], cccd: str | None, file_number: str | None = None
+) -> Member | None:
+    """The member a record with ``cccd`` and ``file_number`` matches in ``members_by_identity``'s
+    answer: by CCCD first, then by file number."""
+    return found.get(("cccd", cccd or "")) or found.get(("file_number", file_number or ""))
 
 
 def members(user: Any, criteria: MemberFilter) -> Any:
@@ -118,7 +159,7 @@ def members(user: Any, criteria: MemberFilter) -> Any:
             birth_date__gt=today - relativedelta(years=high + 1),
         )
     if criteria.party_age:
-        rows = rows.filter(party_age_years_q(today.year, *criteria.party_age))
+        rows = rows.filter(party_age_years_q(today, *criteria.party_age))
     if criteria.ethnicity:
         entry = reference(Ethnicity, criteria.ethnicity)
         rows = rows.filter(ethnicity=entry) if entry is not None else rows.none()

@@ -9,16 +9,20 @@ the figures are exact at once; a period that cuts a month counts the cut month's
 rows (a date range: a few days of events). Counts by status come from the roll-ups
 (``OrgMemberCount``), exact the same way. A nightly recount checks both for drift.
 
-Ages and party ages are counted by year, as in the Party's statistical reports: age = report year −
-year of birth; party age = report year − year of the party-age start. That start is the member's
-derived ``party_age_from`` (the first admission, moved later by every period out of the Party: the
-same computation as ``dangvu.members.milestones.party_age``, so a re-admitted member counts from the
-first admission, minus the gap). A member whose clock stopped (a period out still open) has a fixed
-party age: their cell key is ``=N`` (N years, stop year − start year).
+Ages and party ages are counted in whole years on the report day (the period's last day), exactly as
+``dangvu.members.milestones.party_age`` counts them (and ``completed_years`` for ages). Party age runs
+from the member's derived ``party_age_from`` (the first admission, moved later by every period out of
+the Party: a re-admitted member counts from the first admission, minus the gap); a member whose clock
+stopped (death, a period out still open) has a fixed party age: their cell key is ``=N`` (N whole years
+from the start to the stop). The cells of running clocks and of births are kept by year; a band
+boundary only needs to know, within the one year that straddles it, who has not reached the
+anniversary on the report day: ``late_anniversaries`` counts those from the rows (a date range within a
+year, on a partial index), so no cell per day is kept. Source and choice: docs/party-age.md.
 """
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
@@ -30,6 +34,7 @@ from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear, 
 from django.utils import timezone
 
 from dangvu.members.enums import CURRENT_STATUSES, MemberStatus, TheoryLevel
+from dangvu.members.milestones import completed_years_sql, latest_start_with_years
 from dangvu.members.models import Member, OrgMemberCount, OrgMemberStat
 from dangvu.members.rollups import party_age_key
 
@@ -61,7 +66,7 @@ CURRENT_DIMENSIONS: dict[str, Any] = {
             party_age_until__isnull=False,
             then=Concat(
                 Value("="),
-                Cast(ExtractYear("party_age_until") - ExtractYear("party_age_from"), CharField()),
+                Cast(completed_years_sql("party_age_from", "party_age_until"), CharField()),
             ),
         ),
         default=Cast(ExtractYear("party_age_from"), CharField()),
@@ -106,16 +111,55 @@ def _count_cells(members: Any, group: Any = None) -> dict[Any, dict[str, dict[st
     return result
 
 
-def count_cells_live(members: Any, period: tuple[date, date] | None = None) -> dict[str, dict[str, int]]:
+# The bands counted in whole years on the report day: dimension → (the member rows' date column, the
+# condition of the rows the dimension's year cells count, the bands).
+EXACT_BANDS: dict[str, tuple[str, Q, list[tuple[str, int, int]]]] = {
+    "birth_year": ("birth_date", Q(status__in=CURRENT_STATUSES), AGE_BANDS),
+    "party_age_year": (
+        "party_age_from",
+        Q(status__in=CURRENT_STATUSES, party_age_until__isnull=True),
+        PARTY_AGE_BANDS,
+    ),
+}
+
+
+def _after_anniversary(field: str, on: date) -> Q:
+    """Rows whose anniversary (of ``field``, a date) falls after ``on`` in ``on``'s year: the month and
+    day after ``on``'s, except a 29/2 start when ``on`` is 28/2 of a common year (its anniversary)."""
+    from django.db.models import ExpressionWrapper, IntegerField
+    from django.db.models.functions import ExtractDay
+    from django.db.models.lookups import GreaterThan
+
+    threshold = on.month * 100 + on.day
+    if (on.month, on.day) == (2, 28) and not calendar.isleap(on.year):
+        threshold = 229
+    month_day = ExpressionWrapper(ExtractMonth(field) * 100 + ExtractDay(field), output_field=IntegerField())
+    return Q(GreaterThan(month_day, threshold))
+
+
+def count_cells_live(
+    members: Any, period: tuple[date, date] | None = None, late_on: date | None = None
+) -> dict[str, dict[str, int]]:
     """The same cells as ``_count_cells`` for a unit counted live, in one query that reads the members'
     rows once (a materialized CTE grouped once per dimension): the database returns a few hundred
     cells instead of every row. Also ``status`` (every member by status) and, given a ``period``,
-    ``in_period`` (admitted, recognized, deceased: the events dated in it)."""
+    ``in_period`` (admitted, recognized, deceased: the events dated in it); given ``late_on``, for each
+    dimension of ``EXACT_BANDS`` a ``<dimension>_late`` cell per year: the members of that year whose
+    anniversary falls after ``late_on`` (``late_anniversaries`` for the units that keep cells)."""
     columns: dict[str, Any] = {
         "_status": F("status"),
         "_current": Case(When(status__in=CURRENT_STATUSES, then=Value(1)), default=Value(0)),
         **{f"_{dimension}": value for dimension, value in CURRENT_DIMENSIONS.items()},
     }
+    if late_on is not None:
+        for dimension, (field, condition, _bands) in EXACT_BANDS.items():
+            columns[f"_{dimension}_late"] = Case(
+                When(
+                    condition & Q(**{f"{field}__isnull": False}) & _after_anniversary(field, late_on),
+                    then=Value(1),
+                ),
+                default=Value(0),
+            )
     for dimension, (field, condition) in EVENT_DIMENSIONS.items():
         dated = Q(**{f"{field}__isnull": False}) & condition
         columns[f"_{dimension}_y"] = Case(When(dated, then=ExtractYear(field)), default=None)
@@ -142,6 +186,12 @@ def count_cells_live(members: Any, period: tuple[date, date] | None = None) -> d
         parts += [
             f"SELECT 'in_period', '{dimension}', CAST(NULL AS TEXT), SUM(_{dimension}_in) FROM m"  # noqa: S608
             for dimension in EVENT_DIMENSIONS
+        ]
+    if late_on is not None:
+        parts += [
+            f"SELECT '{dimension}_late', CAST(_{dimension} AS TEXT), CAST(NULL AS TEXT), COUNT(*) FROM m "  # noqa: S608
+            f"WHERE _{dimension}_late = 1 GROUP BY _{dimension}"
+            for dimension in EXACT_BANDS
         ]
     cells: dict[str, dict[str, int]] = defaultdict(dict)
     with connection.cursor() as cursor:
@@ -261,17 +311,91 @@ def _kept_cells(org: Any) -> dict[str, dict[str, int]]:
     return cells
 
 
-def _bands(cells: dict[str, int], bands: list[tuple[str, int, int]], year: int) -> dict[str, int]:
+def _bands(
+    cells: dict[str, int],
+    bands: list[tuple[str, int, int]],
+    on: date,
+    late: dict[str, int] | None = None,
+) -> dict[str, int]:
+    """Bands of whole years on ``on``. A cell keyed by a year counts ``on.year − year``, less one for
+    the ``late`` members of that year (their anniversary falls after ``on``); a cell ``=N`` counts N.
+    A start after ``on`` counts in the first band (0 years)."""
+    late = late or {}
     result = dict.fromkeys([label for label, _low, _high in bands], 0) | {"unknown": 0}
-    for key, n in cells.items():
-        if key == UNKNOWN:
-            result["unknown"] += n
-            continue
-        years = int(key[1:]) if key.startswith("=") else year - int(key)
+
+    def add(years: int, n: int) -> None:
+        years = max(years, 0)
         for label, low, high in bands:
             if low <= years <= high:
                 result[label] += n
                 break
+
+    for key, n in cells.items():
+        if key == UNKNOWN:
+            result["unknown"] += n
+        elif key.startswith("="):
+            add(int(key[1:]), n)
+        else:
+            behind = min(max(late.get(key, 0), 0), n)
+            add(on.year - int(key), n - behind)
+            add(on.year - int(key) - 1, behind)
+    return result
+
+
+def late_anniversaries(org: Any, cells: dict[str, dict[str, int]], on: date) -> dict[str, dict[str, int]]:
+    """For a unit that keeps cells, for each dimension of ``EXACT_BANDS``: {year: the members of that
+    year's cell whose anniversary falls after ``on``} for the years where that moves them to another
+    band (one per band boundary: ``on.year − low``), so that the bands count whole years on ``on`` as
+    ``milestones.party_age`` and ``completed_years`` do, without a cell per day. Counted from the rows
+    by a date range within each such year (the shorter side of the anniversary; the other side is the
+    cell less it; none at all on 31/12) on the partial indexes of ``birth_date`` and
+    ``party_age_from`` (index-only on PostgreSQL), the unit's subtree resolved once; one query."""
+    from django.db.models.expressions import RawSQL
+
+    from dangvu.orgs.models import Org
+
+    whole_table = _event_rows(org).query.where.children == []
+    in_unit = Q() if whole_table else Q(org_id__in=RawSQL("SELECT id FROM u", []))
+    parts: list[str] = []
+    params: list[Any] = []
+    shape: list[tuple[str, str, bool]] = []
+    result: dict[str, dict[str, int]] = {dimension: {} for dimension in EXACT_BANDS}
+    for dimension, (field, condition, bands) in EXACT_BANDS.items():
+        for _label, low, _high in bands[1:]:
+            year = on.year - low
+            key = str(year)
+            if year < 1 or not cells.get(dimension, {}).get(key):
+                continue
+            cutoff = latest_start_with_years(on, low)  # within ``year``: on time up to it, late after
+            on_time_side = (cutoff - date(year, 1, 1)).days < (date(year, 12, 31) - cutoff).days
+            span = (
+                (date(year, 1, 1), cutoff)
+                if on_time_side
+                else (cutoff + timedelta(days=1), date(year, 12, 31))
+            )
+            if span[0] > span[1]:
+                result[dimension][key] = 0  # 31/12: nobody's anniversary is later
+                continue
+            query = Member.objects.filter(condition, in_unit, **{f"{field}__range": span})
+            sql, sql_params = query.order_by().values(_one=Value(1)).query.sql_with_params()
+            # Built from the ORM's own SQL and a number.
+            parts.append(f"SELECT {len(parts)}, COUNT(*) FROM ({sql}) s")  # noqa: S608
+            params += sql_params
+            shape.append((dimension, key, on_time_side))
+    if not parts:
+        return result
+    union = " UNION ALL ".join(parts)
+    if not whole_table:
+        units = Org.objects.filter(path__startswith=org.path).values("id")
+        units_sql, units_params = units.query.sql_with_params()
+        union = f"WITH u AS MATERIALIZED ({units_sql}) {union}"
+        params = [*units_params, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(union, params)
+        counts = {int(part): int(n or 0) for part, n in cursor.fetchall()}
+    for part, (dimension, key, on_time_side) in enumerate(shape):
+        n = counts.get(part, 0)
+        result[dimension][key] = cells[dimension][key] - n if on_time_side else n
     return result
 
 
@@ -365,15 +489,16 @@ def member_stats(org: Any, period_from: date, period_to: date, *, subtree: bool 
             cells = _kept_cells(org)
             events = _events(_event_rows(org), cells, period_from, period_to)
             by_status = rollups.counts_of(org)
+            late = late_anniversaries(org, cells, period_to)
     else:  # one query
-        cells = count_cells_live(members, (period_from, period_to))
+        cells = count_cells_live(members, (period_from, period_to), late_on=period_to)
+        late = {dimension: cells.get(f"{dimension}_late", {}) for dimension in EXACT_BANDS}
         in_period = cells.get("in_period", {})
         events = {name: in_period.get(dimension, 0) for name, (dimension, _f, _c) in _EVENTS.items()}
         statuses = cells.get("status", {})
         by_status = {s: statuses.get(s, 0) for s in CURRENT_STATUSES}
         by_status["total"] = sum(by_status.values())
     theory_names = {value: str(label) for value, label in TheoryLevel.choices}
-    year = period_to.year
     return {
         "org": {"id": org.pk, "name": org.name},
         "period": {"from": period_from.isoformat(), "to": period_to.isoformat()},
@@ -381,12 +506,14 @@ def member_stats(org: Any, period_from: date, period_to: date, *, subtree: bool 
         "by_status": by_status,
         "total": by_status["total"],
         "by_sex": _named(cells.get("sex", {})),
-        "by_age_band": _bands(cells.get("birth_year", {}), AGE_BANDS, year),
+        "by_age_band": _bands(cells.get("birth_year", {}), AGE_BANDS, period_to, late["birth_year"]),
         "by_ethnicity": _named(cells.get("ethnicity", {})),
         "by_religion": _named(cells.get("religion", {})),
         "by_general_education": _named(cells.get("general_education", {})),
         "by_political_theory": _named(cells.get("political_theory", {}), theory_names),
-        "by_party_age_band": _bands(cells.get("party_age_year", {}), PARTY_AGE_BANDS, year),
+        "by_party_age_band": _bands(
+            cells.get("party_age_year", {}), PARTY_AGE_BANDS, period_to, late["party_age_year"]
+        ),
         "admitted_in_period": events["admitted"],
         "recognized_in_period": events["recognized"],
         "deceased_in_period": events["deceased"],

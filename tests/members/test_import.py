@@ -287,3 +287,60 @@ def test_a_value_longer_than_its_field_is_a_row_problem(tree, people):
         (2, "Họ và tên", "Giá trị này chỉ có tối đa 150 kí tự (hiện có 207)")
     ]
     assert Member.objects.count() == 0
+
+
+def test_the_import_and_one_record_match_existing_members_by_the_same_rule(tree, people, admin_user):
+    """One matching rule (``selectors.members_by_identity``, judged by ``identity.match_refusal``): the
+    same số định danh cá nhân (CCCD), else the same file number (the CCCD first when they point at two
+    files). A number outside the user's scope gets the neutral answer and a conflict for the reviewing unit
+    by both paths; a new record with a number the user can see is refused with the usual message."""
+    from django.core.exceptions import ValidationError
+
+    from dangvu.members.identity import KNOWN, NEUTRAL
+    from dangvu.members.models import IdentityConflict
+    from dangvu.members.selectors import identity_match, members_by_identity
+    from dangvu.members.services import member_create
+    from tests.conftest import grant, make_user
+
+    by_cccd = member_create(
+        actor=admin_user, org=tree.a1, full_name="Nguyễn Văn An", sex="male", cccd="001080000001"
+    )
+    by_file = member_create(
+        actor=admin_user, org=tree.a1, full_name="Trần Văn Bảo", sex="male", file_number="NB-000777"
+    )
+    elsewhere = member_create(
+        actor=admin_user, org=tree.b1, full_name="Lê Thị Mai", sex="female", cccd="001080000099"
+    )
+    found = members_by_identity(["001080000001", "001080000099"], ["NB-000777"])
+    assert identity_match(found, "001080000001", "NB-000777") == by_cccd
+    assert identity_match(found, None, "NB-000777") == by_file
+    assert identity_match(found, "001080000002", None) is None
+
+    header = "Họ và tên,Giới tính,Số CCCD,Số lý lịch,Mã chi bộ\n"
+    report = run_import(
+        actor=people.province,
+        org=tree.xa,
+        upload=upload(header + "Nguyễn Văn Ân,Nam,001080000001,,A1\nTrần Văn Báu,Nam,,NB-000777,A1"),
+        dry_run=False,
+    )
+    assert (report.created, report.updated, report.problems) == (0, 2, [])
+    assert Member.objects.get(pk=by_cccd.pk).full_name == "Nguyễn Văn Ân"
+    assert Member.objects.get(pk=by_file.pk).full_name == "Trần Văn Báu"
+
+    # A board of XA sees A1 but not B1 (under XB).
+    board = make_user("xaboard")
+    grant(board, "ban-to-chuc", tree.xa)
+    with pytest.raises(ValidationError) as refused:
+        member_create(actor=board, org=tree.a2, full_name="Phạm Văn Cư", sex="male", cccd="001080000099")
+    assert refused.value.message_dict == {"cccd": [str(NEUTRAL)]}
+    row = run_import(
+        actor=board,
+        org=tree.xa,
+        upload=upload(header + "Phạm Văn Cư,Nam,001080000099,,A2"),
+        dry_run=True,
+    )
+    assert [(p.row, p.message) for p in row.problems] == [(2, str(NEUTRAL))]
+    assert IdentityConflict.objects.filter(existing=elsewhere).count() == 2
+    with pytest.raises(ValidationError) as known:
+        member_create(actor=board, org=tree.a2, full_name="Phạm Văn Cư", sex="male", cccd="001080000001")
+    assert known.value.message_dict == {"cccd": [str(KNOWN)]}

@@ -275,6 +275,31 @@ def test_readmission_counts_the_age_in_months_and_needs_the_approval_over_60(for
     )
 
 
+def test_the_readmission_age_rule_is_an_unconfirmed_rule_row_an_administrator_can_turn_off(
+    former, admin_user
+):
+    from dangvu.members.models import MemberRule
+
+    # Applying the admission age limits to a re-admission is an inference: a row of its own, marked.
+    rows = MemberRule.objects.filter(key="readmission_age_limits").order_by("effective_from")
+    assert [(r.effective_from, r.value, r.is_default) for r in rows] == [
+        (date(2016, 7, 25), True, True),
+        (date(2021, 7, 30), True, True),
+        (date(2025, 1, 20), True, True),
+        (date(2025, 7, 1), True, True),
+    ]
+    assert "Suy ra" in rows.last().legal_basis
+    # Turned off from 1/7/2025 (the administrator confirmed it does not apply): 60 years 1 month on
+    # 10/2/2026 needs no approval any more; the earlier eras still apply it.
+    row = rows.last()
+    row.value, row.is_default = False, False
+    row.save()
+    readmitted = lifecycle.member_readmit(
+        actor=admin_user, member=former, admitted_on=date(2026, 2, 20), considered_on=date(2026, 2, 10)
+    )
+    assert (readmitted.status, readmitted.over_age_approval) == ("probationary", "")
+
+
 def test_readmission_at_60_years_0_months_needs_no_approval(former, admin_user):
     readmitted = lifecycle.member_readmit(
         actor=admin_user, member=former, admitted_on=date(2026, 1, 20), considered_on=date(2026, 1, 10)

@@ -732,3 +732,102 @@ def test_the_member_page_and_the_proposal_list_do_not_query_per_verb_or_per_row(
             assert board.get("/api/v1/proposals", **auth).json()["count"] == index + 1
         counts.append(len(queries))
     assert counts[0] == counts[2]
+
+
+# --- Rehabilitation has its own rule row; the unconfirmed defaults are shown and editable ---------------
+
+
+def test_rehabilitation_is_decided_by_its_own_rule_row(people, tree, cell, commune):
+    member = cell[0]
+    lifecycle.member_remove(
+        actor=commune,
+        member=member,
+        decided_on=date(2026, 3, 2),
+        reason="Không đóng đảng phí",
+        ground="removal.unpaid_fees",
+        decision="5-QĐ/ĐU",
+    )
+    row = rule_for("rehabilitate", tree.a1, date(2026, 11, 2))
+    assert (row.verb, row.level, row.body, row.is_default) == (
+        "rehabilitate",
+        "above_grassroots",
+        "Ban Thường vụ",
+        True,
+    )
+    assert "117-QĐ/TW (18/8/2023)" in row.legal_basis
+    assert "22-QĐ/TW" in rule_for("rehabilitate", tree.a1, date(2022, 1, 3)).legal_basis
+    # The chi bộ secretary is refused, naming the rehabilitation and its basis.
+    reason = str(refusal(people.secretary, "rehabilitate", tree.a1, date(2026, 11, 2)))
+    assert "“Phục hồi đảng tịch (minh oan)”" in reason
+    assert "Ban Thường vụ — Đảng ủy xã An Phú" in reason
+    assert "117-QĐ/TW" in reason
+    # An administrator moves rehabilitation to the province: the commune still removes, no longer
+    # rehabilitates (the two verbs are separate rows).
+    DecisionAuthority.objects.filter(verb="rehabilitate").update(
+        level="province", body="Ban Thường vụ Tỉnh ủy"
+    )
+    assert refusal(commune, "remove", tree.a1, date(2026, 11, 2)) is None
+    with pytest.raises(PermissionDenied, match="Ban Thường vụ Tỉnh ủy"):
+        lifecycle.member_rehabilitate(
+            actor=commune, member=member, decided_on=date(2026, 11, 2), decision="9-QĐ/TU"
+        )
+    lifecycle.member_rehabilitate(
+        actor=people.province, member=member, decided_on=date(2026, 11, 2), decision="9-QĐ/TU"
+    )
+    assert Member.objects.get(pk=member.pk).status == "official"
+
+
+def test_unconfirmed_defaults_are_marked_on_the_board_and_editable_in_the_admin(people, tree):
+    from dangvu.members.models import MemberRule
+
+    client = Client()
+    client.force_login(people.province)
+    html = client.get("/members/authority/").content.decode()
+    # Who decides: cách chức, khai trừ, badges and rehabilitation rows are marked.
+    assert html.count("Mặc định, chưa xác nhận") == DecisionAuthority.objects.filter(is_default=True).count()
+    assert (
+        DecisionAuthority.objects.filter(
+            is_default=True, verb__in=["discipline:cach-chuc", "discipline:khai-tru", "badge", "rehabilitate"]
+        )
+        .values("verb")
+        .distinct()
+        .count()
+        == 4
+    )
+    # The rule values: the discipline waits, the special transfer category, the re-admission age rule.
+    start = html.index('data-testid="authority-unconfirmed"')
+    section = html[start : html.index("</section>", start)]
+    for key in ("badge_wait_after_discipline_months", "temporary_transfer_special", "readmission_age_limits"):
+        assert key in section
+        assert MemberRule.objects.filter(key=key, is_default=True).exists()
+    assert "Chưa xác nhận" in section
+    assert "/admin/members/memberrule/" not in section  # not staff: no edit links
+    # The administrator edits a row in the admin (audited) and confirms it: the mark goes.
+    client.force_login(people.admin)
+    listing = client.get("/admin/members/memberrule/?is_default__exact=1")
+    assert listing.status_code == 200
+    assert "Chưa xác nhận" in listing.content.decode()
+    row = MemberRule.objects.get(key="readmission_age_limits", effective_to__isnull=True)
+    assert f"/admin/members/memberrule/{row.pk}/change/" in client.get("/members/authority/").content.decode()
+    changed = client.post(
+        f"/admin/members/memberrule/{row.pk}/change/",
+        {
+            "key": row.key,
+            "value": "false",
+            "effective_from": "2025-07-01",
+            "effective_to": "",
+            "legal_basis": "Đã đối chiếu: không áp dụng điều kiện tuổi khi kết nạp lại",
+            "is_default": "",
+            "description": row.description,
+        },
+    )
+    assert changed.status_code == 302, changed.content.decode()[:2000]
+    row.refresh_from_db()
+    assert (row.value, row.is_default) == (False, False)
+    assert AuditEntry.objects.filter(event="admin.members.memberrule.update").exists()
+    assert row.effective_from == date(2025, 7, 1)
+    page = client.get("/members/authority/").content.decode()
+    start = page.index('data-testid="authority-unconfirmed"')
+    section = page[start : page.index("</section>", start)]
+    assert f"/admin/members/memberrule/{row.pk}/change/" not in section
+    assert "readmission_age_limits" in section  # the earlier eras are still unconfirmed

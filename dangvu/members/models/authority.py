@@ -34,6 +34,7 @@ class DecisionVerb(models.TextChoices):
     END_PROBATION = "end-probation", _("Xóa tên đảng viên dự bị")
     REMOVE = "remove", _("Xóa tên")
     LEAVE = "leave", _("Cho ra khỏi Đảng")
+    REHABILITATE = "rehabilitate", _("Phục hồi đảng tịch (minh oan)")
     BADGE = "badge", _("Tặng Huy hiệu Đảng")
     REPRIMAND = "discipline:khien-trach", _("Kỷ luật khiển trách")
     WARNING = "discipline:canh-cao", _("Kỷ luật cảnh cáo")

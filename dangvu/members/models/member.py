@@ -397,6 +397,19 @@ class Member(TimeStampedModel):
                 condition=Q(status="deceased"),
                 name="member_deceased_on_idx",
             ),
+            # Age and party-age bands count whole years on the report day: within the year that straddles
+            # a band boundary, the members not yet at their anniversary are a date range counted here
+            # (PostgreSQL index-only scans; the unit from ``org``).
+            models.Index(
+                fields=["birth_date", "org"],
+                condition=Q(status__in=CURRENT_STATUSES),
+                name="member_current_birth_idx",
+            ),
+            models.Index(
+                fields=["party_age_from", "org"],
+                condition=Q(status__in=CURRENT_STATUSES, party_age_until__isnull=True),
+                name="member_party_age_running_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
