@@ -767,6 +767,7 @@ def test_rehabilitation_is_decided_by_its_own_rule_row(people, tree, cell, commu
         level="province", body="Ban Thường vụ Tỉnh ủy"
     )
     assert refusal(commune, "remove", tree.a1, date(2026, 11, 2)) is None
+    member = Member.objects.get(pk=member.pk)  # a later request (deciding levels are read per unit object)
     with pytest.raises(PermissionDenied, match="Ban Thường vụ Tỉnh ủy"):
         lifecycle.member_rehabilitate(
             actor=commune, member=member, decided_on=date(2026, 11, 2), decision="9-QĐ/TU"

@@ -157,6 +157,15 @@ RULES: dict[str, Rule] = {
     "documents/files/<int:pk>/": on("file_heading", "documents.view"),
     "documents/files/<int:pk>/edit/": on("file_heading", "documents.register"),
     "documents/files/<int:pk>/delete/": on("file_heading", "documents.register"),
+    "documents/files/<int:pk>/close/": on("file_heading", "documents.register"),
+    "documents/files/<int:pk>/reopen/": custom("file_heading"),  # a closed file only, with a reason
+    "documents/files/handovers/": somewhere("documents.view"),  # the units' records the user may see
+    "documents/files/handovers/<int:pk>/": on("handover", "documents.view"),
+    "documents/files/handovers/<int:pk>/pdf/": on("handover", "documents.view"),
+    # Signing with one's own token: the signer of an approved draft only (the document's own rule).
+    "documents/<int:pk>/sign/token/": custom("document"),
+    "documents/<int:pk>/sign/token/<uuid:session>/": custom("document"),
+    "documents/<int:pk>/sign/token/<uuid:session>/request.json": custom("document"),
     "documents/<int:pk>/filing/": on("document", "documents.register"),
     "documents/<int:pk>/<slug:verb>/": custom("document"),
     "toy/": S,
@@ -213,6 +222,14 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/documents/files/{heading_id}": on("file_heading", "documents.view"),
     "PATCH /api/v1/documents/files/{heading_id}": on("file_heading", "documents.register"),
     "DELETE /api/v1/documents/files/{heading_id}": on("file_heading", "documents.register"),
+    "POST /api/v1/documents/files/{heading_id}/close": on("file_heading", "documents.register"),
+    "POST /api/v1/documents/files/{heading_id}/reopen": custom("file_heading"),
+    "GET /api/v1/documents/files/retention-periods": S,  # reference data (kinds of records, no figures)
+    "GET /api/v1/documents/files/handovers": S,  # of the units the caller sees (404 otherwise)
+    "GET /api/v1/documents/files/handovers/awaiting": S,
+    "POST /api/v1/documents/files/handovers": somewhere("documents.register"),
+    "GET /api/v1/documents/files/handovers/{record_id}": on("handover", "documents.view"),
+    "GET /api/v1/documents/files/handovers/{record_id}/pdf": on("handover", "documents.view"),
     "POST /api/v1/documents/{document_id}/deliveries/{unit}/status": custom("document"),
     # Signing with the signer's own token: signing.sign in the issuing unit, on an approved draft.
     "POST /api/v1/documents/{document_id}/sign/prepare": custom("document"),
@@ -256,6 +273,7 @@ def blank_pdf() -> bytes:
 
 
 def build_world(tree: Any, admin: Any) -> World:
+    from dangvu.documents import archive
     from dangvu.documents import services as documents
     from dangvu.documents.models import FileHeading
     from dangvu.members.models import IdentityConflict, MemberImport, PartyInterruption, Transfer
@@ -300,6 +318,22 @@ def build_world(tree: Any, admin: Any) -> World:
         )
         objects["file_heading", relation] = FileHeading.objects.create(
             org=org, year=2026, code=f"01.{relation}", title=f"Hồ sơ {relation}", retention_years=10
+        )
+        closed = FileHeading.objects.create(
+            org=org,
+            year=2025,
+            code=f"02.{relation}",
+            title=f"Hồ sơ đã kết thúc {relation}",
+            retention_years=10,
+        )
+        archive.file_heading_close(actor=admin, heading=closed, closed_on=date(2025, 12, 20), page_count=3)
+        objects["handover", relation] = archive.archive_handover_create(
+            actor=admin,
+            org=org,
+            headings=[closed],
+            handed_on=date(2026, 11, 30),
+            delivered_by="Nguyễn Văn A",
+            received_by="Trần Thị B",
         )
         objects["transfer", relation] = Transfer.objects.create(
             member=member,
@@ -425,6 +459,7 @@ def url_for(route: str, target: str, relation: str, world: World, *, verb: str =
             "interruption_id",
             "conflict_id",
             "heading_id",
+            "record_id",
         ):
             path = path.replace("{" + name + "}", str(record.pk) if record is not None else "0")
         return path.replace("{unit}", str(world.objects["org", "child"].pk)).replace(
