@@ -17,6 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATABASE_URL = os.environ.get("DANGVU_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangvu_bench")
+# Every process of the benchmarks (seeds, servers started with a random SECRET_KEY, job workers,
+# verify_audit) signs the audit log with this one key, so that the bench database's log still verifies
+# after any of them ran (a server's random SECRET_KEY would otherwise key its entries' MACs).
+os.environ.setdefault("DANGVU_AUDIT_KEY", "dangvu-bench-only-audit-key-not-a-secret-000000")
 
 
 def setup_django() -> None:
