@@ -48,7 +48,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -98,23 +97,10 @@ def query_texts(
         kind = CLASSES[attempts % len(CLASSES)]
         if kind == "common":
             text = next((w for w in common_words if w in folded and w not in seen), "")
-        elif kind == "two" and len(folded) > 1:
-            start = rng.randrange(len(folded) - 1)
-            text = " ".join(folded[start : start + 2])
-        elif kind == "full":
-            style = attempts % 3
-            text = (
-                " ".join(folded)
-                if style == 0
-                else unicodedata.normalize("NFD", name)
-                if style == 1
-                else name.replace("Đ", "D").replace("đ", "d")
-            )
-        elif kind == "prefix":
-            cut = rng.randrange(len(folded))
-            text = " ".join([*folded[:cut], folded[cut][:3]])
+        elif kind != "two" or len(folded) > 1:
+            text = common.typed_query(kind, name, folded, cccd, rng, attempts)
         else:
-            text = (cccd or "")[: rng.randint(6, 9)]
+            text = ""
         if text and text not in seen:
             seen.add(text)
             texts.append(text)

@@ -36,7 +36,6 @@ import os
 import random
 import sys
 import time
-import unicodedata
 from collections import defaultdict
 
 import common
@@ -127,23 +126,8 @@ def make_queries(rng: random.Random) -> list[tuple[str, str, int, int]]:
                     if not text:
                         continue
                     seen.add((text, 0))
-                elif kind == "two":
-                    start = rng.randrange(len(folded) - 1)
-                    text = " ".join(folded[start : start + 2])
-                elif kind == "full":
-                    style = made % 3
-                    text = (
-                        " ".join(folded)
-                        if style == 0
-                        else unicodedata.normalize("NFD", name)
-                        if style == 1
-                        else name.replace("Đ", "D").replace("đ", "d")
-                    )
-                elif kind == "prefix":
-                    cut = rng.randrange(len(folded))
-                    text = " ".join([*folded[:cut], folded[cut][:3]])
                 else:
-                    text = cccd[: rng.randint(6, 9)]
+                    text = common.typed_query(kind, name, folded, cccd, rng, made)
                 scope_id = province_of(path) if scope == "province" else 0
                 if (text, scope_id) in seen and kind != "common":
                     continue

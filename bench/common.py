@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -186,3 +187,25 @@ def make_cold() -> bool:
         return False
     subprocess.run(["vmtouch", "-q", "-e", data_dir], check=False)
     return True
+
+
+def typed_query(kind: str, name: str, folded: list[str], cccd: str, rng: Any, style: int) -> str:
+    """A query as a user types it, made from a member's name (``folded``: its folded words) or CCCD, for
+    the classes ``two`` (two adjacent words), ``full`` (the whole name: folded, decomposed accents, or
+    "D" for "Đ" by ``style`` % 3), ``prefix`` (whole words, then the first 3 letters of the next) and
+    ``cccd`` (its first 6–9 digits). The ``common`` class is drawn by each benchmark from its own pool."""
+    import unicodedata
+
+    if kind == "two":
+        start = rng.randrange(len(folded) - 1)
+        return " ".join(folded[start : start + 2])
+    if kind == "full":
+        if style % 3 == 0:
+            return " ".join(folded)
+        if style % 3 == 1:
+            return unicodedata.normalize("NFD", name)
+        return name.replace("Đ", "D").replace("đ", "d")
+    if kind == "prefix":
+        cut = rng.randrange(len(folded))
+        return " ".join([*folded[:cut], folded[cut][:3]])
+    return (cccd or "")[: rng.randint(6, 9)]
