@@ -4,8 +4,28 @@ import os
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("DANGVU_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server answers one request at a time (Django then closes each connection, so the browser
+    opens a new one rather than waiting on a kept-alive one).
+
+    The tests' in-memory SQLite database is one connection shared by the test and the server's threads.
+    With the threaded server, two requests at once could deadlock the whole process: one thread runs a
+    query whose Python SQL function (Django's date functions, our folding) waits for the GIL while it
+    holds the connection's mutex, and another thread, holding the GIL, binds a parameter on the same
+    connection and waits for that mutex. Nothing can time out then (pytest-timeout needs the GIL too):
+    a full run hung on the unit page's charts panel that way."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(scope="session")
