@@ -179,7 +179,9 @@ def authority_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "org__path", "-valid_from"
     )
     # The rule values not confirmed against the texts (``is_default``), for the administrator to check.
-    unconfirmed = MemberRule.objects.filter(is_default=True).order_by("key", "-effective_from")
+    unconfirmed = list(MemberRule.objects.filter(is_default=True).order_by("key", "-effective_from"))
+    for rule in unconfirmed:
+        rule.value_shown = _rule_value(rule.value)  # type: ignore[attr-defined]
     return render(
         request,
         "members/authority.html",
@@ -191,3 +193,14 @@ def authority_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "statuses": ProposalStatus,
         },
     )
+
+
+def _rule_value(value: Any) -> str:
+    """A rule's value as people read it: "khien-trach: 6 · canh-cao: 9", "Áp dụng"/"Không áp dụng", a list joined."""
+    if isinstance(value, bool):
+        return str(_("Áp dụng") if value else _("Không áp dụng"))
+    if isinstance(value, dict):
+        return " · ".join(f"{key}: {_rule_value(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_rule_value(item) for item in value)
+    return str(value)

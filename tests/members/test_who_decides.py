@@ -784,6 +784,12 @@ def test_unconfirmed_defaults_are_marked_on_the_board_and_editable_in_the_admin(
     client = Client()
     client.force_login(people.province)
     html = client.get("/members/authority/").content.decode()
+    # The page's title is its name only, and rule values read as text, not as Python's dict or True.
+    assert "<title>Thẩm quyền quyết định" in html
+    assert html.count('data-testid="authority-unconfirmed"') == 1
+    assert "khien-trach: 6 · canh-cao: 9 · cach-chuc: 12" in html
+    assert "{&#x27;" not in html
+    assert ">True<" not in html
     # Who decides: cách chức, khai trừ, badges and rehabilitation rows are marked.
     assert html.count("Mặc định, chưa xác nhận") == DecisionAuthority.objects.filter(is_default=True).count()
     assert (
