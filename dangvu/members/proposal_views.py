@@ -21,6 +21,7 @@ from dangvu.core.http import AuthenticatedHttpRequest
 from dangvu.core.workflows import form_field
 from dangvu.members import proposals as services
 from dangvu.members.authority import authority_for, full_members_on_roll, refusal
+from dangvu.members.enums import DisciplineForm
 from dangvu.members.models import (
     DecisionAuthority,
     DecisionDelegation,
@@ -196,11 +197,23 @@ def authority_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _rule_value(value: Any) -> str:
-    """A rule's value as people read it: "khien-trach: 6 · canh-cao: 9", "Áp dụng"/"Không áp dụng", a list joined."""
+    """A rule's value as people read it: "Khiển trách: 6 · Cảnh cáo: 9", "Áp dụng"/"Không áp dụng", a list joined.
+
+    A mapping's keys that name a discipline form read as its label, in the regulation's order (lightest
+    first); other keys follow in alphabetical order. The stored order is no guide: PostgreSQL's jsonb keeps
+    keys sorted by length."""
     if isinstance(value, bool):
         return str(_("Áp dụng") if value else _("Không áp dụng"))
     if isinstance(value, dict):
-        return " · ".join(f"{key}: {_rule_value(item)}" for key, item in value.items())
+        forms_in_order = list(DisciplineForm.values)
+        labels = dict(DisciplineForm.choices)
+
+        def order(key: str) -> tuple[int, str]:
+            return (forms_in_order.index(key), "") if key in labels else (len(forms_in_order), key)
+
+        return " · ".join(
+            f"{labels.get(key, key)}: {_rule_value(value[key])}" for key in sorted(value, key=order)
+        )
     if isinstance(value, list | tuple):
         return ", ".join(_rule_value(item) for item in value)
     return str(value)

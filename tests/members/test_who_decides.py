@@ -787,7 +787,8 @@ def test_unconfirmed_defaults_are_marked_on_the_board_and_editable_in_the_admin(
     # The page's title is its name only, and rule values read as text, not as Python's dict or True.
     assert "<title>Thẩm quyền quyết định" in html
     assert html.count('data-testid="authority-unconfirmed"') == 1
-    assert "khien-trach: 6 · canh-cao: 9 · cach-chuc: 12" in html
+    # Discipline forms read as their labels, lightest first, on both databases (jsonb reorders keys).
+    assert "Khiển trách: 6 · Cảnh cáo: 9 · Cách chức: 12" in html
     assert "{&#x27;" not in html
     assert ">True<" not in html
     # Who decides: cách chức, khai trừ, badges and rehabilitation rows are marked.
@@ -838,3 +839,15 @@ def test_unconfirmed_defaults_are_marked_on_the_board_and_editable_in_the_admin(
     section = page[start : page.index("</section>", start)]
     assert f"/admin/members/memberrule/{row.pk}/change/" not in section
     assert "readmission_age_limits" in section  # the earlier eras are still unconfirmed
+
+
+def test_rule_values_read_in_the_regulations_order_whatever_order_the_database_keeps():
+    from dangvu.members.proposal_views import _rule_value
+
+    # PostgreSQL's jsonb hands keys back shortest first; the page must not follow it.
+    as_jsonb_returns = {"canh-cao": 9, "cach-chuc": 12, "khien-trach": 6, "zeta": 1, "alpha": 2}
+    assert (
+        _rule_value(as_jsonb_returns) == "Khiển trách: 6 · Cảnh cáo: 9 · Cách chức: 12 · alpha: 2 · zeta: 1"
+    )
+    assert _rule_value(True) == "Áp dụng"
+    assert _rule_value([18, 60]) == "18, 60"
