@@ -26,6 +26,7 @@ import re
 from typing import Any, TypeVar
 
 from django.db import connection, models
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from dangvu.core.text import fold
@@ -46,21 +47,33 @@ def terms(query: str) -> list[str]:
     return sorted(set(_WORD.findall(fold(query or ""))), key=lambda word: (-len(word), word))[:MAX_TERMS]
 
 
-def match(rows: models.QuerySet[M], query: str) -> models.QuerySet[M]:
-    """``rows`` whose text has a word starting with every word of ``query``."""
+def match(rows: models.QuerySet[M], query: str, *, or_: Q | None = None) -> models.QuerySet[M]:
+    """``rows`` whose text has a word starting with every word of ``query`` (or that meet ``or_``)."""
+    condition = matches(rows.model, query)
+    if condition is None:
+        return rows.filter(or_) if or_ is not None else rows
+    return rows.filter(condition | or_ if or_ is not None else condition)
+
+
+def matches(model: type[models.Model], query: str) -> Q | None:
+    """The condition "the text has a word starting with every word of ``query``" on a row of ``model``
+    (None: the query has no words). A condition on the row itself, so that PostgreSQL can combine it
+    with others on the same row: "number key = … OR words match" is two index scans ORed in a bitmap,
+    where "… OR id IN (matches)" was a subplan run for every row walked."""
     words = terms(query)
     if not words:
-        return rows
-    table = rows.model._meta.db_table
+        return None
+    table = model._meta.db_table
     if connection.vendor == "postgresql":
-        expression = RawSQL(  # noqa: S611 - fixed SQL, the query is a parameter
-            f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)',
-            [" & ".join(f"{word}:*" for word in words)],
-            output_field=models.BooleanField(),
+        return Q(
+            RawSQL(  # noqa: S611 - fixed SQL, the query is a parameter
+                f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)',
+                [" & ".join(f"{word}:*" for word in words)],
+                output_field=models.BooleanField(),
+            )
         )
-        return rows.filter(expression)
     fts = f"{table}_fts"
-    return rows.filter(
+    return Q(
         pk__in=RawSQL(  # noqa: S611 - fixed SQL, the query is a parameter
             f'SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s',  # noqa: S608 - our own table name
             [" ".join(f'"{word}"*' for word in words)],
