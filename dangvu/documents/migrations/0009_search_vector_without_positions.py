@@ -10,7 +10,8 @@ def forward(apps, schema_editor):
     from dangvu.documents.fulltext import POSTGRES_CREATE, POSTGRES_DROP
 
     if schema_editor.connection.vendor == "postgresql":
-        for statement in [*POSTGRES_DROP, *POSTGRES_CREATE]:
+        # ANALYZE: the new column has no statistics yet, which the planner and ``fulltext.share`` read.
+        for statement in [*POSTGRES_DROP, *POSTGRES_CREATE, "ANALYZE documents_document"]:
             schema_editor.execute(statement)
 
 
@@ -18,7 +19,7 @@ def backward(apps, schema_editor):
     from dangvu.documents.fulltext import POSTGRES_CREATE_WITH_POSITIONS, POSTGRES_DROP
 
     if schema_editor.connection.vendor == "postgresql":
-        for statement in [*POSTGRES_DROP, *POSTGRES_CREATE_WITH_POSITIONS]:
+        for statement in [*POSTGRES_DROP, *POSTGRES_CREATE_WITH_POSITIONS, "ANALYZE documents_document"]:
             schema_editor.execute(statement)
 
 
