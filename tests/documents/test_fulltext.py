@@ -97,7 +97,7 @@ def test_words_in_most_documents_are_tested_on_the_rows_the_rare_word_finds(offi
     assert fulltext.share("documents_document", "hiep") < 0.05  # 1 document in 41
     # "dang" and the prefix "c" (every document) are tested on the rows "hiep" finds.
     assert fulltext.split_common("documents_document", terms("dang hiep c")) == (["hiep"], ["dang", "c"])
-    sql, params = match(Document.objects.all(), "dang hiep c").query.sql_with_params()
+    sql, _params = match(Document.objects.all(), "dang hiep c").query.sql_with_params()
     assert "ts_match_vq" in sql
     assert found(office.clerk, "dang hiep c") == {"Về công tác Đảng ở xã Hiệp Yên"}
     assert found(office.clerk, "Đảng yên") == {"Về công tác Đảng ở xã Hiệp Yên"}
