@@ -5,12 +5,14 @@ single spaces (``words_only``), so one tokenisation serves both databases and th
 
 * embedded default (SQLite): an FTS5 table over that column (external content, kept in step by
   database triggers, created in migration 0004), queried with prefix terms (``"chuyen"* "doi"*``);
-* PostgreSQL: a stored generated column ``search_vector = to_tsvector('simple', search_text)`` (the
-  ``simple`` configuration because the text is already folded and Vietnamese has no stemmer) with a GIN
-  index, queried with ``to_tsquery`` prefix terms (``chuyen:* & doi:*``). Stored, because for a common
-  word the planner walks the newest documents first and tests each one: recomputing the vector per row
-  made that 20× slower (bench/bench_document_search.py). The column is not a model field: the database
-  computes it on every write.
+* PostgreSQL: a stored generated column ``search_vector = strip(to_tsvector('simple', search_text))``
+  (the ``simple`` configuration because the text is already folded and Vietnamese has no stemmer; no
+  positions, which nothing reads) with a GIN index, queried with ``to_tsquery`` prefix terms
+  (``chuyen:* & doi:*``). Stored, because for a common word the planner walks the newest documents
+  first and tests each one: recomputing the vector per row made that 20× slower (bench/
+  bench_document_search.py). The column is not a model field: the database computes it on every write.
+  Words in most documents are tested on the rows the other words found rather than read from the index
+  (``matches``).
 
 Why not trigram indexes over everything (what members use): bodies and OCR text are long; a trigram
 index on them is several times the text, where the word index is a fraction of it (bench/
@@ -22,10 +24,13 @@ Every word of the query must start a word of the document (the member search's r
 
 from __future__ import annotations
 
+import bisect
 import re
+import time
 from typing import Any, TypeVar
 
 from django.db import connection, models
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from dangvu.core.text import fold
@@ -46,26 +51,111 @@ def terms(query: str) -> list[str]:
     return sorted(set(_WORD.findall(fold(query or ""))), key=lambda word: (-len(word), word))[:MAX_TERMS]
 
 
-def match(rows: models.QuerySet[M], query: str) -> models.QuerySet[M]:
-    """``rows`` whose text has a word starting with every word of ``query``."""
+def match(rows: models.QuerySet[M], query: str, *, or_: Q | None = None) -> models.QuerySet[M]:
+    """``rows`` whose text has a word starting with every word of ``query`` (or that meet ``or_``)."""
+    condition = matches(rows.model, query)
+    if condition is None:
+        return rows.filter(or_) if or_ is not None else rows
+    return rows.filter(condition | or_ if or_ is not None else condition)
+
+
+def matches(model: type[models.Model], query: str) -> Q | None:
+    """The condition "the text has a word starting with every word of ``query``" on a row of ``model``
+    (None: the query has no words). A condition on the row itself, so that PostgreSQL can combine it
+    with others on the same row: "number key = … OR words match" is two index scans ORed in a bitmap,
+    where "… OR id IN (matches)" was a subplan run for every row walked.
+
+    PostgreSQL: the words the index should answer go to ``@@`` (which the GIN index serves); words in a
+    large share of the documents (``split_common``) are tested on each row found instead
+    (``ts_match_vq``, the same test as a function, which no index serves). A word in most documents
+    ("dang"), or a short prefix ("ng", "th": hundreds of index entries, together in nearly every
+    document) would otherwise make the index read and OR their long posting lists into a bitmap of most
+    of the table before the rare word's few documents are kept. When every word is common, the most
+    selective one stays in ``@@``: the planner then walks the newest documents and tests each, and stops
+    after a page (matches are dense), or reads the index when it expects few matches."""
     words = terms(query)
     if not words:
-        return rows
-    table = rows.model._meta.db_table
+        return None
+    table = model._meta.db_table
     if connection.vendor == "postgresql":
-        expression = RawSQL(  # noqa: S611 - fixed SQL, the query is a parameter
-            f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)',
-            [" & ".join(f"{word}:*" for word in words)],
-            output_field=models.BooleanField(),
-        )
-        return rows.filter(expression)
+        indexed, tested = split_common(table, words)
+        sql = f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)'
+        params = [_tsquery(indexed)]
+        if tested:
+            sql += f' AND ts_match_vq("{table}"."search_vector", to_tsquery(\'simple\'::regconfig, %s))'
+            params.append(_tsquery(tested))
+        return Q(RawSQL(sql, params, output_field=models.BooleanField()))  # noqa: S611 - values are parameters
     fts = f"{table}_fts"
-    return rows.filter(
+    return Q(
         pk__in=RawSQL(  # noqa: S611 - fixed SQL, the query is a parameter
             f'SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s',  # noqa: S608 - our own table name
             [" ".join(f'"{word}"*' for word in words)],
         )
     )
+
+
+def _tsquery(words: list[str]) -> str:
+    return " & ".join(f"{word}:*" for word in words)
+
+
+# What reading one document found by the index costs (a heap row, and its vector tested), in posting
+# list entries read from the index: a word's postings are worth reading when they spare more rows.
+ROW_COST_IN_POSTINGS = 50
+# How long the word frequencies read from the planner's statistics are kept in the process.
+FREQUENCIES_SECONDS = 600
+_frequencies: dict[str, tuple[float, list[tuple[str, float]]]] = {}
+
+
+def split_common(table: str, words: list[str]) -> tuple[list[str], list[str]]:
+    """(words for the index, words to test on each row found). The most selective word goes to the
+    index; each further word, rarest first, too when the rows it would spare (the documents found so
+    far that lack it) cost more than reading its postings, otherwise it is tested on the rows."""
+    if len(words) < 2:
+        return words, []
+    shares = {word: share(table, word) for word in words}
+    ordered = sorted(words, key=lambda word: shares[word])
+    found = shares[ordered[0]]
+    indexed = [ordered[0]]
+    for word in ordered[1:]:
+        if found * (1 - shares[word]) * ROW_COST_IN_POSTINGS > shares[word]:
+            indexed.append(word)
+            found *= shares[word]
+    return [w for w in words if w in indexed], [w for w in words if w not in indexed]
+
+
+def share(table: str, prefix: str) -> float:
+    """An upper bound of the share of documents holding a word that starts with ``prefix``, from the
+    planner's statistics of ``search_vector`` (the most common words and their shares): the sum of the
+    shares of the common words it starts, at most 1; 0 for a word the statistics do not list (rare, or
+    no statistics yet)."""
+    common = _word_frequencies(table)
+    start = bisect.bisect_left(common, (prefix,))
+    total = 0.0
+    for word, frequency in common[start:]:
+        if not word.startswith(prefix):
+            break
+        total += frequency
+    return min(1.0, total)
+
+
+def _word_frequencies(table: str) -> list[tuple[str, float]]:
+    """[(word, share of documents)] of the most common words, sorted by word: the statistics ANALYZE
+    keeps of ``search_vector`` (``pg_stats.most_common_elems``), read once every few minutes."""
+    key = f"{connection.settings_dict['NAME']}.{table}"
+    cached = _frequencies.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_vector'",
+            [table],
+        )
+        row = cursor.fetchone()
+    words, shares = row if row else (None, None)
+    common = sorted(zip(words or [], shares or [], strict=False))
+    _frequencies[key] = (time.monotonic() + FREQUENCIES_SECONDS, common)
+    return common
 
 
 # --- Schema (migration 0004) ------------------------------------------------------------------------
@@ -96,6 +186,12 @@ SQLITE_DROP = [
     "DROP TABLE IF EXISTS documents_document_fts",
 ]
 POSTGRES_CREATE = [
+    "ALTER TABLE documents_document ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (strip(to_tsvector('simple'::regconfig, search_text))) STORED",
+    "CREATE INDEX IF NOT EXISTS documents_document_fts ON documents_document USING gin (search_vector)",
+]
+# Before migration 0009: the vector with the words' positions (twice the size, never read).
+POSTGRES_CREATE_WITH_POSITIONS = [
     "ALTER TABLE documents_document ADD COLUMN IF NOT EXISTS search_vector tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
     "CREATE INDEX IF NOT EXISTS documents_document_fts ON documents_document USING gin (search_vector)",

@@ -21,8 +21,5 @@ def search_documents(user: Any, query: str, rows: Any = None) -> Any:
     text = (query or "").strip()[:200]
     if not text:
         return rows.select_related("registry_org", "doc_type")
-    matches = match(rows, text)
-    if _LOOKS_LIKE_NUMBER.match(text):
-        key = number_key(text)
-        matches = rows.filter(Q(number_key=key) | Q(pk__in=matches.values("pk")))
-    return matches.select_related("registry_org", "doc_type")
+    by_number = Q(number_key=number_key(text)) if _LOOKS_LIKE_NUMBER.match(text) else None
+    return match(rows, text, or_=by_number).select_related("registry_org", "doc_type")

@@ -81,3 +81,25 @@ def test_postgresql_answers_from_the_word_index(office, tree):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "documents_document_fts" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the word statistics are PostgreSQL's")
+def test_words_in_most_documents_are_tested_on_the_rows_the_rare_word_finds(office, tree):
+    from dangvu.documents import fulltext
+
+    for i in range(40):
+        incoming(office, tree, f"Về công tác Đảng số {i} năm 2026")
+    incoming(office, tree, "Về công tác Đảng ở xã Hiệp Yên")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE documents_document")
+    fulltext._frequencies.clear()  # the statistics are read again
+    assert fulltext.share("documents_document", "dang") == pytest.approx(1.0, abs=0.05)
+    assert fulltext.share("documents_document", "hiep") < 0.05  # 1 document in 41
+    # "dang" and the prefix "c" (every document) are tested on the rows "hiep" finds.
+    assert fulltext.split_common("documents_document", terms("dang hiep c")) == (["hiep"], ["dang", "c"])
+    sql, _params = match(Document.objects.all(), "dang hiep c").query.sql_with_params()
+    assert "ts_match_vq" in sql
+    assert found(office.clerk, "dang hiep c") == {"Về công tác Đảng ở xã Hiệp Yên"}
+    assert found(office.clerk, "Đảng yên") == {"Về công tác Đảng ở xã Hiệp Yên"}
+    assert len(found(office.clerk, "dang 2026")) == 40
+    fulltext._frequencies.clear()
