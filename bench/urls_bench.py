@@ -27,6 +27,7 @@ from dangvu.api.main import Utf8JSONRenderer
 from dangvu.api.schemas import ERRORS
 from dangvu.core.text import search_terms
 from dangvu.members.api import MemberFilters, MemberList
+from dangvu.members.search import AREA_LENGTH
 from dangvu.members.selectors import COUNT_CAP
 from dangvu.orgs.api import OrgFilters, OrgListOut
 from dangvu.urls import urlpatterns as app_urlpatterns
@@ -108,13 +109,15 @@ SELECT m.id, m.full_name, m.sex, m.birth_date, m.birth_date_precision, m.status,
 FROM members_member m JOIN orgs_org o ON o.id = m.org_id WHERE m.id = ANY(%s)
 """
 WORDS_SQL = "SELECT word FROM members_nameword WHERE word >= %s AND word < %s ORDER BY word LIMIT 65"
+# A province's (area's) postings, as the product reads them (``search.AREA_LENGTH``); the unit check stays
+# for units below one.
 TOKEN_BRANCH = (
-    f"(SELECT t.sort_key, t.member_id FROM members_membernametoken t WHERE t.word = %s AND t.org_id IN ({SUBTREE})"
-    " ORDER BY t.sort_key, t.member_id LIMIT %s)"
+    "(SELECT t.sort_key, t.member_id FROM members_membernametoken t WHERE t.word = %s AND t.area = %s"
+    f" AND t.org_id IN ({SUBTREE}) ORDER BY t.sort_key, t.member_id LIMIT %s)"
 )
 TOKEN_COUNT_SQL = f"""
 SELECT count(*), count(DISTINCT member_id) FROM (SELECT t.member_id FROM members_membernametoken t
-WHERE t.word = ANY(%s) AND t.org_id IN ({SUBTREE}) LIMIT %s) s
+WHERE t.word = ANY(%s) AND t.area = %s AND t.org_id IN ({SUBTREE}) LIMIT %s) s
 """
 
 
@@ -163,8 +166,9 @@ def raw_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[str
             counted = cursor.fetchone()[0]
             total, exact = (counted, True) if counted <= COUNT_CAP else (COUNT_CAP, False)
         else:
-            if len(terms) != 1:
-                raise Http404  # one word: what the benchmark asks
+            if len(terms) != 1 or len(path) < AREA_LENGTH:
+                raise Http404  # one word in a province or below: what the benchmark asks
+            area = path[:AREA_LENGTH]
             cursor.execute(WORDS_SQL, [terms[0], _after(terms[0])])
             words = [row[0] for row in cursor.fetchall()]
             wanted = filters.offset + filters.limit
@@ -175,12 +179,12 @@ def raw_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[str
             )
             arguments: list[Any] = []
             for word in words:
-                arguments += [word, *unit, wanted]
+                arguments += [word, area, *unit, wanted]
             cursor.execute(sql, [*arguments, wanted])
             keys = list(dict.fromkeys(member_id for _key, member_id in cursor.fetchall()))[
                 filters.offset : wanted
             ]
-            cursor.execute(TOKEN_COUNT_SQL, [words, *unit, 20_000])
+            cursor.execute(TOKEN_COUNT_SQL, [words, area, *unit, 20_000])
             scanned, members = cursor.fetchone()
             if members > COUNT_CAP:
                 total, exact = COUNT_CAP, False

@@ -723,12 +723,17 @@ def insert_members_copy(chunks: Iterator[bytes], phases: dict[str, float] | None
 
 def fill_name_tokens() -> None:
     """Write every member's name tokens at once (after a load with the trigger off), then build their
-    name-order index."""
-    from dangvu.members.search import NAME_POSTINGS_FILL_SQL, NAME_POSTINGS_INDEX_SQL
+    name-order indexes (the country's and each area's)."""
+    from dangvu.members.search import (
+        NAME_POSTINGS_AREA_INDEX_SQL,
+        NAME_POSTINGS_FILL_SQL,
+        NAME_POSTINGS_INDEX_SQL,
+    )
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE members_membernametoken")
         cursor.execute("DROP INDEX IF EXISTS member_token_order_idx")
+        cursor.execute("DROP INDEX IF EXISTS member_token_area_idx")
         cursor.execute("SELECT min(id), max(id) FROM members_member")
         low, high = cursor.fetchone()
     queues = os.cpu_count() or 1
@@ -745,9 +750,17 @@ def fill_name_tokens() -> None:
                 for start in range(low, high + 1, step)
             ]
         )
+    if connection.in_atomic_block or queues == 1:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            cursor.execute(NAME_POSTINGS_INDEX_SQL)
+            cursor.execute(NAME_POSTINGS_AREA_INDEX_SQL)
+    else:
+        # The two indexes at once, one core each.
+        _build_in_parallel(
+            [[statement] for statement in (NAME_POSTINGS_INDEX_SQL, NAME_POSTINGS_AREA_INDEX_SQL)]
+        )
     with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute(NAME_POSTINGS_INDEX_SQL)
         # VACUUM marks the pages all-visible, so the searches' index-only scans need no table reads.
         cursor.execute(
             "ANALYZE members_membernametoken"

@@ -36,17 +36,26 @@ DEFAULT_COMMON_WORDS = "nguyen tran le pham hoang huynh phan vu vo dang bui do h
 PAIR = "~"
 # Beyond this many known words starting with a query word, match the prefix in the index instead.
 MAX_EXPANSION = 300
-# The member name tokens (``MemberNameToken``): how a bulk load fills them and builds their name-order
-# index (the same statements as migration 0022, which also installs the trigger that keeps them).
-NAME_POSTINGS_FILL_SQL = """
-INSERT INTO members_membernametoken (member_id, word, sort_key, org_id)
-SELECT m.id, t.word, m.sort_key, m.org_id
-FROM members_member m,
+# A token's area (``MemberNameToken.area``): the path of its unit's ancestor at this depth, just below
+# the root (the province in the national tree): 2 steps of ``Org.steplen`` (4) characters. Migration
+# 0031's triggers cut paths at the same length.
+AREA_DEPTH = 2
+AREA_LENGTH = AREA_DEPTH * 4
+# The member name tokens (``MemberNameToken``): how a bulk load fills them and builds their indexes
+# (the same statements as migrations 0022 and 0031, which also install the triggers that keep them).
+NAME_POSTINGS_FILL_SQL = f"""
+INSERT INTO members_membernametoken (member_id, word, sort_key, org_id, area)
+SELECT m.id, t.word, m.sort_key, m.org_id, left(o.path, {AREA_LENGTH})
+FROM members_member m JOIN orgs_org o ON o.id = m.org_id,
 LATERAL (SELECT DISTINCT left(w, 60) AS word FROM unnest(string_to_array(m.search_text, ' ')) AS w WHERE w <> '') t
-"""
+"""  # noqa: S608 (a constant of this module)
 NAME_POSTINGS_INDEX_SQL = (
     "CREATE INDEX member_token_order_idx ON members_membernametoken"
     " (word, sort_key, member_id) INCLUDE (org_id)"
+)
+NAME_POSTINGS_AREA_INDEX_SQL = (
+    "CREATE INDEX member_token_area_idx ON members_membernametoken"
+    " (word, area, sort_key, member_id) INCLUDE (org_id)"
 )
 # Up to this many estimated matches, read the matches and sort them rather than walk the name order.
 SORT_MATCHES_UP_TO = 100_000
@@ -257,13 +266,29 @@ def _estimated_postings(words: list[str]) -> float:
 @dataclass(frozen=True)
 class _TokenQuery:
     """A token search: the driver (the query word with the fewest postings) with its completions, the
-    other words (checked on the same member's tokens, the rarest first) and the subtree's path."""
+    other words (checked on the same member's tokens, the rarest first), the area whose postings are
+    read (None: the country's) and the subtree the units of those postings are checked against (None:
+    every posting read is in scope)."""
 
     driver: str
     words: list[str]
     others: list[str]
-    path: str | None
+    area: str | None
+    subtree: str | None
     postings: float
+
+
+def _areas(path: str | None) -> tuple[str | None, str | None]:
+    """(area, subtree) of a search within the subtree at ``path`` (``_TokenQuery``): a province reads
+    its own postings and checks nothing more; a unit below one reads its province's postings and checks
+    their units; the root (or everything) reads the country's."""
+    if path is None:
+        return None, None
+    if len(path) < AREA_LENGTH:
+        return None, path
+    if len(path) == AREA_LENGTH:
+        return path, None
+    return path[:AREA_LENGTH], path
 
 
 def _token_query(plan: TokenPlan) -> _TokenQuery | None:
@@ -286,19 +311,24 @@ def _build_token_query(plan: TokenPlan) -> _TokenQuery | None:
     if postings[driver] < TOKEN_MIN_MATCHES:
         return None
     others = sorted((t for t in plan.terms if t != driver), key=lambda t: postings[t])
-    return _TokenQuery(driver, completions[driver], others, plan.path, postings[driver])
+    area, subtree = _areas(plan.path)
+    return _TokenQuery(driver, completions[driver], others, area, subtree, postings[driver])
+
+
+def _area(query: _TokenQuery) -> tuple[str, list[Any]]:
+    """The condition on a posting ``t`` that it lies in the query's area (nothing for the country's)."""
+    return (" AND t.area = %s", [query.area]) if query.area is not None else ("", [])
 
 
 def _conditions(query: _TokenQuery) -> tuple[str, list[Any]]:
-    """The conditions on a posting ``t`` of the driver besides its word: in the subtree, and each other
-    query word starting a word of the same member's name (a probe of the tokens' primary key). Only
-    fixed SQL is joined here; every value is a parameter."""
-    sql = ""
-    params: list[Any] = []
-    if query.path is not None:
+    """The conditions on a posting ``t`` of the driver besides its word: in the area and the subtree,
+    and each other query word starting a word of the same member's name (a probe of the tokens'
+    primary key). Only fixed SQL is joined here; every value is a parameter."""
+    sql, params = _area(query)
+    if query.subtree is not None:
         # The subtree's units hashed once (a constant array would be searched row by row).
         sql += " AND t.org_id IN (SELECT id FROM orgs_org WHERE path >= %s AND path < %s)"
-        params += [query.path, _after(query.path)]
+        params += [query.subtree, _after(query.subtree)]
     for term in query.others:
         sql += (
             " AND EXISTS (SELECT 1 FROM members_membernametoken o"
@@ -313,16 +343,17 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
     tokens; None when the general plan should serve it (another database, a deep page, a query
     word with very many completions, or few matches).
 
-    One word: for each of its completions an index-only range of its postings in name order, merged in
-    that order (a member whose name holds two completions comes twice, side by side: ``DISTINCT`` keeps
-    one), each posting kept when its unit is in the subtree; the scan stops at the page's last row.
-    Several words: ``_zigzag_page``."""
+    One word: for each of its completions an index-only range of its postings in name order (the
+    area's, for a search within a province or below), merged in that order (a member whose name holds
+    two completions comes twice, side by side: ``DISTINCT`` keeps one), each posting kept when its unit
+    is in the subtree; the scan stops at the page's last row. Several words over the country or a whole
+    area: ``_zigzag_page``; below an area, the driver's postings with the other words probed."""
     if offset + limit > TOKEN_MAX_DEPTH or limit <= 0:
         return None
     query = _token_query(plan)
     if query is None:
         return None
-    if query.others and plan.path is None:
+    if query.others and query.subtree is None:
         return _zigzag_page(plan, query, offset, limit)
     where, params = _conditions(query)
     branch = (
@@ -351,16 +382,17 @@ TOKEN_MAX_STEPS = 3_000
 
 
 def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -> list[int] | None:
-    """A page of a search of several words: their posting lists intersected in name order by leapfrog
-    (one recursive query). From a position in name order, each word in turn seeks its first posting at
-    or after the previous word's (one index descent per completion, the least of them); when the last
-    word lands on the member the first word found, that member matches (and counts if its unit is in
-    the subtree), and the search goes on after it; otherwise it goes on from where the last word
-    landed. Every step skips the runs of postings that cannot match, however long: a word's postings
+    """A page of a search of several words over the country or one area (province): their posting
+    lists (the area's) intersected in name order by leapfrog (one recursive query). From a position in
+    name order, each word in turn seeks its first posting at or after the previous word's (one index
+    descent per completion, the least of them); when the last word lands on the member the first word
+    found, that member matches, and the search goes on after it; otherwise it goes on from where the
+    last word landed. Every step skips the runs of postings that cannot match, however long: a word's postings
     lie in blocks of the same given and middle name, so two common words meet after a few hundred
     steps where testing every posting of the rarer one took hundreds of thousands of probes."""
     terms = [query.driver, *query.others]
     completions = _plan_completions(plan, terms)
+    in_area, area_params = _area(query)
     params: list[Any] = []
     joins = []
     previous = "z"
@@ -371,10 +403,10 @@ def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -
             branches.append(
                 "(SELECT t.sort_key AS sk, t.member_id AS mid, t.org_id AS org"  # noqa: S608
                 " FROM members_membernametoken t"
-                f" WHERE t.word = %s AND (t.sort_key, t.member_id) >= {position}"
+                f" WHERE t.word = %s{in_area} AND (t.sort_key, t.member_id) >= {position}"
                 " ORDER BY t.sort_key, t.member_id LIMIT 1)"
             )
-            params.append(word)
+            params += [word, *area_params]
         seek = (
             branches[0]
             if len(branches) == 1
@@ -385,9 +417,9 @@ def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -
         joins.append(f" CROSS JOIN LATERAL {seek} n{i}")
         previous = f"n{i}"
     scope = "TRUE"
-    if plan.path is not None:
+    if query.subtree is not None:
         scope = "EXISTS (SELECT 1 FROM orgs_org g WHERE g.id = n0.org AND g.path >= %s AND g.path < %s)"
-        params += [plan.path, _after(plan.path)]
+        params += [query.subtree, _after(query.subtree)]
     wanted = offset + limit
     meet = f"{previous}.mid = n0.mid"
     sql = (
@@ -417,7 +449,7 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     or words that rarely meet), the count found so far, rounded down to a round number (1,000s or
     100s), is a true lower bound. None: use the general count."""
     query = _token_query(plan)
-    if query is None or (query.others and plan.path is None):
+    if query is None or (query.others and query.area is None and query.subtree is None):
         # Several words across the country: the word index's count (measured faster than probing the
         # postings of the rarest word, which meet the others' thousands of times before the cap).
         return None
@@ -431,19 +463,22 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
         )
         first_params = [query.driver]
     budget = _count_budget(query)
+    in_area, area_params = _area(query)
+    # The area's condition is applied again outside the budget's subquery (harmless), with the rest.
     sql = (
-        "SELECT count(*) FROM (SELECT 1 FROM (SELECT t.member_id, t.org_id, t.word"  # noqa: S608
-        " FROM members_membernametoken t WHERE t.word = ANY(%s) LIMIT %s) t"
+        "SELECT count(*) FROM (SELECT 1 FROM (SELECT t.member_id, t.org_id, t.word, t.area"  # noqa: S608
+        f" FROM members_membernametoken t WHERE t.word = ANY(%s){in_area} LIMIT %s) t"
         f" WHERE TRUE{where}{first} LIMIT %s) s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [query.words, budget, *params, *first_params, cap + 1])
+        cursor.execute(sql, [query.words, *area_params, budget, *params, *first_params, cap + 1])
         (members,) = cursor.fetchone()
         if members > cap:
             return cap, False
         cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM members_membernametoken WHERE word = ANY(%s) LIMIT %s) s",
-            [query.words, budget + 1],
+            "SELECT count(*) FROM (SELECT 1 FROM members_membernametoken t"  # noqa: S608
+            f" WHERE t.word = ANY(%s){in_area} LIMIT %s) s",
+            [query.words, *area_params, budget + 1],
         )
         (postings,) = cursor.fetchone()
     if postings <= budget:

@@ -9,7 +9,9 @@ from django.db import connection
 
 from dangvu.members import selectors
 from dangvu.members.models import Member, MemberNameToken
+from dangvu.members.selectors import Total
 from dangvu.members.services import member_create, member_move, member_update
+from dangvu.orgs.models import Org
 
 pytestmark = pytest.mark.django_db
 
@@ -61,9 +63,11 @@ QUERIES = [
 
 
 @pytest.mark.parametrize("q", QUERIES)
-@pytest.mark.parametrize("scope", ["national", "xa"])
+@pytest.mark.parametrize("scope", ["national", "root", "xa", "a1"])
 def test_token_pages_and_totals_equal_the_general_plan(named, tree, admin_user, monkeypatch, q, scope):
-    org = tree.xa if scope == "xa" else None
+    # The root reads the country's postings, XA (an area: just below the root) its own, A1 its area's
+    # postings checked against its units.
+    org = getattr(tree, scope, None)
     monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 10**9)  # general plan only
     expected = listing(admin_user, q, org)
     expected_pages = [listing(admin_user, q, org, offset=o, limit=2)[0] for o in (0, 2, 4)]
@@ -144,34 +148,74 @@ def tokens(member: Member) -> set[tuple[str, str, int]]:
     return set(MemberNameToken.objects.filter(member=member).values_list("word", "sort_key", "org_id"))
 
 
+def areas(member: Member) -> set[str]:
+    return set(MemberNameToken.objects.filter(member=member).values_list("area", flat=True))
+
+
 @on_postgresql
 def test_the_database_keeps_the_tokens_current(named, tree, admin_user):
-    hung = named["Lê Văn Hùng"]
+    hung = named["Lê Văn Hùng"]  # in A1, under XA
     assert tokens(hung) == {(w, hung.sort_key, hung.org_id) for w in ("le", "van", "hung")}
+    assert areas(hung) == {tree.xa.path}
     member_update(actor=admin_user, member=hung, changes={"full_name": "Lê Văn Hưng Thịnh"}, reason="sửa")
     hung.refresh_from_db()
     assert tokens(hung) == {(w, hung.sort_key, hung.org_id) for w in ("le", "van", "hung", "thinh")}
+    assert areas(hung) == {tree.xa.path}
+    # To a unit of another area (province): the tokens follow, and the searches of both areas see it.
     member_move(actor=admin_user, member=hung, to_org=tree.b1)
     hung.refresh_from_db()
     assert {org for _w, _k, org in tokens(hung)} == {tree.b1.pk}
+    assert areas(hung) == {tree.xb.path}
+    assert "Lê Văn Hưng Thịnh" in listing(admin_user, "thinh", tree.xb)[0]
+    assert "Lê Văn Hưng Thịnh" not in listing(admin_user, "thinh", tree.xa)[0]
     pk = hung.pk
     Member.objects.filter(pk=pk).delete()
     assert not MemberNameToken.objects.filter(member_id=pk).exists()
 
 
 @on_postgresql
-def test_a_search_asks_each_vocabulary_and_planner_question_once(named, tree, admin_user, monkeypatch):
-    """The page and the total of one list share the search's answers: the words a typed prefix stands
-    for and the planner's estimates are asked once per list, not once by each part."""
-    from django.test.utils import CaptureQueriesContext
+def test_a_unit_moved_to_another_area_takes_its_members_tokens_along(named, tree, admin_user, monkeypatch):
+    from dangvu.orgs.services import org_move
 
     monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)  # the token path
-    with CaptureQueriesContext(connection) as captured:
-        names, total = listing(admin_user, "hung", tree.xa)
-    assert names
-    assert total.exact
-    statements = [q["sql"] for q in captured.captured_queries]
-    explains = [s for s in statements if s.startswith("EXPLAIN")]
-    assert len(explains) == len(set(explains))
-    vocabulary = [s for s in statements if "members_nameword" in s]
-    assert len(vocabulary) == len(set(vocabulary))
+    in_a1 = [member for member in named.values() if member.org_id == tree.a1.pk]
+    assert listing(admin_user, "van", tree.xb)[0] == ["Hùng Văn Bình", "Nguyễn Văn Hùng"]
+    org_move(actor=admin_user, org=tree.a1, new_parent=tree.xb, effective_on=date(2025, 7, 1))
+    assert [areas(member) for member in in_a1] == [{tree.xb.path}] * len(in_a1)
+    xb = listing(admin_user, "van", Org.objects.get(pk=tree.xb.pk))
+    assert xb == (["Hùng Văn Bình", "Lê Văn Hùng", "Nguyễn Văn Hùng", "Nguyễn Văn Thi"], Total(4, True))
+    assert listing(admin_user, "van", Org.objects.get(pk=tree.xa.pk))[0] == []
+    # A whole area moved below another: its tokens' area is the new one's.
+    org_move(
+        actor=admin_user,
+        org=Org.objects.get(pk=tree.xa.pk),
+        new_parent=Org.objects.get(pk=tree.xb.pk),
+        effective_on=date(2025, 7, 1),
+    )
+    assert set(MemberNameToken.objects.values_list("area", flat=True)) == {tree.xb.path}
+
+
+@on_postgresql
+def test_the_migration_rebuilds_the_tokens_with_their_areas(named, tree, admin_user):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("dangvu.members.migrations.0031_name_token_area")
+    expected = set(MemberNameToken.objects.values_list("member_id", "word", "sort_key", "org_id", "area"))
+    assert {row[-1] for row in expected} == {tree.xa.path, tree.xb.path}
+    MemberNameToken.objects.update(area="")
+    with connection.schema_editor() as editor:
+        migration.forwards(apps, editor)
+    assert (
+        set(MemberNameToken.objects.values_list("member_id", "word", "sort_key", "org_id", "area"))
+        == expected
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'members_membernametoken'")
+        indexes = {name for (name,) in cursor.fetchall()}
+    assert indexes == {"members_membernametoken_pkey", "member_token_order_idx", "member_token_area_idx"}
+    # The triggers write the new table.
+    hung = named["Lê Văn Hùng"]
+    member_move(actor=admin_user, member=hung, to_org=tree.b1)
+    assert areas(hung) == {tree.xb.path}

@@ -181,7 +181,8 @@ class MemberNameToken(models.Model):
     is the first entries of one index range rather than a sort of every match (``search.token_page``).
 
     Derived data, written by the database (trigger ``members_name_tokens_sync``, PostgreSQL only; see
-    migration 0022) whenever a member's folded name, sort key or unit changes; SQLite has no rows here
+    migrations 0022 and 0031) whenever a member's folded name, sort key or unit changes, or its unit
+    moves to another area (``area``); SQLite has no rows here
     and searches its small data directly.
     """
 
@@ -200,6 +201,11 @@ class MemberNameToken(models.Model):
     org = models.ForeignKey(
         "orgs.Org", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
+    # The path of the unit's ancestor just below the root (``search.AREA_DEPTH``; the unit's own path
+    # when it is the root): its province in the national tree. A search within a province reads that
+    # province's postings in name order (``member_token_area_idx``) instead of the country's, filtered.
+    # Kept by the triggers of migration 0031 when the member changes unit or a unit moves.
+    area = CodeField(max_length=255, default="", editable=False)
 
     class Meta:
         verbose_name = _("từ trong họ tên đảng viên")
@@ -208,7 +214,11 @@ class MemberNameToken(models.Model):
             # A word's members in name order, with their unit (scope filter without the member rows).
             models.Index(
                 fields=["word", "sort_key", "member"], include=["org"], name="member_token_order_idx"
-            )
+            ),
+            # The same within one area (province): its postings of a word, in name order.
+            models.Index(
+                fields=["word", "area", "sort_key", "member"], include=["org"], name="member_token_area_idx"
+            ),
         ]
 
     def __str__(self) -> str:
