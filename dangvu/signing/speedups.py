@@ -19,6 +19,14 @@ analysis compares, and checks the signer's certificate against the names in the 
   registry's and the revocation lists' lookups; ours remembers it per encoding (it is a function of
   the encoding alone), for the few thousand names a committee's documents carry.
 
+* ``generic.read_object`` (``dangvu.signing.pdfread``): every PDF object read with regular
+  expressions over a slice of the file instead of byte by byte, the same objects built.
+* ``HistoricalResolver._load_reverse_xref_cache``: the difference analysis finds every path to every
+  object of the signed revision; pyHanko walks deep copies made for the revision, ours walks the objects
+  as read (the same paths, in the same order) and makes pyHanko's sets of paths only for the objects the
+  analysis asks about.
+* ``HistoricalResolver._subsume_object``: the copies themselves, one reference object per container.
+
 Verified by the signing tests (pyHanko and poppler's ``pdfsig`` both validate what we produce and
 read) and by ``tests/signing/test_speedups.py`` against pyHanko's originals.
 """
@@ -353,3 +361,16 @@ def install() -> None:
     HistoricalResolver._subsume_object = subsume_object  # type: ignore[method-assign]
     generic.read_object = pdfread.read_object
     _installed = True
+
+
+def uninstall() -> None:
+    """pyHanko's and asn1crypto's own again (the benchmark's baseline)."""
+    global _installed
+    generic.read_hex_string_from_stream = _original_read_hex
+    generic.NameObject.read_from_stream = staticmethod(_original_read_name)  # type: ignore[method-assign]
+    x509.Name.__eq__ = _original_name_eq  # type: ignore[method-assign]
+    x509.Name.hashable = _original_name_hashable  # type: ignore[method-assign]
+    HistoricalResolver._load_reverse_xref_cache = _original_reverse_xref_cache  # type: ignore[method-assign]
+    HistoricalResolver._subsume_object = _original_subsume  # type: ignore[method-assign]
+    generic.read_object = pdfread._original_read_object
+    _installed = False
