@@ -368,8 +368,8 @@ def uninstall() -> None:
     global _installed
     generic.read_hex_string_from_stream = _original_read_hex
     generic.NameObject.read_from_stream = staticmethod(_original_read_name)  # type: ignore[method-assign]
-    x509.Name.__eq__ = _original_name_eq  # type: ignore[method-assign]
-    x509.Name.hashable = _original_name_hashable  # type: ignore[method-assign]
+    x509.Name.__eq__ = _original_name_eq
+    x509.Name.hashable = _original_name_hashable
     HistoricalResolver._load_reverse_xref_cache = _original_reverse_xref_cache  # type: ignore[method-assign]
     HistoricalResolver._subsume_object = _original_subsume  # type: ignore[method-assign]
     generic.read_object = pdfread._original_read_object
