@@ -49,6 +49,8 @@ from dangvu.documents.models import (
     ProgressNote,
     Review,
 )
+from dangvu.orgs.enums import OrgStatus
+from dangvu.orgs.models import Org
 
 # What an upload may be: a scan (PDF or images) or a signed PDF.
 ACCEPTED_TYPES = {
@@ -943,7 +945,7 @@ def document_register_incoming(
     return document
 
 
-CORRECTABLE = ("number_text", "issued_on", "sender_name", "doc_type", "subject", "pages")
+CORRECTABLE = ("number_text", "issued_on", "sender_name", "sender_org", "doc_type", "subject", "pages")
 
 
 @transaction.atomic
@@ -954,17 +956,26 @@ def document_correct(
     number_text: str = "",
     issued_on: date | None = None,
     sender_name: str = "",
+    sender_org: Any = None,
     doc_type: Any = None,
     subject: str = "",
     pages: int | None = None,
 ) -> Document:
     """Correct what the register says of an incoming document (after checking the scan, or taking the
     OCR's proposals): only the values given change; the change is audited field by field. The incoming
-    number and the date received never change here."""
+    number and the date received never change here. A new sender unit (``sender_org``, an active unit
+    of the directory) also puts its name in the register, unless ``sender_name`` gives the name as
+    written."""
     document = _lock(document)
     require_perm(actor, "documents.register", document.registry_org)
     _ensure(document, "correct")
     before = snapshot(document, list(CORRECTABLE))
+    if sender_org is not None:
+        if not isinstance(sender_org, Org) or sender_org.status != OrgStatus.ACTIVE:
+            raise ValidationError({"sender_org": "Không tìm thấy đơn vị gửi."})
+        if sender_org.pk != document.sender_org_id:
+            document.sender_org = sender_org
+            document.sender_name = sender_org.name[:255]
     if number_text.strip():
         document.number_text = number_text.strip()[:80]
     if issued_on is not None:

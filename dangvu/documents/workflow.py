@@ -179,6 +179,15 @@ DOCUMENTS = Workflow(
                 ),
                 Input("issued_on", _("Ngày văn bản"), "date", required=False),
                 Input("sender_name", _("Cơ quan gửi"), required=False, max_length=255),
+                Input(
+                    "sender_org",
+                    _("Đơn vị gửi trên hệ thống"),
+                    "unit",
+                    required=False,
+                    help_text=_(
+                        "Đơn vị của Đảng bộ đã gửi văn bản; tên đơn vị thành cơ quan gửi, trừ khi ghi tên khác."
+                    ),
+                ),
                 Input("doc_type", _("Loại văn bản (ký hiệu hoặc mã)"), required=False, max_length=60),
                 Input("subject", _("Trích yếu"), "textarea", required=False, max_length=1000),
                 Input("pages", _("Số trang"), "int", required=False, min_value=1, max_value=10_000),

@@ -19,6 +19,14 @@ analysis compares, and checks the signer's certificate against the names in the 
   registry's and the revocation lists' lookups; ours remembers it per encoding (it is a function of
   the encoding alone), for the few thousand names a committee's documents carry.
 
+* ``generic.read_object`` (``dangvu.signing.pdfread``): every PDF object read with regular
+  expressions over a slice of the file instead of byte by byte, the same objects built.
+* ``HistoricalResolver._load_reverse_xref_cache``: the difference analysis finds every path to every
+  object of the signed revision; pyHanko walks deep copies made for the revision, ours walks the objects
+  as read (the same paths, in the same order) and makes pyHanko's sets of paths only for the objects the
+  analysis asks about.
+* ``HistoricalResolver._subsume_object``: the copies themselves, one reference object per container.
+
 Verified by the signing tests (pyHanko and poppler's ``pdfsig`` both validate what we produce and
 read) and by ``tests/signing/test_speedups.py`` against pyHanko's originals.
 """
@@ -28,15 +36,22 @@ from __future__ import annotations
 import binascii
 import io
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from asn1crypto import x509
-from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils import generic, misc
+from pyhanko.pdf_utils.reader import HistoricalResolver, RawPdfPath
+from pyhanko_certvalidator.util import ConsList
+
+from dangvu.signing import pdfread
 
 _original_read_hex = generic.read_hex_string_from_stream
 _original_read_name = generic.NameObject.read_from_stream
 _original_name_eq = x509.Name.__eq__
 _original_name_hashable = x509.Name.hashable
+_original_reverse_xref_cache = HistoricalResolver._load_reverse_xref_cache
+_original_subsume = HistoricalResolver._subsume_object
 # Hex digits and PDF white space (NUL, TAB, LF, FF, CR, SP): all a hex string may hold.
 _HEX_BODY = re.compile(rb"[0-9A-Fa-f\x00\t\n\x0c\r ]*")
 _WHITE = b"\x00\t\n\x0c\r "
@@ -116,6 +131,221 @@ def name_hashable(self: x509.Name) -> str:
     return value
 
 
+Key = tuple[int, int]
+Path = tuple[Any, ...]
+
+
+def load_reverse_xref_cache(self: HistoricalResolver) -> None:
+    """pyHanko's ``HistoricalResolver._load_reverse_xref_cache``: every path from the trailer to every
+    object of this revision, as pyHanko's walk finds them (the same paths, page-tree and structure-tree
+    shortcuts, cycles cut the same way), for the difference analysis to know where an overwritten object
+    was used. pyHanko walks copies of the objects made for this revision (``_subsume_object``: a deep
+    copy of every object, for each revision compared); this walk reads the objects the same resolver
+    would read, uncopied, and leaves the copies to the rules that use them. Encrypted files: pyHanko's."""
+    if self._indirect_object_access_cache is not None:
+        return
+    reader = self.reader
+    if reader.encrypted:
+        _original_reverse_xref_cache(self)
+        return
+    revision, xrefs, copies = self.revision, reader.xrefs, self.cache
+    read: dict[Key, Any] = {}
+
+    def fetch(ref: generic.Reference, key: Key) -> Any:
+        """What ``self(ref)`` returns, without the copy where the current object is the one."""
+        obj = copies.get(ref)
+        if obj is None:
+            obj = read.get(key)
+        if obj is None:
+            try:
+                last_change = xrefs.get_last_change(ref)
+            except KeyError:
+                last_change = None
+            if last_change is not None and last_change <= revision:
+                obj = reader.get_object(ref, transparent_decrypt=False)
+            else:
+                obj = self(ref)  # a historical version (or none): pyHanko's own read and warnings
+            read[key] = obj
+        return obj
+
+    pages, structure = _page_and_structure_trees(self)
+    collected: dict[generic.Reference, dict[Path, None]] = {}
+    indirect, dictionary, array = generic.IndirectObject, generic.DictionaryObject, generic.ArrayObject
+    struct_root_path = ("/Root", "/StructTreeRoot")
+
+    def walk(obj: Any, path: Path, seen: tuple[Key, ...], in_structure: bool) -> None:
+        if isinstance(obj, indirect):
+            ref = obj.reference
+            key = (ref.idnum, ref.generation)
+            if key in seen:
+                return
+            paths = collected.get(ref)
+            if paths is None:
+                paths = collected[ref] = {}
+            paths[path] = None
+            seen = (*seen, key)
+            obj = fetch(ref, key)
+            # a page-tree node only through its place in the tree; the structure tree only from its root
+            if pages.get(key, path) != path:
+                return
+            if not in_structure and key in structure:
+                return
+        if isinstance(obj, dictionary):
+            enter_structure = path == struct_root_path
+            for k, v in obj.items():
+                if k == "/Parent" or (in_structure and k == "/P"):
+                    continue
+                if isinstance(v, (indirect, dictionary, array)):
+                    walk(v, (*path, k), seen, in_structure or (enter_structure and k == "/K"))
+        elif isinstance(obj, array):
+            for ix, v in enumerate(obj):
+                if isinstance(v, (indirect, dictionary, array)):
+                    walk(v, (*path, ix), seen, in_structure)
+
+    walk(self.trailer_view, (), (), False)
+    self._indirect_object_access_cache = _Usages(collected)
+
+
+class _Usages(dict):  # type: ignore[type-arg]
+    """The paths to each object, made into pyHanko's sets of ``RawPdfPath`` when asked for: the
+    analysis asks for the few objects a revision overwrote, of the hundreds the walk reached."""
+
+    def __getitem__(self, ref: generic.Reference) -> set[RawPdfPath]:
+        value = dict.__getitem__(self, ref)
+        if isinstance(value, dict):
+            value = _raw_paths(value)
+            dict.__setitem__(self, ref, value)
+        return value
+
+    def get(self, ref: generic.Reference, default: Any = None) -> Any:
+        try:
+            return self[ref]
+        except KeyError:
+            return default
+
+    def values(self) -> Any:
+        return [self[ref] for ref in self]
+
+    def items(self) -> Any:
+        return [(ref, self[ref]) for ref in self]
+
+
+def _raw_paths(paths: dict[Path, None]) -> set[RawPdfPath]:
+    if len(paths) == 1:
+        return {RawPdfPath(*next(iter(paths)))}
+    # pyHanko's set is built from its linked-list paths, in the walk's order: the same set, built the
+    # same way, iterates in the same order (one rule returns the first path that fits)
+    linked: set[ConsList[Any]] = set()
+    for path in paths:
+        node: ConsList[Any] = ConsList.empty()
+        for element in path:
+            node = node.cons(element)
+        linked.add(node)
+    return {RawPdfPath(*reversed(list(node))) for node in linked}
+
+
+def _page_and_structure_trees(self: HistoricalResolver) -> tuple[dict[Key, Path], set[Key]]:
+    """pyHanko's preparation of its walk: each page-tree node's place, the structure tree's elements."""
+
+    def page_tree(pages_obj: Any, path: Path) -> Iterator[tuple[generic.Reference, Path]]:
+        for ix, kid in enumerate(pages_obj["/Kids"]):
+            kid_path = (*path, "/Kids", ix)
+            if isinstance(kid, generic.IndirectObject):
+                yield kid.reference, kid_path
+            kid = kid.get_object()
+            if kid.get("/Type", None) == "/Pages":
+                yield from page_tree(kid, kid_path)
+
+    def structure_tree(element: Any) -> Iterator[generic.Reference]:
+        try:
+            children = element["/K"]
+        except KeyError:
+            return
+        if not isinstance(children, generic.ArrayObject):
+            children = (children,)
+        for child in children:
+            child_ref = None
+            if isinstance(child, generic.IndirectObject):
+                child_ref = child.reference
+                child = child.get_object()
+            if not isinstance(child, generic.DictionaryObject):
+                continue
+            try:
+                if child["/Type"] != "/StructElem":
+                    continue
+            except KeyError:
+                pass
+            if child_ref is not None:
+                yield child_ref
+            yield from structure_tree(child)
+
+    pages_ref = self.root.raw_get("/Pages")
+    pages_path: Path = ("/Root", "/Pages")
+    pages: dict[Key, Path] = {}
+    if isinstance(pages_ref, generic.IndirectObject):
+        pages[pages_ref.idnum, pages_ref.generation] = pages_path
+    for ref, path in page_tree(pages_ref.get_object(), pages_path):
+        if (ref.idnum, ref.generation) in pages:
+            raise misc.PdfReadError("Circular reference in page tree in mapping stage")
+        pages[ref.idnum, ref.generation] = path
+    structure: set[Key] = set()
+    try:
+        struct_tree_root = self.root.raw_get("/StructTreeRoot").get_object()
+        for ref in structure_tree(struct_tree_root):
+            if (ref.idnum, ref.generation) in structure:
+                raise misc.PdfReadError("Circular reference in structure tree in mapping stage")
+            structure.add((ref.idnum, ref.generation))
+    except KeyError:
+        pass
+    return pages, structure
+
+
+def subsume_object(self: HistoricalResolver, obj: Any) -> Any:
+    """pyHanko's ``HistoricalResolver._subsume_object``: a copy of ``obj`` whose references resolve in
+    this revision (containers copied, each with its container's reference re-made for this revision;
+    names, numbers and strings shared). One reference object per container instead of one per
+    dictionary and array inside it (references are frozen); anything pyHanko treats specially (an
+    encrypted object, an object read from nowhere) goes to pyHanko's own."""
+    made: dict[tuple[int, int], generic.Reference] = {}
+    indirect, stream, dictionary, array = (
+        generic.IndirectObject,
+        generic.StreamObject,
+        generic.DictionaryObject,
+        generic.ArrayObject,
+    )
+
+    class _Unusual(Exception):
+        pass
+
+    def copy(item: Any) -> Any:
+        container = item.container_ref
+        if container is None or isinstance(item, generic.DecryptedObjectProxy):
+            raise _Unusual
+        if isinstance(item, indirect):
+            target = item.reference
+            return indirect(target.idnum, target.generation, self)
+        result: Any
+        if isinstance(item, stream):
+            result = stream({k: copy(v) for k, v in item.items()}, encoded_data=item.encoded_data)
+        elif isinstance(item, dictionary):
+            result = dictionary({k: copy(v) for k, v in item.items()})
+        elif isinstance(item, array):
+            result = array([copy(v) for v in item])
+        else:
+            return item
+        key = (container.idnum, container.generation)
+        ref = made.get(key)
+        if ref is None:
+            ref = made[key] = generic.Reference(idnum=key[0], generation=key[1], pdf=self)
+        result.container_ref = ref
+        return result
+
+    try:
+        return copy(obj)
+    except _Unusual:
+        return _original_subsume(self, obj)
+
+
 _installed = False
 
 
@@ -127,4 +357,20 @@ def install() -> None:
     generic.NameObject.read_from_stream = staticmethod(read_name_from_stream)  # type: ignore[method-assign]
     x509.Name.__eq__ = name_equals
     x509.Name.hashable = property(name_hashable)
+    HistoricalResolver._load_reverse_xref_cache = load_reverse_xref_cache  # type: ignore[method-assign]
+    HistoricalResolver._subsume_object = subsume_object  # type: ignore[method-assign]
+    generic.read_object = pdfread.read_object
     _installed = True
+
+
+def uninstall() -> None:
+    """pyHanko's and asn1crypto's own again (the benchmark's baseline)."""
+    global _installed
+    generic.read_hex_string_from_stream = _original_read_hex
+    generic.NameObject.read_from_stream = staticmethod(_original_read_name)  # type: ignore[method-assign]
+    x509.Name.__eq__ = _original_name_eq
+    x509.Name.hashable = _original_name_hashable
+    HistoricalResolver._load_reverse_xref_cache = _original_reverse_xref_cache  # type: ignore[method-assign]
+    HistoricalResolver._subsume_object = _original_subsume  # type: ignore[method-assign]
+    generic.read_object = pdfread._original_read_object
+    _installed = False

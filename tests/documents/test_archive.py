@@ -11,6 +11,8 @@ from django.test import Client
 from dangvu.audit.models import AuditEntry
 from dangvu.documents import archive, filing, services
 from dangvu.documents.models import ArchiveHandover, Document, FileHeading, RetentionPeriod
+from dangvu.orgs.enums import OrgStatus
+from dangvu.orgs.models import Org
 from tests.documents.test_filing import api_for, heading, incoming, pdftotext
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +85,66 @@ def test_the_api_registers_with_a_sender_unit_and_refuses_an_unknown_one(office,
     assert [d["field"] for d in unknown.json()["error"]["details"]] == ["sender_org"]
     assert [d["field"] for d in neither.json()["error"]["details"]] == ["sender_name"]
     assert Document.objects.filter(subject="Công văn số liệu").count() == 1
+
+
+def test_a_clerk_corrects_the_sender_unit_audited_on_the_form_and_through_the_api(office, tree):
+    document = incoming(office, tree, sender_name="Tỉnh ủy Ninh Bình")
+
+    services.document_correct(actor=office.clerk, document=document, sender_org=tree.xb)
+    document.refresh_from_db()
+    entry = AuditEntry.objects.filter(event="documents.correct").get()
+    assert (document.sender_org, document.sender_name) == (tree.xb, "Đảng ủy phường Đông Tiến")
+    assert entry.changes == {
+        "sender_name": ["Tỉnh ủy Ninh Bình", "Đảng ủy phường Đông Tiến"],
+        "sender_org": [None, tree.xb.pk],
+    }
+    assert "dang uy phuong dong tien" in document.search_text
+
+    # The web form: the unit by its code, with the name as written on the document.
+    client = Client()
+    client.force_login(office.clerk)
+    assert 'name="sender_org"' in client.get(f"/documents/{document.pk}/correct/").content.decode()
+    answer = client.post(
+        f"/documents/{document.pk}/correct/",
+        {"sender_org": tree.b1.code, "sender_name": "Chi bộ Khu phố 1 (phường Đông Tiến)"},
+    )
+    document.refresh_from_db()
+    assert answer.status_code == 302
+    assert (document.sender_org, document.sender_name) == (tree.b1, "Chi bộ Khu phố 1 (phường Đông Tiến)")
+
+    # The API: the unit by its id; an unknown or ended unit is refused and nothing changes.
+    api = api_for(office.clerk)
+    moved = api.post(
+        f"/api/v1/documents/{document.pk}/correct",
+        {"sender_org": tree.xb.pk},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200, moved.content
+    assert (moved.json()["sender_org"], moved.json()["sender_name"]) == (
+        tree.xb.pk,
+        "Đảng ủy phường Đông Tiến",
+    )
+    Org.objects.filter(pk=tree.b1.pk).update(status=OrgStatus.DISSOLVED)
+    for unit in (999_999, tree.b1.pk):
+        refused = api.post(
+            f"/api/v1/documents/{document.pk}/correct", {"sender_org": unit}, content_type="application/json"
+        )
+        assert refused.status_code == 422
+        assert [d["field"] for d in refused.json()["error"]["details"]] == ["sender_org"]
+    document.refresh_from_db()
+    assert document.sender_org == tree.xb
+    assert AuditEntry.objects.filter(event="documents.correct").count() == 3
+
+
+def test_correcting_the_sender_unit_is_the_registering_clerks_verb(office, tree):
+    document = incoming(office, tree)
+
+    with pytest.raises(PermissionDenied):
+        services.document_correct(actor=office.clerk_b, document=document, sender_org=tree.xb)
+
+    document.refresh_from_db()
+    assert document.sender_org is None
+    assert not AuditEntry.objects.filter(event="documents.correct").exists()
 
 
 # --- Retention periods --------------------------------------------------------------------------------

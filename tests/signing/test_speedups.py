@@ -8,8 +8,9 @@ import pytest
 from asn1crypto import x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfStreamError
+from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
 
-from dangvu.signing import speedups
+from dangvu.signing import pdfread, speedups
 
 
 def _both(data: bytes) -> tuple[object, int, object, int]:
@@ -154,3 +155,172 @@ def test_an_issued_document_altered_afterwards_is_still_refused(demo_keys, docum
         assert not report.valid
         assert [s.modifications for s in report.signatures] == modifications
         assert [p.code for p in report.signatures[1].problems] == ["modified"]
+
+
+# --- The object reader, the revision walk and the revision copies ----------------------------------------
+
+
+def _issued(demo_keys, document, people, tree) -> bytes:
+    from dangvu.signing.services import issue_document, sign_personal
+    from tests.signing.conftest import PLACES
+
+    signed = sign_personal(pdf=document, actor=people.secretary, org=tree.xa, places=PLACES)
+    return issue_document(
+        pdf=signed, actor=people.clerk, org=tree.xa, places=PLACES, number="Số 12-QĐ/ĐU", date_text="ngày 01"
+    ).pdf
+
+
+def _same_objects(ours: object, theirs: object) -> None:
+    """The same classes and values all the way down, the same ``container_ref`` on every value and
+    none on dictionary keys, the same stream data."""
+    assert type(ours) is type(theirs)
+    assert getattr(ours, "container_ref", None) == getattr(theirs, "container_ref", None)
+    ours_ref, theirs_ref = getattr(ours, "container_ref", None), getattr(theirs, "container_ref", None)
+    if isinstance(ours_ref, generic.Reference):
+        assert ours_ref.pdf is theirs_ref.pdf  # type: ignore[union-attr]
+    if isinstance(ours, generic.DictionaryObject):
+        assert isinstance(theirs, generic.DictionaryObject)
+        assert list(ours) == list(theirs)
+        assert not any("container_ref" in vars(key) for key in (*ours, *theirs))
+        for key in ours:
+            _same_objects(ours.raw_get(key), theirs.raw_get(key))
+        if isinstance(ours, generic.StreamObject):
+            assert ours.encoded_data == theirs.encoded_data  # type: ignore[attr-defined]
+    elif isinstance(ours, generic.ArrayObject):
+        assert isinstance(theirs, generic.ArrayObject)
+        assert len(ours) == len(theirs)
+        for a, b in zip(list.__iter__(ours), list.__iter__(theirs), strict=True):
+            _same_objects(a, b)
+    elif isinstance(ours, generic.IndirectObject):
+        assert ours.reference == theirs.reference  # type: ignore[attr-defined]
+        assert ours.reference.pdf is theirs.reference.pdf  # type: ignore[attr-defined]
+    elif isinstance(ours, generic.TextStringObject):
+        assert (str(ours), ours.original_bytes) == (str(theirs), theirs.original_bytes)  # type: ignore[attr-defined]
+    elif not isinstance(ours, generic.NullObject):
+        assert (ours, repr(ours)) == (theirs, repr(theirs))
+
+
+def _read_both(data: bytes, at: int, container: generic.Reference) -> None:
+    """pyHanko's reader and ours on ``data`` from ``at``: the same object and the stream left at the same
+    place, or the same kind of refusal."""
+    results = []
+    for read in (pdfread.read_object, pdfread._original_read_object):
+        stream = io.BytesIO(data)
+        stream.seek(at)
+        try:
+            results.append(("read", read(stream, container), stream.tell()))
+        except Exception as error:
+            results.append(("refused", type(error), None))
+    (ours_kind, ours, ours_at), (theirs_kind, theirs, theirs_at) = results
+    assert (ours_kind, ours_at) == (theirs_kind, theirs_at), (data[at : at + 80], results)
+    if ours_kind == "read":
+        _same_objects(ours, theirs)
+    else:
+        assert ours is theirs
+
+
+def _object_starts(reader: PdfFileReader) -> list[tuple[generic.Reference, int]]:
+    from pyhanko.pdf_utils.xref import read_object_header
+
+    starts = []
+    for revision in range(reader.xrefs.total_revisions):
+        for ref in reader.xrefs.explicit_refs_in_revision(revision):
+            offset = reader.xrefs.get_historical_ref(ref, revision)
+            if isinstance(offset, int):
+                reader.stream.seek(offset)
+                read_object_header(reader.stream, strict=False)
+                generic.read_non_whitespace(reader.stream, seek_back=True)
+                starts.append((generic.Reference(ref.idnum, ref.generation, reader), reader.stream.tell()))
+    return starts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"<< /Type /Page /Kids [ 1 0 R 2 0 R ] /Count 2 >>",
+        b"[ 1 0 R 2 0 R 3 ]",
+        b"[ +1 -2 .5 -.5 3. 0.25 1,2 1-2 1.2.3 + - ]",
+        b"[ 1\x0b0 R 1 0\x0bR 1\x000 R 0 0 R 12 0 R 7 ]",  # vertical tab, NUL, object 0
+        b"[ 1 " + b" " * 20 + b"0 R ]",  # a reference longer than pyHanko's 20-byte look-ahead
+        b"[ 1 0 Rx ]",
+        b"<< /A (plain) /B (nested (paren) text) /C (esc\\)aped \\101\\n) /D (\\376\\377\\000A) >>",
+        b"<< /A <48656C6C6F> /B <48 65 6c> /C <4865f> /D <48 % c\n65> /E <4G> >>",
+        b"<< /A true /B false /C null /D fals /E nul /F truex >>",
+        b"<< /A#20B 1 /C#2fD 2 /E#G1 3 /Caf\xc3\xa9 4 >>",
+        b"<< /A 1 /A 2 >>",  # a duplicate key
+        b"<< /A 1 % a comment\n /B 2 >>",
+        b"<< /A << /B 1 >> stream\nx\nendstream >>",
+        b"<< /A 1 >x",
+        b"<< 1 2 >>",
+        b"<< /Length 5 >>\nstream\nhello\nendstream",
+        b"<< /Length 4 >>\nstream\nhello\nendstream",  # one byte short: pyHanko's own repair
+        b"<</A[/B<</C 1>>]>>",
+        b"[ [ [ [ 1 ] ] ] ]",
+        b"{ 1 }",
+        b"[ 1 2",  # cut short
+        b"<< /A (never closed",
+        b"/Name",
+        b"12",
+        b"12 0 R",
+    ],
+)
+def test_the_object_reader_reads_what_pyhanko_reads_and_refuses_what_it_refuses(text):
+    container = generic.Reference(7, 0, None)
+    _read_both(text + b"\nendobj\n", 0, container)
+    _read_both(text, 0, container)  # at the end of the file
+    _read_both(b"x" * 5000 + text + b" " * 5000, 5000, container)  # beyond the first slice read
+
+
+@pytest.mark.django_db
+def test_the_object_reader_reads_every_object_of_an_issued_document_and_its_mutations_as_pyhanko_does(
+    demo_keys, document, people, tree
+):
+    import random
+
+    issued = _issued(demo_keys, document, people, tree)
+    reader = PdfFileReader(io.BytesIO(issued), strict=False)
+    starts = _object_starts(reader)
+    assert len(starts) > 60
+    mutate = random.Random(13)
+    for container, at in starts:
+        _read_both(issued, at, container)
+        for _ in range(8):  # a few bytes changed, added or removed near the object's start
+            data = bytearray(issued)
+            for _ in range(mutate.choice((1, 2, 3))):
+                where = at + mutate.randrange(120)
+                byte = mutate.choice(b" \n\r\t\x00\x0b\x0c%/<>[](){}\\#+-.,0123456789eRtfns")
+                choice = mutate.random()
+                if choice < 0.5:
+                    data[where] = byte
+                elif choice < 0.8:
+                    data.insert(where, byte)
+                else:
+                    del data[where]
+            _read_both(bytes(data), at, container)
+
+
+@pytest.mark.django_db
+def test_the_revision_walk_and_copies_are_pyhanko_s(demo_keys, document, people, tree):
+    """Every revision of an issued document: the paths to every object (the same sets, iterated in the
+    same order) and the copies of every object, as pyHanko's own make them."""
+    issued = _issued(demo_keys, document, people, tree)
+    ours_reader = PdfFileReader(io.BytesIO(issued), strict=False)
+    theirs_reader = PdfFileReader(io.BytesIO(issued), strict=False)
+    assert ours_reader.xrefs.total_revisions == 6
+    for revision in range(6):
+        ours = ours_reader.get_historical_resolver(revision)
+        theirs = theirs_reader.get_historical_resolver(revision)
+        speedups.load_reverse_xref_cache(ours)
+        speedups._original_reverse_xref_cache(theirs)
+        ours_paths, theirs_paths = ours._indirect_object_access_cache, theirs._indirect_object_access_cache
+        assert ours_paths is not None
+        assert theirs_paths is not None
+        assert list(ours_paths) == list(theirs_paths)
+        for ref in theirs_paths:
+            assert list(ours._get_usages_of_ref(ref)) == list(theirs._get_usages_of_ref(ref))
+        for earlier in range(revision + 1):
+            for ref in ours_reader.xrefs.explicit_refs_in_revision(earlier):
+                raw = ours_reader.get_object(ref, revision, transparent_decrypt=False)
+                _same_objects(speedups.subsume_object(ours, raw), speedups._original_subsume(ours, raw))
+    assert HistoricalResolver._load_reverse_xref_cache is speedups.load_reverse_xref_cache
+    assert generic.read_object is pdfread.read_object
