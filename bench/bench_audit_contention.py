@@ -9,13 +9,16 @@ or not the earlier ones finished) below saturation (scaled down from the asked r
 workers are busy at most half the time, measured one request at a time first), against gunicorn with a
 job worker chaining the log: first for ``--seconds`` with no import, then for as long again while
 imports of ``rows`` new members run back to back in another process (each in its own transaction,
-rolled back at the end so the database is left as it was). Printed: p95 of each kind of request
+rolled back at the end so the database is left as it was), as the import job runs it: at the bulk jobs'
+priority (``dangvu.core.priority``: a thread with a raised nice value, pausing between batches when the
+requests want the CPUs; ``--priority full`` runs it as before). Printed: p95 of each kind of request
 without and with the import and their ratio, and the lock waits seen: a monitor samples
 ``pg_stat_activity`` every 20 ms for backends waiting on a lock (``wait_event_type = 'Lock'``) and
 names who blocks them. Goal: p95 within 2× and no request waiting on a lock; ``verify_audit`` passes
 afterwards.
 
 Usage: python bench/bench_audit_contention.py [rows] [--members N] [--logins R] [--opens R] [--seconds S]
+[--priority bulk|full]
 (defaults: 200,000 rows into the national database of 6,000,000 members; 5 logins/s, 20 opens/s).
 """
 
@@ -61,6 +64,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--import-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--csv", default="", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--priority",
+        choices=("bulk", "full"),
+        default="bulk",
+        help="the import at the bulk jobs' priority (as its job runs it; default) or at full priority",
+    )
     return parser.parse_args()
 
 
@@ -80,9 +89,15 @@ def make_csv(rows: int, path: Path) -> None:
             )
 
 
-def import_only(csv: str) -> None:
+def import_only(csv: str, priority: str) -> None:
     """The import, run in its own process: one transaction, rolled back after it has written."""
     common.setup_django()
+    from dangvu.core.priority import _PACER, at_bulk_priority, thread_cpu_times
+
+    def pacer_paused() -> float:
+        pacer = _PACER.get()
+        return pacer.paused if pacer else 0.0
+
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
 
@@ -97,16 +112,34 @@ def import_only(csv: str) -> None:
     class Rollback(Exception):
         pass
 
-    started = time.perf_counter()
-    try:
-        with transaction.atomic():
-            report = run_import(
-                actor=admin, org=unit, upload=SimpleUploadedFile("m.csv", data), dry_run=False, mode="valid"
-            )
-            print(f"IMPORTED {report.created} {time.perf_counter() - started:.2f}", flush=True)
-            raise Rollback
-    except Rollback:
-        pass
+    def body() -> None:
+        started = time.perf_counter()
+        cpu = thread_cpu_times() or (0.0, 0.0)
+        try:
+            with transaction.atomic():
+                report = run_import(
+                    actor=admin,
+                    org=unit,
+                    upload=SimpleUploadedFile("m.csv", data),
+                    dry_run=False,
+                    mode="valid",
+                )
+                now = thread_cpu_times() or (0.0, 0.0)
+                print(
+                    f"IMPORTED {report.created} rows; ran {now[0] - cpu[0]:.1f} s, waited for a CPU"
+                    f" {now[1] - cpu[1]:.1f} s, paused {pacer_paused():.1f} s;"
+                    f" {time.perf_counter() - started:.2f}",
+                    flush=True,
+                )
+                raise Rollback
+        except Rollback:
+            pass
+
+    # As the import job runs it (dangvu.members.tasks): at the bulk jobs' priority, unless --full-priority.
+    if priority == "bulk":
+        at_bulk_priority(body)
+    else:
+        body()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -240,8 +273,9 @@ def main() -> None:
     args = parse()
     os.environ.setdefault("DANGVU_LOG_LEVEL", "WARNING")
     if args.import_only:
-        import_only(args.csv)
+        import_only(args.csv, args.priority)
         return
+    load_at_start = os.getloadavg()[0]
     common.ensure_national(args.members)
     from dangvu.accounts.models import Role, User
     from dangvu.accounts.services import role_assign
@@ -277,7 +311,16 @@ def main() -> None:
     bin_dir = Path(sys.executable).parent
     server = start([str(bin_dir / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "dangvu.wsgi"], env, "web")
     jobs = start([str(bin_dir / "dangvu"), "run_huey", "--workers", "1"], env, "jobs")
-    script = [sys.executable, __file__, str(args.rows), "--import-only", "--csv", str(csv)]
+    script = [
+        sys.executable,
+        __file__,
+        str(args.rows),
+        "--import-only",
+        "--csv",
+        str(csv),
+        "--priority",
+        args.priority,
+    ]
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -342,6 +385,8 @@ def main() -> None:
     request_waits = [w for w in waits.values() if w[0] == "web"]
     behind_import = [w for w in request_waits if "import" in w[2]]
     rows = [
+        ("load average (1 min) at the start / at the end", f"{load_at_start:.1f} / {os.getloadavg()[0]:.1f}"),
+        ("the import's priority", "bulk jobs' (dangvu.core.priority)" if args.priority == "bulk" else "full"),
         ("service time one at a time: login / open (ms)", f"{service['login']:.0f} / {service['open']:.0f}"),
         (
             "rates used: logins/s, opens/s",

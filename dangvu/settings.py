@@ -378,6 +378,11 @@ DANGVU_AUDIT_CHECKPOINT_MAIL = env_list("DANGVU_AUDIT_CHECKPOINT_MAIL")
 # SQLite has one writer: a member import commits in batches of about this many milliseconds so that
 # logins and file views interleave (0: one transaction). PostgreSQL imports in one transaction.
 DANGVU_IMPORT_BATCH_MS = env_int("DANGVU_IMPORT_BATCH_MS", 200)
+# Bulk jobs (imports, large exports) give way to requests (dangvu.core.priority): their thread's nice
+# value is raised by this much (0: run at the worker's priority), and between batches of database work
+# they pause as long as the machine's contention asks, at most this many milliseconds at a time.
+DANGVU_BULK_NICE = env_int("DANGVU_BULK_NICE", 10)
+DANGVU_BULK_MAX_PAUSE_MS = env_int("DANGVU_BULK_MAX_PAUSE_MS", 2000)
 
 # --- Party-format documents (dangvu.documents.rendering; see docs/document-templates.md) ---------------
 # A folder of Typst templates that replaces the built-in one (copy dangvu/documents/rendering/templates

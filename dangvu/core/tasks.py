@@ -9,6 +9,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, task
 
 from dangvu.core.exports import EXPORT_JOB, export_failed, export_run, exports_purge
 from dangvu.core.jobs import JobKind, job_attempt, jobs_reap, register_job_kind
+from dangvu.core.priority import at_bulk_priority
 from dangvu.notifications.reminders import send_due_reminders
 
 
@@ -47,9 +48,10 @@ def purge_exports() -> int:
 
 @db_task()
 def run_export(export_id: int | str) -> None:
-    """A large export (``dangvu.core.exports``), under the platform's job lease."""
+    """A large export (``dangvu.core.exports``), under the platform's job lease, at the bulk jobs' lower
+    priority (``dangvu.core.priority``)."""
     with job_attempt(EXPORT_JOB, export_id) as attempt:
-        export_run(int(export_id), attempt)
+        at_bulk_priority(lambda: export_run(int(export_id), attempt))
 
 
 register_job_kind(JobKind(EXPORT_JOB, run_export, export_failed))

@@ -31,6 +31,7 @@ from dangvu.accounts.permissions import require_perm
 from dangvu.audit.services import audit_log, diff, snapshot
 from dangvu.core.bulk import paused_gc, timed_batches
 from dangvu.core.dates import DateError, parse_partial
+from dangvu.core.priority import bulk_pacing, bulk_pause
 from dangvu.core.spreadsheets.reader import TooManyFormulas, first_sheet
 from dangvu.core.text import fold
 from dangvu.core.uploads import HostileFile, max_upload_bytes, too_large_message
@@ -561,6 +562,9 @@ def _match_existing(candidates: list[Candidate], problems: list[Problem], actor:
 # SQLite: the new members of the first batch of a large import (later ones are sized by time); an import of
 # no more new members commits in one transaction.
 FIRST_BATCH = 500
+# A background import writes its new members in batches of this many (each a COPY on PostgreSQL), pausing
+# between them when requests want the CPUs (``bulk_pause``).
+PACED_BATCH = 2000
 
 
 def _create_new(actor: Any, candidates: list[Candidate]) -> list[int]:
@@ -681,11 +685,21 @@ def run_import(
                 report.created += len(ids)
                 _progress(key, actor, org, upload, chunk[-1].row, report.created, ids)
             done += len(chunk)
+            bulk_pause()
     with transaction.atomic():
-        report.created += len(_create_new(actor, new)) if new else 0
-        for c in candidates:
+        if bulk_pacing():
+            # A background job (dangvu.core.priority): the new members go in batches of a bounded size,
+            # still in this one transaction, with a pause after each when requests want the CPUs.
+            for start in range(0, len(new), PACED_BATCH):
+                report.created += len(_create_new(actor, new[start : start + PACED_BATCH]))
+                bulk_pause()
+        elif new:
+            report.created += len(_create_new(actor, new))
+        for done, c in enumerate(candidates):
             if c.existing is None:
                 continue
+            if done % PACED_BATCH == PACED_BATCH - 1:
+                bulk_pause()
             editable = {k: v for k, v in c.values.items() if k in EDITABLE_FIELDS and v not in (None, "")}
             before = snapshot(c.existing)
             try:

@@ -4,6 +4,7 @@ Both import jobs run as platform jobs (``dangvu.core.jobs``): a worker killed mi
 import failed with a retry, never "running"; the real import writes its (last) rows, the import's report
 and the job's "done" in one transaction. On SQLite a large import commits its earlier batches on the way:
 a retry runs the same file again, which continues after them (``dangvu.members.models.ImportProgress``).
+Both run at the bulk jobs' lower priority (``dangvu.core.priority``), so that requests keep their latency.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from dangvu.core.jobs import Attempt, JobKind, job_attempt, job_retry, register_job_kind
 from dangvu.core.models import Job
+from dangvu.core.priority import at_bulk_priority
 from dangvu.members import exports as _exports  # noqa: F401  (registers the list's exporter for the worker)
 from dangvu.members.importer import ImportError_, Report, run_import
 from dangvu.members.models import MemberImport
@@ -86,13 +88,13 @@ def _import_failed(key: str, message: str) -> None:
 @db_task()
 def check_member_import(import_id: int | str) -> None:
     with job_attempt(IMPORT_CHECK, import_id) as attempt:
-        _run(int(import_id), dry_run=True, attempt=attempt)
+        at_bulk_priority(lambda: _run(int(import_id), dry_run=True, attempt=attempt))
 
 
 @db_task()
 def run_member_import(import_id: int | str) -> None:
     with job_attempt(IMPORT_RUN, import_id) as attempt:
-        _run(int(import_id), dry_run=False, attempt=attempt)
+        at_bulk_priority(lambda: _run(int(import_id), dry_run=False, attempt=attempt))
 
 
 register_job_kind(JobKind(IMPORT_CHECK, check_member_import, _import_failed))
