@@ -110,16 +110,30 @@ GRANTS_SECONDS = 24 * 3600
 Grant = tuple[frozenset[str], str, int, bool]
 
 
+def _bump_grants_version() -> None:
+    from dangvu.core.versions import bump_version
+
+    bump_version(GRANTS_VERSION_KEY)
+
+
 def grants_changed() -> None:
     """Every process reads the users' role grants from the database again on their next request: at
     once, and again when the caller's transaction commits (a request that read the old rows in between
     must not keep them under the new version)."""
     from django.db import transaction
 
-    from dangvu.core.versions import bump_version
+    _bump_grants_version()
+    transaction.on_commit(_bump_grants_version)
 
-    bump_version(GRANTS_VERSION_KEY)
-    transaction.on_commit(lambda: bump_version(GRANTS_VERSION_KEY))
+
+def _grants_change_pending() -> bool:
+    """Whether this transaction changed grants and has not committed yet: what it reads of them must
+    neither come from nor go to the shared cache (a rollback would leave its rows there as current)."""
+    from django.db import connection
+
+    return connection.in_atomic_block and any(
+        entry[1] is _bump_grants_version for entry in connection.run_on_commit
+    )
 
 
 def _grants_from_database(user: Any) -> list[Grant]:
@@ -149,12 +163,14 @@ def _assignments(user: Any) -> list[Grant]:
         joined = getattr(user, "date_joined", None)
         key = f"dangvu:grants:{user.pk}:{joined.timestamp() if joined else ''}"
         stamp = (current_version(GRANTS_VERSION_KEY), timezone.localdate().isoformat())
-        found = cache.get(key)
+        pending = _grants_change_pending()
+        found = None if pending else cache.get(key)
         if found is not None and found[0] == stamp:
             grants = found[1]
         else:
             grants = _grants_from_database(user)
-            cache.set(key, (stamp, grants), timeout=GRANTS_SECONDS)
+            if not pending:
+                cache.set(key, (stamp, grants), timeout=GRANTS_SECONDS)
         user._dangvu_assignments = grants
     return grants
 

@@ -1,21 +1,26 @@
 """A user's role grants are kept in the shared cache between requests; every change of them takes
-effect on the user's next request (dangvu.accounts.permissions._assignments)."""
+effect on the user's next request (dangvu.accounts.permissions._assignments).
+
+Transactional tests: the changes commit as in production (the cache is filled outside a transaction
+that changed grants, and the version is bumped again when it commits)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from dangvu.accounts.models import Role, RoleAssignment
+from dangvu.accounts.models import Role, RoleAssignment, User
+from dangvu.accounts.permissions import has_perm
 from dangvu.accounts.services import role_assign, role_revoke, role_set_permissions
 from dangvu.members.services import member_create
 from dangvu.orgs.services import org_move
 from tests.conftest import grant, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -83,6 +88,27 @@ def test_an_assignment_ended_by_a_bulk_update_takes_effect_on_the_next_request(c
     RoleAssignment.objects.filter(user=people.secretary).update(valid_to=date(2020, 1, 1))
 
     assert client.get(f"/members/{member.pk}/").status_code == 404
+
+
+def test_grants_read_in_a_transaction_that_changed_them_do_not_outlive_its_rollback(client, people, member):
+    secretary = people.secretary
+    client.force_login(secretary)
+    assert client.get(f"/members/{member.pk}/").status_code == 200
+
+    class Undo(Exception):
+        pass
+
+    def revoke_then_undo() -> None:
+        with transaction.atomic():
+            RoleAssignment.objects.filter(user=secretary).update(revoked_at=timezone.now())
+            fresh = User.objects.get(pk=secretary.pk)
+            assert not has_perm(fresh, "members.view_file")  # the transaction sees its own change
+            raise Undo
+
+    with pytest.raises(Undo):
+        revoke_then_undo()
+
+    assert client.get(f"/members/{member.pk}/").status_code == 200  # the rollback undid it
 
 
 def test_a_moved_unit_keeps_its_roles_on_the_next_request(client, people, member, tree):
