@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -44,7 +45,54 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class Role(models.Model):
+def _grants_changed() -> None:
+    from dangvu.accounts.permissions import grants_changed
+
+    grants_changed()
+
+
+class GrantsQuerySet(models.QuerySet[Any]):
+    """Bulk writes on roles and assignments make every process read the users' grants again
+    (``dangvu.accounts.permissions._assignments`` keeps them in the shared cache)."""
+
+    def update(self, **kwargs: Any) -> int:
+        changed = super().update(**kwargs)
+        _grants_changed()
+        return changed
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        result = super().delete()
+        _grants_changed()
+        return result
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(*args, **kwargs)
+        _grants_changed()
+        return created
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        changed = super().bulk_update(*args, **kwargs)
+        _grants_changed()
+        return changed
+
+
+class GrantsModel(models.Model):
+    """A row the users' cached grants are made of: saving or deleting it invalidates them."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _grants_changed()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        _grants_changed()
+        return result
+
+
+class Role(GrantsModel):
     """A named bundle of permissions (văn thư, chuyên viên, lãnh đạo, …). Data, edited by administrators."""
 
     code = models.SlugField(_("mã"), max_length=50, unique=True)
@@ -52,6 +100,8 @@ class Role(models.Model):
     name_en = models.CharField(_("tên tiếng Anh"), max_length=120, blank=True)
     description = models.TextField(_("mô tả"), blank=True)
     permissions = models.JSONField(_("quyền"), default=list, blank=True)
+
+    objects = GrantsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vai trò")
@@ -62,7 +112,7 @@ class Role(models.Model):
         return self.name
 
 
-class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+class RoleAssignmentQuerySet(GrantsQuerySet):
     def active(self, on: date | None = None) -> RoleAssignmentQuerySet:
         on = on or timezone.localdate()
         return self.filter(
@@ -72,7 +122,7 @@ class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
         )
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(GrantsModel):
     """A user holds a role in one unit and, unless ``include_subtree`` is off, in every unit below it."""
 
     user = models.ForeignKey(

@@ -102,19 +102,77 @@ def _minimal_paths(paths: tuple[str, ...]) -> list[str]:
     return result
 
 
-def _assignments(user: Any) -> list[tuple[frozenset[str], str, int, bool]]:
-    cache = getattr(user, "_dangvu_assignments", None)
-    if cache is None:
-        from dangvu.accounts.models import RoleAssignment
+# The shared cache's version of every user's grants (``dangvu.core.versions``): bumped by every change of
+# a role assignment, of a role's permissions and of a unit's place in the tree (``grants_changed``).
+GRANTS_VERSION_KEY = "dangvu:grants:version"
+GRANTS_SECONDS = 24 * 3600
 
-        rows = (
-            RoleAssignment.objects.active()
-            .filter(user_id=user.pk)
-            .values_list("role__permissions", "org__path", "org_id", "include_subtree")
-        )
-        cache = [(frozenset(perms or []), path, org_id, subtree) for perms, path, org_id, subtree in rows]
-        user._dangvu_assignments = cache
-    return cache
+Grant = tuple[frozenset[str], str, int, bool]
+
+
+def _bump_grants_version() -> None:
+    from dangvu.core.versions import bump_version
+
+    bump_version(GRANTS_VERSION_KEY)
+
+
+def grants_changed() -> None:
+    """Every process reads the users' role grants from the database again on their next request: at
+    once, and again when the caller's transaction commits (a request that read the old rows in between
+    must not keep them under the new version)."""
+    from django.db import transaction
+
+    _bump_grants_version()
+    transaction.on_commit(_bump_grants_version)
+
+
+def _grants_change_pending() -> bool:
+    """Whether this transaction changed grants and has not committed yet: what it reads of them must
+    neither come from nor go to the shared cache (a rollback would leave its rows there as current)."""
+    from django.db import connection
+
+    return connection.in_atomic_block and any(
+        entry[1] is _bump_grants_version for entry in connection.run_on_commit
+    )
+
+
+def _grants_from_database(user: Any) -> list[Grant]:
+    from dangvu.accounts.models import RoleAssignment
+
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(user_id=user.pk)
+        .values_list("role__permissions", "org__path", "org_id", "include_subtree")
+    )
+    return [(frozenset(perms or []), path, org_id, subtree) for perms, path, org_id, subtree in rows]
+
+
+def _assignments(user: Any) -> list[Grant]:
+    """The user's active role grants: remembered on the user object for the request, and in the
+    shared cache between requests under the grants version and today's date (assignments start and
+    end on dates), so that a page does not ask the database who the user is allowed to be."""
+    grants = getattr(user, "_dangvu_assignments", None)
+    if grants is None:
+        from django.core.cache import cache
+        from django.utils import timezone
+
+        from dangvu.core.versions import current_version
+
+        # The account's creation time tells a user from an earlier one with the same key (a test
+        # database rolled back, a benchmark database seeded again beside the same cache).
+        joined = getattr(user, "date_joined", None)
+        key = f"dangvu:grants:{user.pk}:{joined.timestamp() if joined else ''}"
+        stamp = (current_version(GRANTS_VERSION_KEY), timezone.localdate().isoformat())
+        pending = _grants_change_pending()
+        found = None if pending else cache.get(key)
+        if found is not None and found[0] == stamp:
+            grants = found[1]
+        else:
+            grants = _grants_from_database(user)
+            if not pending:
+                cache.set(key, (stamp, grants), timeout=GRANTS_SECONDS)
+        user._dangvu_assignments = grants
+    return grants
 
 
 def clear_cache(user: Any) -> None:

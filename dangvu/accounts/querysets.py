@@ -126,7 +126,7 @@ def relation_q(model: type[models.Model], relation: Relation, user: Any, perm: s
     if user is None or not user.is_authenticated:
         return NOTHING
     if relation.by_key:
-        keys = _person_keys(model, relation.field, user)
+        keys = person_keys(model, relation.field, user)
         return Q(pk__in=keys) if keys else NOTHING
     if many is None:
         return Q(**{f"{relation.field}_id" if "__" not in relation.field else relation.field: user.pk})
@@ -135,8 +135,9 @@ def relation_q(model: type[models.Model], relation: Relation, user: Any, perm: s
     return Q(pk__in=related._default_manager.filter(**{target: user.pk}).values(back))
 
 
-def _person_keys(model: type[models.Model], field: str, user: Any) -> list[Any]:
-    """The keys of ``model``'s rows that belong to ``user`` through ``field`` (cached on the user)."""
+def person_keys(model: type[models.Model], field: str, user: Any) -> list[Any]:
+    """The keys of ``model``'s rows that belong to ``user`` through ``field`` (up to 100; remembered on
+    the user object for the request, which the page's lists and its menu both ask)."""
     cache: dict[tuple[str, str], list[Any]] = user.__dict__.setdefault("_dangvu_person_keys", {})
     key = (model._meta.label_lower, field)
     if key not in cache:

@@ -231,9 +231,11 @@ def _search(user: Any, query: str, limit: int) -> list[SearchHit]:
 
 def _has_own_file(user: Any) -> bool:
     """Does the user's account belong to a member (the "Hồ sơ của tôi" menu entry)?"""
+    from dangvu.accounts.querysets import person_keys
     from dangvu.members.models import Member
 
-    return bool(user.is_authenticated) and Member.objects.filter(user=user).exists()
+    # The same question as the file's own relation in ``Member.objects.visible_to``: asked once a request.
+    return bool(user.is_authenticated) and bool(person_keys(Member, "user", user))
 
 
 def _audit_events() -> dict[str, Any]:

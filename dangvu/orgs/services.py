@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.accounts.permissions import WHOLE_TREE, require_perm
+from dangvu.accounts.permissions import WHOLE_TREE, grants_changed, require_perm
 from dangvu.audit.services import audit_created, audit_log, diff, snapshot
 from dangvu.core.modules import structure_participants
 from dangvu.core.text import fold
@@ -184,6 +184,7 @@ def _move_subtree(actor: Any, org: Org, new_parent: Org) -> None:
     """Move ``org`` with its subtree under ``new_parent``; each module moves what it counts per chain."""
     old_parent = Org.objects.get_parent(org)
     Org.objects.move(org, new_parent, pos="last-child")
+    grants_changed()  # roles held in the subtree now reach it by its new path
     moved = Org.objects.get(pk=org.pk)
     _rewrite_path_texts(moved)
     moved.refresh_from_db()
