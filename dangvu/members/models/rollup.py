@@ -82,6 +82,10 @@ class MemberStatDelta(models.Model):
     sex = models.CharField(max_length=6, blank=True)
     birth_year = models.CharField(max_length=4, blank=True)
     party_age_year = models.CharField(max_length=6, blank=True)
+    # "YYYY-MM" of the birth and of a running party-age clock's start ("" = unknown or clock stopped):
+    # the month cells from which the bands count whole years on any report day.
+    birth_month = models.CharField(max_length=7, blank=True)
+    party_age_month = models.CharField(max_length=7, blank=True)
     ethnicity_id = models.IntegerField(null=True, blank=True)
     religion_id = models.IntegerField(null=True, blank=True)
     general_education = models.CharField(max_length=20, blank=True)
