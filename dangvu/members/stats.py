@@ -415,8 +415,21 @@ def _kept_figures(org: Any, period_from: date, period_to: date) -> dict[str, Any
     row = OrgMemberCount.objects.filter(org=org).values(*CURRENT_STATUSES, "cells_computed_at").first()
     if row is None or row["cells_computed_at"] is None:
         return None
+    # The cells the figures need: not every month of every event and start since the 1930s, only
+    # the period's months and the months of the years that straddle a band boundary on the report day.
+    dated, months = list(EVENT_DIMENSIONS), list(MONTH_DIMENSIONS)
+    boundary_months = [
+        f"{year:04d}-{month:02d}" for year in _boundary_years(period_to) for month in range(1, 13)
+    ]
+    needed = (
+        ~Q(dimension__in=dated + months)
+        | Q(dimension__in=dated, key__range=(f"{period_from:%Y-%m}", f"{period_to:%Y-%m}"))
+        | Q(dimension__in=months, key__in=boundary_months)
+    )
     cells: dict[str, dict[str, int]] = defaultdict(dict)
-    for dimension, key, n in OrgMemberStat.objects.filter(org=org).values_list("dimension", "key", "n"):
+    for dimension, key, n in OrgMemberStat.objects.filter(needed, org=org).values_list(
+        "dimension", "key", "n"
+    ):
         cells[dimension][key] = n
     pending, pending_statuses = rollups.unfolded(org)
     for dimension, values in pending.items():
@@ -466,6 +479,12 @@ def _bands(
             add(on.year - int(key), n - behind)
             add(on.year - int(key) - 1, behind)
     return result
+
+
+def _boundary_years(on: date) -> set[int]:
+    """The years whose starts reach a band boundary on ``on``: ``on.year − low`` of every band but the
+    first (of ``EXACT_BANDS``)."""
+    return {on.year - low for _f, _c, bands in EXACT_BANDS.values() for _label, low, _high in bands[1:]}
 
 
 def _late(cells: dict[str, dict[str, int]], on: date, rows: _RowCounts) -> dict[str, dict[str, Figure]]:

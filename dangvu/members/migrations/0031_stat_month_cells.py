@@ -65,12 +65,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="memberstatdelta",
             name="birth_month",
-            field=models.CharField(blank=True, max_length=7),
+            field=models.CharField(blank=True, db_default="", default="", max_length=7),
         ),
         migrations.AddField(
             model_name="memberstatdelta",
             name="party_age_month",
-            field=models.CharField(blank=True, max_length=7),
+            field=models.CharField(blank=True, db_default="", default="", max_length=7),
         ),
         migrations.RunPython(count_month_cells, drop_month_cells),
     ]
