@@ -271,9 +271,9 @@ def recount_cells(
     """The cells of every active unit with at least ``min_members`` current members (``totals``: {org
     id: {status: n}}), recounted from the member table: {org id: {dimension: {key: n}}}.
 
-    One pass per dimension over all members, grouped by their unit's ancestor at the deepest level
-    among the big units (or the unit itself when shallower); each group then adds to the big units
-    of its chain.
+    One pass per dimension over all members, grouped by their unit's deepest big ancestor (so that
+    the groups are the big units' cells, not every unit's at the big units' deepest level: the month
+    cells of every xã would be millions of groups); each group then adds to the big units of its chain.
     """
     from dangvu.orgs.models import Org
 
@@ -286,8 +286,17 @@ def recount_cells(
     result: dict[int, dict[str, dict[str, int]]] = {}
     if not big:
         return result
-    length = max(len(path) for path in big)
-    members = Member.objects.annotate(_prefix=Substr("org__path", 1, length))
+    lengths = sorted({len(path) for path in big}, reverse=True)
+    prefixes = {f"_p{length}": Substr("org__path", 1, length) for length in lengths}
+    deepest = Case(
+        *[
+            When(Q(**{f"_p{length}__in": [p for p in big if len(p) == length]}), then=F(f"_p{length}"))
+            for length in lengths
+        ],
+        default=Value(""),  # under no big unit: a group no chain counts
+        output_field=CharField(),
+    )
+    members = Member.objects.annotate(**prefixes).annotate(_prefix=deepest)
     groups = _count_cells(members, group=F("_prefix"))
     for prefix, cells in groups.items():
         chain = [
