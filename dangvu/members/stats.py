@@ -5,19 +5,20 @@ current members per value, and the admissions, recognitions and deaths per month
 counted live. Units with many members (``PRECOMPUTE_MIN_MEMBERS`` and up) keep their cells
 (``OrgMemberStat``), which every member change updates through the deltas of
 ``dangvu.members.rollups`` (folded within seconds; the deltas not folded yet are added when read), so
-the figures are exact at once; a period that cuts a month counts the cut month's days from the member
-rows (a date range: a few days of events). Counts by status come from the roll-ups
-(``OrgMemberCount``), exact the same way. A nightly recount checks both for drift.
+the figures are exact at once; a period that cuts a month takes that month's cell and counts from the
+member rows only the shorter side of the cut (a date range: a few days of events). Counts by status
+come from the roll-ups (``OrgMemberCount``), exact the same way. A nightly recount checks both for drift.
 
 Ages and party ages are counted in whole years on the report day (the period's last day), exactly as
 ``dangvu.members.milestones.party_age`` counts them (and ``completed_years`` for ages). Party age runs
 from the member's derived ``party_age_from`` (the first admission, moved later by every period out of
 the Party: a re-admitted member counts from the first admission, minus the gap); a member whose clock
 stopped (death, a period out still open) has a fixed party age: their cell key is ``=N`` (N whole years
-from the start to the stop). The cells of running clocks and of births are kept by year; a band
-boundary only needs to know, within the one year that straddles it, who has not reached the
-anniversary on the report day: ``late_anniversaries`` counts those from the rows (a date range within a
-year, on a partial index), so no cell per day is kept. Source and choice: docs/party-age.md.
+from the start to the stop). The cells of running clocks and of births are kept by year and by month;
+a band boundary only needs to know, within the one year that straddles it, who has not reached the
+anniversary on the report day: the months after the anniversary's month from the month cells, and the
+days of that month after it from the rows (``late_anniversaries``: a date range within one month, on a
+partial index), so no cell per day is kept. Source and choice: docs/party-age.md.
 """
 
 from __future__ import annotations
