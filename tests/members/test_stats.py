@@ -106,7 +106,7 @@ def test_the_migration_counts_the_month_cells_of_the_units_that_keep_cells(born_
     from django.apps import apps
     from django.db import connection
 
-    migration = importlib.import_module("dangvu.members.migrations.0031_stat_month_cells")
+    migration = importlib.import_module("dangvu.members.migrations.0032_stat_month_cells")
     rebuild_precomputed(min_members=3)
     OrgMemberStat.objects.filter(dimension__in=["birth_month", "party_age_month"]).delete()
     migration.count_month_cells(apps, SimpleNamespace(connection=connection))

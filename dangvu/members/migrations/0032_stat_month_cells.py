@@ -58,7 +58,7 @@ def drop_month_cells(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0030_rehabilitation_authority_readmission_age_rule"),
+        ("members", "0031_name_token_area"),
     ]
 
     operations = [
