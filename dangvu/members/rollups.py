@@ -64,6 +64,10 @@ CURRENT_FACTS = (
     "political_theory",
 )
 EVENT_FACTS = ("admitted_month", "recognized_month", "deceased_month")
+# The month cells of current members' starts (birth, a running party-age clock): no cell when unknown
+# (the year cells count the unknown), so that a delta written before these facts existed (blank)
+# changes none of them.
+MONTH_FACTS = ("birth_month", "party_age_month")
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class Facts:
     sex: str = ""
     birth_year: str = ""
     party_age_year: str = ""
+    birth_month: str = ""
+    party_age_month: str = ""
     ethnicity_id: int | None = None
     religion_id: int | None = None
     general_education: str = ""
@@ -111,6 +117,8 @@ def facts_of_values(values: dict[str, Any]) -> Facts:
         sex=values.get("sex") or "",
         birth_year=str(born.year) if born else "",
         party_age_year=party_age_key(values.get("party_age_from"), values.get("party_age_until")),
+        birth_month=_month(born),
+        party_age_month="" if values.get("party_age_until") else _month(values.get("party_age_from")),
         ethnicity_id=values.get("ethnicity_id"),
         religion_id=values.get("religion_id"),
         general_education=values.get("general_education") or "",
@@ -284,6 +292,7 @@ def _cells_of(facts: dict[str, Any], names: dict[str, dict[int, str]]) -> list[t
                 cells.append((dimension, names[dimension].get(pk, "") if pk is not None else ""))
             else:
                 cells.append((dimension, facts[dimension]))
+        cells += [(dimension, facts[dimension]) for dimension in MONTH_FACTS if facts[dimension]]
     cells += [(dimension, facts[dimension]) for dimension in EVENT_FACTS if facts[dimension]]
     return cells
 
@@ -420,17 +429,26 @@ def counts_of(org: Org) -> dict[str, int]:
 
 def unfolded_cells(org: Org) -> dict[str, dict[str, int]]:
     """The cells of the deltas not folded yet in ``org``'s subtree: {dimension: {key: n}}."""
+    return unfolded(org)[0]
+
+
+def unfolded(org: Org) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """The deltas not folded yet in ``org``'s subtree, in one query: their cells ({dimension: {key:
+    n}}) and their current members by status ({status: n})."""
     names: dict[str, dict[int, str]] | None = None
     cells: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    statuses: Counter[str] = Counter()
     values = [c for c in FACT_COLUMNS if c != "org_id"]
     for row in _pending(org).values(*values).annotate(total=Sum("n")).order_by():
         if not row["total"]:
             continue
+        if row["status"] in CURRENT_STATUSES:
+            statuses[row["status"]] += row["total"]
         if names is None:
             names = _names()
         for dimension, key in _cells_with_names(row, names):
             cells[dimension][key] += row["total"]
-    return cells
+    return cells, dict(statuses)
 
 
 def subtree_count(user: Any, org: Any, status: str | None) -> int | None:

@@ -5,19 +5,20 @@ current members per value, and the admissions, recognitions and deaths per month
 counted live. Units with many members (``PRECOMPUTE_MIN_MEMBERS`` and up) keep their cells
 (``OrgMemberStat``), which every member change updates through the deltas of
 ``dangvu.members.rollups`` (folded within seconds; the deltas not folded yet are added when read), so
-the figures are exact at once; a period that cuts a month counts the cut month's days from the member
-rows (a date range: a few days of events). Counts by status come from the roll-ups
-(``OrgMemberCount``), exact the same way. A nightly recount checks both for drift.
+the figures are exact at once; a period that cuts a month takes that month's cell and counts from the
+member rows only the shorter side of the cut (a date range: a few days of events). Counts by status
+come from the roll-ups (``OrgMemberCount``), exact the same way. A nightly recount checks both for drift.
 
 Ages and party ages are counted in whole years on the report day (the period's last day), exactly as
 ``dangvu.members.milestones.party_age`` counts them (and ``completed_years`` for ages). Party age runs
 from the member's derived ``party_age_from`` (the first admission, moved later by every period out of
 the Party: a re-admitted member counts from the first admission, minus the gap); a member whose clock
 stopped (death, a period out still open) has a fixed party age: their cell key is ``=N`` (N whole years
-from the start to the stop). The cells of running clocks and of births are kept by year; a band
-boundary only needs to know, within the one year that straddles it, who has not reached the
-anniversary on the report day: ``late_anniversaries`` counts those from the rows (a date range within a
-year, on a partial index), so no cell per day is kept. Source and choice: docs/party-age.md.
+from the start to the stop). The cells of running clocks and of births are kept by year and by month;
+a band boundary only needs to know, within the one year that straddles it, who has not reached the
+anniversary on the report day: the months after the anniversary's month from the month cells, and the
+days of that month after it from the rows (``late_anniversaries``: a date range within one month, on a
+partial index), so no cell per day is kept. Source and choice: docs/party-age.md.
 """
 
 from __future__ import annotations
@@ -83,6 +84,13 @@ EVENT_DIMENSIONS: dict[str, tuple[str, Q]] = {
     "recognized_month": ("recognized_on", Q()),
     "deceased_month": ("status_changed_on", Q(status=MemberStatus.DECEASED)),
 }
+# Current members' starts by month ("YYYY-MM"; no cell when unknown, nor for a stopped clock): with the
+# year cells above, the bands of any report day read the months of the boundary year from the cells and
+# count from the rows only the days of the one month the report day cuts (``late_anniversaries``).
+MONTH_DIMENSIONS: dict[str, tuple[str, Q]] = {
+    "birth_month": ("birth_date", Q(status__in=CURRENT_STATUSES)),
+    "party_age_month": ("party_age_from", Q(status__in=CURRENT_STATUSES, party_age_until__isnull=True)),
+}
 UNKNOWN = ""
 
 
@@ -99,7 +107,7 @@ def _count_cells(members: Any, group: Any = None) -> dict[Any, dict[str, dict[st
         rows = current.annotate(_value=value, **grouping).values("_value", *grouping).annotate(n=Count("pk"))
         for row in rows.order_by():
             result[row.get("_group")][dimension][_key(row["_value"])] = row["n"]
-    for dimension, (field, condition) in EVENT_DIMENSIONS.items():
+    for dimension, (field, condition) in (EVENT_DIMENSIONS | MONTH_DIMENSIONS).items():
         rows = (
             members.filter(condition, **{f"{field}__isnull": False})
             .annotate(_y=ExtractYear(field), _m=ExtractMonth(field), **grouping)
@@ -138,14 +146,17 @@ def _after_anniversary(field: str, on: date) -> Q:
 
 
 def count_cells_live(
-    members: Any, period: tuple[date, date] | None = None, late_on: date | None = None
+    members: Any, period: tuple[date, date] | None = None, late_on: date | None = None, *, months: bool = True
 ) -> dict[str, dict[str, int]]:
     """The same cells as ``_count_cells`` for a unit counted live, in one query that reads the members'
     rows once (a materialized CTE grouped once per dimension): the database returns a few hundred
     cells instead of every row. Also ``status`` (every member by status) and, given a ``period``,
     ``in_period`` (admitted, recognized, deceased: the events dated in it); given ``late_on``, for each
     dimension of ``EXACT_BANDS`` a ``<dimension>_late`` cell per year: the members of that year whose
-    anniversary falls after ``late_on`` (``late_anniversaries`` for the units that keep cells)."""
+    anniversary falls after ``late_on`` (``late_anniversaries`` for the units that keep cells).
+    ``months=False``: without the month cells of ``MONTH_DIMENSIONS`` (only kept cells are read by them).
+    """
+    dated_dimensions = EVENT_DIMENSIONS | (MONTH_DIMENSIONS if months else {})
     columns: dict[str, Any] = {
         "_status": F("status"),
         "_current": Case(When(status__in=CURRENT_STATUSES, then=Value(1)), default=Value(0)),
@@ -160,11 +171,11 @@ def count_cells_live(
                 ),
                 default=Value(0),
             )
-    for dimension, (field, condition) in EVENT_DIMENSIONS.items():
+    for dimension, (field, condition) in dated_dimensions.items():
         dated = Q(**{f"{field}__isnull": False}) & condition
         columns[f"_{dimension}_y"] = Case(When(dated, then=ExtractYear(field)), default=None)
         columns[f"_{dimension}_m"] = Case(When(dated, then=ExtractMonth(field)), default=None)
-        if period is not None:
+        if period is not None and dimension in EVENT_DIMENSIONS:
             columns[f"_{dimension}_in"] = Case(
                 When(dated & Q(**{f"{field}__range": period}), then=Value(1)), default=Value(0)
             )
@@ -180,7 +191,7 @@ def count_cells_live(
     parts += [
         f"SELECT '{dimension}', CAST(_{dimension}_y AS TEXT), CAST(_{dimension}_m AS TEXT), COUNT(*) "  # noqa: S608
         f"FROM m WHERE _{dimension}_y IS NOT NULL GROUP BY _{dimension}_y, _{dimension}_m"
-        for dimension in EVENT_DIMENSIONS
+        for dimension in dated_dimensions
     ]
     if period is not None:
         parts += [
@@ -242,6 +253,10 @@ def count_cells_rows(members: Any) -> dict[str, dict[str, int]]:
             cells["religion"][_key(religion)] += 1
             cells["general_education"][_key(education)] += 1
             cells["political_theory"][_key(theory)] += 1
+            if born:
+                cells["birth_month"][f"{born:%Y-%m}"] += 1
+            if age_from and not age_until:
+                cells["party_age_month"][f"{age_from:%Y-%m}"] += 1
         if admitted:
             cells["admitted_month"][f"{admitted:%Y-%m}"] += 1
         if recognized:
@@ -257,9 +272,9 @@ def recount_cells(
     """The cells of every active unit with at least ``min_members`` current members (``totals``: {org
     id: {status: n}}), recounted from the member table: {org id: {dimension: {key: n}}}.
 
-    One pass per dimension over all members, grouped by their unit's ancestor at the deepest level
-    among the big units (or the unit itself when shallower); each group then adds to the big units
-    of its chain.
+    One pass per dimension over all members, grouped by their unit's deepest big ancestor (so that
+    the groups are the big units' cells, not every unit's at the big units' deepest level: the month
+    cells of every xã would be millions of groups); each group then adds to the big units of its chain.
     """
     from dangvu.orgs.models import Org
 
@@ -272,8 +287,17 @@ def recount_cells(
     result: dict[int, dict[str, dict[str, int]]] = {}
     if not big:
         return result
-    length = max(len(path) for path in big)
-    members = Member.objects.annotate(_prefix=Substr("org__path", 1, length))
+    lengths = sorted({len(path) for path in big}, reverse=True)
+    prefixes = {f"_p{length}": Substr("org__path", 1, length) for length in lengths}
+    deepest = Case(
+        *[
+            When(Q(**{f"_p{length}__in": [p for p in big if len(p) == length]}), then=F(f"_p{length}"))
+            for length in lengths
+        ],
+        default=Value(""),  # under no big unit: a group no chain counts
+        output_field=CharField(),
+    )
+    members = Member.objects.annotate(**prefixes).annotate(_prefix=deepest)
     groups = _count_cells(members, group=F("_prefix"))
     for prefix, cells in groups.items():
         chain = [
@@ -297,18 +321,143 @@ def rebuild_precomputed(min_members: int | None = None) -> int:
     return OrgMemberCount.objects.filter(cells_computed_at__isnull=False).count()
 
 
-def _kept_cells(org: Any) -> dict[str, dict[str, int]]:
-    """The unit's kept cells plus the deltas not folded into them yet (call inside ``consistent``)."""
+class _RowCounts:
+    """Counts of a unit's subtree members from the rows, gathered and run as one query: each part is a
+    condition on a date range (a few days of one month), answered by the date indexes; the unit's
+    subtree is resolved once (a materialized list of its units), or not at all for the only root."""
+
+    def __init__(self, org: Any) -> None:
+        self.org = org
+        self.parts: list[Q] = []
+
+    def add(self, condition: Q) -> int:
+        self.parts.append(condition)
+        return len(self.parts) - 1
+
+    def run(self) -> dict[int, int]:
+        from django.db.models import Max, Min
+
+        from dangvu.orgs.models import Org
+
+        if not self.parts:
+            return {}
+        whole_table = False
+        if self.org.depth == 1:  # the only root: its filter would hash the country's units
+            ends = Org.objects.aggregate(first=Min("path"), last=Max("path"))
+            whole_table = all((path or "").startswith(self.org.path) for path in ends.values())
+        parts: list[str] = []
+        params: list[Any] = []
+        for number, condition in enumerate(self.parts):
+            query = Member.objects.filter(condition).order_by().values(_part=Value(number), _org=F("org_id"))
+            sql, sql_params = query.query.sql_with_params()
+            parts.append(sql)
+            params += sql_params
+        # Built from the ORM's own SQL. The rows of every part are matched to the subtree's units at
+        # once (one hash of the units, not one per part).
+        union = " UNION ALL ".join(parts)
+        if whole_table:
+            union = f"SELECT _part, COUNT(*) FROM ({union}) s GROUP BY _part"  # noqa: S608
+        else:
+            units = Org.objects.filter(path__startswith=self.org.path).order_by().values("id")
+            units_sql, units_params = units.query.sql_with_params()
+            union = (
+                f"SELECT _part, COUNT(*) FROM ({union}) s "  # noqa: S608
+                f"WHERE _org IN ({units_sql}) GROUP BY _part"
+            )
+            params = [*params, *units_params]
+        serial = connection.vendor == "postgresql" and connection.in_atomic_block
+        if serial:
+            # A few thousand index entries: starting parallel workers costs more than the scan (and,
+            # on a busy machine, much more); for this transaction only, sent with the query.
+            union = f"SET LOCAL max_parallel_workers_per_gather = 0; {union}"
+        with connection.cursor() as cursor:
+            cursor.execute(union, params)
+            if serial:
+                cursor.nextset()
+            counts = {int(part): int(n or 0) for part, n in cursor.fetchall()}
+        return {number: counts.get(number, 0) for number in range(len(self.parts))}
+
+
+# A figure known once the row counts are run (``_RowCounts.run``): a constant plus or minus some of them.
+Figure = tuple[int, tuple[tuple[int, int], ...]]  # (constant, ((sign, part), …))
+
+
+def _value(figure: Figure, counts: dict[int, int]) -> int:
+    constant, terms = figure
+    return constant + sum(sign * counts[part] for sign, part in terms)
+
+
+def _sum(figures: list[Figure]) -> Figure:
+    return sum(f[0] for f in figures), tuple(term for f in figures for term in f[1])
+
+
+def _month_bounds(day: date) -> tuple[date, date]:
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _days(month_cell: int, low: date, high: date, field: str, condition: Q, rows: _RowCounts) -> Figure:
+    """The members of ``condition`` whose ``field`` falls in ``low``–``high`` (within one month), given
+    ``month_cell``: how many fall in that whole month. The shorter side is counted from the rows: the
+    days asked, or the rest of the month (then subtracted from the cell)."""
+    start, end = _month_bounds(low)
+    asked = (high - low).days + 1
+    rest = (end - start).days + 1 - asked
+    if not month_cell or asked <= 0:
+        return 0, ()
+    if rest <= 0:
+        return month_cell, ()
+    if asked <= rest:
+        return 0, ((1, rows.add(condition & Q(**{f"{field}__range": (low, high)}))),)
+    others = Q()
+    if start < low:
+        others |= Q(**{f"{field}__range": (start, low - timedelta(days=1))})
+    if high < end:
+        others |= Q(**{f"{field}__range": (high + timedelta(days=1), end)})
+    return month_cell, ((-1, rows.add(condition & others)),)
+
+
+def _kept_figures(org: Any, period_from: date, period_to: date) -> dict[str, Any] | None:
+    """The figures of a unit that keeps cells (None if it does not): its cells plus the deltas not
+    folded yet, its roll-up plus theirs, and the few row counts the period and the report day need, in
+    one query (call inside ``consistent``)."""
     from dangvu.members import rollups
 
+    row = OrgMemberCount.objects.filter(org=org).values(*CURRENT_STATUSES, "cells_computed_at").first()
+    if row is None or row["cells_computed_at"] is None:
+        return None
+    # The cells the figures need: not every month of every event and start since the 1930s, only
+    # the period's months and the months of the years that straddle a band boundary on the report day.
+    dated, months = list(EVENT_DIMENSIONS), list(MONTH_DIMENSIONS)
+    boundary_months = [
+        f"{year:04d}-{month:02d}" for year in _boundary_years(period_to) for month in range(1, 13)
+    ]
+    needed = (
+        ~Q(dimension__in=dated + months)
+        | Q(dimension__in=dated, key__range=(f"{period_from:%Y-%m}", f"{period_to:%Y-%m}"))
+        | Q(dimension__in=months, key__in=boundary_months)
+    )
     cells: dict[str, dict[str, int]] = defaultdict(dict)
-    for dimension, key, n in OrgMemberStat.objects.filter(org=org).values_list("dimension", "key", "n"):
+    for dimension, key, n in OrgMemberStat.objects.filter(needed, org=org).values_list(
+        "dimension", "key", "n"
+    ):
         cells[dimension][key] = n
-    for dimension, values in rollups.unfolded_cells(org).items():
+    pending, pending_statuses = rollups.unfolded(org)
+    for dimension, values in pending.items():
         into = cells[dimension]
         for key, n in values.items():
             into[key] = into.get(key, 0) + n
-    return cells
+    by_status = {s: int(row[s]) + pending_statuses.get(s, 0) for s in CURRENT_STATUSES}
+    by_status["total"] = sum(by_status.values())
+    rows = _RowCounts(org)
+    events = _events(cells, period_from, period_to, rows)
+    late = _late(cells, period_to, rows)
+    counts = rows.run()
+    return {
+        "cells": cells,
+        "by_status": by_status,
+        "events": {name: _value(figure, counts) for name, figure in events.items()},
+        "late": {d: {key: _value(f, counts) for key, f in years.items()} for d, years in late.items()},
+    }
 
 
 def _bands(
@@ -342,31 +491,43 @@ def _bands(
     return result
 
 
-def late_anniversaries(org: Any, cells: dict[str, dict[str, int]], on: date) -> dict[str, dict[str, int]]:
+def _boundary_years(on: date) -> set[int]:
+    """The years whose starts reach a band boundary on ``on``: ``on.year − low`` of every band but the
+    first (of ``EXACT_BANDS``)."""
+    return {on.year - low for _f, _c, bands in EXACT_BANDS.values() for _label, low, _high in bands[1:]}
+
+
+def _late(cells: dict[str, dict[str, int]], on: date, rows: _RowCounts) -> dict[str, dict[str, Figure]]:
     """For a unit that keeps cells, for each dimension of ``EXACT_BANDS``: {year: the members of that
     year's cell whose anniversary falls after ``on``} for the years where that moves them to another
     band (one per band boundary: ``on.year − low``), so that the bands count whole years on ``on`` as
-    ``milestones.party_age`` and ``completed_years`` do, without a cell per day. Counted from the rows
-    by a date range within each such year (the shorter side of the anniversary; the other side is the
-    cell less it; none at all on 31/12) on the partial indexes of ``birth_date`` and
-    ``party_age_from`` (index-only on PostgreSQL), the unit's subtree resolved once; one query."""
-    from django.db.models.expressions import RawSQL
+    ``milestones.party_age`` and ``completed_years`` do, without a cell per day.
 
-    from dangvu.orgs.models import Org
-
-    whole_table = _event_rows(org).query.where.children == []
-    in_unit = Q() if whole_table else Q(org_id__in=RawSQL("SELECT id FROM u", []))
-    parts: list[str] = []
-    params: list[Any] = []
-    shape: list[tuple[str, str, bool]] = []
-    result: dict[str, dict[str, int]] = {dimension: {} for dimension in EXACT_BANDS}
+    The months after the anniversary's month come from the month cells (``MONTH_DIMENSIONS``); the
+    days of the anniversary's month after it are counted from the rows (the shorter side of that
+    month, on the partial indexes of ``birth_date`` and ``party_age_from``). A year whose month cells
+    do not add up to its year cell (cells kept before the month cells existed) is counted from the
+    rows instead, by a date range within the year."""
+    result: dict[str, dict[str, Figure]] = {dimension: {} for dimension in EXACT_BANDS}
+    months_of = dict(zip(EXACT_BANDS, MONTH_DIMENSIONS, strict=True))
     for dimension, (field, condition, bands) in EXACT_BANDS.items():
+        months = cells.get(months_of[dimension], {})
         for _label, low, _high in bands[1:]:
             year = on.year - low
             key = str(year)
-            if year < 1 or not cells.get(dimension, {}).get(key):
+            in_year = cells.get(dimension, {}).get(key, 0)
+            if year < 1 or not in_year:
                 continue
             cutoff = latest_start_with_years(on, low)  # within ``year``: on time up to it, late after
+            by_month = [months.get(f"{year:04d}-{month:02d}", 0) for month in range(1, 13)]
+            if sum(by_month) == in_year:
+                after = sum(by_month[cutoff.month :])
+                _start, end = _month_bounds(cutoff)
+                days = _days(
+                    by_month[cutoff.month - 1], cutoff + timedelta(days=1), end, field, condition, rows
+                )
+                result[dimension][key] = _sum([(after, ()), days])
+                continue
             on_time_side = (cutoff - date(year, 1, 1)).days < (date(year, 12, 31) - cutoff).days
             span = (
                 (date(year, 1, 1), cutoff)
@@ -374,29 +535,22 @@ def late_anniversaries(org: Any, cells: dict[str, dict[str, int]], on: date) -> 
                 else (cutoff + timedelta(days=1), date(year, 12, 31))
             )
             if span[0] > span[1]:
-                result[dimension][key] = 0  # 31/12: nobody's anniversary is later
+                result[dimension][key] = (0, ())  # 31/12: nobody's anniversary is later
                 continue
-            query = Member.objects.filter(condition, in_unit, **{f"{field}__range": span})
-            sql, sql_params = query.order_by().values(_one=Value(1)).query.sql_with_params()
-            # Built from the ORM's own SQL and a number.
-            parts.append(f"SELECT {len(parts)}, COUNT(*) FROM ({sql}) s")  # noqa: S608
-            params += sql_params
-            shape.append((dimension, key, on_time_side))
-    if not parts:
-        return result
-    union = " UNION ALL ".join(parts)
-    if not whole_table:
-        units = Org.objects.filter(path__startswith=org.path).values("id")
-        units_sql, units_params = units.query.sql_with_params()
-        union = f"WITH u AS MATERIALIZED ({units_sql}) {union}"
-        params = [*units_params, *params]
-    with connection.cursor() as cursor:
-        cursor.execute(union, params)
-        counts = {int(part): int(n or 0) for part, n in cursor.fetchall()}
-    for part, (dimension, key, on_time_side) in enumerate(shape):
-        n = counts.get(part, 0)
-        result[dimension][key] = cells[dimension][key] - n if on_time_side else n
+            part = rows.add(condition & Q(**{f"{field}__range": span}))
+            # On-time side counted: the late are the rest of the year's cell.
+            result[dimension][key] = (in_year, ((-1, part),)) if on_time_side else (0, ((1, part),))
     return result
+
+
+def late_anniversaries(org: Any, cells: dict[str, dict[str, int]], on: date) -> dict[str, dict[str, int]]:
+    """``_late`` of a unit that keeps cells (``cells``: its kept cells), counted at once."""
+    rows = _RowCounts(org)
+    late = _late(cells, on, rows)
+    counts = rows.run()
+    return {
+        dimension: {key: _value(f, counts) for key, f in years.items()} for dimension, years in late.items()
+    }
 
 
 def _named(cells: dict[str, int], names: dict[str, str] | None = None) -> dict[str, int]:
@@ -445,53 +599,48 @@ def _split_period(
 
 
 def _events(
-    members: Any, cells: dict[str, dict[str, int]], period_from: date, period_to: date
-) -> dict[str, int]:
-    """Admissions, recognitions and deaths in the period: whole months from the cells, the days of cut
-    months from the member rows (a range on the event date: a few days of the country's events)."""
+    cells: dict[str, dict[str, int]], period_from: date, period_to: date, rows: _RowCounts
+) -> dict[str, Figure]:
+    """Admissions, recognitions and deaths in the period: whole months from the cells; the days of a
+    cut month from the month's cell and the rows of the shorter side of that month (a few days)."""
     whole, parts = _split_period(period_from, period_to, timezone.localdate())
-    result = {}
+    by_month: list[tuple[date, date]] = []
+    for low, high in parts:  # each within one month, but for a short period across two
+        while low <= high:
+            end = min(high, _month_bounds(low)[1])
+            by_month.append((low, end))
+            low = end + timedelta(days=1)
+    result: dict[str, Figure] = {}
     for name, (dimension, field, condition) in _EVENTS.items():
-        n = _in_months(cells.get(dimension, {}), *whole) if whole else 0
-        if parts:
-            in_parts = Q()
-            for low, high in parts:
-                in_parts |= Q(**{f"{field}__range": (low, high)})
-            n += members.filter(condition, in_parts).count()
-        result[name] = n
+        month_cells = cells.get(dimension, {})
+        n = _in_months(month_cells, *whole) if whole else 0
+        days = [
+            _days(month_cells.get(f"{low:%Y-%m}", 0), low, high, field, condition, rows)
+            for low, high in by_month
+        ]
+        result[name] = _sum([(n, ()), *days])
     return result
-
-
-def _event_rows(org: Any) -> Any:
-    """The members whose events a cut month counts: a date range joined to their units; the whole
-    table for the only root (its filter would hash the country's tens of thousands of units)."""
-    from dangvu.orgs.models import Org
-
-    paths = Org.objects.order_by("path").values_list("path", flat=True)
-    if org.depth == 1 and paths.first() == org.path and (paths.last() or "").startswith(org.path):
-        return Member.objects.all()
-    return Member.objects.filter(org__path__startswith=org.path)
 
 
 def member_stats(org: Any, period_from: date, period_to: date, *, subtree: bool = True) -> dict[str, Any]:
     """Totals by status, and for current members by sex, age band, ethnicity, religion, general
     education, political theory and party-age band; admissions, recognitions and deaths in the period.
     Exact at this moment: a big unit (``PRECOMPUTE_MIN_MEMBERS`` and up) reads its kept cells plus the
-    changes not folded into them yet, in one snapshot; a smaller one is counted live.
+    changes not folded into them yet, and the few days of the rows its period and report day cut, in
+    one snapshot; a smaller one is counted live, in one query.
     ``subtree=False``: the unit's own members only (for a role held in that unit alone, which must not
     learn its sub-units' figures), counted live."""
     from dangvu.members import rollups
 
-    members = Member.objects.in_subtree(org) if subtree else Member.objects.filter(org=org)
-    row = OrgMemberCount.objects.filter(org=org).only("cells_computed_at").first() if subtree else None
-    if row is not None and row.cells_computed_at is not None:
+    kept = None
+    if subtree:
         with rollups.consistent():
-            cells = _kept_cells(org)
-            events = _events(_event_rows(org), cells, period_from, period_to)
-            by_status = rollups.counts_of(org)
-            late = late_anniversaries(org, cells, period_to)
+            kept = _kept_figures(org, period_from, period_to)
+    if kept is not None:
+        cells, by_status, events, late = kept["cells"], kept["by_status"], kept["events"], kept["late"]
     else:  # one query
-        cells = count_cells_live(members, (period_from, period_to), late_on=period_to)
+        members = Member.objects.in_subtree(org) if subtree else Member.objects.filter(org=org)
+        cells = count_cells_live(members, (period_from, period_to), late_on=period_to, months=False)
         late = {dimension: cells.get(f"{dimension}_late", {}) for dimension in EXACT_BANDS}
         in_period = cells.get("in_period", {})
         events = {name: in_period.get(dimension, 0) for name, (dimension, _f, _c) in _EVENTS.items()}

@@ -1,6 +1,8 @@
 """Statistics of a unit's subtree: counted live for small units, read from precomputed cells for big ones."""
 
+import importlib
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -62,3 +64,52 @@ def test_big_units_read_kept_cells_that_match_a_live_count(xa_members, tree, adm
     assert MemberStatDelta.objects.count() == 0
     assert member_stats(tree.root, *periods[1]) == now
     assert rollups.recount_all(min_members=3).zero
+
+
+@pytest.fixture
+def born_1985(tree, admin_user):
+    """Four members born in 1985 (41 on their 2026 birthday: the 31–40 / 41–50 boundary) and two
+    admitted in June 2016 (10 years of party age on their 2026 anniversary)."""
+    for name, born, admitted in [
+        ("Đỗ Văn Một", date(1985, 1, 10), date(2016, 6, 10)),
+        ("Đỗ Văn Hai", date(1985, 6, 1), date(2016, 6, 20)),
+        ("Đỗ Văn Ba", date(1985, 6, 20), date(2010, 1, 1)),
+        ("Đỗ Văn Bốn", date(1985, 11, 30), date(2010, 1, 1)),
+    ]:
+        member_create(
+            actor=admin_user, org=tree.a1, full_name=name, sex="male", birth_date=born, admitted_on=admitted
+        )
+
+
+def test_kept_bands_on_any_report_day_from_month_cells_or_without_them(born_1985, xa_members, tree):
+    on = date(2026, 6, 15)
+    live = {org.pk: member_stats(org, date(2026, 1, 1), on) for org in (tree.root, tree.xa)}
+    # Born 20/6 and 30/11/1985: 40 on 15/6/2026; born 10/1 and 1/6/1985: 41. Admitted 10/6/2016: 10
+    # years of party age; 20/6/2016: 9.
+    assert live[tree.xa.pk]["by_age_band"]["41–50"] == 3  # and Trần Văn Đức, born 1980
+    assert live[tree.xa.pk]["by_age_band"]["31–40"] == 3  # and Nguyễn Thị Anh, born 1995
+    assert live[tree.xa.pk]["by_party_age_band"]["10–19"] == 3  # and the two admitted in 2010
+    assert live[tree.xa.pk]["by_party_age_band"]["<10"] == 3  # and the two admitted in 2018 and 2026
+    rebuild_precomputed(min_members=3)
+    assert OrgMemberStat.objects.filter(org=tree.xa, dimension="birth_month", key="1985-06").get().n == 2
+    for org in (tree.root, tree.xa):
+        assert member_stats(org, date(2026, 1, 1), on) == live[org.pk], org.code
+    # Cells kept before the month cells existed (the year's months do not add up to the year): the
+    # boundary year is counted from the rows instead, with the same figures.
+    OrgMemberStat.objects.filter(dimension__in=["birth_month", "party_age_month"]).delete()
+    for org in (tree.root, tree.xa):
+        assert member_stats(org, date(2026, 1, 1), on) == live[org.pk], org.code
+    assert rollups.recount_all(min_members=3).cells > 0  # the nightly recount restores them
+
+
+def test_the_migration_counts_the_month_cells_of_the_units_that_keep_cells(born_1985, xa_members, tree):
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("dangvu.members.migrations.0032_stat_month_cells")
+    rebuild_precomputed(min_members=3)
+    OrgMemberStat.objects.filter(dimension__in=["birth_month", "party_age_month"]).delete()
+    migration.count_month_cells(apps, SimpleNamespace(connection=connection))
+    assert rollups.recount_all(min_members=3).zero
+    migration.drop_month_cells(apps, SimpleNamespace(connection=connection))
+    assert not OrgMemberStat.objects.filter(dimension__in=["birth_month", "party_age_month"]).exists()

@@ -82,6 +82,11 @@ class MemberStatDelta(models.Model):
     sex = models.CharField(max_length=6, blank=True)
     birth_year = models.CharField(max_length=4, blank=True)
     party_age_year = models.CharField(max_length=6, blank=True)
+    # "YYYY-MM" of the birth and of a running party-age clock's start ("" = unknown or clock stopped):
+    # the month cells from which the bands count whole years on any report day. Blank by default in
+    # the database too: a process started before these columns existed still appends its deltas.
+    birth_month = models.CharField(max_length=7, blank=True, default="", db_default="")
+    party_age_month = models.CharField(max_length=7, blank=True, default="", db_default="")
     ethnicity_id = models.IntegerField(null=True, blank=True)
     religion_id = models.IntegerField(null=True, blank=True)
     general_education = models.CharField(max_length=20, blank=True)
