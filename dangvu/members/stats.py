@@ -312,12 +312,12 @@ def recount_cells(
     return result
 
 
-def rebuild_precomputed(min_members: int | None = None) -> int:
+def rebuild_precomputed(min_members: int | None = None, *, initial: bool = False) -> int:
     """Recount the roll-ups and the cells of every unit with at least ``min_members`` members (see
     ``rollups.recount_all``); returns the number of units that keep cells."""
     from dangvu.members import rollups
 
-    rollups.recount_all(min_members=min_members)
+    rollups.recount_all(min_members=min_members, initial=initial)
     return OrgMemberCount.objects.filter(cells_computed_at__isnull=False).count()
 
 
