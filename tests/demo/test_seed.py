@@ -59,6 +59,20 @@ def test_seed_demo_loads_units_members_users_and_exact_rollups(capsys, caplog):
     # The demo member's account opens their own file ("Hồ sơ của tôi").
     own = Member.objects.get(user__username="dangvien")
     assert (own.full_name, own.sex, own.status) == ("Ngô Thị Hạnh", "female", "official")
+    # Documents on the demo: each clerk sees their own register, the draft waits for the leader.
+    from django.test import Client
+
+    from dangvu.documents.models import Document
+
+    clerk = User.objects.get(username="vanthu.xa")
+    theirs = Document.objects.visible_to(clerk)
+    assert theirs.filter(number_text="312-CV/TU", sender_org__depth=1).exists()
+    assert not theirs.filter(number_text="45-HD/VPTW").exists()
+    client = Client()
+    client.force_login(clerk)
+    assert "V/v báo cáo kết quả thực hiện chuyển đổi số" in client.get("/documents/").content.decode()
+    draft = Document.objects.get(subject__contains="đẩy mạnh chuyển đổi số")
+    assert draft.status == "draft"
     numbers = [n for n in Member.objects.values_list("cccd", flat=True) if n]
     assert len(numbers) == len(set(numbers)) == 497  # three planted duplicate files have no CCCD
     assert verify_chain().ok

@@ -165,6 +165,55 @@ class Command(BaseCommand):
                 level="reminder",
             )
         self._link_member_account(cell, users)
+        self._documents(units["root"], commune, users)
+
+    def _documents(self, root: Org, commune: Org | None, users: list[User]) -> None:
+        """Documents on the demo, through the services: an incoming guidance registered by the
+        province's clerk (``vanthu``), the province's urgent letter registered by the commune's clerk
+        (``vanthu.xa``), and a resolution drafted by the specialist (``chuyenvien``) for the commune,
+        waiting for the leader's review (``lanhdao``). Dates are counted back from today, so the
+        deadlines on the demo are running, not long overdue."""
+        from dangvu.documents.services import document_draft, document_register_incoming
+
+        by_name = {user.username: user for user in users}
+        if commune is None or not {"vanthu", "vanthu.xa", "chuyenvien"} <= set(by_name):
+            return
+        today = timezone.localdate()
+        document_register_incoming(
+            actor=by_name["vanthu"],
+            org=root,
+            doc_type="HD",
+            subject="Hướng dẫn thực hiện chuyển đổi số trong các cơ quan đảng",
+            sender_name="Văn phòng Trung ương Đảng",
+            number_text="45-HD/VPTW",
+            issued_on=today - timedelta(days=6),
+            received_on=today - timedelta(days=2),
+            pages=6,
+        )
+        document_register_incoming(
+            actor=by_name["vanthu.xa"],
+            org=commune,
+            doc_type="CV",
+            subject="V/v báo cáo kết quả thực hiện chuyển đổi số năm " + str(today.year),
+            sender_org=root,
+            number_text="312-CV/TU",
+            issued_on=today - timedelta(days=1),
+            received_on=today,
+            urgency="khan",
+            pages=2,
+        )
+        document_draft(
+            actor=by_name["chuyenvien"],
+            org=root,
+            doc_type="NQ",
+            subject="về đẩy mạnh chuyển đổi số trong hoạt động của các cơ quan đảng",
+            body=(
+                "Ban Thường vụ quyết nghị:\n\n"
+                "1. 100% văn bản của các cơ quan đảng được trao đổi dưới dạng điện tử có chữ ký số.\n\n"
+                "2. Giao Văn phòng chủ trì, phối hợp các ban xây dựng đảng tổ chức thực hiện."
+            ),
+            recipients=[commune],
+        )
 
     def _link_member_account(self, cell: Org | None, users: list[User]) -> None:
         """The demo member (``dangvien``) is a member of the demo chi bộ: their account opens their own
