@@ -7,13 +7,16 @@ lists, however common each word is in the text (the members' names, the units' p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Func, Q
 
 from dangvu.core.text import search_terms
+
+_S = TypeVar("_S")
 
 M = TypeVar("M", bound=models.Model)
 
@@ -74,3 +77,20 @@ def lexeme(word: str) -> str:
 def prefixes_query(terms: Iterable[str]) -> str:
     """The tsquery "every term starts a word": ``'chi':* & 'cong':* & …``."""
     return " & ".join(f"{lexeme(term)}:*" for term in terms)
+
+
+STATISTICS_SECONDS = 600
+_statistics: dict[str, tuple[float, Any]] = {}
+
+
+def planner_statistics(name: str, read: Callable[[], _S]) -> _S:
+    """``read()`` (a query of the planner's statistics, e.g. the commonest words of a search column in
+    ``pg_stats``) once per process, database and ``name`` every ``STATISTICS_SECONDS``: word shares move
+    slowly, and one catalogue query per request would cost more than the plan choice it serves."""
+    key = f"{connection.settings_dict['NAME']}.{name}"
+    kept = _statistics.get(key)
+    if kept is not None and kept[0] > time.monotonic():
+        return kept[1]
+    value = read()
+    _statistics[key] = (time.monotonic() + STATISTICS_SECONDS, value)
+    return value

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import bisect
 import re
-import time
 from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
+from dangvu.core.search import planner_statistics
 from dangvu.core.text import fold
 
 M = TypeVar("M", bound=models.Model)
@@ -101,9 +101,6 @@ def _tsquery(words: list[str]) -> str:
 # What reading one document found by the index costs (a heap row, and its vector tested), in posting
 # list entries read from the index: a word's postings are worth reading when they spare more rows.
 ROW_COST_IN_POSTINGS = 50
-# How long the word frequencies read from the planner's statistics are kept in the process.
-FREQUENCIES_SECONDS = 600
-_frequencies: dict[str, tuple[float, list[tuple[str, float]]]] = {}
 
 
 def split_common(table: str, words: list[str]) -> tuple[list[str], list[str]]:
@@ -141,21 +138,19 @@ def share(table: str, prefix: str) -> float:
 def _word_frequencies(table: str) -> list[tuple[str, float]]:
     """[(word, share of documents)] of the most common words, sorted by word: the statistics ANALYZE
     keeps of ``search_vector`` (``pg_stats.most_common_elems``), read once every few minutes."""
-    key = f"{connection.settings_dict['NAME']}.{table}"
-    cached = _frequencies.get(key)
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
-            " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_vector'",
-            [table],
-        )
-        row = cursor.fetchone()
-    words, shares = row if row else (None, None)
-    common = sorted(zip(words or [], shares or [], strict=False))
-    _frequencies[key] = (time.monotonic() + FREQUENCIES_SECONDS, common)
-    return common
+
+    def read() -> list[tuple[str, float]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+                " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_vector'",
+                [table],
+            )
+            row = cursor.fetchone()
+        words, shares = row if row else (None, None)
+        return sorted(zip(words or [], shares or [], strict=False))
+
+    return planner_statistics(f"documents.{table}", read)
 
 
 # --- Schema (migration 0004) ------------------------------------------------------------------------

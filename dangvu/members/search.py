@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import F, Q
 
-from dangvu.core.search import WORDS_SQL, Unindexed, WordsMatch, lexeme
+from dangvu.core.search import WORDS_SQL, Unindexed, WordsMatch, lexeme, planner_statistics
 
 # The GIN index is built on ``WORDS_SQL`` (migrations 0006, 0012); a query must spell it the same way.
 WORDS_COLUMN = "search_words"
@@ -186,8 +186,6 @@ TOKEN_MIN_MATCHES = 3_000
 # A total counts matches from the postings of the most selective word; past this many postings tested
 # (a province's share of a common word), what was found so far, rounded down, is the lower bound.
 TOKEN_MAX_COUNT_SCAN = 200_000
-# How long the word frequencies read from the planner's statistics are kept in the process.
-FREQUENCIES_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -225,37 +223,30 @@ def _completions(terms: Iterable[str]) -> dict[str, list[str]]:
     return {term: sorted(words) for term, words in found.items()}
 
 
-_frequencies: dict[str, Any] = {}
-
-
 def _word_frequencies() -> tuple[dict[str, float], float, float]:
     """({word: share of the postings} for the commonest words, the share of any other word, the number
     of postings): the planner's statistics of the name tokens, read once every few minutes (one
     catalogue query instead of an EXPLAIN per word and request)."""
-    import time
 
-    key = connection.settings_dict["NAME"]
-    cached = _frequencies.get(key)
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT s.most_common_vals::text::text[], s.most_common_freqs, s.n_distinct, c.reltuples"
-            " FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname AND s.attname = 'word'"
-            " AND s.schemaname = current_schema() WHERE c.relname = 'members_membernametoken'"
-        )
-        row = cursor.fetchone()
-    words, shares, distinct, rows = row if row else (None, None, None, 0)
-    common = dict(zip(words or [], shares or [], strict=False))
-    rows = max(float(rows or 0), 0.0)
-    distinct = float(distinct or 0)
-    if distinct < 0:
-        distinct = -distinct * rows
-    rest = max(0.0, 1.0 - sum(common.values()))
-    other = rest / max(1.0, distinct - len(common)) if distinct else 1.0
-    result = (common, other, rows)
-    _frequencies[key] = (time.monotonic() + FREQUENCIES_SECONDS, result)
-    return result
+    def read() -> tuple[dict[str, float], float, float]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.most_common_vals::text::text[], s.most_common_freqs, s.n_distinct, c.reltuples"
+                " FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname AND s.attname = 'word'"
+                " AND s.schemaname = current_schema() WHERE c.relname = 'members_membernametoken'"
+            )
+            row = cursor.fetchone()
+        words, shares, distinct, rows = row if row else (None, None, None, 0)
+        common = dict(zip(words or [], shares or [], strict=False))
+        rows = max(float(rows or 0), 0.0)
+        distinct = float(distinct or 0)
+        if distinct < 0:
+            distinct = -distinct * rows
+        rest = max(0.0, 1.0 - sum(common.values()))
+        other = rest / max(1.0, distinct - len(common)) if distinct else 1.0
+        return (common, other, rows)
+
+    return planner_statistics("members.name_tokens", read)
 
 
 def _estimated_postings(words: list[str]) -> float:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.db import connection, transaction
 
+from dangvu.core import search as core_search
 from dangvu.documents import services
 from dangvu.documents.fulltext import match, terms, words_only
 from dangvu.documents.models import Document
@@ -92,7 +93,7 @@ def test_words_in_most_documents_are_tested_on_the_rows_the_rare_word_finds(offi
     incoming(office, tree, "Về công tác Đảng ở xã Hiệp Yên")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE documents_document")
-    fulltext._frequencies.clear()  # the statistics are read again
+    core_search._statistics.clear()  # the statistics are read again
     assert fulltext.share("documents_document", "dang") == pytest.approx(1.0, abs=0.05)
     assert fulltext.share("documents_document", "hiep") < 0.05  # 1 document in 41
     # "dang" and the prefix "c" (every document) are tested on the rows "hiep" finds.
@@ -102,4 +103,4 @@ def test_words_in_most_documents_are_tested_on_the_rows_the_rare_word_finds(offi
     assert found(office.clerk, "dang hiep c") == {"Về công tác Đảng ở xã Hiệp Yên"}
     assert found(office.clerk, "Đảng yên") == {"Về công tác Đảng ở xã Hiệp Yên"}
     assert len(found(office.clerk, "dang 2026")) == 40
-    fulltext._frequencies.clear()
+    core_search._statistics.clear()
