@@ -190,8 +190,32 @@ def token_plan(user: Any, criteria: MemberFilter) -> TokenPlan | None:
         return None
     scope = scope_for(user, "members.view")
     if criteria.org is None:
-        return TokenPlan(tuple(terms), None) if scope.everywhere else None
+        if scope.everywhere:
+            return TokenPlan(tuple(terms), None)
+        path = _only_subtree(user, scope)
+        return TokenPlan(tuple(terms), path) if path is not None else None
     return TokenPlan(tuple(terms), criteria.org.path) if scope.covers_subtree(criteria.org) else None
+
+
+def _only_subtree(user: Any, scope: Any) -> str | None:
+    """The path of the one subtree that is everything ``user`` sees of the members, when it is: a
+    single subtree in the scope (no unit without its subtree), the user's own file inside it or none,
+    and no pending transfer bringing in a member from outside it (``visible_to`` adds both)."""
+    from dangvu.members.enums import TransferStatus
+    from dangvu.members.models import Transfer
+
+    paths = set(scope.subtree_paths)
+    roots = {path for path in paths if not any(path != other and path.startswith(other) for other in paths)}
+    if scope.exact_org_ids or len(roots) != 1:
+        return None
+    (path,) = roots
+    own_file_outside = Member.objects.filter(user_id=user.pk).exclude(org__path__startswith=path)
+    arriving_from_outside = Transfer.objects.filter(
+        status=TransferStatus.PENDING, to_org__path__startswith=path
+    ).exclude(member__org__path__startswith=path)
+    if own_file_outside.exists() or arriving_from_outside.exists():
+        return None
+    return path
 
 
 def total(user: Any, criteria: MemberFilter, rows: Any, cap: int = COUNT_CAP) -> Total:

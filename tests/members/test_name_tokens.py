@@ -126,9 +126,43 @@ def test_token_total_past_its_scan_budget_is_a_labelled_lower_bound(tree, admin_
 
 
 @on_postgresql
+def test_a_list_without_a_unit_reads_the_tokens_when_the_user_sees_one_whole_subtree(
+    named, tree, people, admin_user
+):
+    from dangvu.members import lifecycle
+
+    plain = selectors.MemberFilter(q="hung")
+    rows = selectors.members(people.secretary, plain)
+    assert rows.token_plan is not None
+    assert rows.token_plan.path == tree.a1.path
+    by_tokens = [m.full_name for m in selectors.page(rows, 0, 50)]
+    assert by_tokens == [m.full_name for m in selectors.page(rows.with_token_plan(None), 0, 50)]
+    assert by_tokens
+    assert all(m.org_id == tree.a1.pk for m in Member.objects.filter(full_name__in=by_tokens))
+    # A member arriving from outside the subtree is on the secretary's list too: the general plan serves it.
+    arriving = named["Nguyễn Văn Hùng"]
+    assert arriving.org_id == tree.b1.pk
+    lifecycle.member_transfer_out(
+        actor=admin_user,
+        member=arriving,
+        kind="temporary",
+        category="work",
+        to_org=tree.a1,
+        issued_on=date(2026, 3, 2),
+        until_on=date(2026, 9, 1),
+    )
+    rows = selectors.members(people.secretary, plain)
+    assert rows.token_plan is None
+    assert "Nguyễn Văn Hùng" in [m.full_name for m in selectors.page(rows, 0, 50)]
+
+
+@on_postgresql
 def test_plain_lists_only(named, tree, people):
-    # A status filter, or a user who sees only part of the subtree, takes the general plan.
-    assert selectors.members(people.province, selectors.MemberFilter(q="hung")).token_plan is None
+    # A status filter, or a user who sees only part of the subtree, takes the general plan; a list
+    # without a unit of a user who sees one whole subtree reads that subtree's tokens.
+    assert (
+        selectors.members(people.province, selectors.MemberFilter(q="hung")).token_plan.path == tree.root.path
+    )
     assert selectors.members(people.province, selectors.MemberFilter(q="hung", org=tree.xa)).token_plan
     assert (
         selectors.members(people.secretary, selectors.MemberFilter(q="hung", org=tree.xa)).token_plan is None
