@@ -58,6 +58,14 @@ class Scope:
         """``covers_subtree`` for the unit at ``path``."""
         return self.everywhere or any(path.startswith(p) for p in self.subtree_paths)
 
+    def single_subtree(self) -> str | None:
+        """The path of the one subtree this scope is, when it is exactly one (no unit without its
+        subtree, not everywhere)."""
+        if self.everywhere or self.exact_org_ids:
+            return None
+        paths = _minimal_paths(self.subtree_paths)
+        return paths[0] if len(paths) == 1 else None
+
     def q(self, path_field: str, id_field: str) -> Q:
         if self.everywhere:
             return Q()

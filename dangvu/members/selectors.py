@@ -199,23 +199,23 @@ def token_plan(user: Any, criteria: MemberFilter) -> TokenPlan | None:
 
 def _only_subtree(user: Any, scope: Any) -> str | None:
     """The path of the one subtree that is everything ``user`` sees of the members, when it is: a
-    single subtree in the scope (no unit without its subtree), the user's own file inside it or none,
-    and no pending transfer bringing in a member from outside it (``visible_to`` adds both)."""
+    single subtree in the scope, the user's own file inside it or none, and no pending transfer
+    bringing in a member from outside it (``visible_to`` adds both)."""
+    from dangvu.accounts.querysets import person_keys
     from dangvu.members.enums import TransferStatus
     from dangvu.members.models import Transfer
 
-    paths = set(scope.subtree_paths)
-    roots = {path for path in paths if not any(path != other and path.startswith(other) for other in paths)}
-    if scope.exact_org_ids or len(roots) != 1:
+    path: str | None = scope.single_subtree()
+    if path is None:
         return None
-    (path,) = roots
-    own_file_outside = Member.objects.filter(user_id=user.pk).exclude(org__path__startswith=path)
+    # The own file's key is the one ``visible_to`` and the menu ask for (remembered for the request).
+    own = person_keys(Member, "user", user)
+    if own and Member.objects.filter(pk__in=own).exclude(org__path__startswith=path).exists():
+        return None
     arriving_from_outside = Transfer.objects.filter(
         status=TransferStatus.PENDING, to_org__path__startswith=path
     ).exclude(member__org__path__startswith=path)
-    if own_file_outside.exists() or arriving_from_outside.exists():
-        return None
-    return path
+    return None if arriving_from_outside.exists() else path
 
 
 def total(user: Any, criteria: MemberFilter, rows: Any, cap: int = COUNT_CAP) -> Total:

@@ -253,3 +253,15 @@ def test_the_migration_rebuilds_the_tokens_with_their_areas(named, tree, admin_u
     hung = named["Lê Văn Hùng"]
     member_move(actor=admin_user, member=hung, to_org=tree.b1)
     assert areas(hung) == {tree.xb.path}
+
+
+@on_postgresql
+def test_a_user_whose_own_file_is_outside_their_subtree_keeps_it_on_the_list(named, tree, people, admin_user):
+    from dangvu.members.services import member_link_account
+
+    own = named["Nguyễn Văn Hùng"]
+    assert own.org_id == tree.b1.pk
+    member_link_account(actor=admin_user, member=own, user=people.secretary)
+    rows = selectors.members(people.secretary, selectors.MemberFilter(q="hung"))
+    assert rows.token_plan is None
+    assert own.full_name in [m.full_name for m in selectors.page(rows, 0, 50)]
