@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import BooleanField, CharField, Expression, F, Q
 
-from dangvu.core.search import WORDS_SQL, Unindexed, WordsMatch, lexeme, planner_statistics
+from dangvu.core.search import WORDS_SQL, Unindexed, WordsMatch, lexeme, planner_statistics, word_prefix
 
 # The GIN index is built on ``WORDS_SQL`` (migrations 0006, 0012); a query must spell it the same way.
 WORDS_COLUMN = "search_words"
@@ -149,16 +149,74 @@ def word_search(queryset: Any, terms: list[str], memo: dict[Any, Any] | None = N
     """PostgreSQL: few matches are read through the word index and sorted (``name_key`` keeps the
     name-order index out of it); many matches are found by walking the name-order index, which holds
     the folded name, and testing each entry with ``LIKE`` (cheaper per row than building its words).
-    ``memo``: one request's answers, shared with its page and total."""
-    from dangvu.core.search import filter_search
+    ``memo``: one request's answers, shared with its page and total.
 
-    key = tuple(terms)
-    tsquery = _memo(memo, ("tsquery", key), lambda: tsquery_for(terms))
-    table = queryset.model._meta.db_table
-    estimate = _memo(memo, ("estimate", tsquery), lambda: estimated_matches(table, WORDS_COLUMN, tsquery))
-    if estimate <= SORT_MATCHES_UP_TO:
-        return queryset.filter(WordsMatch(F(WORDS_COLUMN), tsquery)).alias(name_key=Unindexed(F("sort_key")))
-    return filter_search(queryset, " ".join(terms))
+    Which of the two it is is decided when the query is compiled (``NameMatch``, ``NameKey``): a list
+    whose page and total the name tokens answer never asks the vocabulary and the planner for it."""
+    choice = _PlanChoice(tuple(terms), queryset.model._meta.db_table, memo if memo is not None else {})
+    return queryset.filter(NameMatch(choice)).alias(name_key=NameKey(choice))
+
+
+@dataclass(frozen=True)
+class _PlanChoice:
+    """The general plan of one name search, decided on first use: the tsquery of its words and whether
+    its matches are few enough to read through the word index and sort."""
+
+    terms: tuple[str, ...]
+    table: str
+    memo: dict[Any, Any] = field(compare=False, hash=False, repr=False)
+
+    @property
+    def tsquery(self) -> str:
+        return str(_memo(self.memo, ("tsquery", self.terms), lambda: tsquery_for(self.terms)))
+
+    @property
+    def sorts_matches(self) -> bool:
+        tsquery = self.tsquery
+        estimate = _memo(
+            self.memo, ("estimate", tsquery), lambda: estimated_matches(self.table, WORDS_COLUMN, tsquery)
+        )
+        return bool(estimate <= SORT_MATCHES_UP_TO)
+
+
+class NameMatch(Expression):
+    """The rows whose folded name has a word starting with each query word: the word index's match
+    (``WordsMatch``) when the matches are few, else ``LIKE`` on the folded name (``filter_search``),
+    which a walk of the name-order index tests entry by entry."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, choice: _PlanChoice) -> None:
+        super().__init__()
+        self.choice = choice
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:  # type: ignore[override]
+        if self.choice.sorts_matches:
+            condition: Any = WordsMatch(F(WORDS_COLUMN), self.choice.tsquery)
+        else:
+            condition = Q()
+            for term in self.choice.terms:
+                condition &= word_prefix("search_text", term)
+        resolved = condition.resolve_expression(compiler.query, allow_joins=False)
+        sql, params = compiler.compile(resolved)
+        return sql, tuple(params)
+
+
+class NameKey(Expression):
+    """The name-order key of a name search: ``sort_key`` itself when the name-order index is walked,
+    else an expression of it no index serves (``Unindexed``: the few matches are sorted)."""
+
+    output_field = CharField()
+
+    def __init__(self, choice: _PlanChoice) -> None:
+        super().__init__()
+        self.choice = choice
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:  # type: ignore[override]
+        key: Any = Unindexed(F("sort_key")) if self.choice.sorts_matches else F("sort_key")
+        sql, params = compiler.compile(key.resolve_expression(compiler.query, allow_joins=False))
+        return sql, tuple(params)
 
 
 def words_of(texts: Iterable[str]) -> set[str]:
@@ -186,6 +244,11 @@ TOKEN_MIN_MATCHES = 3_000
 # A total counts matches from the postings of the most selective word; past this many postings tested
 # (a province's share of a common word), what was found so far, rounded down, is the lower bound.
 TOKEN_MAX_COUNT_SCAN = 200_000
+# A subtree below an area (a commune, a grassroots committee) with at most this many members (its
+# roll-up) is searched by reading its own members through the unit index and sorting the matches: a
+# few thousand rows, where the area's postings of a common word hold hundreds of thousands, nearly all
+# in other units (measured at 6M: 2.1 s for "nguyen van" in a commune through the province's postings).
+SUBTREE_SCAN_UP_TO = 30_000
 
 
 @dataclass(frozen=True)
@@ -344,6 +407,8 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
     query = _token_query(plan)
     if query is None:
         return None
+    if _scans_subtree(plan, query):
+        return _subtree_page(plan, offset, limit)
     if query.others and query.subtree is None:
         return _zigzag_page(plan, query, offset, limit)
     where, params = _conditions(query)
@@ -382,7 +447,7 @@ def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -
     lie in blocks of the same given and middle name, so two common words meet after a few hundred
     steps where testing every posting of the rarer one took hundreds of thousands of probes."""
     terms = [query.driver, *query.others]
-    completions = _plan_completions(plan, terms)
+    completions = _plan_completions(plan, plan.terms)  # the same question as the plan's: remembered
     in_area, area_params = _area(query)
     params: list[Any] = []
     joins = []
@@ -444,6 +509,16 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
         # Several words across the country: the word index's count (measured faster than probing the
         # postings of the rarest word, which meet the others' thousands of times before the cap).
         return None
+    if _scans_subtree(plan, query):
+        return _subtree_total(plan), True
+    if not query.others and query.subtree is None:
+        counted = _word_postings(query, cap)
+        if counted is not None:
+            return counted
+    if query.others and query.subtree is None:
+        counted = _intersected_postings(plan, query, cap)
+        if counted is not None:
+            return counted
     where, params = _conditions(query)
     first = ""
     first_params: list[Any] = []
@@ -480,7 +555,132 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     return None
 
 
+# A total of several words in an area intersects their postings there when each word has at most this
+# many (a province's "nguyen" at 6M: about 70,000).
+TOKEN_MAX_INTERSECTED = 200_000
+
+
+def _intersected_postings(plan: TokenPlan, query: _TokenQuery, cap: int) -> tuple[int, bool] | None:
+    """The total of several words in one area: the members in every word's postings there (each read
+    index-only, hashed, intersected; a member holding two completions of a word counts once), exact when
+    no word has more than ``TOKEN_MAX_INTERSECTED`` postings there, else None."""
+    in_area, area_params = _area(query)
+    if not in_area:
+        return None
+    completions = _plan_completions(plan, plan.terms)
+    lists, params = [], []
+    for i, term in enumerate([query.driver, *query.others]):
+        lists.append(
+            f"l{i} AS MATERIALIZED (SELECT t.member_id FROM members_membernametoken t"  # noqa: S608
+            f" WHERE t.word = ANY(%s){in_area} LIMIT %s)"
+        )
+        params += [completions[term], *area_params, TOKEN_MAX_INTERSECTED + 1]
+    names = [f"l{i}" for i in range(len(lists))]
+    sql = (
+        "WITH " + ", ".join(lists) + " SELECT "  # noqa: S608 (fixed SQL; values are parameters)
+        + ", ".join(f"(SELECT count(*) FROM {name})" for name in names)
+        + ", (SELECT count(*) FROM ("
+        + " INTERSECT ".join(f"SELECT member_id FROM {name}" for name in names)
+        + ") s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        *postings, members = cursor.fetchone()
+    if max(postings) > TOKEN_MAX_INTERSECTED:
+        return (cap, False) if members > cap else None
+    return (cap, False) if members > cap else (int(members), True)
+
+
+def _word_postings(query: _TokenQuery, cap: int) -> tuple[int, bool] | None:
+    """The total of a one-word search over the country or a whole area from its completions' postings
+    alone (index-only ranges, no probe of each member's other tokens). A member holds a word once, so a
+    completion with more than ``cap`` postings proves "more than ``cap``" and a single completion's
+    postings are the exact count; several completions, each within the cap, are counted as distinct
+    members (a member may hold two of them) while their postings are few. None otherwise."""
+    in_area, area_params = _area(query)
+    branch = (
+        "SELECT count(*) AS n FROM (SELECT 1 FROM members_membernametoken t"  # noqa: S608 (fixed SQL)
+        f" WHERE t.word = %s{in_area} LIMIT %s) p"
+    )
+    common, _other, _rows = _word_frequencies()
+    # The commonest completion alone first: it usually proves "more than cap" by itself.
+    commonest = max(query.words, key=lambda word: common.get(word, 0.0))
+    with connection.cursor() as cursor:
+        for words in ([commonest], query.words) if len(query.words) > 1 else ([commonest],):
+            params: list[Any] = []
+            for word in words:
+                params += [word, *area_params, cap + 1]
+            cursor.execute(
+                "SELECT max(n), sum(n) FROM (" + " UNION ALL ".join([branch] * len(words)) + ") c",  # noqa: S608
+                params,
+            )
+            most, postings = cursor.fetchone()
+            if most > cap:
+                return cap, False
+        if len(query.words) == 1:
+            return int(most), True
+        if postings > TOKEN_MAX_COUNT_SCAN // 2:
+            return None
+        cursor.execute(
+            "SELECT count(DISTINCT t.member_id) FROM members_membernametoken t"  # noqa: S608 (fixed SQL)
+            f" WHERE t.word = ANY(%s){in_area}",
+            [query.words, *area_params],
+        )
+        (members,) = cursor.fetchone()
+    return (cap, False) if members > cap else (int(members), True)
+
+
 def _count_budget(query: _TokenQuery) -> int:
     """How many postings of the driver a total may test: each posting of a one-word search costs an
     index entry (and a set lookup for a subtree), one of several words a probe per other word."""
     return TOKEN_MAX_COUNT_SCAN if not query.others else TOKEN_MAX_COUNT_SCAN // 10
+
+
+def _scans_subtree(plan: TokenPlan, query: _TokenQuery) -> bool:
+    """Whether the query's subtree (below an area) is small enough to be read whole (``_subtree_page``)."""
+    if query.subtree is None or query.area is None:
+        return False
+    return bool(_memo(plan.memo, "subtree_members", lambda: _subtree_members(query.subtree)) <= SUBTREE_SCAN_UP_TO)
+
+
+def _subtree_members(path: str | None) -> int:
+    """The current members of the subtree at ``path`` from its roll-up (an estimate for the plan: members
+    of other statuses are read too, and are few); a unit without a roll-up row has none."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.probationary + c.official + c.exempt + c.transferring"
+            " FROM members_orgmembercount c JOIN orgs_org o ON o.id = c.org_id WHERE o.path = %s",
+            [path],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _subtree_matches(plan: TokenPlan) -> tuple[str, list[Any]]:
+    """The members of the plan's subtree whose name has a word starting with each query word: the
+    subtree's members read through the unit index first (``MATERIALIZED``: the planner must not start
+    from a word index or the name order, which hold the whole country), then each word tested on the
+    folded name (a word of it starts with the query word exactly when " word" occurs in " name", the
+    tokens' meaning; ``strpos`` needs no escaping of ``%`` or ``_``)."""
+    path = plan.path or ""
+    sql = (
+        "WITH s AS MATERIALIZED (SELECT m.id, m.sort_key, ' ' || m.search_text AS words"
+        " FROM members_member m WHERE m.org_id IN (SELECT id FROM orgs_org WHERE path >= %s AND path < %s))"
+        " SELECT s.id, s.sort_key FROM s WHERE "
+        + " AND ".join(["strpos(s.words, %s) > 0"] * len(plan.terms))
+    )
+    return sql, [path, _after(path), *(" " + term for term in plan.terms)]
+
+
+def _subtree_page(plan: TokenPlan, offset: int, limit: int) -> list[int]:
+    sql, params = _subtree_matches(plan)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ORDER BY s.sort_key, s.id LIMIT %s OFFSET %s", [*params, limit, offset])
+        return [member_id for member_id, _key in cursor.fetchall()]
+
+
+def _subtree_total(plan: TokenPlan) -> int:
+    sql, params = _subtree_matches(plan)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql}) c", params)  # noqa: S608 (fixed SQL)
+        return int(cursor.fetchone()[0])
