@@ -100,7 +100,7 @@ def main() -> None:
     ]
     counts = {label: queries_per_request(f"/api/v1/members?{query}", token) for label, query in cases}
     connections.close_all()
-    port = free_port()
+    port = int(os.environ.get("BENCH_PORT") or free_port())
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
         "PYTHONPATH": str(common.ROOT),

@@ -100,6 +100,13 @@ def tsquery_for(terms: Iterable[str]) -> str:
         for term in terms:
             if word.startswith(term):
                 found[term].add(word)
+    return tsquery_of(found)
+
+
+def tsquery_of(found: dict[str, set[str]]) -> str:
+    """The tsquery "each query word is one of its words" for ``{query word: the words it stands for}``
+    (``tsquery_for``; common words paired with the most selective other word)."""
+    terms = list(found)
     common = common_words()
     frequent = [t for t in terms if found[t] <= common]
     anchors = [t for t in terms if t not in frequent and len(found[t]) < MAX_EXPANSION]
@@ -191,7 +198,7 @@ class NameMatch(Expression):
         super().__init__()
         self.choice = choice
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:  # type: ignore[override]
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         if self.choice.sorts_matches:
             condition: Any = WordsMatch(F(WORDS_COLUMN), self.choice.tsquery)
         else:
@@ -213,7 +220,7 @@ class NameKey(Expression):
         super().__init__()
         self.choice = choice
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:  # type: ignore[override]
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         key: Any = Unindexed(F("sort_key")) if self.choice.sorts_matches else F("sort_key")
         sql, params = compiler.compile(key.resolve_expression(compiler.query, allow_joins=False))
         return sql, tuple(params)
@@ -432,22 +439,78 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
         return [member_id for _key, member_id in cursor.fetchall()]
 
 
-# A zigzag page takes at most this many steps (each an index descent per word completion); past it the
-# words rarely meet in name order and the word index serves the page.
+# A zigzag page takes at most this many steps (each an index descent per word completion), and at most
+# ``TOKEN_MAX_SEEKS`` descents in all; past them the words rarely meet in name order (``_split_page``).
 TOKEN_MAX_STEPS = 3_000
+TOKEN_MAX_SEEKS = 4_000
+# A part of a split page (``_split_page``) expected to match at most this many members in the country is
+# read through the word index and sorted, without trying the leapfrog first.
+TOKEN_SPLIT_WORD_INDEX_UP_TO = 5_000
 
 
 def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -> list[int] | None:
     """A page of a search of several words over the country or one area (province): their posting
-    lists (the area's) intersected in name order by leapfrog (one recursive query). From a position in
-    name order, each word in turn seeks its first posting at or after the previous word's (one index
-    descent per completion, the least of them); when the last word lands on the member the first word
-    found, that member matches, and the search goes on after it; otherwise it goes on from where the
-    last word landed. Every step skips the runs of postings that cannot match, however long: a word's postings
-    lie in blocks of the same given and middle name, so two common words meet after a few hundred
-    steps where testing every posting of the rarer one took hundreds of thousands of probes."""
-    terms = [query.driver, *query.others]
+    lists intersected in name order by leapfrog (``_leapfrog``); when they rarely meet in that order
+    (the steps run out), the query word with several completions is split (``_split_page``)."""
     completions = _plan_completions(plan, plan.terms)  # the same question as the plan's: remembered
+    wanted = offset + limit
+    found = _leapfrog(query, completions, wanted)
+    if found is None:
+        found = _split_page(query, completions, wanted)
+    return None if found is None else [member_id for _key, member_id in found[offset:wanted]]
+
+
+def _split_page(
+    query: _TokenQuery, completions: dict[str, list[str]], wanted: int
+) -> list[tuple[str, int]] | None:
+    """The first ``wanted`` matches when the leapfrog of every word ran out of steps: the query word
+    with the most completions ("tra": "trang", "tram", and the family name "tran", which meets "nguyen
+    thi" rarely) is split into one search per completion, each by leapfrog or, when that runs out too
+    (the words rarely meet: few matches), by the word index and a sort; the parts merged in name order
+    (a member holding two completions is in two parts: kept once). None: one completion each (the
+    general plan serves the page)."""
+    split = max(completions, key=lambda term: len(completions[term]))
+    if len(completions[split]) == 1:
+        return None
+    found: set[tuple[str, int]] = set()
+    for word in completions[split]:
+        part = completions | {split: [word]}
+        tsquery = tsquery_of({term: set(words) for term, words in part.items()})
+        # Few matches in the country (the planner's estimate, which knows how often a common word
+        # meets another through their pair): the word index reads them at once.
+        few = estimated_matches("members_member", WORDS_COLUMN, tsquery) <= TOKEN_SPLIT_WORD_INDEX_UP_TO
+        keys = None if few else _leapfrog(query, part, wanted)
+        found.update(keys if keys is not None else _word_index_page(query, tsquery, wanted))
+    return sorted(found)[:wanted]
+
+
+def _word_index_page(query: _TokenQuery, tsquery: str, wanted: int) -> list[tuple[str, int]]:
+    """The first ``wanted`` members (in the query's area) matching ``tsquery`` through the word index
+    (``search_words``) and a sort: for words that meet rarely."""
+    words = WORDS_SQL.format(column=WORDS_COLUMN)
+    sql = f"SELECT m.sort_key, m.id FROM members_member m WHERE {words} @@ %s::tsquery"  # noqa: S608
+    params: list[Any] = [tsquery]
+    if query.area is not None:
+        sql += " AND m.org_id IN (SELECT id FROM orgs_org WHERE path >= %s AND path < %s)"
+        params += [query.area, _after(query.area)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY m.sort_key || '', m.id LIMIT %s", [*params, wanted])
+        return [(key, member_id) for key, member_id in cursor.fetchall()]
+
+
+def _leapfrog(
+    query: _TokenQuery, completions: dict[str, list[str]], wanted: int
+) -> list[tuple[str, int]] | None:
+    """The first ``wanted`` (sort key, member) of a search of several words over the country or one
+    area: their posting lists (the area's) intersected in name order by leapfrog (one recursive query).
+    From a position in name order, each word in turn seeks its first posting at or after the previous
+    word's (one index descent per completion, the least of them); when the last word lands on the
+    member the first word found, that member matches, and the search goes on after it; otherwise it
+    goes on from where the last word landed. Every step skips the runs of postings that cannot match,
+    however long: a word's postings lie in blocks of the same given and middle name, so two common
+    words meet after a few hundred steps where testing every posting of the rarer one took hundreds of
+    thousands of probes. None: the steps ran out before ``wanted`` matches (the words rarely meet)."""
+    terms = [query.driver, *query.others]
     in_area, area_params = _area(query)
     params: list[Any] = []
     joins = []
@@ -476,8 +539,8 @@ def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -
     if query.subtree is not None:
         scope = "EXISTS (SELECT 1 FROM orgs_org g WHERE g.id = n0.org AND g.path >= %s AND g.path < %s)"
         params += [query.subtree, _after(query.subtree)]
-    wanted = offset + limit
     meet = f"{previous}.mid = n0.mid"
+    steps = max(1, min(TOKEN_MAX_STEPS, TOKEN_MAX_SEEKS // sum(len(completions[t]) for t in terms)))
     sql = (
         "WITH RECURSIVE z(sk, mid, counted, found, steps) AS ("  # noqa: S608 (fixed SQL; values are parameters)
         " SELECT ''::text COLLATE \"C\", 0::bigint, false, 0, 0"
@@ -486,15 +549,15 @@ def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -
         " s.counted, z.found + s.counted::int, z.steps + 1"
         " FROM z" + "".join(joins) + f" CROSS JOIN LATERAL (SELECT {meet} AND {scope} AS counted) s"  # noqa: S608
         " WHERE z.found < %s AND z.steps < %s)"
-        " SELECT mid - 1, counted, steps FROM z WHERE counted OR steps = %s ORDER BY sk, mid"
+        " SELECT sk, mid - 1, counted, steps FROM z WHERE counted OR steps = %s ORDER BY sk, mid"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, wanted, TOKEN_MAX_STEPS, TOKEN_MAX_STEPS])
+        cursor.execute(sql, [*params, wanted, steps, steps])
         rows = cursor.fetchall()
-    keys = [member_id for member_id, counted, _steps in rows if counted]
-    if len(keys) < wanted and any(steps >= TOKEN_MAX_STEPS for _key, _counted, steps in rows):
+    found = [(key, member_id) for key, member_id, counted, _steps in rows if counted]
+    if len(found) < wanted and any(taken >= steps for _key, _member, _counted, taken in rows):
         return None  # the steps ran out before the page was full: the words rarely meet
-    return keys[offset:wanted]
+    return found
 
 
 def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
@@ -505,9 +568,12 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     or words that rarely meet), the count found so far, rounded down to a round number (1,000s or
     100s), is a true lower bound. None: use the general count."""
     query = _token_query(plan)
-    if query is None or (query.others and query.area is None and query.subtree is None):
+    if query is None:
+        return None
+    if query.others and query.area is None and query.subtree is None:
         # Several words across the country: the word index's count (measured faster than probing the
-        # postings of the rarest word, which meet the others' thousands of times before the cap).
+        # postings of the rarest word, which meet the others' thousands of times before the cap, and
+        # than intersecting their postings, area by area or whole: 0.2-0.4 s at 1M members).
         return None
     if _scans_subtree(plan, query):
         return _subtree_total(plan), True
@@ -564,31 +630,33 @@ def _intersected_postings(plan: TokenPlan, query: _TokenQuery, cap: int) -> tupl
     """The total of several words in one area: the members in every word's postings there (each read
     index-only, hashed, intersected; a member holding two completions of a word counts once), exact when
     no word has more than ``TOKEN_MAX_INTERSECTED`` postings there, else None."""
-    in_area, area_params = _area(query)
-    if not in_area:
+    if query.area is None:
         return None
+    members, complete = _intersect_in_area(plan, query, query.area)
+    if members > cap:
+        return cap, False
+    return (members, True) if complete else None
+
+
+def _intersect_in_area(plan: TokenPlan, query: _TokenQuery, area: str) -> tuple[int, bool]:
+    """(members matching every word in ``area``, whether every word's postings were read whole)."""
     completions = _plan_completions(plan, plan.terms)
-    lists, params = [], []
+    lists: list[str] = []
+    params: list[Any] = []
     for i, term in enumerate([query.driver, *query.others]):
         lists.append(
             f"l{i} AS MATERIALIZED (SELECT t.member_id FROM members_membernametoken t"  # noqa: S608
-            f" WHERE t.word = ANY(%s){in_area} LIMIT %s)"
+            " WHERE t.word = ANY(%s) AND t.area = %s LIMIT %s)"
         )
-        params += [completions[term], *area_params, TOKEN_MAX_INTERSECTED + 1]
+        params += [completions[term], area, TOKEN_MAX_INTERSECTED + 1]
     names = [f"l{i}" for i in range(len(lists))]
-    sql = (
-        "WITH " + ", ".join(lists) + " SELECT "  # noqa: S608 (fixed SQL; values are parameters)
-        + ", ".join(f"(SELECT count(*) FROM {name})" for name in names)
-        + ", (SELECT count(*) FROM ("
-        + " INTERSECT ".join(f"SELECT member_id FROM {name}" for name in names)
-        + ") s)"
-    )
+    counts = ", ".join(f"(SELECT count(*) FROM {name})" for name in names)  # noqa: S608 (fixed SQL)
+    common = " INTERSECT ".join(f"SELECT member_id FROM {name}" for name in names)  # noqa: S608
+    sql = f"WITH {', '.join(lists)} SELECT {counts}, (SELECT count(*) FROM ({common}) s)"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         *postings, members = cursor.fetchone()
-    if max(postings) > TOKEN_MAX_INTERSECTED:
-        return (cap, False) if members > cap else None
-    return (cap, False) if members > cap else (int(members), True)
+    return int(members), max(postings) <= TOKEN_MAX_INTERSECTED
 
 
 def _word_postings(query: _TokenQuery, cap: int) -> tuple[int, bool] | None:
@@ -640,7 +708,9 @@ def _scans_subtree(plan: TokenPlan, query: _TokenQuery) -> bool:
     """Whether the query's subtree (below an area) is small enough to be read whole (``_subtree_page``)."""
     if query.subtree is None or query.area is None:
         return False
-    return bool(_memo(plan.memo, "subtree_members", lambda: _subtree_members(query.subtree)) <= SUBTREE_SCAN_UP_TO)
+    return bool(
+        _memo(plan.memo, "subtree_members", lambda: _subtree_members(query.subtree)) <= SUBTREE_SCAN_UP_TO
+    )
 
 
 def _subtree_members(path: str | None) -> int:
@@ -664,10 +734,9 @@ def _subtree_matches(plan: TokenPlan) -> tuple[str, list[Any]]:
     tokens' meaning; ``strpos`` needs no escaping of ``%`` or ``_``)."""
     path = plan.path or ""
     sql = (
-        "WITH s AS MATERIALIZED (SELECT m.id, m.sort_key, ' ' || m.search_text AS words"
+        "WITH s AS MATERIALIZED (SELECT m.id, m.sort_key, ' ' || m.search_text AS words"  # noqa: S608
         " FROM members_member m WHERE m.org_id IN (SELECT id FROM orgs_org WHERE path >= %s AND path < %s))"
-        " SELECT s.id, s.sort_key FROM s WHERE "
-        + " AND ".join(["strpos(s.words, %s) > 0"] * len(plan.terms))
+        " SELECT s.id, s.sort_key FROM s WHERE " + " AND ".join(["strpos(s.words, %s) > 0"] * len(plan.terms))
     )
     return sql, [path, _after(path), *(" " + term for term in plan.terms)]
 

@@ -90,7 +90,10 @@ def test_token_total_is_a_lower_bound_past_the_cap(named, admin_user, monkeypatc
 
 @on_postgresql
 @pytest.mark.parametrize("steps", [1, 10_000])
-def test_a_zigzag_page_out_of_steps_falls_back_to_the_general_plan(named, admin_user, monkeypatch, steps):
+@pytest.mark.parametrize("few", [0, 10**9])
+def test_a_zigzag_page_out_of_steps_is_split_by_completion(named, admin_user, monkeypatch, steps, few):
+    # "van n": when the leapfrog runs out of steps, "n" is split into its completions (nguyen, nguyet),
+    # each found by leapfrog or, when that runs out too or few members match, by the word index.
     from dangvu.members.search import TokenPlan, token_page
 
     monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 10**9)
@@ -98,9 +101,12 @@ def test_a_zigzag_page_out_of_steps_falls_back_to_the_general_plan(named, admin_
     expected = [m.pk for m in selectors.page(rows, 0, 50)]
     monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)
     monkeypatch.setattr("dangvu.members.search.TOKEN_MAX_STEPS", steps)
-    keys = token_page(TokenPlan(("van", "n"), None), 0, 50)
-    assert keys is None if steps < 10 else keys == expected
+    monkeypatch.setattr("dangvu.members.search.TOKEN_SPLIT_WORD_INDEX_UP_TO", few)
+    assert token_page(TokenPlan(("van", "n"), None), 0, 50) == expected
+    assert token_page(TokenPlan(("van", "n"), None), 1, 1) == expected[1:2]
     assert len(expected) == 2  # Nguyễn Văn Hùng, Nguyễn Văn Thi
+    # One completion each: nothing to split, the general plan serves the page.
+    assert token_page(TokenPlan(("van", "nguyen"), None), 0, 50) == (None if steps == 1 else expected)
 
 
 @on_postgresql
@@ -283,4 +289,7 @@ def test_a_small_subtree_is_read_whole_and_follows_a_move(named, tree, admin_use
 
     moved = (["Nguyễn Văn Hùng", "Nguyễn Thị Hương", "Nguyễn Văn Thi"], Total(3, True))
     assert listing(admin_user, "nguyen", tree.a1) == moved
-    assert listing(admin_user, "nguyen hu", tree.a1) == (["Nguyễn Văn Hùng", "Nguyễn Thị Hương"], Total(2, True))
+    assert listing(admin_user, "nguyen hu", tree.a1) == (
+        ["Nguyễn Văn Hùng", "Nguyễn Thị Hương"],
+        Total(2, True),
+    )
