@@ -417,6 +417,8 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
     if _scans_subtree(plan, query):
         return _subtree_page(plan, offset, limit)
     if query.others and query.subtree is None:
+        if _few_matches(plan):
+            return None  # the word index finds them and they are sorted (the general plan)
         return _zigzag_page(plan, query, offset, limit)
     where, params = _conditions(query)
     branch = (
@@ -439,6 +441,21 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
         return [member_id for _key, member_id in cursor.fetchall()]
 
 
+# A search of several words expected (the word index's statistics, which know how often a common word
+# meets another through their pair) to match at most this many members in the country is served by the
+# word index and a sort: the leapfrog would walk past many near-misses to find them.
+TOKEN_FEW_MATCHES = 5_000
+
+
+def _few_matches(plan: TokenPlan) -> bool:
+    choice = _PlanChoice(plan.terms, "members_member", plan.memo)
+    tsquery = choice.tsquery
+    estimate = _memo(
+        plan.memo, ("estimate", tsquery), lambda: estimated_matches("members_member", WORDS_COLUMN, tsquery)
+    )
+    return bool(estimate <= TOKEN_FEW_MATCHES)
+
+
 # A zigzag page takes at most this many steps (each an index descent per word completion), and at most
 # ``TOKEN_MAX_SEEKS`` descents in all; past them the words rarely meet in name order (``_split_page``).
 TOKEN_MAX_STEPS = 3_000
@@ -446,6 +463,8 @@ TOKEN_MAX_SEEKS = 4_000
 # A part of a split page (``_split_page``) expected to match at most this many members in the country is
 # read through the word index and sorted, without trying the leapfrog first.
 TOKEN_SPLIT_WORD_INDEX_UP_TO = 5_000
+# A query word with more completions than this is not split: the general plan serves the page.
+TOKEN_SPLIT_MAX_COMPLETIONS = 6
 
 
 def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -> list[int] | None:
@@ -470,7 +489,7 @@ def _split_page(
     (a member holding two completions is in two parts: kept once). None: one completion each (the
     general plan serves the page)."""
     split = max(completions, key=lambda term: len(completions[term]))
-    if len(completions[split]) == 1:
+    if not 1 < len(completions[split]) <= TOKEN_SPLIT_MAX_COMPLETIONS:
         return None
     found: set[tuple[str, int]] = set()
     for word in completions[split]:
@@ -573,8 +592,10 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     if query.others and query.area is None and query.subtree is None:
         # Several words across the country: the word index's count (measured faster than probing the
         # postings of the rarest word, which meet the others' thousands of times before the cap, and
-        # than intersecting their postings, area by area or whole: 0.2-0.4 s at 1M members).
-        return None
+        # than intersecting their postings, area by area or whole: 0.2-0.4 s at 1M members), also when
+        # the matches are so many that the general plan walks the name order for its page (a count
+        # that way tests hundreds of thousands of names: 0.5-3.9 s at 6M for "nguyen ngoc").
+        return _word_index_count(plan, cap)
     if _scans_subtree(plan, query):
         return _subtree_total(plan), True
     if not query.others and query.subtree is None:
@@ -657,6 +678,19 @@ def _intersect_in_area(plan: TokenPlan, query: _TokenQuery, area: str) -> tuple[
         cursor.execute(sql, params)
         *postings, members = cursor.fetchone()
     return int(members), max(postings) <= TOKEN_MAX_INTERSECTED
+
+
+def _word_index_count(plan: TokenPlan, cap: int) -> tuple[int, bool]:
+    """The members matching every query word, counted through the word index up to ``cap`` + 1."""
+    choice = _PlanChoice(plan.terms, "members_member", plan.memo)
+    words = WORDS_SQL.format(column=WORDS_COLUMN)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM members_member WHERE {words} @@ %s::tsquery LIMIT %s) s",  # noqa: S608
+            [choice.tsquery, cap + 1],
+        )
+        (members,) = cursor.fetchone()
+    return (cap, False) if members > cap else (int(members), True)
 
 
 def _word_postings(query: _TokenQuery, cap: int) -> tuple[int, bool] | None:

@@ -102,11 +102,15 @@ def test_a_zigzag_page_out_of_steps_is_split_by_completion(named, admin_user, mo
     monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)
     monkeypatch.setattr("dangvu.members.search.TOKEN_MAX_STEPS", steps)
     monkeypatch.setattr("dangvu.members.search.TOKEN_SPLIT_WORD_INDEX_UP_TO", few)
+    monkeypatch.setattr("dangvu.members.search.TOKEN_FEW_MATCHES", -1)  # the leapfrog, however few match
     assert token_page(TokenPlan(("van", "n"), None), 0, 50) == expected
     assert token_page(TokenPlan(("van", "n"), None), 1, 1) == expected[1:2]
     assert len(expected) == 2  # Nguyễn Văn Hùng, Nguyễn Văn Thi
     # One completion each: nothing to split, the general plan serves the page.
     assert token_page(TokenPlan(("van", "nguyen"), None), 0, 50) == (None if steps == 1 else expected)
+    # Few matches expected in the country: the general plan (the word index and a sort) serves the page.
+    monkeypatch.setattr("dangvu.members.search.TOKEN_FEW_MATCHES", 5_000)
+    assert token_page(TokenPlan(("van", "n"), None), 0, 50) is None
 
 
 @on_postgresql
@@ -129,8 +133,9 @@ def test_token_total_past_its_scan_budget_is_a_labelled_lower_bound(tree, admin_
     monkeypatch.setattr("dangvu.members.search.TOKEN_MAX_COUNT_SCAN", 200_000)
     assert token_total(TokenPlan(("hung",), tree.a1.path), cap=1000) == (120, True)
     assert token_total(TokenPlan(("hung", "tran"), tree.a1.path), cap=1000) == (120, True)
-    # Several words across the country: the word index counts (the general count).
-    assert token_total(TokenPlan(("hung", "tran"), None), cap=1000) is None
+    # Several words across the country: the word index counts.
+    assert token_total(TokenPlan(("hung", "tran"), None), cap=1000) == (120, True)
+    assert token_total(TokenPlan(("hung", "tran"), None), cap=100) == (100, False)
     # Fewer postings may be tested than the matches: what was found, rounded down, and not exact.
     monkeypatch.setattr("dangvu.members.search.TOKEN_MAX_COUNT_SCAN", 110)
     assert token_total(TokenPlan(("hung",), tree.a1.path), cap=1000) == (100, False)
