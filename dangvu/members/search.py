@@ -418,7 +418,12 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
         return _subtree_page(plan, offset, limit)
     if query.others and query.subtree is None:
         if _few_matches(plan):
-            return None  # the word index finds them and they are sorted (the general plan)
+            # In a province, the words' postings there intersected; else (or when a word has too
+            # many postings there) the word index finds them and they are sorted (the general plan).
+            found = _area_matches(plan, query)
+            return (
+                None if found is None else [member_id for _key, member_id in found[offset : offset + limit]]
+            )
         return _zigzag_page(plan, query, offset, limit)
     where, params = _conditions(query)
     branch = (
@@ -647,12 +652,56 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
 TOKEN_MAX_INTERSECTED = 200_000
 
 
+# Few matches in a province are found by intersecting the words' postings there while all of them hold
+# at most this many postings in the country (a province holds about 1/34 of them at 6M).
+TOKEN_MAX_AREA_MATCHES_POSTINGS = 1_000_000
+
+
+def _area_matches(plan: TokenPlan, query: _TokenQuery) -> list[tuple[str, int]] | None:
+    """Every (sort key, member) matching several words in the query's area, in name order: the words'
+    postings there intersected (for few matches; remembered for the list's total). None: not an area,
+    or a word has more than ``TOKEN_MAX_INTERSECTED`` postings there."""
+    if query.area is None:
+        return None
+    completions = _plan_completions(plan, plan.terms)
+    if sum(_estimated_postings(words) for words in completions.values()) > TOKEN_MAX_AREA_MATCHES_POSTINGS:
+        return None  # the word index and a sort cost less than reading so many postings
+    area = query.area
+    return _memo(plan.memo, "area_matches", lambda: _read_area_matches(plan, query, area))
+
+
+def _read_area_matches(plan: TokenPlan, query: _TokenQuery, area: str) -> list[tuple[str, int]] | None:
+    completions = _plan_completions(plan, plan.terms)
+    lists: list[str] = []
+    params: list[Any] = []
+    for i, term in enumerate([query.driver, *query.others]):
+        lists.append(
+            f"l{i} AS MATERIALIZED (SELECT t.member_id, t.sort_key FROM members_membernametoken t"  # noqa: S608
+            " WHERE t.word = ANY(%s) AND t.area = %s LIMIT %s)"
+        )
+        params += [completions[term], area, TOKEN_MAX_INTERSECTED + 1]
+    names = [f"l{i}" for i in range(len(lists))]
+    most = ", ".join(f"(SELECT count(*) FROM {name})" for name in names)  # noqa: S608 (fixed SQL)
+    common = " INTERSECT ".join(f"SELECT member_id, sort_key FROM {name}" for name in names)  # noqa: S608
+    # One row per match with the longest list's length (one row of NULLs when nothing matches).
+    sql = f"WITH {', '.join(lists)}, m AS ({common}) SELECT greatest({most}), m.sort_key, m.member_id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " FROM (SELECT 1) one LEFT JOIN m ON TRUE ORDER BY 2, 3", params)
+        rows = cursor.fetchall()
+    if rows[0][0] > TOKEN_MAX_INTERSECTED:
+        return None
+    return [(key, member_id) for _most, key, member_id in rows if member_id is not None]
+
+
 def _intersected_postings(plan: TokenPlan, query: _TokenQuery, cap: int) -> tuple[int, bool] | None:
     """The total of several words in one area: the members in every word's postings there (each read
     index-only, hashed, intersected; a member holding two completions of a word counts once), exact when
     no word has more than ``TOKEN_MAX_INTERSECTED`` postings there, else None."""
     if query.area is None:
         return None
+    found = plan.memo.get("area_matches")
+    if found is not None:  # the page read every match
+        return (cap, False) if len(found) > cap else (len(found), True)
     members, complete = _intersect_in_area(plan, query, query.area)
     if members > cap:
         return cap, False
