@@ -13,7 +13,8 @@ gunicorn (production settings, ``DANGVU_WEB_WORKERS`` workers, default 4, 1 thre
 drives each for the same time with 16 connections. Goal: ORM requests/s ≥ 0.6 × raw SQL (aim 0.8).
 
 Usage: python bench/bench_api_load.py [members]   (default 6,000,000; seeds once if needed)
-Environment: ``BENCH_WRK_DURATION`` (15s), ``BENCH_API_Q`` (the name searched: default ``hung``).
+Environment: ``BENCH_WRK_DURATION`` (15s), ``BENCH_API_Q`` (the name searched: default ``hung``),
+``BENCH_PORT`` (the server's port: default a free one).
 Writes to the database: one account with its role (``bench-api-btc``) and an API token per run.
 """
 
@@ -100,7 +101,7 @@ def main() -> None:
     ]
     counts = {label: queries_per_request(f"/api/v1/members?{query}", token) for label, query in cases}
     connections.close_all()
-    port = free_port()
+    port = int(os.environ.get("BENCH_PORT") or free_port())
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
         "PYTHONPATH": str(common.ROOT),

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import BooleanField, CharField, Expression, F, Q
 
-from dangvu.core.search import WORDS_SQL, Unindexed, WordsMatch, lexeme, planner_statistics
+from dangvu.core.search import WORDS_SQL, Unindexed, WordsMatch, lexeme, planner_statistics, word_prefix
 
 # The GIN index is built on ``WORDS_SQL`` (migrations 0006, 0012); a query must spell it the same way.
 WORDS_COLUMN = "search_words"
@@ -100,6 +100,13 @@ def tsquery_for(terms: Iterable[str]) -> str:
         for term in terms:
             if word.startswith(term):
                 found[term].add(word)
+    return tsquery_of(found)
+
+
+def tsquery_of(found: dict[str, set[str]]) -> str:
+    """The tsquery "each query word is one of its words" for ``{query word: the words it stands for}``
+    (``tsquery_for``; common words paired with the most selective other word)."""
+    terms = list(found)
     common = common_words()
     frequent = [t for t in terms if found[t] <= common]
     anchors = [t for t in terms if t not in frequent and len(found[t]) < MAX_EXPANSION]
@@ -149,16 +156,74 @@ def word_search(queryset: Any, terms: list[str], memo: dict[Any, Any] | None = N
     """PostgreSQL: few matches are read through the word index and sorted (``name_key`` keeps the
     name-order index out of it); many matches are found by walking the name-order index, which holds
     the folded name, and testing each entry with ``LIKE`` (cheaper per row than building its words).
-    ``memo``: one request's answers, shared with its page and total."""
-    from dangvu.core.search import filter_search
+    ``memo``: one request's answers, shared with its page and total.
 
-    key = tuple(terms)
-    tsquery = _memo(memo, ("tsquery", key), lambda: tsquery_for(terms))
-    table = queryset.model._meta.db_table
-    estimate = _memo(memo, ("estimate", tsquery), lambda: estimated_matches(table, WORDS_COLUMN, tsquery))
-    if estimate <= SORT_MATCHES_UP_TO:
-        return queryset.filter(WordsMatch(F(WORDS_COLUMN), tsquery)).alias(name_key=Unindexed(F("sort_key")))
-    return filter_search(queryset, " ".join(terms))
+    Which of the two it is is decided when the query is compiled (``NameMatch``, ``NameKey``): a list
+    whose page and total the name tokens answer never asks the vocabulary and the planner for it."""
+    choice = _PlanChoice(tuple(terms), queryset.model._meta.db_table, memo if memo is not None else {})
+    return queryset.filter(NameMatch(choice)).alias(name_key=NameKey(choice))
+
+
+@dataclass(frozen=True)
+class _PlanChoice:
+    """The general plan of one name search, decided on first use: the tsquery of its words and whether
+    its matches are few enough to read through the word index and sort."""
+
+    terms: tuple[str, ...]
+    table: str
+    memo: dict[Any, Any] = field(compare=False, hash=False, repr=False)
+
+    @property
+    def tsquery(self) -> str:
+        return str(_memo(self.memo, ("tsquery", self.terms), lambda: tsquery_for(self.terms)))
+
+    @property
+    def sorts_matches(self) -> bool:
+        tsquery = self.tsquery
+        estimate = _memo(
+            self.memo, ("estimate", tsquery), lambda: estimated_matches(self.table, WORDS_COLUMN, tsquery)
+        )
+        return bool(estimate <= SORT_MATCHES_UP_TO)
+
+
+class NameMatch(Expression):
+    """The rows whose folded name has a word starting with each query word: the word index's match
+    (``WordsMatch``) when the matches are few, else ``LIKE`` on the folded name (``filter_search``),
+    which a walk of the name-order index tests entry by entry."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, choice: _PlanChoice) -> None:
+        super().__init__()
+        self.choice = choice
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        if self.choice.sorts_matches:
+            condition: Any = WordsMatch(F(WORDS_COLUMN), self.choice.tsquery)
+        else:
+            condition = Q()
+            for term in self.choice.terms:
+                condition &= word_prefix("search_text", term)
+        resolved = condition.resolve_expression(compiler.query, allow_joins=False)
+        sql, params = compiler.compile(resolved)
+        return sql, tuple(params)
+
+
+class NameKey(Expression):
+    """The name-order key of a name search: ``sort_key`` itself when the name-order index is walked,
+    else an expression of it no index serves (``Unindexed``: the few matches are sorted)."""
+
+    output_field = CharField()
+
+    def __init__(self, choice: _PlanChoice) -> None:
+        super().__init__()
+        self.choice = choice
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        key: Any = Unindexed(F("sort_key")) if self.choice.sorts_matches else F("sort_key")
+        sql, params = compiler.compile(key.resolve_expression(compiler.query, allow_joins=False))
+        return sql, tuple(params)
 
 
 def words_of(texts: Iterable[str]) -> set[str]:
@@ -186,6 +251,11 @@ TOKEN_MIN_MATCHES = 3_000
 # A total counts matches from the postings of the most selective word; past this many postings tested
 # (a province's share of a common word), what was found so far, rounded down, is the lower bound.
 TOKEN_MAX_COUNT_SCAN = 200_000
+# A subtree below an area (a commune, a grassroots committee) with at most this many members (its
+# roll-up) is searched by reading its own members through the unit index and sorting the matches: a
+# few thousand rows, where the area's postings of a common word hold hundreds of thousands, nearly all
+# in other units (measured at 6M: 2.1 s for "nguyen van" in a commune through the province's postings).
+SUBTREE_SCAN_UP_TO = 30_000
 
 
 @dataclass(frozen=True)
@@ -344,7 +414,16 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
     query = _token_query(plan)
     if query is None:
         return None
+    if _scans_subtree(plan, query):
+        return _subtree_page(plan, offset, limit)
     if query.others and query.subtree is None:
+        if _few_matches(plan):
+            # In a province, the words' postings there intersected; else (or when a word has too
+            # many postings there) the word index finds them and they are sorted (the general plan).
+            found = _area_matches(plan, query)
+            return (
+                None if found is None else [member_id for _key, member_id in found[offset : offset + limit]]
+            )
         return _zigzag_page(plan, query, offset, limit)
     where, params = _conditions(query)
     branch = (
@@ -367,22 +446,95 @@ def token_page(plan: TokenPlan, offset: int, limit: int) -> list[int] | None:
         return [member_id for _key, member_id in cursor.fetchall()]
 
 
-# A zigzag page takes at most this many steps (each an index descent per word completion); past it the
-# words rarely meet in name order and the word index serves the page.
+# A search of several words expected (the word index's statistics, which know how often a common word
+# meets another through their pair) to match at most this many members in the country is served by the
+# word index and a sort: the leapfrog would walk past many near-misses to find them.
+TOKEN_FEW_MATCHES = 5_000
+
+
+def _few_matches(plan: TokenPlan) -> bool:
+    choice = _PlanChoice(plan.terms, "members_member", plan.memo)
+    tsquery = choice.tsquery
+    estimate = _memo(
+        plan.memo, ("estimate", tsquery), lambda: estimated_matches("members_member", WORDS_COLUMN, tsquery)
+    )
+    return bool(estimate <= TOKEN_FEW_MATCHES)
+
+
+# A zigzag page takes at most this many steps (each an index descent per word completion), and at most
+# ``TOKEN_MAX_SEEKS`` descents in all; past them the words rarely meet in name order (``_split_page``).
 TOKEN_MAX_STEPS = 3_000
+TOKEN_MAX_SEEKS = 4_000
+# A part of a split page (``_split_page``) expected to match at most this many members in the country is
+# read through the word index and sorted, without trying the leapfrog first.
+TOKEN_SPLIT_WORD_INDEX_UP_TO = 5_000
+# A query word with more completions than this is not split: the general plan serves the page.
+TOKEN_SPLIT_MAX_COMPLETIONS = 6
 
 
 def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -> list[int] | None:
     """A page of a search of several words over the country or one area (province): their posting
-    lists (the area's) intersected in name order by leapfrog (one recursive query). From a position in
-    name order, each word in turn seeks its first posting at or after the previous word's (one index
-    descent per completion, the least of them); when the last word lands on the member the first word
-    found, that member matches, and the search goes on after it; otherwise it goes on from where the
-    last word landed. Every step skips the runs of postings that cannot match, however long: a word's postings
-    lie in blocks of the same given and middle name, so two common words meet after a few hundred
-    steps where testing every posting of the rarer one took hundreds of thousands of probes."""
+    lists intersected in name order by leapfrog (``_leapfrog``); when they rarely meet in that order
+    (the steps run out), the query word with several completions is split (``_split_page``)."""
+    completions = _plan_completions(plan, plan.terms)  # the same question as the plan's: remembered
+    wanted = offset + limit
+    found = _leapfrog(query, completions, wanted)
+    if found is None:
+        found = _split_page(query, completions, wanted)
+    return None if found is None else [member_id for _key, member_id in found[offset:wanted]]
+
+
+def _split_page(
+    query: _TokenQuery, completions: dict[str, list[str]], wanted: int
+) -> list[tuple[str, int]] | None:
+    """The first ``wanted`` matches when the leapfrog of every word ran out of steps: the query word
+    with the most completions ("tra": "trang", "tram", and the family name "tran", which meets "nguyen
+    thi" rarely) is split into one search per completion, each by leapfrog or, when that runs out too
+    (the words rarely meet: few matches), by the word index and a sort; the parts merged in name order
+    (a member holding two completions is in two parts: kept once). None: one completion each (the
+    general plan serves the page)."""
+    split = max(completions, key=lambda term: len(completions[term]))
+    if not 1 < len(completions[split]) <= TOKEN_SPLIT_MAX_COMPLETIONS:
+        return None
+    found: set[tuple[str, int]] = set()
+    for word in completions[split]:
+        part = completions | {split: [word]}
+        tsquery = tsquery_of({term: set(words) for term, words in part.items()})
+        # Few matches in the country (the planner's estimate, which knows how often a common word
+        # meets another through their pair): the word index reads them at once.
+        few = estimated_matches("members_member", WORDS_COLUMN, tsquery) <= TOKEN_SPLIT_WORD_INDEX_UP_TO
+        keys = None if few else _leapfrog(query, part, wanted)
+        found.update(keys if keys is not None else _word_index_page(query, tsquery, wanted))
+    return sorted(found)[:wanted]
+
+
+def _word_index_page(query: _TokenQuery, tsquery: str, wanted: int) -> list[tuple[str, int]]:
+    """The first ``wanted`` members (in the query's area) matching ``tsquery`` through the word index
+    (``search_words``) and a sort: for words that meet rarely."""
+    words = WORDS_SQL.format(column=WORDS_COLUMN)
+    sql = f"SELECT m.sort_key, m.id FROM members_member m WHERE {words} @@ %s::tsquery"  # noqa: S608
+    params: list[Any] = [tsquery]
+    if query.area is not None:
+        sql += " AND m.org_id IN (SELECT id FROM orgs_org WHERE path >= %s AND path < %s)"
+        params += [query.area, _after(query.area)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY m.sort_key || '', m.id LIMIT %s", [*params, wanted])
+        return [(key, member_id) for key, member_id in cursor.fetchall()]
+
+
+def _leapfrog(
+    query: _TokenQuery, completions: dict[str, list[str]], wanted: int
+) -> list[tuple[str, int]] | None:
+    """The first ``wanted`` (sort key, member) of a search of several words over the country or one
+    area: their posting lists (the area's) intersected in name order by leapfrog (one recursive query).
+    From a position in name order, each word in turn seeks its first posting at or after the previous
+    word's (one index descent per completion, the least of them); when the last word lands on the
+    member the first word found, that member matches, and the search goes on after it; otherwise it
+    goes on from where the last word landed. Every step skips the runs of postings that cannot match,
+    however long: a word's postings lie in blocks of the same given and middle name, so two common
+    words meet after a few hundred steps where testing every posting of the rarer one took hundreds of
+    thousands of probes. None: the steps ran out before ``wanted`` matches (the words rarely meet)."""
     terms = [query.driver, *query.others]
-    completions = _plan_completions(plan, terms)
     in_area, area_params = _area(query)
     params: list[Any] = []
     joins = []
@@ -411,8 +563,8 @@ def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -
     if query.subtree is not None:
         scope = "EXISTS (SELECT 1 FROM orgs_org g WHERE g.id = n0.org AND g.path >= %s AND g.path < %s)"
         params += [query.subtree, _after(query.subtree)]
-    wanted = offset + limit
     meet = f"{previous}.mid = n0.mid"
+    steps = max(1, min(TOKEN_MAX_STEPS, TOKEN_MAX_SEEKS // sum(len(completions[t]) for t in terms)))
     sql = (
         "WITH RECURSIVE z(sk, mid, counted, found, steps) AS ("  # noqa: S608 (fixed SQL; values are parameters)
         " SELECT ''::text COLLATE \"C\", 0::bigint, false, 0, 0"
@@ -421,15 +573,15 @@ def _zigzag_page(plan: TokenPlan, query: _TokenQuery, offset: int, limit: int) -
         " s.counted, z.found + s.counted::int, z.steps + 1"
         " FROM z" + "".join(joins) + f" CROSS JOIN LATERAL (SELECT {meet} AND {scope} AS counted) s"  # noqa: S608
         " WHERE z.found < %s AND z.steps < %s)"
-        " SELECT mid - 1, counted, steps FROM z WHERE counted OR steps = %s ORDER BY sk, mid"
+        " SELECT sk, mid - 1, counted, steps FROM z WHERE counted OR steps = %s ORDER BY sk, mid"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, wanted, TOKEN_MAX_STEPS, TOKEN_MAX_STEPS])
+        cursor.execute(sql, [*params, wanted, steps, steps])
         rows = cursor.fetchall()
-    keys = [member_id for member_id, counted, _steps in rows if counted]
-    if len(keys) < wanted and any(steps >= TOKEN_MAX_STEPS for _key, _counted, steps in rows):
+    found = [(key, member_id) for key, member_id, counted, _steps in rows if counted]
+    if len(found) < wanted and any(taken >= steps for _key, _member, _counted, taken in rows):
         return None  # the steps ran out before the page was full: the words rarely meet
-    return keys[offset:wanted]
+    return found
 
 
 def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
@@ -440,10 +592,25 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     or words that rarely meet), the count found so far, rounded down to a round number (1,000s or
     100s), is a true lower bound. None: use the general count."""
     query = _token_query(plan)
-    if query is None or (query.others and query.area is None and query.subtree is None):
-        # Several words across the country: the word index's count (measured faster than probing the
-        # postings of the rarest word, which meet the others' thousands of times before the cap).
+    if query is None:
         return None
+    if query.others and query.area is None and query.subtree is None:
+        # Several words across the country: the word index's count (measured faster than probing the
+        # postings of the rarest word, which meet the others' thousands of times before the cap, and
+        # than intersecting their postings, area by area or whole: 0.2-0.4 s at 1M members), also when
+        # the matches are so many that the general plan walks the name order for its page (a count
+        # that way tests hundreds of thousands of names: 0.5-3.9 s at 6M for "nguyen ngoc").
+        return _word_index_count(plan, cap)
+    if _scans_subtree(plan, query):
+        return _subtree_total(plan), True
+    if not query.others and query.subtree is None:
+        counted = _word_postings(query, cap)
+        if counted is not None:
+            return counted
+    if query.others and query.subtree is None:
+        counted = _intersected_postings(plan, query, cap)
+        if counted is not None:
+            return counted
     where, params = _conditions(query)
     first = ""
     first_params: list[Any] = []
@@ -480,7 +647,192 @@ def token_total(plan: TokenPlan, cap: int) -> tuple[int, bool] | None:
     return None
 
 
+# A total of several words in an area intersects their postings there when each word has at most this
+# many (a province's "nguyen" at 6M: about 70,000).
+TOKEN_MAX_INTERSECTED = 200_000
+
+
+# Few matches in a province are found by intersecting the words' postings there while all of them hold
+# at most this many postings in the country (a province holds about 1/34 of them at 6M).
+TOKEN_MAX_AREA_MATCHES_POSTINGS = 1_000_000
+
+
+def _area_matches(plan: TokenPlan, query: _TokenQuery) -> list[tuple[str, int]] | None:
+    """Every (sort key, member) matching several words in the query's area, in name order: the words'
+    postings there intersected (for few matches; remembered for the list's total). None: not an area,
+    or a word has more than ``TOKEN_MAX_INTERSECTED`` postings there."""
+    if query.area is None:
+        return None
+    completions = _plan_completions(plan, plan.terms)
+    if sum(_estimated_postings(words) for words in completions.values()) > TOKEN_MAX_AREA_MATCHES_POSTINGS:
+        return None  # the word index and a sort cost less than reading so many postings
+    area = query.area
+    return _memo(plan.memo, "area_matches", lambda: _read_area_matches(plan, query, area))
+
+
+def _read_area_matches(plan: TokenPlan, query: _TokenQuery, area: str) -> list[tuple[str, int]] | None:
+    completions = _plan_completions(plan, plan.terms)
+    lists: list[str] = []
+    params: list[Any] = []
+    for i, term in enumerate([query.driver, *query.others]):
+        lists.append(
+            f"l{i} AS MATERIALIZED (SELECT t.member_id, t.sort_key FROM members_membernametoken t"  # noqa: S608
+            " WHERE t.word = ANY(%s) AND t.area = %s LIMIT %s)"
+        )
+        params += [completions[term], area, TOKEN_MAX_INTERSECTED + 1]
+    names = [f"l{i}" for i in range(len(lists))]
+    most = ", ".join(f"(SELECT count(*) FROM {name})" for name in names)  # noqa: S608 (fixed SQL)
+    common = " INTERSECT ".join(f"SELECT member_id, sort_key FROM {name}" for name in names)  # noqa: S608
+    # One row per match with the longest list's length (one row of NULLs when nothing matches).
+    sql = f"WITH {', '.join(lists)}, m AS ({common}) SELECT greatest({most}), m.sort_key, m.member_id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " FROM (SELECT 1) one LEFT JOIN m ON TRUE ORDER BY 2, 3", params)
+        rows = cursor.fetchall()
+    if rows[0][0] > TOKEN_MAX_INTERSECTED:
+        return None
+    return [(key, member_id) for _most, key, member_id in rows if member_id is not None]
+
+
+def _intersected_postings(plan: TokenPlan, query: _TokenQuery, cap: int) -> tuple[int, bool] | None:
+    """The total of several words in one area: the members in every word's postings there (each read
+    index-only, hashed, intersected; a member holding two completions of a word counts once), exact when
+    no word has more than ``TOKEN_MAX_INTERSECTED`` postings there, else None."""
+    if query.area is None:
+        return None
+    found = plan.memo.get("area_matches")
+    if found is not None:  # the page read every match
+        return (cap, False) if len(found) > cap else (len(found), True)
+    members, complete = _intersect_in_area(plan, query, query.area)
+    if members > cap:
+        return cap, False
+    return (members, True) if complete else None
+
+
+def _intersect_in_area(plan: TokenPlan, query: _TokenQuery, area: str) -> tuple[int, bool]:
+    """(members matching every word in ``area``, whether every word's postings were read whole)."""
+    completions = _plan_completions(plan, plan.terms)
+    lists: list[str] = []
+    params: list[Any] = []
+    for i, term in enumerate([query.driver, *query.others]):
+        lists.append(
+            f"l{i} AS MATERIALIZED (SELECT t.member_id FROM members_membernametoken t"  # noqa: S608
+            " WHERE t.word = ANY(%s) AND t.area = %s LIMIT %s)"
+        )
+        params += [completions[term], area, TOKEN_MAX_INTERSECTED + 1]
+    names = [f"l{i}" for i in range(len(lists))]
+    counts = ", ".join(f"(SELECT count(*) FROM {name})" for name in names)  # noqa: S608 (fixed SQL)
+    common = " INTERSECT ".join(f"SELECT member_id FROM {name}" for name in names)  # noqa: S608
+    sql = f"WITH {', '.join(lists)} SELECT {counts}, (SELECT count(*) FROM ({common}) s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        *postings, members = cursor.fetchone()
+    return int(members), max(postings) <= TOKEN_MAX_INTERSECTED
+
+
+def _word_index_count(plan: TokenPlan, cap: int) -> tuple[int, bool]:
+    """The members matching every query word, counted through the word index up to ``cap`` + 1."""
+    choice = _PlanChoice(plan.terms, "members_member", plan.memo)
+    words = WORDS_SQL.format(column=WORDS_COLUMN)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM members_member WHERE {words} @@ %s::tsquery LIMIT %s) s",  # noqa: S608
+            [choice.tsquery, cap + 1],
+        )
+        (members,) = cursor.fetchone()
+    return (cap, False) if members > cap else (int(members), True)
+
+
+def _word_postings(query: _TokenQuery, cap: int) -> tuple[int, bool] | None:
+    """The total of a one-word search over the country or a whole area from its completions' postings
+    alone (index-only ranges, no probe of each member's other tokens). A member holds a word once, so a
+    completion with more than ``cap`` postings proves "more than ``cap``" and a single completion's
+    postings are the exact count; several completions, each within the cap, are counted as distinct
+    members (a member may hold two of them) while their postings are few. None otherwise."""
+    in_area, area_params = _area(query)
+    branch = (
+        "SELECT count(*) AS n FROM (SELECT 1 FROM members_membernametoken t"  # noqa: S608 (fixed SQL)
+        f" WHERE t.word = %s{in_area} LIMIT %s) p"
+    )
+    common, _other, _rows = _word_frequencies()
+    # The commonest completion alone first: it usually proves "more than cap" by itself.
+    commonest = max(query.words, key=lambda word: common.get(word, 0.0))
+    with connection.cursor() as cursor:
+        for words in ([commonest], query.words) if len(query.words) > 1 else ([commonest],):
+            params: list[Any] = []
+            for word in words:
+                params += [word, *area_params, cap + 1]
+            cursor.execute(
+                "SELECT max(n), sum(n) FROM (" + " UNION ALL ".join([branch] * len(words)) + ") c",  # noqa: S608
+                params,
+            )
+            most, postings = cursor.fetchone()
+            if most > cap:
+                return cap, False
+        if len(query.words) == 1:
+            return int(most), True
+        if postings > TOKEN_MAX_COUNT_SCAN // 2:
+            return None
+        cursor.execute(
+            "SELECT count(DISTINCT t.member_id) FROM members_membernametoken t"  # noqa: S608 (fixed SQL)
+            f" WHERE t.word = ANY(%s){in_area}",
+            [query.words, *area_params],
+        )
+        (members,) = cursor.fetchone()
+    return (cap, False) if members > cap else (int(members), True)
+
+
 def _count_budget(query: _TokenQuery) -> int:
     """How many postings of the driver a total may test: each posting of a one-word search costs an
     index entry (and a set lookup for a subtree), one of several words a probe per other word."""
     return TOKEN_MAX_COUNT_SCAN if not query.others else TOKEN_MAX_COUNT_SCAN // 10
+
+
+def _scans_subtree(plan: TokenPlan, query: _TokenQuery) -> bool:
+    """Whether the query's subtree (below an area) is small enough to be read whole (``_subtree_page``)."""
+    if query.subtree is None or query.area is None:
+        return False
+    return bool(
+        _memo(plan.memo, "subtree_members", lambda: _subtree_members(query.subtree)) <= SUBTREE_SCAN_UP_TO
+    )
+
+
+def _subtree_members(path: str | None) -> int:
+    """The current members of the subtree at ``path`` from its roll-up (an estimate for the plan: members
+    of other statuses are read too, and are few); a unit without a roll-up row has none."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.probationary + c.official + c.exempt + c.transferring"
+            " FROM members_orgmembercount c JOIN orgs_org o ON o.id = c.org_id WHERE o.path = %s",
+            [path],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _subtree_matches(plan: TokenPlan) -> tuple[str, list[Any]]:
+    """The members of the plan's subtree whose name has a word starting with each query word: the
+    subtree's members read through the unit index first (``MATERIALIZED``: the planner must not start
+    from a word index or the name order, which hold the whole country), then each word tested on the
+    folded name (a word of it starts with the query word exactly when " word" occurs in " name", the
+    tokens' meaning; ``strpos`` needs no escaping of ``%`` or ``_``)."""
+    path = plan.path or ""
+    sql = (
+        "WITH s AS MATERIALIZED (SELECT m.id, m.sort_key, ' ' || m.search_text AS words"  # noqa: S608
+        " FROM members_member m WHERE m.org_id IN (SELECT id FROM orgs_org WHERE path >= %s AND path < %s))"
+        " SELECT s.id, s.sort_key FROM s WHERE " + " AND ".join(["strpos(s.words, %s) > 0"] * len(plan.terms))
+    )
+    return sql, [path, _after(path), *(" " + term for term in plan.terms)]
+
+
+def _subtree_page(plan: TokenPlan, offset: int, limit: int) -> list[int]:
+    sql, params = _subtree_matches(plan)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ORDER BY s.sort_key, s.id LIMIT %s OFFSET %s", [*params, limit, offset])
+        return [member_id for member_id, _key in cursor.fetchall()]
+
+
+def _subtree_total(plan: TokenPlan) -> int:
+    sql, params = _subtree_matches(plan)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql}) c", params)  # noqa: S608 (fixed SQL)
+        return int(cursor.fetchone()[0])

@@ -63,11 +63,17 @@ QUERIES = [
 
 
 @pytest.mark.parametrize("q", QUERIES)
-@pytest.mark.parametrize("scope", ["national", "root", "xa", "a1"])
+@pytest.mark.parametrize(
+    "scope", ["national", "national leapfrog", "root", "xa", "xa leapfrog", "a1", "a1 read whole"]
+)
 def test_token_pages_and_totals_equal_the_general_plan(named, tree, admin_user, monkeypatch, q, scope):
     # The root reads the country's postings, XA (an area: just below the root) its own, A1 its area's
-    # postings checked against its units.
-    org = getattr(tree, scope, None)
+    # postings checked against its units, or (a small subtree) its own members read whole. Several
+    # words expected to match few members are intersected in an area (or left to the general plan);
+    # "leapfrog" walks their postings in name order however few match.
+    org = getattr(tree, scope.split()[0], None)
+    monkeypatch.setattr("dangvu.members.search.SUBTREE_SCAN_UP_TO", 10**9 if "whole" in scope else -1)
+    monkeypatch.setattr("dangvu.members.search.TOKEN_FEW_MATCHES", -1 if "leapfrog" in scope else 5_000)
     monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 10**9)  # general plan only
     expected = listing(admin_user, q, org)
     expected_pages = [listing(admin_user, q, org, offset=o, limit=2)[0] for o in (0, 2, 4)]
@@ -89,7 +95,10 @@ def test_token_total_is_a_lower_bound_past_the_cap(named, admin_user, monkeypatc
 
 @on_postgresql
 @pytest.mark.parametrize("steps", [1, 10_000])
-def test_a_zigzag_page_out_of_steps_falls_back_to_the_general_plan(named, admin_user, monkeypatch, steps):
+@pytest.mark.parametrize("few", [0, 10**9])
+def test_a_zigzag_page_out_of_steps_is_split_by_completion(named, admin_user, monkeypatch, steps, few):
+    # "van n": when the leapfrog runs out of steps, "n" is split into its completions (nguyen, nguyet),
+    # each found by leapfrog or, when that runs out too or few members match, by the word index.
     from dangvu.members.search import TokenPlan, token_page
 
     monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 10**9)
@@ -97,9 +106,16 @@ def test_a_zigzag_page_out_of_steps_falls_back_to_the_general_plan(named, admin_
     expected = [m.pk for m in selectors.page(rows, 0, 50)]
     monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)
     monkeypatch.setattr("dangvu.members.search.TOKEN_MAX_STEPS", steps)
-    keys = token_page(TokenPlan(("van", "n"), None), 0, 50)
-    assert keys is None if steps < 10 else keys == expected
+    monkeypatch.setattr("dangvu.members.search.TOKEN_SPLIT_WORD_INDEX_UP_TO", few)
+    monkeypatch.setattr("dangvu.members.search.TOKEN_FEW_MATCHES", -1)  # the leapfrog, however few match
+    assert token_page(TokenPlan(("van", "n"), None), 0, 50) == expected
+    assert token_page(TokenPlan(("van", "n"), None), 1, 1) == expected[1:2]
     assert len(expected) == 2  # Nguyễn Văn Hùng, Nguyễn Văn Thi
+    # One completion each: nothing to split, the general plan serves the page.
+    assert token_page(TokenPlan(("van", "nguyen"), None), 0, 50) == (None if steps == 1 else expected)
+    # Few matches expected in the country: the general plan (the word index and a sort) serves the page.
+    monkeypatch.setattr("dangvu.members.search.TOKEN_FEW_MATCHES", 5_000)
+    assert token_page(TokenPlan(("van", "n"), None), 0, 50) is None
 
 
 @on_postgresql
@@ -115,10 +131,16 @@ def test_token_total_past_its_scan_budget_is_a_labelled_lower_bound(tree, admin_
             birth_date=date(1980, 1, 1),
         )
     monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MAX_COUNT_SCAN", 110)
+    # A small subtree is read whole: its count is exact and ignores the postings' budget.
+    assert token_total(TokenPlan(("hung",), tree.a1.path), cap=100) == (120, True)
+    monkeypatch.setattr("dangvu.members.search.SUBTREE_SCAN_UP_TO", -1)  # the area's postings
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MAX_COUNT_SCAN", 200_000)
     assert token_total(TokenPlan(("hung",), tree.a1.path), cap=1000) == (120, True)
     assert token_total(TokenPlan(("hung", "tran"), tree.a1.path), cap=1000) == (120, True)
-    # Several words across the country: the word index counts (the general count).
-    assert token_total(TokenPlan(("hung", "tran"), None), cap=1000) is None
+    # Several words across the country: the word index counts.
+    assert token_total(TokenPlan(("hung", "tran"), None), cap=1000) == (120, True)
+    assert token_total(TokenPlan(("hung", "tran"), None), cap=100) == (100, False)
     # Fewer postings may be tested than the matches: what was found, rounded down, and not exact.
     monkeypatch.setattr("dangvu.members.search.TOKEN_MAX_COUNT_SCAN", 110)
     assert token_total(TokenPlan(("hung",), tree.a1.path), cap=1000) == (100, False)
@@ -265,3 +287,19 @@ def test_a_user_whose_own_file_is_outside_their_subtree_keeps_it_on_the_list(nam
     rows = selectors.members(people.secretary, selectors.MemberFilter(q="hung"))
     assert rows.token_plan is None
     assert own.full_name in [m.full_name for m in selectors.page(rows, 0, 50)]
+
+
+@on_postgresql
+def test_a_small_subtree_is_read_whole_and_follows_a_move(named, tree, admin_user, monkeypatch):
+    monkeypatch.setattr("dangvu.members.search.TOKEN_MIN_MATCHES", 0)
+    before = listing(admin_user, "nguyen", tree.a1)
+    assert before == (["Nguyễn Thị Hương", "Nguyễn Văn Thi"], Total(2, True))
+
+    member_move(actor=admin_user, member=named["Nguyễn Văn Hùng"], to_org=tree.a1, on=date(2026, 3, 2))
+
+    moved = (["Nguyễn Văn Hùng", "Nguyễn Thị Hương", "Nguyễn Văn Thi"], Total(3, True))
+    assert listing(admin_user, "nguyen", tree.a1) == moved
+    assert listing(admin_user, "nguyen hu", tree.a1) == (
+        ["Nguyễn Văn Hùng", "Nguyễn Thị Hương"],
+        Total(2, True),
+    )
