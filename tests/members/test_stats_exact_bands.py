@@ -5,10 +5,14 @@ anniversary after the report day, a re-admitted member with a gap, a dead member
 unit counted live and one reading its kept cells, on several report days."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.test import Client
 
+from dangvu.accounts.services import api_token_create
 from dangvu.members import interruptions, lifecycle
 from dangvu.members.enums import CURRENT_STATUSES
 from dangvu.members.milestones import completed_years, latest_start_with_years, party_age
@@ -204,6 +208,25 @@ def test_a_generated_population_counts_as_the_party_age_function(tree, admin_use
             )
         elif kind == 3 and i % 4 == 3:
             lifecycle.member_mark_deceased(actor=admin_user, member=member, died_on=date(2018, 3, 1))
+        elif kind == 4 and admitted.year < 2016:  # a closed gap ending after some report days
+            interruptions.interruption_create(
+                actor=admin_user,
+                member=member,
+                reason="lost_contact",
+                starts_on=date(2016, 2, 29),
+                ends_on=date(2026, 6, 15) - timedelta(days=rng.randrange(0, 400)),
+            )
+        elif kind == 5 and admitted.year < 2004:  # a closed gap, then a clock stopped again
+            interruptions.interruption_create(
+                actor=admin_user,
+                member=member,
+                reason="transfer_gap",
+                starts_on=date(2004, 12, 31),
+                ends_on=date(2008, 2, 29),
+            )
+            interruptions.interruption_create(
+                actor=admin_user, member=member, reason="lost_contact", starts_on=date(2026, 6, 16)
+            )
     report_days = [
         date(2026, 1, 1),
         date(2026, 6, 15),
@@ -214,6 +237,12 @@ def test_a_generated_population_counts_as_the_party_age_function(tree, admin_use
         date(2028, 2, 28),
         date(2028, 2, 29),
         date(2028, 3, 1),
+        # Before some stops and some periods' ends: the years the members had then.
+        date(2006, 12, 31),
+        date(2016, 2, 29),
+        date(2019, 2, 27),
+        date(2019, 2, 28),
+        date(2025, 12, 31),
     ]
     for unit in (tree.root, tree.xa, tree.b1):
         members = Member.objects.in_subtree(unit)
@@ -254,3 +283,152 @@ def test_the_party_age_filter_of_the_member_list_counts_whole_years_today(new, t
     assert names(20, 29) == []
     stats = member_stats(tree.a1, date(today.year, 1, 1), today)
     assert (stats["by_party_age_band"]["<10"], stats["by_party_age_band"]["10–19"]) == (1, 2)
+
+
+# --- A report day before a stop or a period's end: the years the member had on that day -----------------
+#
+# The derived columns hold for days after every stop and every period's end; for an earlier report day
+# the statistics count the members whose columns are behind with ``party_age`` itself (docs/party-age.md).
+
+
+def kept_and_live(org, on):
+    """``both_ways`` for a report day in the past: the period is the report day's year."""
+    return both_ways(org, on)["by_party_age_band"]
+
+
+def test_a_report_day_before_an_open_period_out_counts_the_years_on_that_day(new, admin_user, tree):
+    # Admitted 1/1/1990, out of contact from 1/6/2020: 30 years 5 months, fixed from then.
+    member = new(date(1990, 1, 1), name="Mất liên lạc")
+    interruptions.interruption_create(
+        actor=admin_user, member=member, reason="lost_contact", starts_on=date(2020, 6, 1)
+    )
+    member.refresh_from_db()
+    assert member.party_age_until == date(2020, 6, 1)
+    assert kept_and_live(tree.a1, date(2015, 12, 31))["20–29"] == 1  # 25 years then, not the fixed 30
+    assert kept_and_live(tree.a1, date(2019, 12, 31))["20–29"] == 1  # 29 years 11 months 30 days
+    assert kept_and_live(tree.a1, date(2020, 1, 1))["30–39"] == 1  # 30 years on the anniversary
+    assert kept_and_live(tree.a1, date(2020, 6, 1))["30–39"] == 1  # the stop day itself
+    assert kept_and_live(tree.a1, date(2026, 12, 1))["30–39"] == 1  # fixed: 30 years
+    assert kept_and_live(tree.a1, date(1989, 12, 31))["<10"] == 1  # not admitted yet: 0 years
+    for on in (date(2015, 12, 31), date(2019, 12, 31), date(2020, 1, 1)):
+        assert party_age(member, on).years == {2015: 25, 2019: 29, 2020: 30}[on.year]
+
+
+def test_periods_out_before_the_report_day_still_deduct_when_the_clock_stops_later(new, admin_user, tree):
+    # Admitted 1/1/1980; out 1/1/1990–1/1/1995 (5 years, deducted); out of contact again from 1/1/2020.
+    member = new(date(1980, 1, 1), born=date(1955, 4, 4), name="Hai lần gián đoạn")
+    interruptions.interruption_create(
+        actor=admin_user,
+        member=member,
+        reason="lost_contact",
+        starts_on=date(1990, 1, 1),
+        ends_on=date(1995, 1, 1),
+    )
+    interruptions.interruption_create(
+        actor=admin_user, member=member, reason="lost_contact", starts_on=date(2020, 1, 1)
+    )
+    member.refresh_from_db()
+    assert (member.party_age_from, member.party_age_until) == (date(1985, 1, 1), date(2020, 1, 1))
+    # The cells count the fixed 35 years; on 31/12/2014 the member had 34 − 5 = 29 years 11 months 30 days.
+    assert kept_and_live(tree.a1, date(2014, 12, 31))["20–29"] == 1
+    assert kept_and_live(tree.a1, date(2015, 1, 1))["30–39"] == 1
+    # During the first period out the clock stood at 10 years (1/1/1980 → 1/1/1990).
+    assert kept_and_live(tree.a1, date(1992, 6, 30))["10–19"] == 1
+    assert party_age(member, date(1992, 6, 30)).years == 10
+
+
+def test_a_report_day_inside_or_before_a_closed_period_counts_only_the_part_before_it(new, admin_user, tree):
+    # Admitted 1/1/1990, out 1/1/2000–1/1/2010: party_age_from is 1/1/2000, right only from 1/1/2010.
+    member = new(date(1990, 1, 1), name="Gián đoạn mười năm")
+    interruptions.interruption_create(
+        actor=admin_user,
+        member=member,
+        reason="transfer_gap",
+        starts_on=date(2000, 1, 1),
+        ends_on=date(2010, 1, 1),
+    )
+    assert kept_and_live(tree.a1, date(1999, 12, 31))["<10"] == 1  # 9 years 11 months 30 days
+    assert kept_and_live(tree.a1, date(2000, 1, 1))["10–19"] == 1  # 10 years: the period starts
+    assert kept_and_live(tree.a1, date(2009, 12, 31))["10–19"] == 1  # still 10, the clock stood
+    assert kept_and_live(tree.a1, date(2019, 12, 31))["10–19"] == 1  # 19 years 11 months 30 days
+    assert kept_and_live(tree.a1, date(2020, 1, 1))["20–29"] == 1
+
+
+def test_a_readmitted_member_on_a_report_day_inside_the_gap(new, admin_user, tree):
+    member = new(date(1990, 3, 1), recognized_on=date(1991, 3, 1))
+    lifecycle.member_remove(
+        actor=admin_user,
+        member=member,
+        decided_on=date(2000, 3, 1),
+        reason="Không đóng đảng phí",
+        ground="removal.unpaid_fees",
+    )
+    lifecycle.member_readmit(actor=admin_user, member=member, admitted_on=date(2004, 3, 15))
+    # From 15/3/1994 by the columns (7 years on 31/12/2001); the party age stood at 10 years then.
+    assert kept_and_live(tree.a1, date(2001, 12, 31))["10–19"] == 1
+    assert party_age(Member.objects.get(pk=member.pk), date(2001, 12, 31)).years == 10
+
+
+@time_machine.travel(datetime(2027, 1, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
+def test_the_yearly_report_after_a_member_lost_contact_in_the_new_year(people, tree, admin_user, new):
+    """The 2026 report, made on 15/1/2027 (API), for a member out of contact since 5/1/2027: the years
+    on 31/12/2026, not the years at the stop; a member who came back on 10/1/2027 after a period out
+    from 1/1/2025 counts the part of it before the report day."""
+    lost = new(date(1997, 1, 1), name="Mất liên lạc đầu năm")  # 30 years on 1/1/2027
+    interruptions.interruption_create(
+        actor=admin_user, member=lost, reason="lost_contact", starts_on=date(2027, 1, 5)
+    )
+    back = new(date(2006, 6, 1), name="Trở lại")  # 18 years 7 months on 1/1/2025, out to 10/1/2027
+    interruptions.interruption_create(
+        actor=admin_user,
+        member=back,
+        reason="lost_contact",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2027, 1, 10),
+    )
+    client = Client()
+    _row, token = api_token_create(actor=people.province, user=people.province)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    url = f"/api/v1/orgs/{tree.xa.pk}/member-stats"
+    report = client.get(url, {"period_from": "2026-01-01", "period_to": "2026-12-31"}, **auth).json()
+    # 29 years 11 months 30 days; 18 years 7 months (the clock stood from 1/1/2025).
+    assert report["by_party_age_band"] == {
+        "<10": 0,
+        "10–19": 1,
+        "20–29": 1,
+        "30–39": 0,
+        "40–49": 0,
+        "≥50": 0,
+        "unknown": 0,
+    }
+    # Today both clocks are right from the columns: 30 years (stopped) and 18 years 7 months 5 days.
+    today = client.get(url, {"period_from": "2027-01-01", "period_to": "2027-01-15"}, **auth).json()
+    assert (today["by_party_age_band"]["10–19"], today["by_party_age_band"]["30–39"]) == (1, 1)
+    rebuild_precomputed(min_members=1)
+    kept = client.get(url, {"period_from": "2026-01-01", "period_to": "2026-12-31"}, **auth).json()
+    assert kept["by_party_age_band"] == report["by_party_age_band"]
+
+
+def test_the_usual_report_day_reads_no_more_than_before(new, admin_user, tree, django_assert_num_queries):
+    """After every stop and every period's end the members behind are found in the queries the figures
+    already make: one for a unit counted live, three for a unit that keeps cells (its roll-up; its cells
+    with the members behind; the deltas not folded yet), whatever the stopped clocks and periods out."""
+    member = new(date(1990, 1, 1), name="Mất liên lạc")
+    interruptions.interruption_create(
+        actor=admin_user, member=member, reason="lost_contact", starts_on=date(2020, 6, 1)
+    )
+    other = new(date(1995, 5, 5), name="Gián đoạn")
+    interruptions.interruption_create(
+        actor=admin_user,
+        member=other,
+        reason="transfer_gap",
+        starts_on=date(2001, 1, 1),
+        ends_on=date(2003, 1, 1),
+    )
+    with django_assert_num_queries(1):
+        live = member_stats(tree.a1, date(2025, 1, 1), date(2025, 12, 31), subtree=False)
+    rebuild_precomputed(min_members=1)
+    with django_assert_num_queries(3, exact=False):
+        kept = member_stats(tree.a1, date(2025, 1, 1), date(2025, 12, 31))
+    assert kept["by_party_age_band"] == live["by_party_age_band"]
+    assert (live["by_party_age_band"]["30–39"], live["by_party_age_band"]["20–29"]) == (1, 1)

@@ -388,6 +388,51 @@ def test_recognition_needs_two_thirds_of_the_full_members_on_the_roll(
         assert not MemberProposal.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("votes_for", "on_roll", "carried"),
+    [(6, 10, False), (7, 10, True), (2, 3, True), (13, 20, False), (14, 20, True)],
+)
+def test_readmission_is_an_admission_two_thirds_of_the_full_members_on_the_roll(
+    people, tree, cell, admin_user, votes_for, on_roll, carried
+):
+    """Re-admission is an admission (Điều lệ Art. 4): the chi bộ's resolution needs at least 2/3 of its
+    full members on the roll, whatever the votes cast (here nobody votes against)."""
+    removed = official(admin_user, tree.a1, "Người bị xóa tên", admitted=date(1995, 5, 5))
+    lifecycle.member_remove(
+        actor=admin_user,
+        member=removed,
+        decided_on=date(2021, 6, 1),
+        reason="Không đóng đảng phí",
+        ground="removal.unpaid_fees",
+    )
+    client, auth = api(people.secretary)
+    response = client.post(
+        f"/api/v1/members/{removed.pk}/proposals",
+        {
+            "verb": "readmit",
+            "resolution_number": "11-NQ/CB",
+            "resolution_date": "2026-11-25",
+            "votes_for": votes_for,
+            "votes_against": 0,
+            "members_on_roll": on_roll,
+        },
+        content_type="application/json",
+        **auth,
+    )
+    if carried:
+        assert response.status_code == 201, response.content
+        assert MemberProposal.objects.get().verb == "readmit"
+    else:
+        assert response.status_code == 422, response.content
+        needed = -(-2 * on_roll // 3)
+        assert (
+            f"cần {needed} trên {on_roll} đảng viên chính thức trong danh sách tán thành"
+            in response.json()["error"]["message"]
+        )
+        assert not MemberProposal.objects.exists()
+        assert state(removed) == ("removed", date(2021, 6, 1))
+
+
 def test_the_roll_defaults_to_the_chi_bos_full_members_in_the_database(people, tree, cell):
     probationer = Member.objects.get(full_name="Phạm Thị Hoa")
     # A1: four full members (the probationer is not on the full-member roll): 2 of 4 is not 2/3.

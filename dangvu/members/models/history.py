@@ -99,6 +99,16 @@ class PartyInterruption(models.Model):
         verbose_name = _("thời gian gián đoạn")
         verbose_name_plural = pgettext_lazy("plural", "thời gian gián đoạn")
         ordering = ["member", "starts_on"]
+        # Statistics of a report day before a closed period's end find its member here (the derived
+        # party-age columns count the whole period; ``stats.historic_party_ages``): an empty range on
+        # the yearly report's common report days.
+        indexes = [
+            models.Index(
+                fields=["ends_on"],
+                condition=Q(ends_on__isnull=False, rehabilitated=False),
+                name="interruption_closed_ends_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
