@@ -23,7 +23,16 @@ class AuditConfig(AppConfig):
                     "audit.view", _("Xem nhật ký hệ thống"), ("quan-tri", "lanh-dao", "uy-ban-kiem-tra")
                 )
             ],
-            nav=[NavEntry("audit", gettext_noop("Nhật ký"), "audit:list", "audit.view", order=90)],
+            nav=[
+                NavEntry(
+                    "audit",
+                    gettext_noop("Nhật ký"),
+                    "audit:list",
+                    "audit.view",
+                    order=90,
+                    icon="journal-text",
+                )
+            ],
             # The log's own events and those of the platform apps that have no description of their own
             # (core, links, demo).
             audit_events={

@@ -48,7 +48,8 @@ class Permission:
 @dataclass(frozen=True)
 class NavEntry:
     """An entry of the module menu, shown to users who hold ``permission`` somewhere ("" = everyone)
-    and, when ``shown_to`` is given, for whom it answers True (e.g. a member who has a file)."""
+    and, when ``shown_to`` is given, for whom it answers True (e.g. a member who has a file). ``icon``:
+    a Bootstrap Icons name from the UI kit's sprite (``dangvu/web/static/web/vendor/icons.svg``)."""
 
     key: str
     label: StrOrPromise
@@ -56,6 +57,7 @@ class NavEntry:
     permission: str = ""
     order: int = 50
     shown_to: Callable[[Any], bool] | None = None
+    icon: str = "grid-3x3-gap"
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,9 @@ class Transition:
     refused: StrOrPromise = ""  # the message when the state does not allow it (default: a generic one)
     object_arg: str = "member"  # the service's keyword for the record
     summary: str = ""  # the API operation's summary (default: the title)
-    api_aliases: Sequence[str] = ()  # older paths that must keep working (deprecated in the schema)
+    # Older API paths of this verb whose name said something else (``/admit`` was re-admission): they
+    # stay in the schema, deprecated, and answer 410 naming this verb's path; they never fire it.
+    retired_api_paths: Sequence[str] = ()
     order: int = 50
 
     def perform(self, *, actor: Any, obj: Any, values: dict[str, Any]) -> Any:

@@ -287,7 +287,16 @@ def describe() -> ModuleDescription:
             Permission("documents.secret_toi_mat", _("Tiếp cận văn bản Tối mật"), ("lanh-dao",)),
             Permission("documents.secret_tuyet_mat", _("Tiếp cận văn bản Tuyệt mật"), ()),
         ],
-        nav=[NavEntry("documents", gettext_noop("Văn bản"), "documents:list", "documents.view", order=15)],
+        nav=[
+            NavEntry(
+                "documents",
+                gettext_noop("Văn bản"),
+                "documents:list",
+                "documents.view",
+                order=15,
+                icon="inbox",
+            )
+        ],
         unit_panels=[
             UnitPanel("documents-kpi", _("Văn bản"), "documents:kpi_panel", "documents.view", order=30)
         ],

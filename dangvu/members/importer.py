@@ -387,12 +387,8 @@ class RowChecker:
             .filter(path__startswith=org.path)
             .select_related("org_type")
         }
-        self.ethnicities = {fold(e.name): e for e in Ethnicity.objects.all()} | {
-            e.code: e for e in Ethnicity.objects.all()
-        }
-        self.religions = {fold(r.name): r for r in Religion.objects.all()} | {
-            r.code: r for r in Religion.objects.all()
-        }
+        self.ethnicities = selectors.ReferenceList(Ethnicity)
+        self.religions = selectors.ReferenceList(Religion)
         self.seen_cccd: dict[str, int] = {}
         self.seen_file: dict[str, int] = {}
         self.today = timezone.localdate()
@@ -490,7 +486,7 @@ class RowChecker:
                 org = found
         for key, table in (("ethnicity", self.ethnicities), ("religion", self.religions)):
             if text.get(key):
-                found_ref = table.get(fold(text[key])) or table.get(text[key])
+                found_ref = table.find(text[key])
                 if found_ref is None:
                     refuse(key)(f"“{text[key]}” không có trong danh mục.")
                 values[key] = found_ref

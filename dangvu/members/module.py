@@ -316,9 +316,16 @@ def describe() -> ModuleDescription:
         ],
         nav=[
             NavEntry(
-                "my-file", gettext_noop("Hồ sơ của tôi"), "members:mine", order=5, shown_to=_has_own_file
+                "my-file",
+                gettext_noop("Hồ sơ của tôi"),
+                "members:mine",
+                order=5,
+                shown_to=_has_own_file,
+                icon="person-circle",
             ),
-            NavEntry("members", gettext_noop("Đảng viên"), "members:list", "members.view", order=20),
+            NavEntry(
+                "members", gettext_noop("Đảng viên"), "members:list", "members.view", order=20, icon="people"
+            ),
         ],
         unit_panels=[UnitPanel("member-charts", _("Đảng viên"), "members:org_charts", "members.stats")],
         work=[

@@ -63,17 +63,26 @@ class Total:
     exact: bool
 
 
+class ReferenceList:
+    """A reference list (ethnicities, religions) read once, to match many values (an import's rows)."""
+
+    def __init__(self, model: type[Ethnicity] | type[Religion]) -> None:
+        entries: list[Ethnicity | Religion] = list(model.objects.all())
+        self.by_code = {entry.code: entry for entry in entries}
+        self.by_name = {fold(entry.name): entry for entry in entries}
+
+    def find(self, value: str | None) -> Any:
+        """The entry whose code is ``value`` or else whose name is ``value``, accents and case ignored:
+        the one matching rule of forms, filters, the API and imports. None when not found."""
+        text = (value or "").strip()
+        if not text:
+            return None
+        return self.by_code.get(text) or self.by_name.get(fold(text))
+
+
 def reference(model: type[Ethnicity] | type[Religion], value: str | None) -> Any:
-    """An entry of a reference list (ethnicities, religions) by its code or its name, accents and case
-    ignored: the one matching rule of forms, filters, the API and imports. None when not found."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    by_code = model.objects.filter(code=text).first()
-    if by_code is not None:
-        return by_code
-    folded = fold(text)
-    return next((entry for entry in model.objects.all() if fold(entry.name) == folded), None)
+    """One value's entry of a reference list (``ReferenceList.find``)."""
+    return ReferenceList(model).find(value)
 
 
 def party_age_years_q(on: date, low: int, high: int) -> Q:

@@ -528,7 +528,7 @@ LIFECYCLE = Workflow(
                 *_late_ceremony(),
                 *_decision(),
             ),
-            api_aliases=("admit",),
+            retired_api_paths=("admit",),
             order=70,
         ),
     ],

@@ -37,7 +37,11 @@ class OrgsConfig(AppConfig):
                     ("quan-tri", "ban-to-chuc"),
                 ),
             ],
-            nav=[NavEntry("orgs", gettext_noop("Tổ chức đảng"), "orgs:tree", "orgs.view", order=10)],
+            nav=[
+                NavEntry(
+                    "orgs", gettext_noop("Tổ chức đảng"), "orgs:tree", "orgs.view", order=10, icon="diagram-3"
+                )
+            ],
             search=[SearchSource("orgs", _("Đơn vị"), "orgs.view", search_units, order=20)],
             audit_events={
                 "orgs.create": _("Thành lập đơn vị"),

@@ -23,5 +23,5 @@ def nav_for(user: Any) -> list[dict[str, str]]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        result.append({"key": entry.key, "label": str(entry.label), "url": url})
+        result.append({"key": entry.key, "label": str(entry.label), "url": url, "icon": entry.icon})
     return result

@@ -20,7 +20,16 @@ class WorkCalendarConfig(AppConfig):
             api="dangvu.workcalendar.api:router",
             api_prefix="calendar",
             permissions=[Permission("calendar.manage", _("Quản lý ngày nghỉ, ngày làm bù"), ("quan-tri",))],
-            nav=[NavEntry("calendar", gettext_noop("Lịch làm việc"), "workcalendar:index", "", order=80)],
+            nav=[
+                NavEntry(
+                    "calendar",
+                    gettext_noop("Lịch làm việc"),
+                    "workcalendar:index",
+                    "",
+                    order=80,
+                    icon="calendar3",
+                )
+            ],
             audit_events={
                 "calendar.set": _("Đặt ngày nghỉ hoặc ngày làm bù"),
                 "calendar.remove": _("Bỏ ngày nghỉ hoặc ngày làm bù"),

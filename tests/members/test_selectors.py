@@ -5,9 +5,11 @@ import io
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from dangvu.members import selectors
+from dangvu.members.importer import run_import
 from dangvu.members.models import Ethnicity
 from dangvu.members.services import member_create
 
@@ -45,7 +47,7 @@ def test_the_page_the_api_and_the_export_list_the_same_members(five, people, cli
     assert html.index("Trần Thị Bình") < html.index("Nguyễn Thị Dung")
 
 
-def test_reference_lists_match_by_code_or_name_whatever_the_accents(five, people, client):
+def test_reference_lists_match_by_code_or_name_whatever_the_accents(five, people, client, tree):
     kinh = Ethnicity.objects.get(name="Kinh")
     assert selectors.reference(Ethnicity, "kinh") == kinh
     assert selectors.reference(Ethnicity, kinh.code) == kinh
@@ -53,6 +55,14 @@ def test_reference_lists_match_by_code_or_name_whatever_the_accents(five, people
     client.force_login(people.province)
     html = client.get("/members/", {"ethnicity": "KINH"}).content.decode()
     assert "3 bản ghi" in html
+    # An import row matches by the same rule: by code, or by name whatever the accents and case.
+    csv = "Họ và tên,Giới tính,Ngày sinh,Dân tộc,Mã chi bộ\n" + "\n".join(
+        f"Người Thứ {i},Nam,1980,{value},A1" for i, value in enumerate(["KINH", kinh.code, "Không có"])
+    )
+    report = run_import(
+        actor=people.province, org=tree.xa, upload=SimpleUploadedFile("m.csv", csv.encode()), dry_run=True
+    )
+    assert [(p.row, p.column) for p in report.problems] == [(4, "Dân tộc")]
 
 
 def test_a_total_past_the_cap_is_a_lower_bound(five, people):

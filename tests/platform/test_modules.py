@@ -3,6 +3,7 @@ to INSTALLED_APPS and nothing else, appears in the navigation, the API schema, a
 page, search, reminders and the roles' permissions; the platform apps import no business module."""
 
 import ast
+import re
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django.test import Client
 from dangvu.accounts.grants import sync_default_grants
 from dangvu.accounts.models import DefaultGrant, Role
 from dangvu.accounts.services import role_set_permissions
+from dangvu.core.modules import modules
 from dangvu.notifications.models import Notification
 from dangvu.notifications.reminders import send_due_reminders
 from tests.toymodule.models import Note
@@ -35,6 +37,8 @@ def test_the_toy_module_is_in_the_nav_and_its_pages_answer(people, notes):
     client.force_login(people.secretary)
     home = client.get("/home/").content.decode()
     assert 'data-nav="toy"' in home
+    link = home[home.index('data-nav="toy"') : home.index("Sổ tay thử nghiệm</span>")]
+    assert "icons.svg#journal-text" in link  # the icon its description chose
     assert "Họp chi bộ tháng 12" in client.get("/toy/").content.decode()
     client.force_login(people.clerk)  # a văn thư was not granted toy.view
     assert 'data-nav="toy"' not in client.get("/home/").content.decode()
@@ -91,6 +95,13 @@ def test_default_grants_are_given_once_and_a_removal_stands(people):
     assert "toy.view" not in Role.objects.get(code="bi-thu-chi-bo").permissions
 
 
+def test_every_menu_icon_is_in_the_ui_kits_sprite():
+    sprite = (ROOT / "web" / "static" / "web" / "vendor" / "icons.svg").read_text(encoding="utf-8")
+    icons = {entry.key: entry.icon for m in modules() for entry in m.nav}
+    assert {"orgs", "members", "documents", "toy"} <= set(icons)
+    assert [key for key, icon in icons.items() if f'id="{icon}"' not in sprite] == []
+
+
 def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()
@@ -112,6 +123,21 @@ def test_the_platform_apps_import_no_business_module():
             parts = name.split(".")
             if parts[0] == "dangvu" and len(parts) > 1 and parts[1] not in PLATFORM | {"settings"}:
                 offending.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offending == []
+
+
+def test_the_platform_templates_name_no_business_module():
+    """Nor through a template: no URL of a business module (``{% url "members:list" %}``) and no
+    template of one (``{% include "members/…" %}``) in a platform app's templates."""
+    business = {p.name for p in ROOT.iterdir() if (p / "apps.py").exists()} - PLATFORM
+    assert {"members", "documents"} <= business
+    tag = re.compile(r"{%\s*(?:url|include|extends)\s+['\"](" + "|".join(business) + r")[:/]")
+    offending = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for app in PLATFORM
+        for path in (ROOT / app).rglob("*.html")
+        for match in tag.finditer(path.read_text(encoding="utf-8"))
+    ]
     assert offending == []
 
 

@@ -2,7 +2,9 @@
 SQL, ``can`` answers from the same declaration, writes name their unit, exact-unit roles see exactly
 their unit, and the unit directory is open to every signed-in user (names and paths only)."""
 
+import ast
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -84,6 +86,39 @@ def test_a_write_names_its_unit_a_commune_board_cannot_create_a_root_unit(people
     assert (Org.objects.count(), AuditEntry.objects.count()) == before
     root = org_create(actor=people.admin, name="Đảng bộ mới", code="NEW", org_type=org_type("dang-bo-tinh"))
     assert root.depth == 1
+
+
+def _anywhere_checks(path: Path) -> list[int]:
+    """Lines of ``path`` that ask a permission without a unit: ``has_perm(user, perm)`` with no unit
+    or ``require_perm_somewhere``."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name == "require_perm_somewhere" or (
+            name == "has_perm" and len(node.args) + len(node.keywords) < 3
+        ):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_anywhere_checks_serve_pages_and_menus_only():
+    """Services, selectors, rules and workflows name the unit they act in; only what decides whether
+    to show a page, a menu entry or a button (views, the API's page gates, the shell) asks "anywhere"."""
+    root = Path(__file__).resolve().parents[2] / "dangvu"
+    shown = {"nav.py", "shell.py", "context_processors.py", "permissions.py"}
+    offending = [
+        f"{path.relative_to(root)}:{line}"
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts
+        and "templatetags" not in path.parts
+        and path.name not in shown
+        and not path.name.endswith("views.py")
+        and not path.name.startswith("api")
+        for line in _anywhere_checks(path)
+    ]
+    assert offending == []
 
 
 @pytest.fixture

@@ -5,11 +5,13 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.urls import resolve
 
 from dangvu.audit.models import AuditEntry
 from dangvu.members import lifecycle
 from dangvu.members.models import Member
 from dangvu.members.services import member_create
+from dangvu.members.views import member_verb
 from dangvu.members.workflow import LIFECYCLE
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +24,55 @@ def test_the_api_verbs_and_the_web_forms_are_exactly_the_registry(client):
         for path, operations in schema["paths"].items()
         if path.startswith("/api/v1/members/{member_id}/") and "post" in operations
     } - {"proposals"}  # a resource of its own (the chi bộ's proposals), not a lifecycle verb
-    registry = {name for t in LIFECYCLE.transitions for name in (t.name, *t.api_aliases)}
+    registry = {name for t in LIFECYCLE.transitions for name in (t.name, *t.retired_api_paths)}
     assert api_verbs == registry
+    for name in {t.name for t in LIFECYCLE.transitions} | {"no-such-verb"}:
+        # The web's verb pages: one generated view for every verb of the registry, none of its own.
+        assert resolve(f"/members/1/{name}/").func is member_verb
     for transition in LIFECYCLE.transitions:
         body = schema["paths"][f"/api/v1/members/{{member_id}}/{transition.name}"]["post"]["requestBody"]
         ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
         assert set(schema["components"]["schemas"][ref]["properties"]) == {i.name for i in transition.inputs}
         assert set(LIFECYCLE.form_class(transition.name)().fields) == {i.name for i in transition.inputs}
-    alias = schema["paths"]["/api/v1/members/{member_id}/admit"]["post"]
-    assert alias["deprecated"] is True
+    retired = schema["paths"]["/api/v1/members/{member_id}/admit"]["post"]
+    assert (retired["deprecated"], "requestBody" in retired) == (True, False)
+
+
+def test_the_retired_admit_path_does_not_readmit(people, tree):
+    """``/admit`` used to run re-admission: it now fires nothing and names the path to use."""
+    member = member_create(
+        actor=people.admin,
+        org=tree.a1,
+        full_name="Lê Văn Nam",
+        sex="male",
+        birth_date=date(1970, 5, 5),
+        admitted_on=date(1995, 3, 1),
+        recognized_on=date(1996, 3, 1),
+    )
+    lifecycle.member_remove(
+        actor=people.admin,
+        member=member,
+        decided_on=date(2020, 6, 1),
+        reason="Bỏ sinh hoạt",
+        ground="removal.no_activity",
+    )
+    body = {"admitted_on": "2026-11-02", "ceremony_on": "2026-11-02", "decision": "12-QĐ/ĐU"}
+    client = Client()
+    client.force_login(people.province)  # may re-admit: the same body on /readmit would
+    entries = AuditEntry.objects.count()
+    response = client.post(f"/api/v1/members/{member.pk}/admit", body, content_type="application/json")
+    assert response.status_code == 410
+    error = response.json()["error"]
+    assert error["code"] == "retired_path"
+    assert "/readmit" in error["message"]
+    assert "/readmit" in error["message_en"]
+    assert Member.objects.get(pk=member.pk).status == "removed"
+    assert AuditEntry.objects.count() == entries
+    client.force_login(people.outsider)  # another commune's board: no hint that the file exists
+    assert (
+        client.post(f"/api/v1/members/{member.pk}/admit", body, content_type="application/json").status_code
+        == 404
+    )
 
 
 @pytest.fixture

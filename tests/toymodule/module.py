@@ -62,7 +62,7 @@ def describe() -> ModuleDescription:
         urls="tests.toymodule.urls",
         api="tests.toymodule.api:router",
         permissions=[Permission("toy.view", "Xem sổ tay thử nghiệm", ("bi-thu-chi-bo", "ban-to-chuc"))],
-        nav=[NavEntry("toy", "Sổ tay thử nghiệm", "toy:index", "toy.view", order=95)],
+        nav=[NavEntry("toy", "Sổ tay thử nghiệm", "toy:index", "toy.view", order=95, icon="journal-text")],
         unit_panels=[UnitPanel("toy-notes", "Ghi chú thử nghiệm", "toy:panel", "toy.view")],
         work=[WorkSource("toy.notes", "Ghi chú đến hạn", "toy.view", _work)],
         counters=[CounterSource("toy.notes", "toy.view", _figures)],

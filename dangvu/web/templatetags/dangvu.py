@@ -14,15 +14,6 @@ from dangvu.web.confirm import Confirmation, confirmation_for
 
 register = template.Library()
 
-# The icon of each module in the navigation (Bootstrap Icons names, in web/vendor/icons.svg).
-NAV_ICONS = {
-    "orgs": "diagram-3",
-    "members": "people",
-    "my-file": "person-circle",
-    "calendar": "calendar3",
-    "audit": "journal-text",
-}
-
 
 @register.simple_tag(takes_context=True)
 def query_with(context: dict[str, Any], **changes: Any) -> str:
@@ -51,11 +42,6 @@ def icon(name: str, extra_class: str = "") -> SafeString:
         static("web/vendor/icons.svg"),
         name,
     )
-
-
-@register.filter
-def nav_icon(item: dict[str, Any]) -> str:
-    return str(item.get("icon") or NAV_ICONS.get(item.get("key", ""), "grid-3x3-gap"))
 
 
 @register.filter
