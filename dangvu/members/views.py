@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, Window, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -440,7 +440,12 @@ def worklist_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     members: Any = Member.objects.visible_subtree(request.user, org).select_related("org")
     sections = _worklist_sections(members, today)
     recognition, badges = sections["recognition"], sections["badges"]
-    incomplete = worklists.incomplete_files(members)
+    # The first 100 and the total in one scan (COUNT(*) OVER ()).
+    incomplete_rows = list(
+        worklists.incomplete_files(members)
+        .annotate(worklist_total=Window(Count("pk")))
+        .order_by("sort_key")[:100]
+    )
     context = {
         "org": org,
         "today": today,
@@ -451,8 +456,8 @@ def worklist_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "transfers": worklists.transfers_pending(
             Org.objects.visible_to(request.user, "members.view").filter(path__startswith=org.path), today
         ),
-        "incomplete": incomplete.order_by("sort_key")[:100],
-        "incomplete_count": incomplete.count(),
+        "incomplete": incomplete_rows,
+        "incomplete_count": incomplete_rows[0].worklist_total if incomplete_rows else 0,
     }
     context["recognition_more"] = max(0, context["recognition_total"] - len(context["recognition"]))
     context["badges_more"] = max(0, context["badges_total"] - len(context["badges"]))

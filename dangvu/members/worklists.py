@@ -17,7 +17,19 @@ from functools import reduce
 from typing import Any, Generic, TypeVar
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +63,11 @@ class ConfirmedRows(Generic[Row]):
         self.confirm = confirm
         self._count: int | None = None
 
+    def _with_total(self) -> Any:
+        if self._count is not None:
+            return self.queryset
+        return self.queryset.annotate(worklist_total=Window(Count("pk")))
+
     def count(self) -> int:
         if self._count is None:
             self._count = self.queryset.order_by().count()
@@ -73,7 +90,11 @@ class ConfirmedRows(Generic[Row]):
             missing = wanted - len(rows)
             if missing <= 0:
                 break
-            batch = list(self.queryset[position : position + missing])
+            batch = list(self._with_total()[position : position + missing])
+            if batch and self._count is None:
+                # The total from the page's own scan (COUNT(*) OVER ()): a province's candidates are
+                # read once for the overview, not once to count and once again for the first rows.
+                self._count = batch[0].worklist_total
             rows += self.confirm(batch)
             position += len(batch)
             if len(batch) < missing:  # the end of the rows
@@ -174,7 +195,11 @@ def badge_candidate_rows(members: Any, today: date) -> ConfirmedRows[BadgeCandid
     award_on = next_award_date(today)
     since = award_on - relativedelta(months=12)
     milestones = badge_milestones(award_on)
-    living_status = Q(status__in=[MemberStatus.OFFICIAL, MemberStatus.EXEMPT], party_age_until__isnull=True)
+    # The running clocks' index (``member_party_age_running_idx``: current statuses, clock running) finds
+    # the living candidates by their start windows; full and exempt members only among them.
+    living_status = Q(status__in=CURRENT_STATUSES, party_age_until__isnull=True) & Q(
+        status__in=[MemberStatus.OFFICIAL, MemberStatus.EXEMPT]
+    )
     dead_status = Q(status=MemberStatus.DECEASED, party_age_until__gt=since, party_age_until__lte=award_on)
     living: dict[int, Q] = {years: _reaching_window(years, since, award_on) for years in milestones}
     # Died in the last 12 months, reaching the milestone at most 12 months after death (the exact
