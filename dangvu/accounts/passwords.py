@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import hashlib
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -132,14 +133,18 @@ def password_reset_request(*, email: str, base_url: str) -> None:
 
 
 def sessions_end_all(user: User) -> int:
-    """Delete every stored session of ``user``; returns how many. (Changing the password already voids
-    them, since each session carries a hash of it; deleting them makes it final and visible.)"""
+    """Delete every stored session of ``user``, and its cached copy when sessions are cached
+    (``cached_db``); returns how many. (Changing the password already voids them, since each session
+    carries a hash of it; deleting them makes it final and visible.)"""
     key = str(user.pk)
     ended: list[str] = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
         if str(session.get_decoded().get("_auth_user_id", "")) == key:
             ended.append(session.session_key)
     Session.objects.filter(session_key__in=ended).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if ended and hasattr(store, "cache_key_prefix"):  # cached_db (or cache) sessions
+        caches[settings.SESSION_CACHE_ALIAS].delete_many([store.cache_key_prefix + k for k in ended])
     return len(ended)
 
 

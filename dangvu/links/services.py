@@ -114,12 +114,15 @@ class TimelineItem:
     detail: Any
 
 
-def timeline(obj: models.Model, user: Any, limit: int = 200) -> list[TimelineItem]:
+def timeline(
+    obj: models.Model, user: Any, limit: int = 200, linked: list[LinkedRecord] | None = None
+) -> list[TimelineItem]:
     """The record's history: its audit entries and its links, newest first.
 
     Each audit entry only for a user who may read it in the audit log (``audit.view`` over its unit,
     ``AuditEntry.objects.visible_to``): who opened a member's file, and the before → after of its
-    fields (a full citizen ID among them), are the audit log's, not every reader's of the record."""
+    fields (a full citizen ID among them), are the audit log's, not every reader's of the record.
+    ``linked``: the record's ``linked_records`` when the page already has them (one query less)."""
     object_type, object_id = _ref(obj)
     entries = AuditEntry.objects.visible_to(user).for_object(object_type, object_id)
     items = [
@@ -130,6 +133,6 @@ def timeline(obj: models.Model, user: Any, limit: int = 200) -> list[TimelineIte
     ]
     items += [
         TimelineItem(at=r.created_at, kind="link", title=str(r.obj), actor="", detail=r)
-        for r in linked_records(obj, user)
+        for r in (linked if linked is not None else linked_records(obj, user))
     ]
     return sorted(items, key=lambda item: item.at, reverse=True)[:limit]

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core import widgets
 from dangvu.core.forms import PartialDateField, VNDateField
 from dangvu.members.enums import (
     CardEventKind,
@@ -90,19 +91,27 @@ class MemberCreateForm(MemberFileForm):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
+    """The member list's filters, rendered on every list request: its controls are rendered in Python
+    (``dangvu.core.widgets``)."""
+
+    q = forms.CharField(label=_("Tìm"), required=False, widget=widgets.TextInput)
     org = UnitField(label=_("Đơn vị (gồm cấp dưới)"), source="members.view", required=False)
     status = forms.ChoiceField(
-        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *MemberStatus.choices]
+        label=_("Trạng thái"),
+        required=False,
+        widget=widgets.Select,
+        choices=[("", _("Tất cả")), *MemberStatus.choices],
     )
     sex = forms.ChoiceField(
         label=_("Giới tính"),
         required=False,
+        widget=widgets.Select,
         choices=[("", _("Tất cả")), ("male", _("Nam")), ("female", _("Nữ"))],
     )
     age = forms.ChoiceField(
         label=_("Tuổi"),
         required=False,
+        widget=widgets.Select,
         choices=[
             ("", _("Tất cả")),
             ("0-30", "≤30"),
@@ -115,6 +124,7 @@ class FilterForm(forms.Form):
     party_age = forms.ChoiceField(
         label=_("Tuổi đảng"),
         required=False,
+        widget=widgets.Select,
         choices=[
             ("", _("Tất cả")),
             ("0-9", _("Dưới 10 năm")),
@@ -128,7 +138,7 @@ class FilterForm(forms.Form):
             "Tính theo năm, như trong báo cáo thống kê: từ năm kết nạp lần đầu, trừ thời gian gián đoạn."
         ),
     )
-    ethnicity = forms.CharField(label=_("Dân tộc"), required=False)
+    ethnicity = forms.CharField(label=_("Dân tộc"), required=False, widget=widgets.TextInput)
 
 
 class RecognizeForm(forms.Form):

@@ -13,6 +13,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from dangvu.accounts.permissions import require_perm
@@ -591,16 +592,25 @@ def badge_award(
     return award
 
 
+def _holds_badge(member: Member) -> bool:
+    """Whether the member holds a badge not returned (from the awards the file page prefetched, if it
+    did: the page's buttons ask this twice)."""
+    prefetched = getattr(member, "_prefetched_objects_cache", {}).get("awards")
+    if prefetched is not None:
+        return any(a.kind == AwardKind.BADGE and a.returned_on is None for a in prefetched)
+    return Award.objects.filter(member=member, kind=AwardKind.BADGE, returned_on__isnull=True).exists()
+
+
 def unreturned_badges_refusal(member: Member) -> str | None:
     """The workflow guard of ``badge-return``: a reason when there is no badge to take back."""
-    if not Award.objects.filter(member=member, kind=AwardKind.BADGE, returned_on__isnull=True).exists():
+    if not _holds_badge(member):
         return "Không có Huy hiệu Đảng nào cần nộp lại."
     return None
 
 
 def held_badges_refusal(member: Member) -> str | None:
     """The workflow guard of ``badge-reissue``: a reason when the member holds no badge to reissue."""
-    if not Award.objects.filter(member=member, kind=AwardKind.BADGE, returned_on__isnull=True).exists():
+    if not _holds_badge(member):
         return "Đảng viên chưa có Huy hiệu Đảng nào để cấp lại."
     return None
 
@@ -1052,6 +1062,29 @@ def incoming_transfer(user: Any, member: Member, transfer_id: int | None = None)
     if transfer_id is not None:
         pending = pending.filter(pk=transfer_id)
     return pending.order_by("-pk").first()
+
+
+def pending_transfer_sides(user: Any, member: Member) -> tuple[bool, bool]:
+    """Whether a pending transfer of ``member`` goes into (receiving side) and out of (sending side) a
+    unit ``user`` manages: the two workflow guards in one query, remembered on the member object for
+    this user (a page lists the buttons once; services ask ``incoming_transfer`` afresh)."""
+    from dangvu.orgs.models import Org
+
+    memo: dict[Any, tuple[bool, bool]] = member.__dict__.setdefault("_dangvu_transfer_sides", {})
+    if user.pk not in memo:
+        managed = Org.objects.visible_to(user, "members.manage").values("pk")
+        rows = (
+            Transfer.objects.pending()
+            .filter(member=member)
+            .annotate(
+                receives=ExpressionWrapper(Q(to_org__in=managed), output_field=BooleanField()),
+                sends=ExpressionWrapper(Q(from_org__in=managed), output_field=BooleanField()),
+            )
+            .values_list("receives", "sends")
+        )
+        sides = list(rows)
+        memo[user.pk] = (any(r for r, _s in sides), any(s for _r, s in sides))
+    return memo[user.pk]
 
 
 def outgoing_transfer(user: Any, member: Member) -> Transfer | None:

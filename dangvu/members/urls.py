@@ -10,6 +10,13 @@ urlpatterns = [
     path("new/", views.member_create, name="create"),
     path("mine/", views.my_file, name="mine"),
     path("worklists/", views.worklist_view, name="worklists"),
+    path(
+        "worklists/recognition/",
+        views.worklist_section,
+        {"section": "recognition"},
+        name="worklist_recognition",
+    ),
+    path("worklists/badges/", views.worklist_section, {"section": "badges"}, name="worklist_badges"),
     path("stats/", views.stats_view, name="stats"),
     path("stats/report.xlsx", views.stats_report, name="stats_report"),
     path("stats/charts/", views.org_charts, name="org_charts"),

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Window, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -198,6 +200,9 @@ def _member(request: AuthenticatedHttpRequest, pk: int) -> Member:
 def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = selectors.open_file(request.user, pk)
     today = timezone.localdate()
+    # The awards serve both their section and the badge buttons' guards (``LIFECYCLE.available``).
+    prefetch_related_objects([member], "awards")
+    linked = linked_records(member, request.user)
     interruptions = list(member.interruptions.order_by("starts_on", "pk"))
     labels = dict(EndingGroundCode.choices)
     for row in interruptions:
@@ -219,8 +224,8 @@ def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "cards": member.card_events.all(),
         "transfers": member.transfers.select_related("from_org", "to_org"),
         "missing": worklists.missing_fields(member),
-        "timeline": timeline(member, request.user),
-        "linked": linked_records(member, request.user),
+        "timeline": timeline(member, request.user, linked=linked),
+        "linked": linked,
         "can_manage": can(request.user, "members.manage", member),
         # A member opening their own file ("Hồ sơ của tôi") may hold no right to the member list.
         "can_list": has_perm(request.user, "members.view"),
@@ -413,8 +418,17 @@ def _chosen_unit(request: AuthenticatedHttpRequest, perm: str) -> Org | None:
     return visible.filter(pk__in=scope.org_ids).order_by("depth", "path").first()
 
 
-# Rows a worklist section shows; the rest are counted (a province can have thousands of badge candidates).
-WORKLIST_ROWS = 200
+# Rows a worklist section shows on the overview; its total is counted and "see all" pages through the rest
+# (a province can have thousands of badge candidates).
+WORKLIST_ROWS = 20
+WORKLIST_PAGE_ROWS = 100
+
+
+def _worklist_sections(members: Any, today: date) -> dict[str, Any]:
+    return {
+        "recognition": worklists.recognition_rows(members, today),
+        "badges": worklists.badge_candidate_rows(members, today),
+    }
 
 
 @login_required
@@ -424,22 +438,48 @@ def worklist_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "members/worklists.html", {"org": None})
     today = timezone.localdate()
     members: Any = Member.objects.visible_subtree(request.user, org).select_related("org")
-    recognition = worklists.recognition_due(members, today)
-    badges = worklists.badge_candidates(members, today)
+    sections = _worklist_sections(members, today)
+    recognition, badges = sections["recognition"], sections["badges"]
+    # The first 100 and the total in one scan (COUNT(*) OVER ()).
+    incomplete_rows = list(
+        worklists.incomplete_files(members)
+        .annotate(worklist_total=Window(Count("pk")))
+        .order_by("sort_key")[:100]
+    )
     context = {
         "org": org,
         "today": today,
-        "recognition": recognition[:WORKLIST_ROWS],
-        "recognition_more": max(0, len(recognition) - WORKLIST_ROWS),
-        "badges": badges[:WORKLIST_ROWS],
-        "badges_more": max(0, len(badges) - WORKLIST_ROWS),
+        "recognition": recognition[0:WORKLIST_ROWS],
+        "recognition_total": recognition.count(),
+        "badges": badges[0:WORKLIST_ROWS],
+        "badges_total": badges.count(),
         "transfers": worklists.transfers_pending(
             Org.objects.visible_to(request.user, "members.view").filter(path__startswith=org.path), today
         ),
-        "incomplete": worklists.incomplete_files(members).order_by("sort_key")[:100],
-        "incomplete_count": worklists.incomplete_files(members).count(),
+        "incomplete": incomplete_rows,
+        "incomplete_count": incomplete_rows[0].worklist_total if incomplete_rows else 0,
     }
+    context["recognition_more"] = max(0, context["recognition_total"] - len(context["recognition"]))
+    context["badges_more"] = max(0, context["badges_total"] - len(context["badges"]))
     return render(request, "members/worklists.html", context)
+
+
+@login_required
+def worklist_section(request: AuthenticatedHttpRequest, section: str) -> HttpResponse:
+    """Every row of one worklist section (``recognition`` or ``badges``), a page at a time, with the
+    same total as the overview."""
+    org = _chosen_unit(request, "members.view")
+    if org is None:
+        return render(request, "members/worklists.html", {"org": None})
+    today = timezone.localdate()
+    members: Any = Member.objects.visible_subtree(request.user, org).select_related("org")
+    rows = _worklist_sections(members, today)[section]
+    page = Paginator(rows, WORKLIST_PAGE_ROWS).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/worklist_section.html",
+        {"org": org, "today": today, "section": section, "page_obj": page, section: page.object_list},
+    )
 
 
 @login_required

@@ -106,15 +106,15 @@ def _ceremony_recorded(member: Any) -> str | None:
 
 def _receives(user: Any, member: Any) -> bool:
     """The receiving side: a transfer of this member is on its way into a unit the user manages."""
-    from dangvu.members.lifecycle import incoming_transfer
+    from dangvu.members.lifecycle import pending_transfer_sides
 
-    return incoming_transfer(user, member) is not None
+    return pending_transfer_sides(user, member)[0]
 
 
 def _sends(user: Any, member: Any) -> bool:
-    from dangvu.members.lifecycle import outgoing_transfer
+    from dangvu.members.lifecycle import pending_transfer_sides
 
-    return outgoing_transfer(user, member) is not None
+    return pending_transfer_sides(user, member)[1]
 
 
 def _no_badge_to_return(member: Any) -> str | None:

@@ -9,16 +9,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, Generic, TypeVar
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.members.enums import CURRENT_STATUSES, MemberStatus
+from dangvu.members.enums import CURRENT_STATUSES, AwardKind, DisciplineForm, MemberStatus
 from dangvu.members.milestones import (
     badge_eligibility,
     badge_milestones,
@@ -27,9 +39,64 @@ from dangvu.members.milestones import (
     probation_ends_on,
     recognition_due_on,
 )
-from dangvu.members.models import Member, Transfer
-from dangvu.members.models.reference import rule
+from dangvu.members.models import Award, Discipline, Member, Transfer
+from dangvu.members.models.reference import all_rules, rule, rules_version
 from dangvu.members.transfer_rules import started_late
+
+Row = TypeVar("Row")
+
+
+class ConfirmedRows(Generic[Row]):
+    """A worklist section for a ``Paginator``: SQL chooses and orders the rows and counts them (the true
+    total, without loading them); a slice loads only its rows and confirms each with the rule in Python
+    (``confirm`` keeps the rows the rule accepts). Refused rows are replaced by the rows that follow, at
+    most ``FILL_ROUNDS`` more fetches, so a page stays full when SQL's choice is wider than the rule (an
+    edge case: the SQL conditions mirror the rule, see ``badge_candidate_rows``)."""
+
+    FILL_ROUNDS = 3
+
+    def __init__(self, queryset: Any, confirm: Callable[[list[Member]], list[Row]]) -> None:
+        self.queryset = queryset
+        self.confirm = confirm
+        self._count: int | None = None
+
+    def _with_total(self) -> Any:
+        if self._count is not None:
+            return self.queryset
+        return self.queryset.annotate(worklist_total=Window(Count("pk")))
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.queryset.order_by().count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self[0:None])
+
+    def __getitem__(self, index: slice) -> list[Row]:
+        start, stop = index.start or 0, index.stop
+        if stop is None:
+            return self.confirm(list(self.queryset[start:]))
+        wanted = stop - start
+        rows: list[Row] = []
+        position = start
+        for _round in range(self.FILL_ROUNDS + 1):
+            missing = wanted - len(rows)
+            if missing <= 0:
+                break
+            batch = list(self._with_total()[position : position + missing])
+            if batch and self._count is None:
+                # The total from the page's own scan (COUNT(*) OVER ()): a province's candidates are
+                # read once for the overview, not once to count and once again for the first rows.
+                self._count = batch[0].worklist_total
+            rows += self.confirm(batch)
+            position += len(batch)
+            if len(batch) < missing:  # the end of the rows
+                break
+        return rows[:wanted]
 
 
 @dataclass(frozen=True)
@@ -40,18 +107,28 @@ class DueRecognition:
     overdue: bool
 
 
-def recognition_due(members: Any, today: date, horizon_days: int = 45) -> list[DueRecognition]:
-    """Probationers whose probation ends within ``horizon_days`` or has ended, oldest first."""
+def recognition_rows(members: Any, today: date, horizon_days: int = 45) -> ConfirmedRows[DueRecognition]:
+    """Probationers whose probation ends within ``horizon_days`` or has ended, oldest ceremony first."""
     months = int(rule("probation_months", today, default=12))
     latest_ceremony = today + relativedelta(days=horizon_days) - relativedelta(months=months)
-    rows = []
-    for member in members.filter(status=MemberStatus.PROBATIONARY, ceremony_on__lte=latest_ceremony).order_by(
-        "ceremony_on"
-    ):
-        end, due = probation_ends_on(member), recognition_due_on(member)
-        if end is not None and due is not None:
-            rows.append(DueRecognition(member, end, due, due < today))
-    return rows
+    chosen = members.filter(status=MemberStatus.PROBATIONARY, ceremony_on__lte=latest_ceremony).order_by(
+        "ceremony_on", "sort_key", "pk"
+    )
+
+    def confirm(batch: list[Member]) -> list[DueRecognition]:
+        rows = []
+        for member in batch:
+            end, due = probation_ends_on(member), recognition_due_on(member)
+            if end is not None and due is not None:
+                rows.append(DueRecognition(member, end, due, due < today))
+        return rows
+
+    return ConfirmedRows(chosen, confirm)
+
+
+def recognition_due(members: Any, today: date, horizon_days: int = 45) -> list[DueRecognition]:
+    """Every probationer of ``recognition_rows`` (small sets only: pages use ``recognition_rows``)."""
+    return recognition_rows(members, today, horizon_days)[0:None]
 
 
 @dataclass(frozen=True)
@@ -63,62 +140,139 @@ class BadgeCandidate:
     posthumous: bool = False
 
 
-def _reaching_window(milestone: int, first: date, last: date) -> Q:
-    """Members whose party-age clock runs and reaches ``milestone`` years between ``first`` and ``last``
-    (the derived start column: periods out are already in it)."""
-    return Q(
-        party_age_until__isnull=True,
-        party_age_from__gt=first - relativedelta(years=milestone),
-        party_age_from__lte=last - relativedelta(years=milestone),
-    )
-
-
 def _months_before(day: date | None, months: int) -> date:
     return (day or date.min + relativedelta(months=months)) - relativedelta(months=months)
 
 
-def badge_candidates(members: Any, today: date) -> list[BadgeCandidate]:
+def _date_number(field: str) -> Any:
+    """A date column as the number YYYYMMDD (in date order on both databases; a year is 10000)."""
+    return ExtractYear(field) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field)
+
+
+def _discipline_holds(award_on: date) -> Q:
+    """Disciplines that hold a badge back on ``award_on``: decided by then, not an expulsion, within the
+    wait of the rule version in force on the discipline's date (``discipline_wait_ends_on`` in SQL)."""
+    holds = Q(pk__in=[])
+    newer_from: date | None = None
+    versions = all_rules(rules_version()).get("badge_wait_after_discipline_months", [])
+    for effective_from, effective_to, waits in versions:  # newest first: a newer version wins
+        ends = [d for d in (effective_to, newer_from and newer_from - timedelta(days=1)) if d is not None]
+        last = min(ends) if ends else None
+        newer_from = effective_from
+        for form, months in dict(waits).items():
+            if not int(months):
+                continue
+            window = Q(form=form, decided_on__gte=effective_from)
+            window &= Q(decided_on__gt=award_on - relativedelta(months=int(months)))
+            holds |= window & (Q(decided_on__lte=last) if last else Q())
+    return holds & Q(decided_on__lte=award_on) & ~Q(form=DisciplineForm.EXPULSION)
+
+
+def _milestone_sql(award_on: date, since: date, milestones: list[int]) -> tuple[str, list[Any]]:
+    """The milestone a member's row is a candidate for (NULL for none) as one SQL ``CASE``: full or
+    exempt members whose clock runs and whose start puts the milestone between ``since`` (excluded) and
+    the award day; deceased members who died in that time with a start at most 12 months either side
+    (the exact 12 months around the death are compared on the numbers in ``badge_candidate_rows``).
+
+    Written as SQL text rather than a tree of ``Q`` objects: the tree of 12 milestones × 2 cases cost
+    more CPU to build and compile on every request than the page's rows did."""
+    quote = connection.ops.quote_name
+    column = {
+        name: f"{quote(Member._meta.db_table)}.{quote(name)}"
+        for name in ("status", "party_age_from", "party_age_until")
+    }
+    living = f"{column['status']} IN (%s, %s) AND {column['party_age_until']} IS NULL"
+    dead = (
+        f"{column['status']} = %s AND {column['party_age_until']} > %s AND {column['party_age_until']} <= %s"
+    )
+    start = column["party_age_from"]
+    whens, params = [], []
+    year = relativedelta(months=12)
+    for years in milestones:
+        whens.append(
+            f"WHEN ({living} AND {start} > %s AND {start} <= %s) OR ({dead} AND {start} > %s AND {start} <= %s) "
+            f"THEN {int(years)}"
+        )
+        shift = relativedelta(years=years)
+        params += [MemberStatus.OFFICIAL.value, MemberStatus.EXEMPT.value, since - shift, award_on - shift]
+        params += [
+            MemberStatus.DECEASED.value,
+            since,
+            award_on,
+            since - year - shift,
+            award_on + year - shift,
+        ]
+    return "CASE " + " ".join(whens) + " END", params
+
+
+def badge_candidate_rows(members: Any, today: date) -> ConfirmedRows[BadgeCandidate]:
     """Members to propose for a badge on the next award day, from their party age (periods out
-    deducted, re-admitted members counted from their first admission):
+    deducted, re-admitted members counted from their first admission), in the order they reach it:
 
     * full (or exempt) members who reach a milestone in the 12 months up to the award day;
-    * deceased members who died in those 12 months at most 12 months short of a milestone
-      (posthumous award).
+    * deceased members who died in those 12 months, at most 12 months short of a milestone and less
+      than 12 months past it (posthumous award).
 
-    The derived columns choose the rows in SQL; ``badge_eligibility`` (the one rule) confirms each.
+    SQL chooses, orders and counts the rows from the derived columns (``party_age_from`` + the
+    milestone's years is the day it is reached), leaving out a milestone already awarded and a
+    discipline's wait; ``badge_eligibility`` (the one rule) confirms each row shown.
     """
     award_on = next_award_date(today)
     since = award_on - relativedelta(months=12)
     milestones = badge_milestones(award_on)
-    living = Q()
-    for years in milestones:
-        living |= _reaching_window(years, since, award_on)
-    posthumous = Q()
-    for years in milestones:
-        # Died in the last 12 months, reaching the milestone at most 12 months after death.
-        posthumous |= Q(
-            party_age_from__gt=since - relativedelta(years=years, months=12),
-            party_age_from__lte=award_on - relativedelta(years=years) + relativedelta(months=12),
+    chosen = (
+        members.filter(
+            party_age_from__lte=award_on + relativedelta(months=12) - relativedelta(years=min(milestones))
         )
-    current = members.filter(status__in=[MemberStatus.OFFICIAL, MemberStatus.EXEMPT]).filter(living)
-    deceased = members.filter(
-        status=MemberStatus.DECEASED, party_age_until__gt=since, party_age_until__lte=award_on
-    ).filter(posthumous)
-    candidates = []
-    for rows, is_posthumous in ((current, False), (deceased, True)):
-        for member in rows.prefetch_related("interruptions", "awards", "disciplines"):
-            for years in milestones:
-                check = badge_eligibility(member, years, award_on, posthumous=is_posthumous)
-                if not check.eligible or check.reached_on is None:
-                    continue
-                # The living: reached in the 12 months up to the award day. The dead: the milestone
-                # they were reaching when they died (not the older ones a file may lack).
-                first = since if not is_posthumous else _months_before(died_on(member), 12)
-                if check.reached_on > first:
-                    candidates.append(
-                        BadgeCandidate(member, years, check.reached_on, award_on, is_posthumous)
-                    )
-    return sorted(candidates, key=lambda c: (c.reached_on, c.member.sort_key))
+        .annotate(
+            # Only column names and integers in the text; every value is a parameter.
+            badge_milestone=RawSQL(  # noqa: S611
+                *_milestone_sql(award_on, since, milestones), output_field=IntegerField()
+            )
+        )
+        .filter(badge_milestone__isnull=False)
+        .annotate(
+            reached_number=_date_number("party_age_from") + F("badge_milestone") * 10000,
+            stopped_number=_date_number("party_age_until"),
+        )
+        .filter(
+            Q(party_age_until__isnull=True)
+            | Q(
+                reached_number__gt=F("stopped_number") - 10000,
+                reached_number__lte=F("stopped_number") + 10000,
+            )
+        )
+        .exclude(
+            Exists(
+                Award.objects.filter(
+                    member=OuterRef("pk"), kind=AwardKind.BADGE, milestone_years=OuterRef("badge_milestone")
+                )
+            )
+        )
+        .exclude(Exists(Discipline.objects.filter(_discipline_holds(award_on), member=OuterRef("pk"))))
+        .order_by("reached_number", "sort_key", "pk")
+    )
+
+    def confirm(batch: list[Member]) -> list[BadgeCandidate]:
+        prefetch_related_objects(batch, "interruptions", "awards", "disciplines")
+        rows = []
+        for member in batch:
+            years: int = member.badge_milestone  # type: ignore[attr-defined]  # the queryset's annotation
+            posthumous = member.status == MemberStatus.DECEASED
+            check = badge_eligibility(member, years, award_on, posthumous=posthumous)
+            # The living: reached in the 12 months up to the award day. The dead: the milestone they
+            # were reaching when they died (not the older ones a file may lack).
+            first = since if not posthumous else _months_before(died_on(member), 12)
+            if check.eligible and check.reached_on is not None and check.reached_on > first:
+                rows.append(BadgeCandidate(member, years, check.reached_on, award_on, posthumous))
+        return rows
+
+    return ConfirmedRows(chosen, confirm)
+
+
+def badge_candidates(members: Any, today: date) -> list[BadgeCandidate]:
+    """Every row of ``badge_candidate_rows`` (small sets only: pages use ``badge_candidate_rows``)."""
+    return badge_candidate_rows(members, today)[0:None]
 
 
 def transfers_pending(org_queryset: Any, today: date) -> dict[str, list[Transfer]]:

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from dangvu.core import widgets
 from dangvu.orgs import directory
 from dangvu.orgs.enums import OrgStatus
 from dangvu.orgs.models import Org
@@ -41,7 +42,7 @@ def _codes(value: Any) -> list[str]:
     return [code.strip() for code in str(value or "").split(",") if code.strip()][:MAX_UNITS]
 
 
-class UnitInput(forms.TextInput):
+class UnitInput(widgets.TextInput):
     """The text input the unit picker enhances.
 
     ``source`` is ``"directory"`` or the permission of the verb the unit is chosen for; ``multiple``

@@ -581,6 +581,7 @@ def test_every_page_shows_only_catalogue_text_or_data(people, tree, tmp_path):
         f"/{name}/" for name in ("orgs", "members", "audit", "calendar", "notifications", "accounts/profile")
     ]
     seeds += [f"/members/{name}/" for name in ("new", "worklists", "stats", "quality", "import", "mine")]
+    seeds += ["/members/worklists/recognition/", "/members/worklists/badges/"]  # "see all" of a long section
     seeds += ["/accounts/2fa/setup/"]
     with override_settings(
         LANGUAGES=[*settings.LANGUAGES, (PSEUDO, "Pseudo")], LOCALE_PATHS=[tmp_path, *settings.LOCALE_PATHS]

@@ -88,3 +88,71 @@ def test_list_query_count_does_not_grow_with_rows(url, people, tree, admin_user,
     add_members(tree, admin_user, 8, 30)
     many = queries(client, url)
     assert many == few, f"{url}: {few} queries with 3 members, {many} with 33"
+
+
+FILE_QUERIES = (
+    24  # session, user, roles, own file, the file, its audit entry (3 with the savepoint), sections …
+)
+
+
+def add_history(member, tree, actor, count: int) -> None:
+    """``count`` rows in every section of the file: units, statuses, work, family, awards (badges among
+    them), disciplines, cards, periods out, transfers."""
+    from dangvu.members.models import (
+        CardEvent,
+        Discipline,
+        MemberHistory,
+        MemberOrgPeriod,
+        MemberStatusChange,
+    )
+
+    for i in range(count):
+        start = date(1990 + i, 1, 1)
+        MemberOrgPeriod.objects.create(member=member, org=tree.a2, started_on=start, ended_on=start)
+        MemberStatusChange.objects.create(
+            member=member, from_status="official", to_status="official", effective_on=start, event="test"
+        )
+        MemberHistory.objects.create(member=member, starts_on=start, description=f"Công tác {i}")
+        FamilyRelation.objects.create(member=member, relation="Con", full_name=f"Nguyễn Văn Con {i}")
+        Award.objects.create(member=member, title=f"Bằng khen {i}", awarded_on=start)
+        Discipline.objects.create(member=member, form="khien-trach", decided_on=start, decision=f"{i}-QĐ")
+        CardEvent.objects.create(member=member, kind="issue", card_number=f"9{i:05d}", issued_on=start)
+        PartyInterruption.objects.create(
+            member=member, reason="lost_contact", starts_on=date(1960 + i, 1, 1), ends_on=date(1960 + i, 2, 1)
+        )
+    Award.objects.create(
+        member=member, kind="badge", milestone_years=30, title="Huy hiệu", awarded_on=date(2020, 2, 3)
+    )
+    lifecycle.member_transfer_out(
+        actor=actor, member=member, kind="official", to_org=tree.b1, issued_on=date(2026, 1, 5)
+    )
+
+
+def test_the_member_file_runs_a_fixed_number_of_queries_whatever_its_history(
+    people, tree, admin_user, client
+):
+    short = member_create(
+        actor=admin_user,
+        org=tree.a1,
+        full_name="Lê Văn Ngắn",
+        sex="male",
+        birth_date=date(1970, 1, 1),
+        admitted_on=date(1995, 1, 1),
+        recognized_on=date(1996, 1, 1),
+    )
+    long = member_create(
+        actor=admin_user,
+        org=tree.a1,
+        full_name="Lê Văn Dài",
+        sex="male",
+        birth_date=date(1970, 1, 1),
+        admitted_on=date(1995, 1, 1),
+        recognized_on=date(1996, 1, 1),
+    )
+    add_history(long, tree, admin_user, 12)
+    client.force_login(people.province)
+    client.get(f"/members/{short.pk}/")  # the first request of a session reads more (language, versions)
+    few, many = queries(client, f"/members/{short.pk}/"), queries(client, f"/members/{long.pk}/")
+    page = client.get(f"/members/{long.pk}/").content.decode()
+    assert all(text in page for text in ("Bằng khen 11", "Nguyễn Văn Con 11", "Công tác 11"))
+    assert (few, many) == (FILE_QUERIES, FILE_QUERIES)

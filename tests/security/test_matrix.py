@@ -115,6 +115,8 @@ RULES: dict[str, Rule] = {
     "members/list.pdf": S,
     "members/new/": somewhere("members.manage"),
     "members/worklists/": S,  # scoped rows
+    "members/worklists/recognition/": S,  # scoped rows (a unit the user sees, else the first of theirs)
+    "members/worklists/badges/": S,  # scoped rows
     "members/stats/": somewhere("members.stats"),
     "members/stats/report.xlsx": somewhere("members.stats"),
     "members/stats/charts/": Rule("fragment"),  # an htmx fragment for ?org= (404 without one)

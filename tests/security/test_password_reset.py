@@ -15,7 +15,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangvu.accounts.models import User
-from dangvu.accounts.passwords import password_reset_by_administrator
+from dangvu.accounts.passwords import password_reset_by_administrator, sessions_end_all
 from dangvu.audit.models import AuditEntry
 from tests.conftest import make_user
 
@@ -179,3 +179,18 @@ def test_the_pages_are_in_vietnamese_and_linked_from_the_log_in(db):
     page = Client().get("/accounts/password-reset/").content.decode()
     assert "Quên mật khẩu" in page
     assert "Liên kết không hợp lệ" in Client().get("/accounts/reset/MQ/bad-token/").content.decode()
+
+
+def test_ending_every_session_also_clears_the_cached_copies(lan, settings):
+    # Production with Redis keeps sessions in the cache in front of the database (cached_db): a
+    # session deleted from the table alone would still sign the browser in from the cache.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    elsewhere = Client()
+    assert elsewhere.post("/accounts/login/", {"username": "lan", "password": OLD}).status_code == 302
+    assert elsewhere.get("/home/").status_code == 200
+    assert _sessions_of(lan) == 1
+
+    assert sessions_end_all(lan) == 1
+
+    assert _sessions_of(lan) == 0
+    assert elsewhere.get("/home/")["Location"].startswith("/accounts/login/")

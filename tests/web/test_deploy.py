@@ -90,3 +90,23 @@ def test_gunicorn_with_several_workers_serves_pages_and_static_files(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _session_engine(env) -> str:
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SESSION_ENGINE)"
+    result = run([sys.executable, "-c", code], env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_with_redis_reads_sessions_from_the_cache(tmp_path):
+    production = production_env(tmp_path)
+    # Reading the settings connects to nothing: no Redis server is needed to see the choice.
+    assert _session_engine(production | {"REDIS_URL": "redis://127.0.0.1:6399/0"}) == (
+        "django.contrib.sessions.backends.cached_db"
+    )
+    assert _session_engine(production) == "django.contrib.sessions.backends.db"
+    embedded = {k: v for k, v in production.items() if k != "DANGVU_ENV"}
+    assert _session_engine(embedded | {"REDIS_URL": "redis://127.0.0.1:6399/0"}) == (
+        "django.contrib.sessions.backends.db"
+    )
