@@ -25,12 +25,14 @@ Every word of the query must start a word of the document (the member search's r
 from __future__ import annotations
 
 import bisect
+import contextvars
 import re
 from typing import Any, TypeVar
 
+from django.core.exceptions import FullResultSet
 from django.db import connection, models
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Q
+from django.db.models.expressions import Expression, RawSQL
 
 from dangvu.core.search import planner_statistics
 from dangvu.core.text import fold
@@ -52,11 +54,16 @@ def terms(query: str) -> list[str]:
 
 
 def match(rows: models.QuerySet[M], query: str, *, or_: Q | None = None) -> models.QuerySet[M]:
-    """``rows`` whose text has a word starting with every word of ``query`` (or that meet ``or_``)."""
+    """``rows`` whose text has a word starting with every word of ``query`` (or that meet ``or_``).
+    On PostgreSQL, a page of them newest first is read from the newest documents first
+    (``NewestWindow``)."""
     condition = matches(rows.model, query)
     if condition is None:
         return rows.filter(or_) if or_ is not None else rows
-    return rows.filter(condition | or_ if or_ is not None else condition)
+    found = rows.filter(condition | or_ if or_ is not None else condition)
+    if connection.vendor == "postgresql":
+        found = found.filter(NewestWindow(window_share(rows.model._meta.db_table, terms(query))))
+    return found
 
 
 def matches(model: type[models.Model], query: str) -> Q | None:
@@ -151,6 +158,118 @@ def _word_frequencies(table: str) -> list[tuple[str, float]]:
         return sorted(zip(words or [], shares or [], strict=False))
 
     return planner_statistics(f"documents.{table}", read)
+
+
+# --- Newest first, the newest documents first (PostgreSQL) ------------------------------------------
+
+# The window is sized to hold this many times the matches the page needs, by the words' shares.
+WINDOW_MARGIN = 4
+# Windows tried before the whole table is read; a window over more than this share of the table is the
+# whole table.
+WINDOW_PROBES = 3
+WINDOW_MAX_SHARE = 0.5
+# A query whose rarest word is in more than this share of the documents: the planner walks the newest
+# documents and tests each, and stops after the page (a window would only add its count).
+WINDOW_COMMON_SHARE = 0.05
+
+_probing: contextvars.ContextVar[bool] = contextvars.ContextVar("newest_window_probing", default=False)
+
+
+class NewestWindow(Expression):
+    """``created_at >= T``: only the newest documents, where they hold the whole page being read.
+
+    A page of matches newest first otherwise reads every match from the table to sort them: for a phrase
+    in a few thousand documents, thousands of rows for fifty. The window's bound comes from the planner's
+    histogram of ``created_at``, sized by the words' shares to hold several pages (``window_share``).
+    The page is then the same: the window is used only when a count of the query inside it (``LIMIT`` the
+    rows up to the page's end) finds as many rows as the page needs, and every match outside the window
+    is older than every match inside. Otherwise a wider window (sized by the matches found), then none.
+
+    The query's slice decides it, so the condition is written when the query is compiled (just before it
+    runs, the count run then): an unsliced query (a count, an export, ``exists``), a query in another
+    order, or the count inside the window itself compile to no condition at all."""
+
+    conditional = True
+
+    def __init__(self, share: float, created: Any = None) -> None:
+        super().__init__(output_field=models.BooleanField())
+        self.share = share
+        self.created = created if created is not None else F("created_at")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.created]
+
+    def set_source_expressions(self, exprs: Any) -> None:
+        (self.created,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        query = compiler.query
+        if _probing.get() or query.high_mark is None or self.share <= 0 or not _newest_first(query):
+            raise FullResultSet
+        bound = _window_bound(query, compiler.using, self.share)
+        if bound is None:
+            raise FullResultSet
+        sql, params = compiler.compile(self.created)
+        return f"{sql} >= %s", (*params, bound)
+
+
+def window_share(table: str, words: list[str]) -> float:
+    """The share of documents a window is sized by: the rarest word's (an upper bound of the query's);
+    0 (no window) when a word is rare (not in the statistics: few matches, read them all) or when every
+    word is common (``WINDOW_COMMON_SHARE``)."""
+    rarest = min((share(table, word) for word in words), default=0.0)
+    return rarest if rarest <= WINDOW_COMMON_SHARE else 0.0
+
+
+def _newest_first(query: Any) -> bool:
+    order = tuple(query.order_by) or (tuple(query.get_meta().ordering) if query.default_ordering else ())
+    return order in (("-created_at", "-pk"), ("-created_at", "-id")) and not query.combinator
+
+
+def _window_bound(query: Any, using: str, share_: float) -> Any:
+    """The bound of the narrowest window tried that holds the rows up to the query's end, or None."""
+    total, bounds = _created_statistics(query.get_meta().db_table)
+    need = query.high_mark
+    if total <= 0 or len(bounds) < 2:
+        return None
+    rows = need / share_ * WINDOW_MARGIN
+    for _ in range(WINDOW_PROBES):
+        fraction = rows / total
+        if fraction > WINDOW_MAX_SHARE:
+            return None
+        # Rows at or after bounds[k]: about (len - 1 - k) / (len - 1) of the table; round down (wider).
+        bound = bounds[int((len(bounds) - 1) * (1 - fraction))]
+        probe = query.clone()
+        probe.clear_ordering(force=True)
+        probe.add_q(Q(created_at__gte=bound))
+        probe.low_mark, probe.high_mark = 0, need
+        token = _probing.set(True)
+        try:
+            found = probe.get_count(using)
+        finally:
+            _probing.reset(token)
+        if found >= need:
+            return bound
+        rows = max(rows * 4, rows * need / found * 2) if found else rows * 16
+    return None
+
+
+def _created_statistics(table: str) -> tuple[float, list[Any]]:
+    """(estimated rows, the ``created_at`` histogram's bounds, oldest first) from the planner's
+    statistics; (0, []) before ANALYZE."""
+
+    def read() -> tuple[float, list[Any]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.reltuples, s.histogram_bounds::text::timestamptz[] FROM pg_class c"
+                " LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = c.relname"
+                " AND s.attname = 'created_at' WHERE c.oid = %s::regclass",
+                [table],
+            )
+            row = cursor.fetchone()
+        return (float(row[0]), list(row[1] or [])) if row else (0.0, [])
+
+    return planner_statistics(f"documents.{table}.created_at", read)
 
 
 # --- Schema (migration 0004) ------------------------------------------------------------------------
