@@ -36,6 +36,7 @@ def search_documents(user: Any, query: str, rows: Any = None) -> Any:
     # One row's look (the word index, no sort): whether the words find anything at all.
     if (
         words is not None
+        and not _LOOKS_LIKE_NUMBER.match(text)  # a number is a number, not a piece of a subject
         and fragment_fallback(text)
         and not rows.filter(words | by_number if by_number is not None else words).exists()
     ):
