@@ -11,12 +11,15 @@ database loaded otherwise (or by an older loader) is loaded again rather than me
 
 Then 200 distinct query texts in classes, each class drawn from the loaded documents so that every query
 has matches: very common words, short prefixes as typed ("ng", "th"), phrases of a subject, a phrase with
-its last word cut short, rare words (a name, a misread syllable) alone and with a common word, and
-document numbers written in the several ways people write them. Each text is run:
+its last word cut short, rare words (a name, a misread syllable) alone and with a common word,
+document numbers written in the several ways people write them, and fragments: a piece of a symbol
+("NQ/T", served by the trigram index on the number's key) and a piece from inside a subject's words
+(served by the subject's trigram index when no word starts so). Each text is run:
 
 * product — ``search_documents`` (what the documents list runs), newest first, first page of 50;
-* baseline — the same meaning without the word index: every query word starts a word of ``search_text``
-  (``LIKE``), or the number key matches, newest first, first page of 50 (PostgreSQL stops when the page
+* baseline — the same meaning without any index: every query word starts a word of ``search_text``
+  (``LIKE``), or the number key matches (or contains the symbol's piece), else the fragment inside the
+  subject or the number, newest first, first page of 50 (PostgreSQL stops when the page
   is full, so the baseline is cheap for common words too: the best one can do without the index).
 
 Both pages must be the same documents (recall checked on every query: any difference, or a class with a

@@ -15,9 +15,13 @@ single spaces (``words_only``), so one tokenisation serves both databases and th
   (``matches``).
 
 Why not trigram indexes over everything (what members use): bodies and OCR text are long; a trigram
-index on them is several times the text, where the word index is a fraction of it (bench/
-bench_document_search.py prints both). Numbers are found by their normalised key (``number_key``,
-a b-tree index), whatever way they are written.
+index on them is several times the text, where the word index is a fraction of it. Numbers are found by
+their normalised key (``number_key``, a b-tree index), whatever way they are written; pieces of a number
+("NQ/T") and of a subject (inside a word) through trigram indexes on ``number_key`` and ``subject_key``
+only (dangvu.documents.search; bench/bench_document_search.py prints every index's size).
+
+A page newest first: ``NewestWindow`` reads it from a window of the newest documents when that window
+holds it (a phrase in a few thousand documents would otherwise read them all to sort them).
 
 Every word of the query must start a word of the document (the member search's rule).
 """
