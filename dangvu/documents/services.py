@@ -95,10 +95,16 @@ def _search_text(document: Document) -> str:
     )[:200_000]
 
 
-def _save(document: Document, fields: list[str]) -> None:
+def _index(document: Document) -> None:
+    """Refresh what the search reads: the number's key, the subject's folded words and the text's."""
     document.number_key = numbers.number_key(document.number_text) if document.number_text else ""
+    document.subject_key = words_only(document.subject)[:1000]
     document.search_text = _search_text(document)
-    document.save(update_fields=[*fields, "number_key", "search_text", "updated_at"])
+
+
+def _save(document: Document, fields: list[str]) -> None:
+    _index(document)
+    document.save(update_fields=[*fields, "number_key", "subject_key", "search_text", "updated_at"])
 
 
 def _lock(document: Document) -> Document:
@@ -204,7 +210,7 @@ def document_draft(
         recipients_text=recipients_text,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    document.search_text = _search_text(document)
+    _index(document)
     document.save()
     DocumentVersion.objects.create(
         document=document, number=1, subject=subject, body=body, created_by=document.created_by
@@ -715,8 +721,7 @@ def _deliver(actor: Any, document: Document) -> None:
             source_delivery=delivery,
             signature_report={"verified_from": document.pk},
         )
-        incoming.number_key = numbers.number_key(incoming.number_text)
-        incoming.search_text = _search_text(incoming)
+        _index(incoming)
         incoming.save()
         if issued is not None:
             storage.store(
@@ -925,8 +930,7 @@ def document_register_incoming(
         ocr_status=_ocr_status(content_type),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    document.number_key = numbers.number_key(document.number_text) if document.number_text else ""
-    document.search_text = _search_text(document)
+    _index(document)
     document.save()
     if content is not None:
         storage.store(

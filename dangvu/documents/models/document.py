@@ -43,6 +43,9 @@ class Document(TimeStampedModel):
     symbol = models.CharField(_("ký hiệu"), max_length=60, blank=True)
     number_text = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
     number_key = models.CharField(max_length=80, blank=True, editable=False, db_index=True)
+    # The subject's folded words (``fulltext.words_only``): fragments of it are found by substring (a
+    # trigram index on PostgreSQL, dangvu.documents.fulltext).
+    subject_key = models.CharField(max_length=1000, blank=True, default="", editable=False)
     issued_on = models.DateField(_("ngày văn bản"), null=True, blank=True)
     subject = models.CharField(_("trích yếu"), max_length=1000)
     body = models.TextField(_("nội dung"), blank=True)
