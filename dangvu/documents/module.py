@@ -24,6 +24,7 @@ from dangvu.core.modules import (
     WorkSection,
     WorkSource,
 )
+from dangvu.documents.reminders import handling_reminders
 
 CLERKS = ("quan-tri", "van-thu")
 LEADERS = ("quan-tri", "lanh-dao")
@@ -288,6 +289,7 @@ def describe() -> ModuleDescription:
             Permission("documents.secret_tuyet_mat", _("Tiếp cận văn bản Tuyệt mật"), ()),
         ],
         nav=[NavEntry("documents", gettext_noop("Văn bản"), "documents:list", "documents.view", order=15)],
+        reminders=[handling_reminders],
         unit_panels=[
             UnitPanel("documents-kpi", _("Văn bản"), "documents:kpi_panel", "documents.view", order=30)
         ],
