@@ -695,6 +695,9 @@ def _deliver(actor: Any, document: Document) -> None:
     """Send an issued document to its recipient units inside dangvu: each gets an incoming document in
     its register (status "arrived", 01), pointing at the issued file."""
     issued = document.files.filter(kind__in=[FileKind.ISSUED]).order_by("-created_at").first()
+    content = storage.read(issued) if issued is not None else None
+    # verified once for every recipient, as each would on arrival (the path cache makes it cheap)
+    verification = _check_pdf(content) if content is not None else {}
     recipients = []
     for delivery in document.deliveries.select_related("recipient").filter(status=""):
         incoming = Document(
@@ -713,17 +716,17 @@ def _deliver(actor: Any, document: Document) -> None:
             sender_org=document.registry_org,
             electronic=True,
             source_delivery=delivery,
-            signature_report={"verified_from": document.pk},
+            signature_report={"verified_from": document.pk, **verification},
         )
         incoming.number_key = numbers.number_key(incoming.number_text)
         incoming.search_text = _search_text(incoming)
         incoming.save()
-        if issued is not None:
+        if issued is not None and content is not None:
             storage.store(
                 document=incoming,
                 kind=FileKind.ORIGINAL,
                 name=issued.name,
-                content=storage.read(issued),
+                content=content,
                 content_type=issued.content_type,
             )
         _report(delivery, DeliveryStatus.ARRIVED, actor)
@@ -836,7 +839,7 @@ def _check_pdf(content: bytes) -> dict[str, Any]:
     from dangvu.signing.verify import verify_pdf
 
     report = verify_pdf(content)
-    return {"verification": report.as_dict() if hasattr(report, "as_dict") else {"valid": bool(report.valid)}}
+    return {"verification": report.as_dict()}
 
 
 def _next_incoming_number(org: Any, year: int) -> int:
@@ -1016,10 +1019,16 @@ def _ocr_status(content_type: str) -> str:
 @transaction.atomic
 def document_register_arrived(*, actor: Any, document: Document, deadline: date | None = None) -> Document:
     """Register a document delivered by another unit inside dangvu: the next incoming number of this
-    year's register, the deadline; the sender sees status 03."""
+    year's register, the deadline; the sender sees status 03. A delivery whose signatures did not
+    verify on arrival is not registered: the clerk refuses it (02) instead."""
     document = _lock(document)
     require_perm(actor, "documents.register", document.registry_org)
     _ensure(document, "register")
+    verification = (document.signature_report or {}).get("verification")
+    if verification is not None and not verification.get("valid"):
+        raise ValidationError(
+            "Chữ ký số của văn bản gửi đến không hợp lệ: không vào sổ; hãy từ chối tiếp nhận."
+        )
     today = timezone.localdate()
     document.received_on = today
     document.register_year = today.year
