@@ -12,6 +12,7 @@ delivery from another unit) → ``document_assign`` (bút phê) → ``document_n
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -62,6 +63,8 @@ ACCEPTED_TYPES = {
 }
 # Working days to handle an incoming document when no deadline is given (data: settings).
 DEFAULT_HANDLING_DAYS = {"": 10, Urgency.KHAN: 5, Urgency.THUONG_KHAN: 3, Urgency.HOA_TOC: 1}
+
+logger = logging.getLogger(__name__)
 
 
 def on_party_network() -> bool:
@@ -941,6 +944,7 @@ def document_register_incoming(
             actor=actor,
         )
     audit_created(actor=actor, obj=document, event="documents.register_incoming", org=org)
+    _stamp_arrival(actor, document)
     if document.ocr_status == "pending":
         from dangvu.documents.tasks import ocr_document
 
@@ -1044,7 +1048,38 @@ def document_register_arrived(*, actor: Any, document: Document, deadline: date 
         data={"incoming_number": document.incoming_number},
     )
     _report_incoming(document, DeliveryStatus.REGISTERED, actor)
+    _stamp_arrival(actor, document)
     return document
+
+
+def _stamp_arrival(actor: Any, document: Document) -> None:
+    """The arrival stamp (incoming number, date received, unit) on a copy of the PDF original, kept
+    beside it; the original stays byte for byte. Scans sent as images and PDFs that cannot be rewritten
+    keep their original only."""
+    from pypdf.errors import PyPdfError
+
+    from dangvu.documents.watermark import arrival_stamp
+
+    original = document.files.filter(kind=FileKind.ORIGINAL, content_type="application/pdf").first()
+    if original is None or document.received_on is None:
+        return
+    lines = [
+        f"Số: {document.incoming_number}    Ngày: {document.received_on:%d/%m/%Y}",
+        document.registry_org.name[:60],
+    ]
+    try:
+        stamped = arrival_stamp(storage.read(original), lines)
+    except (PyPdfError, ValueError, KeyError) as error:
+        logger.warning("arrival stamp not added to document %s: %s", document.pk, error)
+        return
+    storage.store(
+        document=document,
+        kind=FileKind.STAMPED,
+        name=f"den-{document.incoming_number}-{original.name}",
+        content=stamped,
+        content_type="application/pdf",
+        actor=actor,
+    )
 
 
 @transaction.atomic

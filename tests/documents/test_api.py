@@ -103,7 +103,11 @@ def test_incoming_with_a_scan_and_bad_files(office, tree):
     )
     assert created.status_code == 201, created.content
     body = created.json()
-    assert (body["incoming_number"], body["number"], body["files"]) == (1, "123-CV/TU", ["original"])
+    assert (body["incoming_number"], body["number"], body["files"]) == (
+        1,
+        "123-CV/TU",
+        ["original", "stamped"],
+    )
     assert body["deadline"] == "2026-12-14"  # 10 working days after 30/11/2026
     listed = clerk.get("/api/v1/documents", {"q": "123/CV-TU"}).json()  # another way of writing the number
     assert [d["id"] for d in listed["results"]] == [body["id"]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 from datetime import date
 
 import pytest
@@ -16,6 +17,7 @@ from dangvu.documents import services, storage
 from dangvu.documents.models import Delivery, Document
 from dangvu.signing import keys, trust
 from dangvu.signing.services import sign_personal
+from dangvu.signing.verify import verify_pdf
 from tests.signing.conftest import PLACES, party_document
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +71,37 @@ def test_a_signed_pdf_registered_by_the_clerk_shows_who_signed_and_its_revocatio
         "Hợp lệ",
         "Lê Quang Hùng (Đảng ủy xã An Phú) — chữ ký cá nhân, B-B; chứng thư chưa bị thu hồi",
     ]
+
+
+def _text(content: bytes, tmp_path) -> list[str]:
+    path = tmp_path / "stamped.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    return [line.strip() for line in text.stdout.splitlines() if line.strip()]
+
+
+def test_the_arrival_stamp_goes_on_a_copy_and_the_original_stays_byte_for_byte(
+    office, tree, people, tmp_path
+):
+    signed = sign_personal(pdf=party_document(), actor=people.secretary, org=tree.xa, places=PLACES)
+    document = _register(office, tree, signed)
+
+    assert sorted(document.files.values_list("kind", flat=True)) == ["original", "stamped"]
+    assert storage.read(document.files.get(kind="original")) == signed
+    stamped = storage.read(document.files.get(kind="stamped"))
+    assert _text(stamped, tmp_path)[:3] == ["ĐẾN", "Số: 1 Ngày: 01/12/2026", "Đảng ủy xã An Phú"]
+    assert verify_pdf(signed).valid  # the original's signature untouched
+
+
+def test_a_registered_delivery_gets_its_stamp_from_the_receiving_unit(office, tree, tmp_path):
+    _issue(office, tree)
+    incoming = Document.objects.get(direction="incoming", registry_org=tree.xb)
+    assert list(incoming.files.values_list("kind", flat=True)) == ["original"]  # not registered yet
+
+    services.document_register_arrived(actor=office.clerk_b, document=incoming)
+
+    stamped = storage.read(incoming.files.get(kind="stamped"))
+    assert _text(stamped, tmp_path)[:3] == ["ĐẾN", "Số: 1 Ngày: 01/12/2026", "Đảng ủy phường Đông Tiến"]
 
 
 def test_without_a_revocation_source_the_page_says_revocation_not_checked(office, tree, people):

@@ -34,7 +34,7 @@ def test_files_are_kept_by_the_configured_storage_backend(office, tree, settings
         content=content,
     )
 
-    record = document.files.get()
+    record = document.files.get(kind="original")
     assert type(storages["default"]).__name__ == "InMemoryStorage"
     assert storages["default"].exists(record.file.name)
     assert not (Path(settings.MEDIA_ROOT) / record.file.name).exists()  # nothing on the local disk
