@@ -49,6 +49,7 @@ from dangvu.documents.models import (
     NumberSeries,
     ProgressNote,
     Review,
+    SeriesNumber,
 )
 from dangvu.orgs.enums import OrgStatus
 from dangvu.orgs.models import Org
@@ -673,6 +674,29 @@ def document_seal(*, actor: Any, document: Document) -> Document:
     )
     _move(actor=actor, document=document, to_status=OutgoingStatus.ISSUED, event="documents.seal")
     _deliver(actor, document)
+    return document
+
+
+@transaction.atomic
+def document_void_number(*, actor: Any, document: Document, reason: str) -> Document:
+    """Void the number of a document that was numbered but not sealed (it will not be issued): the
+    number stays taken in its series with the reason and the time (never given to another document, no
+    gap in the register), and the document is cancelled. Requires ``documents.register``."""
+    document = _lock(document)
+    require_perm(actor, "documents.register", document.registry_org)
+    _ensure(document, "void_number")
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần ghi lý do hủy số."})
+    taken = SeriesNumber.objects.select_for_update().get(document=document)
+    taken.voided_reason, taken.voided_at = reason.strip()[:300], timezone.now()
+    taken.save(update_fields=["voided_reason", "voided_at"])
+    _move(
+        actor=actor,
+        document=document,
+        to_status=OutgoingStatus.CANCELLED,
+        event="documents.void_number",
+        data={"number": document.number_text, "reason": taken.voided_reason},
+    )
     return document
 
 

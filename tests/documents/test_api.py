@@ -144,8 +144,9 @@ def test_secret_documents_need_clearance_and_files_need_the_party_network(office
     settings.DANGVU_PARTY_NETWORK = True
     stored = clerk.post("/api/v1/documents/incoming", {**form, "file": SimpleUploadedFile("m.pdf", _pdf())})
     assert stored.status_code == 201
-    record = Document.objects.get(pk=stored.json()["id"]).files.get()
-    assert record.encrypted
+    files = Document.objects.get(pk=stored.json()["id"]).files
+    record = files.get(kind="original")
+    assert [(f.kind, f.encrypted) for f in files.order_by("kind")] == [("original", True), ("stamped", True)]
     with record.file.open("rb") as handle:
         assert not handle.read().startswith(b"%PDF")  # encrypted at rest
     downloaded = clerk.get(f"/api/v1/documents/{stored.json()['id']}/file")

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_files_are_kept_by_the_configured_storage_backend(office, tree, settings):
+def test_files_are_kept_by_the_configured_storage_backend(office, tree, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # where the default backend would have written
     settings.STORAGES = settings.STORAGES | {
         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}
     }
