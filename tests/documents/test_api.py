@@ -183,3 +183,23 @@ def test_lists_are_counted_exactly_up_to_the_cap_then_say_more_than(office, tree
     assert 'data-testid="count-more"' in html
     assert re.search(r"Hơn \d+ bản ghi — lọc hẹp hơn", html)  # a lower bound, never a silent cap
     assert html.count('href="/documents/') >= 3  # every row still listed
+
+
+def test_an_upload_over_the_cap_is_refused_before_it_is_read_and_nothing_is_registered(
+    office, tree, settings
+):
+    # 200 MB in the issue's words; the cap is configuration (20 MB by default), 1 MB here
+    settings.DANGVU_UPLOAD_MAX_MB = 1
+    before = Document.objects.count()
+    refused = client_for(office.clerk).post(
+        "/api/v1/documents/incoming",
+        {
+            "org": tree.xa.pk,
+            "doc_type": "CV",
+            "subject": "Bản quét quá lớn",
+            "sender_name": "Tỉnh ủy Ninh Bình",
+            "file": SimpleUploadedFile("lon.pdf", b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024)),
+        },
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (413, "too_large")
+    assert Document.objects.count() == before
