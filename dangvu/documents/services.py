@@ -684,7 +684,7 @@ def document_void_number(*, actor: Any, document: Document, reason: str) -> Docu
     gap in the register), and the document is cancelled. Requires ``documents.register``."""
     document = _lock(document)
     require_perm(actor, "documents.register", document.registry_org)
-    _ensure(document, "void_number")
+    _ensure(document, "void-number")
     if not reason.strip():
         raise ValidationError({"reason": "Cần ghi lý do hủy số."})
     taken = SeriesNumber.objects.select_for_update().get(document=document)

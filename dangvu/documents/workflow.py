@@ -131,7 +131,7 @@ DOCUMENTS = Workflow(
             order=22,
         ),
         Transition(
-            name="void_number",
+            name="void-number",
             title=_("Hủy số đã cấp"),
             action="dangvu.documents.services:document_void_number",
             object_arg="document",
