@@ -254,7 +254,13 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DANGVU_MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES: dict[str, dict[str, object]] = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded and generated files (documents, imports, exports): local disk under MEDIA_ROOT, or any
+    # Django storage backend by configuration, e.g. S3-compatible object storage with django-storages
+    # (docs/configuration.md).
+    "default": {
+        "BACKEND": env_str("DANGVU_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(env_str("DANGVU_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -3,10 +3,14 @@ clean-up of old export files."""
 
 from __future__ import annotations
 
+import gc
+import os
+
 from django.db import close_old_connections
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, task
 
+from dangvu.core.collector import freeze_loaded_application_once
 from dangvu.core.exports import EXPORT_JOB, export_failed, export_run, exports_purge
 from dangvu.core.jobs import JobKind, job_attempt, jobs_reap, register_job_kind
 from dangvu.core.priority import at_bulk_priority
@@ -32,6 +36,21 @@ def reap_jobs_at_start() -> None:
         jobs_reap()
     finally:
         close_old_connections()
+
+
+@HUEY.on_startup()
+def freeze_loaded_application_at_start() -> None:
+    """A starting worker has loaded the application and its jobs: leave those objects out of later
+    garbage collections, as the web workers do (``dangvu.core.collector``). Jobs verify signed PDFs and
+    render documents, which allocate enough to set off full collections that would walk them all."""
+    freeze_loaded_application_once()
+
+
+@task()
+def worker_health() -> dict[str, int]:
+    """The worker's process id and how many objects it keeps out of the collector's walks (health
+    checks, and the test that the worker froze its loaded application)."""
+    return {"pid": os.getpid(), "frozen_objects": gc.get_freeze_count()}
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -24,6 +24,7 @@ from dangvu.core.modules import (
     WorkSection,
     WorkSource,
 )
+from dangvu.documents.reminders import handling_reminders
 
 CLERKS = ("quan-tri", "van-thu")
 LEADERS = ("quan-tri", "lanh-dao")
@@ -237,6 +238,7 @@ AUDIT_EVENTS = {
     "documents.issue": _("Cấp số, ban hành văn bản"),
     "documents.seal": _("Ký số của cơ quan (đóng dấu) văn bản"),
     "documents.cancel": _("Hủy dự thảo văn bản"),
+    "documents.void_number": _("Hủy số văn bản đã cấp (không ban hành)"),
     "documents.deliver": _("Gửi văn bản đến đơn vị nhận"),
     "documents.delivery_status": _("Báo trạng thái xử lý văn bản đã nhận"),
     "documents.register_incoming": _("Vào sổ văn bản đến (bản giấy hoặc điện tử)"),
@@ -297,6 +299,7 @@ def describe() -> ModuleDescription:
                 icon="inbox",
             )
         ],
+        reminders=[handling_reminders],
         unit_panels=[
             UnitPanel("documents-kpi", _("Văn bản"), "documents:kpi_panel", "documents.view", order=30)
         ],

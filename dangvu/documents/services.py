@@ -12,6 +12,7 @@ delivery from another unit) → ``document_assign`` (bút phê) → ``document_n
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -48,6 +49,7 @@ from dangvu.documents.models import (
     NumberSeries,
     ProgressNote,
     Review,
+    SeriesNumber,
 )
 from dangvu.orgs.enums import OrgStatus
 from dangvu.orgs.models import Org
@@ -62,6 +64,8 @@ ACCEPTED_TYPES = {
 }
 # Working days to handle an incoming document when no deadline is given (data: settings).
 DEFAULT_HANDLING_DAYS = {"": 10, Urgency.KHAN: 5, Urgency.THUONG_KHAN: 3, Urgency.HOA_TOC: 1}
+
+logger = logging.getLogger(__name__)
 
 
 def on_party_network() -> bool:
@@ -680,6 +684,29 @@ def document_seal(*, actor: Any, document: Document) -> Document:
 
 
 @transaction.atomic
+def document_void_number(*, actor: Any, document: Document, reason: str) -> Document:
+    """Void the number of a document that was numbered but not sealed (it will not be issued): the
+    number stays taken in its series with the reason and the time (never given to another document, no
+    gap in the register), and the document is cancelled. Requires ``documents.register``."""
+    document = _lock(document)
+    require_perm(actor, "documents.register", document.registry_org)
+    _ensure(document, "void-number")
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần ghi lý do hủy số."})
+    taken = SeriesNumber.objects.select_for_update().get(document=document)
+    taken.voided_reason, taken.voided_at = reason.strip()[:300], timezone.now()
+    taken.save(update_fields=["voided_reason", "voided_at"])
+    _move(
+        actor=actor,
+        document=document,
+        to_status=OutgoingStatus.CANCELLED,
+        event="documents.void_number",
+        data={"number": document.number_text, "reason": taken.voided_reason},
+    )
+    return document
+
+
+@transaction.atomic
 def document_cancel(*, actor: Any, document: Document, reason: str) -> Document:
     """Abandon a draft (before it is numbered); its versions stay."""
     document = _lock(document)
@@ -701,6 +728,9 @@ def _deliver(actor: Any, document: Document) -> None:
     """Send an issued document to its recipient units inside dangvu: each gets an incoming document in
     its register (status "arrived", 01), pointing at the issued file."""
     issued = document.files.filter(kind__in=[FileKind.ISSUED]).order_by("-created_at").first()
+    content = storage.read(issued) if issued is not None else None
+    # verified once for every recipient, as each would on arrival (the path cache makes it cheap)
+    verification = _check_pdf(content) if content is not None else {}
     recipients = []
     for delivery in document.deliveries.select_related("recipient").filter(status=""):
         incoming = Document(
@@ -719,16 +749,16 @@ def _deliver(actor: Any, document: Document) -> None:
             sender_org=document.registry_org,
             electronic=True,
             source_delivery=delivery,
-            signature_report={"verified_from": document.pk},
+            signature_report={"verified_from": document.pk, **verification},
         )
         _index(incoming)
         incoming.save()
-        if issued is not None:
+        if issued is not None and content is not None:
             storage.store(
                 document=incoming,
                 kind=FileKind.ORIGINAL,
                 name=issued.name,
-                content=storage.read(issued),
+                content=content,
                 content_type=issued.content_type,
             )
         _report(delivery, DeliveryStatus.ARRIVED, actor)
@@ -841,7 +871,7 @@ def _check_pdf(content: bytes) -> dict[str, Any]:
     from dangvu.signing.verify import verify_pdf
 
     report = verify_pdf(content)
-    return {"verification": report.as_dict() if hasattr(report, "as_dict") else {"valid": bool(report.valid)}}
+    return {"verification": report.as_dict()}
 
 
 def _next_incoming_number(org: Any, year: int) -> int:
@@ -942,6 +972,7 @@ def document_register_incoming(
             actor=actor,
         )
     audit_created(actor=actor, obj=document, event="documents.register_incoming", org=org)
+    _stamp_arrival(actor, document)
     if document.ocr_status == "pending":
         from dangvu.documents.tasks import ocr_document
 
@@ -1020,10 +1051,16 @@ def _ocr_status(content_type: str) -> str:
 @transaction.atomic
 def document_register_arrived(*, actor: Any, document: Document, deadline: date | None = None) -> Document:
     """Register a document delivered by another unit inside dangvu: the next incoming number of this
-    year's register, the deadline; the sender sees status 03."""
+    year's register, the deadline; the sender sees status 03. A delivery whose signatures did not
+    verify on arrival is not registered: the clerk refuses it (02) instead."""
     document = _lock(document)
     require_perm(actor, "documents.register", document.registry_org)
     _ensure(document, "register")
+    verification = (document.signature_report or {}).get("verification")
+    if verification is not None and not verification.get("valid"):
+        raise ValidationError(
+            "Chữ ký số của văn bản gửi đến không hợp lệ: không vào sổ; hãy từ chối tiếp nhận."
+        )
     today = timezone.localdate()
     document.received_on = today
     document.register_year = today.year
@@ -1039,7 +1076,38 @@ def document_register_arrived(*, actor: Any, document: Document, deadline: date 
         data={"incoming_number": document.incoming_number},
     )
     _report_incoming(document, DeliveryStatus.REGISTERED, actor)
+    _stamp_arrival(actor, document)
     return document
+
+
+def _stamp_arrival(actor: Any, document: Document) -> None:
+    """The arrival stamp (incoming number, date received, unit) on a copy of the PDF original, kept
+    beside it; the original stays byte for byte. Scans sent as images and PDFs that cannot be rewritten
+    keep their original only."""
+    from pypdf.errors import PyPdfError
+
+    from dangvu.documents.watermark import arrival_stamp
+
+    original = document.files.filter(kind=FileKind.ORIGINAL, content_type="application/pdf").first()
+    if original is None or document.received_on is None:
+        return
+    lines = [
+        f"Số: {document.incoming_number}    Ngày: {document.received_on:%d/%m/%Y}",
+        document.registry_org.name[:60],
+    ]
+    try:
+        stamped = arrival_stamp(storage.read(original), lines)
+    except (PyPdfError, ValueError, KeyError) as error:
+        logger.warning("arrival stamp not added to document %s: %s", document.pk, error)
+        return
+    storage.store(
+        document=document,
+        kind=FileKind.STAMPED,
+        name=f"den-{document.incoming_number}-{original.name}",
+        content=stamped,
+        content_type="application/pdf",
+        actor=actor,
+    )
 
 
 @transaction.atomic

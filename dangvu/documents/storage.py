@@ -3,7 +3,7 @@ configuration), originals kept byte for byte with their SHA-256, secret files en
 
 Envelope encryption: each secret file gets its own random 256-bit key (AES-GCM); that key is stored
 wrapped by the **master key** (``DANGVU_DOCUMENTS_MASTER_KEYS``: the first encrypts, every key listed
-decrypts, so a new master key is put first and ``dangvu documents_rewrap`` re-wraps the file keys with
+decrypts, so a new master key is put first and ``dangvu rewrap_document_keys`` re-wraps the file keys with
 it before the old one is removed). The database never holds a usable key.
 """
 

@@ -131,6 +131,19 @@ DOCUMENTS = Workflow(
             order=22,
         ),
         Transition(
+            name="void-number",
+            title=_("Hủy số đã cấp"),
+            action="dangvu.documents.services:document_void_number",
+            object_arg="document",
+            sources=frozenset({OUT.AWAITING_SEAL}),
+            permission="documents.register",
+            inputs=(Input("reason", _("Lý do hủy số"), "textarea"),),
+            confirm=_(
+                "Số đã cấp bị hủy, ghi lý do vào sổ và không cấp lại cho văn bản khác; văn bản không được ban hành."
+            ),
+            order=23,
+        ),
+        Transition(
             name="cancel",
             title=_("Hủy dự thảo"),
             action="dangvu.documents.services:document_cancel",

@@ -8,9 +8,10 @@ class SigningConfig(AppConfig):
     verbose_name = _("Ký số")
 
     def ready(self) -> None:
-        from dangvu.signing import speedups
+        from dangvu.signing import pathcache, speedups
         from dangvu.signing.module import describe
 
         speedups.install()
+        pathcache.install()
 
         self.description = describe()

@@ -34,6 +34,7 @@ from pyhanko_certvalidator.sig_validate import (
     SignatureValidationContext,
 )
 
+from dangvu.signing import pathcache
 from dangvu.signing.errors import SigningError
 from dangvu.signing.keys import Certificate, local_crls, trust_roots
 
@@ -49,8 +50,9 @@ def validation_context(
     """Trust roots from the configuration, the local revocation lists plus ``crls``/``ocsps`` (e.g. a
     document's DSS). Fetching revocation data online only when ``DANGVU_SIGNING_FETCH_REVOCATION`` is on;
     ``require_revocation`` makes missing revocation data a failure instead of "not checked"."""
-    return ValidationContext(
-        trust_manager=_trust_manager(),
+    manager, digest = _trust_manager()
+    context = ValidationContext(
+        trust_manager=manager,
         other_certs=list(other_certs),
         crls=[*local_crls(), *crls],
         ocsps=list(ocsps),
@@ -60,22 +62,28 @@ def validation_context(
         retroactive_revinfo=moment is not None,
         signature_validator=_SIGNATURES,
     )
+    return pathcache.use_roots_digest(context, digest)
 
 
-_trust_managers: dict[int, tuple[list[Certificate], SimpleTrustManager]] = {}
+_trust_managers: dict[int, tuple[list[Certificate], SimpleTrustManager, bytes]] = {}
 
 
-def _trust_manager() -> SimpleTrustManager:
-    """The trust roots as pyHanko's trust manager, built again only when the roots' files change
-    (``keys.trust_roots`` then returns a new list)."""
+def _trust_manager() -> tuple[SimpleTrustManager, bytes]:
+    """The trust roots as pyHanko's trust manager and the digest of the set, built again only when the
+    roots' files change (``keys.trust_roots`` then returns a new list). When the set itself changed,
+    the paths validated over the old one are forgotten (``pathcache``: a root taken away stops
+    trusting at once)."""
     roots = trust_roots()
     cached = _trust_managers.get(id(roots))
     if cached is not None and cached[0] is roots:
-        return cached[1]
+        return cached[1], cached[2]
     manager = SimpleTrustManager.build(trust_roots=roots)
+    digest = pathcache.roots_digest(roots)
+    if any(previous[2] != digest for previous in _trust_managers.values()):
+        pathcache.PATHS.clear()
     _trust_managers.clear()
-    _trust_managers[id(roots)] = (roots, manager)
-    return manager
+    _trust_managers[id(roots)] = (roots, manager, digest)
+    return manager, digest
 
 
 class _RememberingSignatureValidator(DefaultSignatureValidator):

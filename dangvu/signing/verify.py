@@ -16,6 +16,7 @@ import asyncio
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
@@ -104,6 +105,31 @@ class SignatureReport:
     long_term: bool = False  # validated at the timestamp's time (the certificate has expired since)
     problems: tuple[Problem, ...] = ()
 
+    def as_dict(self) -> dict[str, Any]:
+        """For JSON (a document's record of its verification on arrival)."""
+        return {
+            "field": self.field,
+            "kind": str(self.kind),
+            "signer": self.signer,
+            "organisation": self.organisation,
+            "certificate_serial": self.certificate_serial,
+            "issuer": self.issuer,
+            "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "timestamp": self.timestamp.isoformat() if self.timestamp else None,
+            "intact": self.intact,
+            "trusted": self.trusted,
+            "valid": self.valid,
+            "coverage": str(self.coverage),
+            "modifications": str(self.modifications),
+            "revocation": str(self.revocation),
+            "level": self.level,
+            "long_term": self.long_term,
+            "problems": [
+                {"code": p.code, "message": str(p.message), "message_en": str(p.message_en)}
+                for p in self.problems
+            ],
+        }
+
 
 @dataclass(frozen=True)
 class VerificationReport:
@@ -112,6 +138,9 @@ class VerificationReport:
     @property
     def valid(self) -> bool:
         return bool(self.signatures) and all(s.valid for s in self.signatures)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"valid": self.valid, "signatures": [s.as_dict() for s in self.signatures]}
 
 
 def _organisation_certificate(certificate: Certificate) -> bool:

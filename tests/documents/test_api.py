@@ -103,7 +103,11 @@ def test_incoming_with_a_scan_and_bad_files(office, tree):
     )
     assert created.status_code == 201, created.content
     body = created.json()
-    assert (body["incoming_number"], body["number"], body["files"]) == (1, "123-CV/TU", ["original"])
+    assert (body["incoming_number"], body["number"], body["files"]) == (
+        1,
+        "123-CV/TU",
+        ["original", "stamped"],
+    )
     assert body["deadline"] == "2026-12-14"  # 10 working days after 30/11/2026
     listed = clerk.get("/api/v1/documents", {"q": "123/CV-TU"}).json()  # another way of writing the number
     assert [d["id"] for d in listed["results"]] == [body["id"]]
@@ -140,8 +144,9 @@ def test_secret_documents_need_clearance_and_files_need_the_party_network(office
     settings.DANGVU_PARTY_NETWORK = True
     stored = clerk.post("/api/v1/documents/incoming", {**form, "file": SimpleUploadedFile("m.pdf", _pdf())})
     assert stored.status_code == 201
-    record = Document.objects.get(pk=stored.json()["id"]).files.get()
-    assert record.encrypted
+    files = Document.objects.get(pk=stored.json()["id"]).files
+    record = files.get(kind="original")
+    assert [(f.kind, f.encrypted) for f in files.order_by("kind")] == [("original", True), ("stamped", True)]
     with record.file.open("rb") as handle:
         assert not handle.read().startswith(b"%PDF")  # encrypted at rest
     downloaded = clerk.get(f"/api/v1/documents/{stored.json()['id']}/file")
@@ -178,3 +183,23 @@ def test_lists_are_counted_exactly_up_to_the_cap_then_say_more_than(office, tree
     assert 'data-testid="count-more"' in html
     assert re.search(r"Hơn \d+ bản ghi — lọc hẹp hơn", html)  # a lower bound, never a silent cap
     assert html.count('href="/documents/') >= 3  # every row still listed
+
+
+def test_an_upload_over_the_cap_is_refused_before_it_is_read_and_nothing_is_registered(
+    office, tree, settings
+):
+    # 200 MB in the issue's words; the cap is configuration (20 MB by default), 1 MB here
+    settings.DANGVU_UPLOAD_MAX_MB = 1
+    before = Document.objects.count()
+    refused = client_for(office.clerk).post(
+        "/api/v1/documents/incoming",
+        {
+            "org": tree.xa.pk,
+            "doc_type": "CV",
+            "subject": "Bản quét quá lớn",
+            "sender_name": "Tỉnh ủy Ninh Bình",
+            "file": SimpleUploadedFile("lon.pdf", b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024)),
+        },
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (413, "too_large")
+    assert Document.objects.count() == before

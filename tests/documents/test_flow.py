@@ -185,3 +185,39 @@ def test_clerks_issuing_at_once_get_consecutive_numbers_without_gaps(tree, admin
     assert errors == []
     taken = sorted(SeriesNumber.objects.values_list("number", flat=True))
     assert taken == list(range(1, 31))
+
+
+def test_a_number_whose_seal_failed_is_voided_with_its_reason_and_never_given_again(office, tree, demo_keys):
+    def signed():
+        document = draft(office, tree, recipients=[])
+        document = services.document_approve(actor=office.leader, document=document)
+        return services.document_sign(actor=office.leader, document=document)
+
+    first = signed()
+    demo_keys.seal.rename(demo_keys.seal.with_suffix(".away"))  # the seal's token unplugged
+    first = services.document_issue(actor=office.clerk, document=first, on=date(2026, 12, 1))
+    assert (first.status, first.number_text) == ("awaiting_seal", "01-NQ/ĐU")  # numbered, waits
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError):
+        services.document_void_number(actor=office.clerk, document=first, reason="  ")
+    with pytest.raises(PermissionDenied):
+        services.document_void_number(actor=office.leader_b, document=first, reason="Nhầm")
+    assert AuditEntry.objects.count() == before
+
+    voided = services.document_void_number(
+        actor=office.clerk, document=first, reason="Văn bản phải soạn lại, không ban hành"
+    )
+
+    assert voided.status == "cancelled"
+    taken = SeriesNumber.objects.get(document=first)
+    assert (taken.number, taken.voided_reason, taken.voided_at is not None) == (
+        1,
+        "Văn bản phải soạn lại, không ban hành",
+        True,
+    )
+    entry = AuditEntry.objects.get(event="documents.void_number")
+    assert entry.data == {"number": "01-NQ/ĐU", "reason": "Văn bản phải soạn lại, không ban hành"}
+    demo_keys.seal.with_suffix(".away").rename(demo_keys.seal)
+    second = services.document_issue(actor=office.clerk, document=signed(), on=date(2026, 12, 1))
+    assert second.number_text == "02-NQ/ĐU"  # 01 stays voided: no reuse, no gap
+    assert sorted(SeriesNumber.objects.values_list("number", flat=True)) == [1, 2]

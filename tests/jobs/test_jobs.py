@@ -93,3 +93,52 @@ def test_jobs_run_on_redis_with_several_workers(tmp_path):
     assert huey_class == "RedisHuey"
     assert results == "[1, 2, 3, 4, 5]"
     assert time.monotonic() - started < 120
+
+
+HEALTH = (
+    "from dangvu.core.tasks import worker_health; "
+    "r = [worker_health() for _ in range(4)]; print('IDS=' + ','.join(x.id for x in r))"
+)
+
+
+@pytest.mark.parametrize("worker_type", ["thread", "process"])
+def test_the_worker_freezes_its_loaded_application_at_start(tmp_path, worker_type):
+    env = base_env(tmp_path)
+    enqueue = dangvu(["shell", "-c", HEALTH], env)
+    assert enqueue.returncode == 0, enqueue.stderr
+    ids = next(line for line in enqueue.stdout.splitlines() if line.startswith("IDS="))[4:].split(",")
+    consumer = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dangvu",
+            "run_huey",
+            "--workers",
+            "2",
+            "--worker-type",
+            worker_type,
+            "--quiet",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        check = (
+            "from huey.contrib.djhuey import HUEY; "
+            f"print('RESULTS=' + repr([HUEY.result(i, blocking=True, timeout=30) for i in {ids!r}]))"
+        )
+        result = dangvu(["shell", "-c", check], env)
+    finally:
+        consumer.terminate()
+        consumer.wait(timeout=30)
+    assert result.returncode == 0, result.stderr
+    healths = eval(next(line for line in result.stdout.splitlines() if line.startswith("RESULTS="))[8:])  # noqa: S307
+    # every job ran in a worker (the consumer's own process, or a forked one) that had frozen the
+    # loaded application: Django, the apps, the jobs — well over a hundred thousand objects
+    assert len(healths) == 4
+    assert min(h["frozen_objects"] for h in healths) > 100_000
+    assert {h["pid"] for h in healths} & {consumer.pid} == (
+        {consumer.pid} if worker_type == "thread" else set()
+    )

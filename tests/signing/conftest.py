@@ -17,7 +17,7 @@ from asn1crypto import tsp
 from pyhanko.sign.timestamps import DummyTimeStamper
 
 from dangvu.core.pdf import PartyPdf
-from dangvu.signing import ca, keys, trust
+from dangvu.signing import ca, keys, pathcache, trust
 from dangvu.signing.pdfdoc import TextFieldSpec, add_text_fields
 from dangvu.signing.services import Places
 from tests.conftest import grant
@@ -31,9 +31,11 @@ def signing_dir(settings: Any, tmp_path: Path) -> Iterator[Path]:
     settings.DANGVU_SIGNING_TSA_URL = ""
     keys.clear_cache()
     trust._checked.clear()
+    pathcache.PATHS.clear()
     yield tmp_path / "signing"
     keys.clear_cache()
     trust._checked.clear()
+    pathcache.PATHS.clear()
 
 
 @pytest.fixture
