@@ -670,17 +670,25 @@ def _area_matches(plan: TokenPlan, query: _TokenQuery) -> list[tuple[str, int]] 
     return _memo(plan.memo, "area_matches", lambda: _read_area_matches(plan, query, area))
 
 
-def _read_area_matches(plan: TokenPlan, query: _TokenQuery, area: str) -> list[tuple[str, int]] | None:
+def _area_postings(
+    plan: TokenPlan, query: _TokenQuery, area: str, columns: str
+) -> tuple[list[str], list[Any], list[str]]:
+    """One materialized list per word of ``query``: its completions' postings in ``area`` (``columns``
+    of each), at most ``TOKEN_MAX_INTERSECTED + 1`` rows; (the CTEs, their parameters, their names)."""
     completions = _plan_completions(plan, plan.terms)
     lists: list[str] = []
     params: list[Any] = []
     for i, term in enumerate([query.driver, *query.others]):
         lists.append(
-            f"l{i} AS MATERIALIZED (SELECT t.member_id, t.sort_key FROM members_membernametoken t"  # noqa: S608
+            f"l{i} AS MATERIALIZED (SELECT {columns} FROM members_membernametoken t"  # noqa: S608
             " WHERE t.word = ANY(%s) AND t.area = %s LIMIT %s)"
         )
         params += [completions[term], area, TOKEN_MAX_INTERSECTED + 1]
-    names = [f"l{i}" for i in range(len(lists))]
+    return lists, params, [f"l{i}" for i in range(len(lists))]
+
+
+def _read_area_matches(plan: TokenPlan, query: _TokenQuery, area: str) -> list[tuple[str, int]] | None:
+    lists, params, names = _area_postings(plan, query, area, "t.member_id, t.sort_key")
     most = ", ".join(f"(SELECT count(*) FROM {name})" for name in names)  # noqa: S608 (fixed SQL)
     common = " INTERSECT ".join(f"SELECT member_id, sort_key FROM {name}" for name in names)  # noqa: S608
     # One row per match with the longest list's length (one row of NULLs when nothing matches).
@@ -710,16 +718,7 @@ def _intersected_postings(plan: TokenPlan, query: _TokenQuery, cap: int) -> tupl
 
 def _intersect_in_area(plan: TokenPlan, query: _TokenQuery, area: str) -> tuple[int, bool]:
     """(members matching every word in ``area``, whether every word's postings were read whole)."""
-    completions = _plan_completions(plan, plan.terms)
-    lists: list[str] = []
-    params: list[Any] = []
-    for i, term in enumerate([query.driver, *query.others]):
-        lists.append(
-            f"l{i} AS MATERIALIZED (SELECT t.member_id FROM members_membernametoken t"  # noqa: S608
-            " WHERE t.word = ANY(%s) AND t.area = %s LIMIT %s)"
-        )
-        params += [completions[term], area, TOKEN_MAX_INTERSECTED + 1]
-    names = [f"l{i}" for i in range(len(lists))]
+    lists, params, names = _area_postings(plan, query, area, "t.member_id")
     counts = ", ".join(f"(SELECT count(*) FROM {name})" for name in names)  # noqa: S608 (fixed SQL)
     common = " INTERSECT ".join(f"SELECT member_id FROM {name}" for name in names)  # noqa: S608
     sql = f"WITH {', '.join(lists)} SELECT {counts}, (SELECT count(*) FROM ({common}) s)"  # noqa: S608
