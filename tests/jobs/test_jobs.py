@@ -49,8 +49,15 @@ def run_jobs(env):
     assert enqueue.returncode == 0, enqueue.stderr
     lines = dict(line.split("=", 1) for line in enqueue.stdout.splitlines() if "=" in line)
     huey_class, ids = lines["CLASS"], lines["IDS"]
+    results, _pid = consume(env, ids.split(","))
+    return huey_class, repr(sorted(results))
+
+
+def consume(env, ids, *worker_args):
+    """Run a job consumer (``run_huey --workers 2`` and ``worker_args``) until the jobs ``ids`` have
+    results: (their results in that order, the consumer's pid)."""
     consumer = subprocess.Popen(
-        [sys.executable, "-m", "dangvu", "run_huey", "--workers", "2", "--quiet"],
+        [sys.executable, "-m", "dangvu", "run_huey", "--workers", "2", *worker_args, "--quiet"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -59,14 +66,15 @@ def run_jobs(env):
     try:
         check = (
             "from huey.contrib.djhuey import HUEY; "
-            f"print('RESULTS=' + str(sorted(HUEY.result(i, blocking=True, timeout=30) for i in {ids.split(',')!r})))"
+            f"print('RESULTS=' + repr([HUEY.result(i, blocking=True, timeout=30) for i in {list(ids)!r}]))"
         )
         result = dangvu(["shell", "-c", check], env)
     finally:
         consumer.terminate()
         consumer.wait(timeout=30)
     assert result.returncode == 0, result.stderr
-    return huey_class, next(line for line in result.stdout.splitlines() if line.startswith("RESULTS="))[8:]
+    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULTS="))
+    return eval(line[8:]), consumer.pid  # noqa: S307 - the reprs of this test's own job results
 
 
 def test_jobs_run_without_a_broker_on_sqlite_storage(tmp_path):
@@ -107,38 +115,11 @@ def test_the_worker_freezes_its_loaded_application_at_start(tmp_path, worker_typ
     enqueue = dangvu(["shell", "-c", HEALTH], env)
     assert enqueue.returncode == 0, enqueue.stderr
     ids = next(line for line in enqueue.stdout.splitlines() if line.startswith("IDS="))[4:].split(",")
-    consumer = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dangvu",
-            "run_huey",
-            "--workers",
-            "2",
-            "--worker-type",
-            worker_type,
-            "--quiet",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        check = (
-            "from huey.contrib.djhuey import HUEY; "
-            f"print('RESULTS=' + repr([HUEY.result(i, blocking=True, timeout=30) for i in {ids!r}]))"
-        )
-        result = dangvu(["shell", "-c", check], env)
-    finally:
-        consumer.terminate()
-        consumer.wait(timeout=30)
-    assert result.returncode == 0, result.stderr
-    healths = eval(next(line for line in result.stdout.splitlines() if line.startswith("RESULTS="))[8:])  # noqa: S307
+    healths, consumer_pid = consume(env, ids, "--worker-type", worker_type)
     # every job ran in a worker (the consumer's own process, or a forked one) that had frozen the
     # loaded application: Django, the apps, the jobs — well over a hundred thousand objects
     assert len(healths) == 4
     assert min(h["frozen_objects"] for h in healths) > 100_000
-    assert {h["pid"] for h in healths} & {consumer.pid} == (
-        {consumer.pid} if worker_type == "thread" else set()
+    assert {h["pid"] for h in healths} & {consumer_pid} == (
+        {consumer_pid} if worker_type == "thread" else set()
     )
